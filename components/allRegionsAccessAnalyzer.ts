@@ -1,0 +1,250 @@
+// Copyright 2026 The pulumi-access-analyzer-all-regions authors.
+// SPDX-License-Identifier: Apache-2.0
+
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { ENABLED_OPT_IN_STATUSES, selectRegions } from "./regions";
+import { AllRegionsAccessAnalyzerArgs, RegionalProviderArgs } from "./types";
+import { DEFAULTS, checkArgs, formatProblems } from "./validation";
+
+/** The component's Pulumi type token. Part of every child's URN: renaming it is a breaking change. */
+export const COMPONENT_TYPE = "access-analyzer:index:AllRegionsAccessAnalyzer";
+
+/** What `initialize` builds; the constructor turns it into the public outputs. */
+interface Built {
+  readonly regions: string[];
+  readonly providers: Readonly<Record<string, aws.Provider>>;
+  readonly analyzers: Readonly<Record<string, aws.accessanalyzer.Analyzer>>;
+  readonly unusedAccessAnalyzer?: aws.accessanalyzer.Analyzer;
+}
+
+/**
+ * The validated arguments travel to `initialize` under a symbol key: the base class hands
+ * `initialize` the same object it sends to the engine as the component's inputs, and the engine
+ * serialises only string keys. This keeps `providerArgs` (which may hold credentials) out of the
+ * state file while `initialize` still sees it.
+ */
+const ARGS = Symbol("AllRegionsAccessAnalyzerArgs");
+type ComponentInputs = pulumi.Inputs & {
+  [ARGS]: { name: string; args: AllRegionsAccessAnalyzerArgs };
+};
+
+/**
+ * IAM Access Analyzer in every enabled region of an AWS account.
+ *
+ * The component asks the account which regions it has enabled (`aws.getRegions`, through an
+ * explicit lookup provider, never the ambient default one), then creates, for each covered region,
+ * an explicit `aws.Provider` and an external-access analyzer on it; optionally one unused-access
+ * analyzer in a home region, and archive rules on every regional analyzer. Children are named from
+ * region codes (`<name>-<region>`), so enabling or excluding one region touches only that region.
+ *
+ * A region without an analyzer is a blind spot: resources there can be shared outside the account
+ * and nobody sees it (CIS AWS Foundations 1.19, Security Hub IAM.28).
+ *
+ * @example
+ * ```ts
+ * const analyzer = new AllRegionsAccessAnalyzer("security", {
+ *   providerArgs: { assumeRoles: [{ roleArn: "arn:aws:iam::111122223333:role/Deployer" }] },
+ *   unusedAccess: { region: "us-east-1", unusedAccessAge: 90 },
+ *   tags: { owner: "security" },
+ *   protect: true,
+ * });
+ * export const arns = analyzer.analyzerArns;
+ * ```
+ */
+export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
+  /** The covered regions, sorted. Known during preview. */
+  public readonly regions: pulumi.Output<string[]>;
+  /** The ARN of the external-access analyzer of each covered region, keyed by region code. */
+  public readonly analyzerArns: pulumi.Output<Record<string, string>>;
+  /** The ARN of the unused-access analyzer; undefined when `unusedAccess` is not set. */
+  public readonly unusedAccessAnalyzerArn: pulumi.Output<string | undefined>;
+  /**
+   * The regional providers, keyed by region code, for programs that attach their own regional
+   * resources (they resolve once the regions are known). See also {@link providerFor}.
+   */
+  public readonly providers: Promise<Readonly<Record<string, aws.Provider>>>;
+  /** The regional external-access analyzers, keyed by region code. */
+  public readonly analyzers: Promise<Readonly<Record<string, aws.accessanalyzer.Analyzer>>>;
+
+  /**
+   * @param name The unique name of this component; children are named `<name>-<region>`.
+   * @param args The regions, analyzer settings and provider settings.
+   * @param opts Resource options. `protect` on the component protects every child too.
+   * @throws pulumi.RunError when an argument is malformed; nothing is registered then.
+   */
+  constructor(
+    name: string,
+    args: AllRegionsAccessAnalyzerArgs = {},
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
+    // Validate before registering anything: a bad argument must change nothing.
+    const problems = checkArgs(args);
+    if (problems.length > 0) {
+      throw new pulumi.RunError(
+        formatProblems(`AllRegionsAccessAnalyzer "${name}" has invalid arguments:`, problems),
+      );
+    }
+    const inputs: ComponentInputs = { ...publicInputs(args), [ARGS]: { name, args } };
+    super(COMPONENT_TYPE, name, inputs, opts);
+
+    const built = this.getData();
+    this.providers = quiet(built.then((b) => b.providers));
+    this.analyzers = quiet(built.then((b) => b.analyzers));
+    this.regions = pulumi.output(built).apply((b) => b.regions);
+    this.analyzerArns = pulumi
+      .output(built)
+      .apply((b) => pulumi.all(mapValues(b.analyzers, (analyzer) => analyzer.arn)));
+    this.unusedAccessAnalyzerArn = pulumi
+      .output(built)
+      .apply((b) => b.unusedAccessAnalyzer?.arn ?? pulumi.output(undefined));
+  }
+
+  /**
+   * The explicit provider of one covered region, to attach regional resources to it.
+   * Rejects with a clear error when the region is not covered.
+   */
+  public async providerFor(region: string): Promise<aws.Provider> {
+    const providers = await this.providers;
+    const provider = providers[region];
+    if (!provider) {
+      throw new pulumi.ResourceError(
+        `AllRegionsAccessAnalyzer does not cover "${region}"; covered regions: ` +
+          `${Object.keys(providers).join(", ")}`,
+        this,
+      );
+    }
+    return provider;
+  }
+
+  /** @internal Discovers the regions, then builds every child. Awaited by the base class. */
+  protected async initialize(inputs: pulumi.Inputs): Promise<Built> {
+    const { name, args } = (inputs as ComponentInputs)[ARGS];
+    const providerArgs: RegionalProviderArgs = {
+      // The regions come from the account itself; an older provider build would otherwise reject
+      // a region launched after it was released.
+      skipRegionValidation: true,
+      ...args.providerArgs,
+    };
+
+    const enabled = await this.enabledRegions(name, args, providerArgs);
+    const selection = selectRegions(enabled, args.regions, args.excludeRegions);
+    const problems = [...selection.problems];
+    const home = args.unusedAccess?.region;
+    if (home && problems.length === 0 && !selection.regions.includes(home)) {
+      problems.push({
+        path: "unusedAccess.region",
+        message: `"${home}" is not covered; pick one of ${selection.regions.join(", ")}`,
+      });
+    }
+    if (problems.length > 0) {
+      throw new pulumi.ResourceError(
+        formatProblems(`AllRegionsAccessAnalyzer "${name}" cannot cover the regions:`, problems),
+        this,
+        /*hideStack*/ true,
+      );
+    }
+    selection.warnings.forEach((warning) => pulumi.log.warn(warning, this));
+
+    const analyzerOpts = { protect: args.protect, retainOnDelete: args.retainOnDelete };
+    const providers: Record<string, aws.Provider> = {};
+    const analyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
+    for (const region of selection.regions) {
+      const provider = new aws.Provider(
+        `${name}-${region}`,
+        { ...providerArgs, region },
+        { parent: this },
+      );
+      const analyzer = new aws.accessanalyzer.Analyzer(
+        `${name}-${region}`,
+        {
+          analyzerName: args.analyzerName ?? DEFAULTS.analyzerName,
+          type: args.type ?? DEFAULTS.type,
+          tags: args.tags,
+        },
+        { parent: this, provider, ...analyzerOpts },
+      );
+      for (const rule of args.archiveRules ?? []) {
+        new aws.accessanalyzer.ArchiveRule(
+          `${name}-${region}-${rule.name}`,
+          { analyzerName: analyzer.analyzerName, ruleName: rule.name, filters: rule.filters },
+          { parent: this, provider, retainOnDelete: args.retainOnDelete },
+        );
+      }
+      providers[region] = provider;
+      analyzers[region] = analyzer;
+    }
+
+    let unusedAccessAnalyzer: aws.accessanalyzer.Analyzer | undefined;
+    if (args.unusedAccess) {
+      const unused = args.unusedAccess;
+      unusedAccessAnalyzer = new aws.accessanalyzer.Analyzer(
+        `${name}-unused-access`,
+        {
+          analyzerName: unused.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName,
+          type: (args.type ?? DEFAULTS.type) === "ORGANIZATION"
+            ? "ORGANIZATION_UNUSED_ACCESS"
+            : "ACCOUNT_UNUSED_ACCESS",
+          configuration: {
+            unusedAccess: {
+              unusedAccessAge: unused.unusedAccessAge ?? DEFAULTS.unusedAccessAge,
+              analysisRule: unused.exclusions?.length
+                ? { exclusions: unused.exclusions }
+                : undefined,
+            },
+          },
+          tags: args.tags,
+        },
+        { parent: this, provider: providers[unused.region], ...analyzerOpts },
+      );
+    }
+
+    const built: Built = { regions: selection.regions, providers, analyzers, unusedAccessAnalyzer };
+    this.registerOutputs({
+      regions: selection.regions,
+      analyzerArns: mapValues(analyzers, (analyzer) => analyzer.arn),
+      unusedAccessAnalyzerArn: unusedAccessAnalyzer?.arn,
+    });
+    return built;
+  }
+
+  /** The enabled regions of the account, asked through an explicit lookup provider. */
+  private async enabledRegions(
+    name: string,
+    args: AllRegionsAccessAnalyzerArgs,
+    providerArgs: RegionalProviderArgs,
+  ): Promise<string[]> {
+    const lookupRegion = args.regions?.[0] ?? args.lookupRegion ?? DEFAULTS.lookupRegion;
+    const lookup = new aws.Provider(
+      `${name}-lookup`,
+      { ...providerArgs, region: lookupRegion },
+      { parent: this },
+    );
+    const result = await aws.getRegions(
+      { filters: [{ name: "opt-in-status", values: [...ENABLED_OPT_IN_STATUSES] }] },
+      { provider: lookup, parent: this },
+    );
+    return result.names;
+  }
+}
+
+/** The component's inputs as recorded in the state: everything but provider settings. */
+function publicInputs(args: AllRegionsAccessAnalyzerArgs): pulumi.Inputs {
+  const { providerArgs, ...rest } = args;
+  return { ...rest, providerArgs: providerArgs ? Object.keys(providerArgs).sort() : undefined };
+}
+
+function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, f(value)]));
+}
+
+/**
+ * Marks a derived promise as handled: if `initialize` fails, the base class already reports that
+ * failure once; the promises derived from it must not report it again as unhandled rejections.
+ * Callers who await them still see the error.
+ */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}

@@ -1,0 +1,27 @@
+// Copyright 2026 The pulumi-access-analyzer-all-regions authors.
+// SPDX-License-Identifier: Apache-2.0
+
+/**
+ * IAM Access Analyzer in every enabled region of an AWS account, as a Pulumi component.
+ *
+ * @packageDocumentation
+ */
+
+export { AllRegionsAccessAnalyzer, COMPONENT_TYPE } from "./allRegionsAccessAnalyzer";
+export type {
+  AllRegionsAccessAnalyzerArgs,
+  AnalyzerZone,
+  ArchiveRuleArgs,
+  ArchiveRuleFilterArgs,
+  RegionalProviderArgs,
+  UnusedAccessArgs,
+  UnusedAccessExclusion,
+} from "./types";
+export {
+  ENABLED_OPT_IN_STATUSES,
+  checkRegionList,
+  isValidRegionName,
+  selectRegions,
+} from "./regions";
+export type { ArgumentProblem, RegionSelection } from "./regions";
+export { DEFAULTS, MAX_ARCHIVE_RULES, checkArgs, checkName, formatProblems } from "./validation";

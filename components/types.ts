@@ -1,0 +1,144 @@
+// Copyright 2026 The pulumi-access-analyzer-all-regions authors.
+// SPDX-License-Identifier: Apache-2.0
+
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The zone of trust of the external-access analyzers.
+ *
+ * Member accounts keep `ACCOUNT`: Security Hub control IAM.28 (CIS 1.19) does not count an
+ * organization analyzer, so every account needs its own account-zone analyzer in every region.
+ * `ORGANIZATION` is for the management account or the delegated administrator, on top of that.
+ */
+export type AnalyzerZone = "ACCOUNT" | "ORGANIZATION";
+
+/** Every `aws.ProviderArgs` field except `region`, which the component sets per region. */
+export type RegionalProviderArgs = Omit<aws.ProviderArgs, "region">;
+
+/** One exclusion of the unused-access analysis: accounts, or principals carrying all these tags. */
+export interface UnusedAccessExclusion {
+  /** Accounts whose IAM roles and users are not analyzed (organization analyzers only). */
+  readonly accountIds?: string[];
+  /** Roles and users carrying these tags are not analyzed; each map is one set of tags. */
+  readonly resourceTags?: Record<string, string>[];
+}
+
+/**
+ * The one unused-access analyzer. Unused access is about IAM, which is global, so a single
+ * analyzer in a single home region sees the whole account; it is billed per role and user analyzed,
+ * per analyzer, so one in every region would multiply the bill and add nothing.
+ */
+export interface UnusedAccessArgs {
+  /** The home region. It must be one of the covered regions. */
+  readonly region: string;
+  /**
+   * Days without use after which access is reported as unused, 1–365.
+   * @default 90
+   */
+  readonly unusedAccessAge?: number;
+  /**
+   * The analyzer's name; it must differ from `analyzerName`.
+   * @default "unused-access"
+   */
+  readonly analyzerName?: string;
+  /** Principals left out of the analysis. */
+  readonly exclusions?: UnusedAccessExclusion[];
+}
+
+/** One filter of an archive rule: findings whose `criteria` matches are archived. */
+export interface ArchiveRuleFilterArgs {
+  /** The finding property to match, e.g. `resourceType`, `isPublic`, `principal.AWS`. */
+  readonly criteria: string;
+  /** Matches when the property equals one of these. */
+  readonly eqs?: string[];
+  /** Matches when the property equals none of these. */
+  readonly neqs?: string[];
+  /** Matches when the property contains one of these. */
+  readonly contains?: string[];
+  /** `"true"` or `"false"`: matches when the property is (not) present. */
+  readonly exists?: "true" | "false";
+}
+
+/**
+ * An archive rule, created on every regional external-access analyzer.
+ *
+ * AWS applies a new rule only to findings that arrive after it exists; findings already there stay
+ * active until `ApplyArchiveRule` is called (or they are archived by hand).
+ */
+export interface ArchiveRuleArgs {
+  /** The rule's name, unique per analyzer: a letter, then letters, digits, `_`, `.` or `-`. */
+  readonly name: string;
+  /** All filters must match for a finding to be archived. */
+  readonly filters: ArchiveRuleFilterArgs[];
+}
+
+/** The arguments of {@link AllRegionsAccessAnalyzer}. */
+export interface AllRegionsAccessAnalyzerArgs {
+  /**
+   * The regions to cover. Each must be enabled in the account.
+   * @default every region the account has enabled, discovered with `aws.getRegions`
+   */
+  readonly regions?: string[];
+  /**
+   * Regions to leave out. A region that is not enabled (yet) is allowed and only warned about.
+   * @default []
+   */
+  readonly excludeRegions?: string[];
+  /**
+   * The region that answers the enabled-regions lookup. Only used when `regions` is absent.
+   * Set it to a region of your partition outside the commercial one (e.g. `us-gov-west-1`).
+   * @default "us-east-1"
+   */
+  readonly lookupRegion?: string;
+  /**
+   * Settings applied to every regional `aws.Provider` and to the region lookup: credentials,
+   * `profile`, `assumeRoles`, `defaultTags`, `allowedAccountIds`, `endpoints`, `skip*` flags.
+   * Explicit providers ignore the stack's `aws:*` configuration (pulumi-aws#1307), so this is the
+   * only way settings reach them. `skipRegionValidation` defaults to `true`: the regions come from
+   * the account itself, and an older provider build would otherwise reject a newly launched one.
+   * @default {} (the AWS SDK's default credential chain)
+   */
+  readonly providerArgs?: RegionalProviderArgs;
+  /**
+   * The name of the external-access analyzer in each region: a letter, then letters, digits, `_`,
+   * `.` or `-`, 1–255 characters. Names are unique per account and region, so the same name is
+   * used in every region. Changing it replaces every analyzer (their findings go with them).
+   * @default "external-access"
+   */
+  readonly analyzerName?: string;
+  /**
+   * The zone of trust of the external-access analyzers.
+   * @default "ACCOUNT"
+   */
+  readonly type?: AnalyzerZone;
+  /**
+   * One unused-access analyzer in one home region (`ACCOUNT_UNUSED_ACCESS`, or
+   * `ORGANIZATION_UNUSED_ACCESS` when `type` is `ORGANIZATION`).
+   * @default none
+   */
+  readonly unusedAccess?: UnusedAccessArgs;
+  /**
+   * Archive rules created on every regional external-access analyzer (at most 100).
+   * @default []
+   */
+  readonly archiveRules?: ArchiveRuleArgs[];
+  /**
+   * Tags on every analyzer (Security Hub IAM.23 checks that analyzers are tagged).
+   * @default {}
+   */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Protect every analyzer: Pulumi refuses to delete or replace one until this is turned off.
+   * Use it in production; an analyzer holds findings and their archive state, which are lost when
+   * it is deleted.
+   * @default false
+   */
+  readonly protect?: boolean;
+  /**
+   * Keep analyzers (and their archive rules) in AWS when they leave the stack (a region is
+   * excluded, or the stack is destroyed).
+   * @default false
+   */
+  readonly retainOnDelete?: boolean;
+}

@@ -1,0 +1,386 @@
+import * as assert from "node:assert/strict";
+
+import type * as componentModule from "../../components";
+import {
+  DEFAULT_REGIONS,
+  MOCK_ACCOUNT,
+  RecordingMocks,
+  installMocks,
+  promiseOf,
+  settled,
+} from "./helpers/mocks";
+
+const PROVIDER = "pulumi:providers:aws";
+const ANALYZER = "aws:accessanalyzer/analyzer:Analyzer";
+const ARCHIVE_RULE = "aws:accessanalyzer/archiveRule:ArchiveRule";
+
+describe("AllRegionsAccessAnalyzer", () => {
+  let mocks: RecordingMocks;
+  let lib: typeof componentModule;
+
+  before(async () => {
+    mocks = await installMocks();
+    lib = await import("../../components");
+  });
+
+  beforeEach(() => mocks.reset());
+
+  /** Builds a component and waits until every child is registered. */
+  async function build(
+    name: string,
+    args: componentModule.AllRegionsAccessAnalyzerArgs = {},
+  ): Promise<componentModule.AllRegionsAccessAnalyzer> {
+    const component = new lib.AllRegionsAccessAnalyzer(name, args);
+    await promiseOf(component.analyzerArns);
+    await settled();
+    return component;
+  }
+
+  function regionalProviders() {
+    return mocks.ofType(PROVIDER).filter((p) => !p.name.endsWith("-lookup"));
+  }
+
+  function externalAnalyzers() {
+    return mocks.ofType(ANALYZER).filter((a) => !a.name.endsWith("-unused-access"));
+  }
+
+  describe("region discovery", () => {
+    it("creates one provider and one analyzer per discovered region, each on its own region's provider", async () => {
+      mocks.reset(["eu-west-1", "us-east-1", "ap-southeast-3"]);
+      const component = await build("aa");
+
+      assert.deepEqual(await promiseOf(component.regions), [
+        "ap-southeast-3",
+        "eu-west-1",
+        "us-east-1",
+      ]);
+      assert.deepEqual(
+        regionalProviders().map((p) => p.inputs.region),
+        ["ap-southeast-3", "eu-west-1", "us-east-1"],
+      );
+      const analyzers = externalAnalyzers();
+      assert.equal(analyzers.length, 3);
+      for (const analyzer of analyzers) {
+        assert.equal(analyzer.name, `aa-${mocks.regionOf(analyzer)}`);
+        assert.equal(analyzer.inputs.type, "ACCOUNT");
+        assert.equal(analyzer.inputs.analyzerName, "external-access");
+        assert.equal(analyzer.parent, mocks.named("aa").urn);
+      }
+      assert.deepEqual(await promiseOf(component.analyzerArns), {
+        "ap-southeast-3": `arn:aws:access-analyzer:ap-southeast-3:${MOCK_ACCOUNT}:analyzer/external-access`,
+        "eu-west-1": `arn:aws:access-analyzer:eu-west-1:${MOCK_ACCOUNT}:analyzer/external-access`,
+        "us-east-1": `arn:aws:access-analyzer:us-east-1:${MOCK_ACCOUNT}:analyzer/external-access`,
+      });
+    });
+
+    it("covers all 17 default regions when the account has enabled nothing else", async () => {
+      const component = await build("aa");
+      assert.deepEqual(await promiseOf(component.regions), DEFAULT_REGIONS);
+      assert.equal(regionalProviders().length, 17);
+      assert.equal(externalAnalyzers().length, 17);
+    });
+
+    it("asks only for enabled regions, through an explicit lookup provider", async () => {
+      await build("aa", { providerArgs: { profile: "security-audit" } });
+      assert.equal(mocks.invokes.length, 1);
+      const invoke = mocks.invokes[0];
+      assert.equal(invoke.token, "aws:index/getRegions:getRegions");
+      assert.deepEqual(invoke.inputs.filters, [
+        { name: "opt-in-status", values: ["opt-in-not-required", "opted-in"] },
+      ]);
+      assert.ok(!invoke.inputs.allRegions, "must not ask for regions the account has not enabled");
+      const lookup = mocks.named("aa-lookup", PROVIDER);
+      assert.ok(invoke.provider?.endsWith(`::${lookup.id}`), "lookup must use the explicit provider");
+      assert.equal(lookup.inputs.region, "us-east-1");
+      assert.equal(lookup.inputs.profile, "security-audit");
+    });
+
+    it("asks the lookup region given for other partitions", async () => {
+      mocks.reset(["us-gov-east-1", "us-gov-west-1"]);
+      await build("aa", { lookupRegion: "us-gov-west-1" });
+      assert.equal(mocks.named("aa-lookup", PROVIDER).inputs.region, "us-gov-west-1");
+      assert.equal(externalAnalyzers().length, 2);
+    });
+  });
+
+  describe("exclusions and explicit regions", () => {
+    it("leaves excluded regions out and keeps the rest", async () => {
+      mocks.reset(["eu-west-1", "us-east-1", "us-west-2"]);
+      const component = await build("aa", { excludeRegions: ["us-west-2"] });
+      assert.deepEqual(await promiseOf(component.regions), ["eu-west-1", "us-east-1"]);
+      assert.deepEqual(
+        externalAnalyzers().map((a) => a.name),
+        ["aa-eu-west-1", "aa-us-east-1"],
+      );
+    });
+
+    it("covers exactly the explicit regions, sorted, looked up from the first of them", async () => {
+      const component = await build("aa", { regions: ["us-west-2", "eu-west-1"] });
+      assert.deepEqual(await promiseOf(component.regions), ["eu-west-1", "us-west-2"]);
+      assert.equal(externalAnalyzers().length, 2);
+      assert.equal(mocks.named("aa-lookup", PROVIDER).inputs.region, "us-west-2");
+    });
+
+    it("subtracts exclusions from explicit regions", async () => {
+      const component = await build("aa", {
+        regions: ["us-east-1", "eu-west-1"],
+        excludeRegions: ["eu-west-1"],
+      });
+      assert.deepEqual(await promiseOf(component.regions), ["us-east-1"]);
+    });
+
+    it("refuses an explicit region the account has not enabled, creating no regional resource", async () => {
+      mocks.reset(["us-east-1"]);
+      const component = new lib.AllRegionsAccessAnalyzer("aa", {
+        regions: ["us-east-1", "af-south-1"],
+      });
+      await assert.rejects(promiseOf(component.regions), /regions\[1\]: "af-south-1" is not enabled/);
+      assert.equal(regionalProviders().length, 0);
+      assert.equal(mocks.ofType(ANALYZER).length, 0);
+    });
+
+    it("refuses exclusions that leave nothing to cover", async () => {
+      mocks.reset(["us-east-1"]);
+      const component = new lib.AllRegionsAccessAnalyzer("aa", { excludeRegions: ["us-east-1"] });
+      await assert.rejects(promiseOf(component.regions), /excludeRegions: leaves no region/);
+      assert.equal(mocks.ofType(ANALYZER).length, 0);
+    });
+
+    it("accepts an exclusion of a region the account has not enabled", async () => {
+      mocks.reset(["us-east-1", "eu-west-1"]);
+      const component = await build("aa", { excludeRegions: ["me-south-1"] });
+      assert.deepEqual(await promiseOf(component.regions), ["eu-west-1", "us-east-1"]);
+    });
+  });
+
+  describe("analyzer settings", () => {
+    it("creates exactly one unused-access analyzer, in the home region", async () => {
+      mocks.reset(["eu-west-1", "us-east-1", "us-west-2"]);
+      const component = await build("aa", {
+        unusedAccess: {
+          region: "eu-west-1",
+          unusedAccessAge: 45,
+          exclusions: [{ resourceTags: [{ team: "break-glass" }] }],
+        },
+      });
+      const unused = mocks.ofType(ANALYZER).filter((a) => a.inputs.type === "ACCOUNT_UNUSED_ACCESS");
+      assert.equal(unused.length, 1);
+      assert.equal(unused[0].name, "aa-unused-access");
+      assert.equal(mocks.regionOf(unused[0]), "eu-west-1");
+      assert.equal(unused[0].inputs.analyzerName, "unused-access");
+      assert.deepEqual(unused[0].inputs.configuration, {
+        unusedAccess: {
+          unusedAccessAge: 45,
+          analysisRule: { exclusions: [{ resourceTags: [{ team: "break-glass" }] }] },
+        },
+      });
+      assert.equal(
+        await promiseOf(component.unusedAccessAnalyzerArn),
+        `arn:aws:access-analyzer:eu-west-1:${MOCK_ACCOUNT}:analyzer/unused-access`,
+      );
+      assert.equal(externalAnalyzers().length, 3, "external analyzers stay one per region");
+    });
+
+    it("uses organization types for both analyzers when type is ORGANIZATION", async () => {
+      mocks.reset(["us-east-1"]);
+      await build("aa", { type: "ORGANIZATION", unusedAccess: { region: "us-east-1" } });
+      assert.deepEqual(mocks.ofType(ANALYZER).map((a) => a.inputs.type).sort(), [
+        "ORGANIZATION",
+        "ORGANIZATION_UNUSED_ACCESS",
+      ]);
+    });
+
+    it("has no unused-access analyzer unless asked", async () => {
+      mocks.reset(["us-east-1"]);
+      const component = await build("aa");
+      assert.equal(await promiseOf(component.unusedAccessAnalyzerArn), undefined);
+      assert.equal(mocks.ofType(ANALYZER).length, 1);
+    });
+
+    it("refuses an unused-access home region that is not covered", async () => {
+      mocks.reset(["us-east-1", "eu-west-1"]);
+      const component = new lib.AllRegionsAccessAnalyzer("aa", {
+        unusedAccess: { region: "ap-south-1" },
+      });
+      await assert.rejects(promiseOf(component.regions), /unusedAccess.region: "ap-south-1" is not covered/);
+      assert.equal(mocks.ofType(ANALYZER).length, 0);
+    });
+
+    it("creates every archive rule on every regional analyzer, on that region's provider", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const archiveRules = [
+        { name: "trusted-partner", filters: [{ criteria: "principal.AWS", eqs: ["444455556666"] }] },
+        { name: "private-buckets", filters: [{ criteria: "isPublic", eqs: ["false"] }] },
+      ];
+      await build("aa", { archiveRules });
+      const rules = mocks.ofType(ARCHIVE_RULE);
+      assert.deepEqual(rules.map((r) => r.name).sort(), [
+        "aa-eu-west-1-private-buckets",
+        "aa-eu-west-1-trusted-partner",
+        "aa-us-east-1-private-buckets",
+        "aa-us-east-1-trusted-partner",
+      ]);
+      for (const rule of rules) {
+        const region = mocks.regionOf(rule);
+        assert.ok(rule.name.startsWith(`aa-${region}-`), `${rule.name} is on ${region}'s provider`);
+        assert.equal(rule.inputs.analyzerName, "external-access");
+        const spec = archiveRules.find((r) => r.name === rule.inputs.ruleName);
+        assert.deepEqual(rule.inputs.filters, spec?.filters);
+      }
+    });
+
+    it("tags every analyzer", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const tags = { owner: "security", "cost-center": "1234" };
+      await build("aa", { tags, unusedAccess: { region: "us-east-1" } });
+      const analyzers = mocks.ofType(ANALYZER);
+      assert.equal(analyzers.length, 3);
+      analyzers.forEach((a) => assert.deepEqual(a.inputs.tags, tags));
+    });
+
+    it("uses the analyzer name given", async () => {
+      mocks.reset(["us-east-1"]);
+      await build("aa", { analyzerName: "cis-1-19" });
+      assert.equal(mocks.ofType(ANALYZER)[0].inputs.analyzerName, "cis-1-19");
+    });
+
+    it("forwards protect and retainOnDelete to the analyzers", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await build("aa", { protect: true, retainOnDelete: true, unusedAccess: { region: "us-east-1" } });
+      const analyzers = mocks.ofType(ANALYZER);
+      assert.equal(analyzers.length, 3);
+      analyzers.forEach((a) => {
+        assert.equal(a.protect, true, `${a.name} protect`);
+        assert.equal(a.retainOnDelete, true, `${a.name} retainOnDelete`);
+      });
+      regionalProviders().forEach((p) => assert.equal(p.protect, false));
+    });
+
+    it("leaves analyzers unprotected by default", async () => {
+      mocks.reset(["us-east-1"]);
+      await build("aa");
+      assert.equal(mocks.ofType(ANALYZER)[0].protect, false);
+      assert.equal(mocks.ofType(ANALYZER)[0].retainOnDelete, false);
+    });
+  });
+
+  describe("provider settings", () => {
+    it("applies providerArgs to every regional provider and to the lookup", async () => {
+      mocks.reset(["eu-west-1", "us-east-1", "us-west-2"]);
+      const roleArn = "arn:aws:iam::111122223333:role/AccessAnalyzerDeployer";
+      await build("aa", {
+        providerArgs: {
+          assumeRoles: [{ roleArn, sessionName: "aa" }],
+          allowedAccountIds: ["111122223333"],
+          defaultTags: { tags: { managedBy: "pulumi" } },
+        },
+      });
+      const providers = mocks.ofType(PROVIDER);
+      assert.equal(providers.length, 4);
+      for (const provider of providers) {
+        // Non-string provider inputs reach the engine JSON-encoded.
+        assert.deepEqual(JSON.parse(provider.inputs.assumeRoles), [{ roleArn, sessionName: "aa" }]);
+        assert.deepEqual(JSON.parse(provider.inputs.allowedAccountIds), ["111122223333"]);
+        assert.deepEqual(JSON.parse(provider.inputs.defaultTags), { tags: { managedBy: "pulumi" } });
+        assert.equal(provider.inputs.skipRegionValidation, "true");
+      }
+    });
+
+    it("lets providerArgs turn region validation back on", async () => {
+      mocks.reset(["us-east-1"]);
+      await build("aa", { providerArgs: { skipRegionValidation: false } });
+      mocks.ofType(PROVIDER).forEach((p) => assert.equal(p.inputs.skipRegionValidation, "false"));
+    });
+
+    it("keeps provider settings out of the component's recorded inputs", async () => {
+      mocks.reset(["us-east-1"]);
+      await build("aa", { providerArgs: { accessKey: "AKIAEXAMPLE", secretKey: "do-not-store" } });
+      const component = mocks.named("aa");
+      assert.equal(JSON.stringify(component.inputs).includes("do-not-store"), false);
+      assert.deepEqual(component.inputs.providerArgs, ["accessKey", "secretKey"]);
+    });
+
+    it("reaches a regional provider through providerFor, and names covered regions when asked for another", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const component = await build("aa");
+      const provider = await component.providerFor("eu-west-1");
+      assert.equal(await promiseOf(provider.urn), mocks.named("aa-eu-west-1", PROVIDER).urn);
+      await assert.rejects(component.providerFor("ap-south-1"), /does not cover "ap-south-1".*eu-west-1, us-east-1/);
+    });
+  });
+
+  describe("validation", () => {
+    const cases: [string, componentModule.AllRegionsAccessAnalyzerArgs, RegExp][] = [
+      ["a malformed region", { regions: ["us-east"] }, /regions\[0\]: "us-east" is not a region code/],
+      ["a repeated region", { regions: ["us-east-1", "us-east-1"] }, /regions\[1\]: "us-east-1" is listed twice/],
+      ["an empty region list", { regions: [] }, /regions: is empty/],
+      ["a malformed exclusion", { excludeRegions: ["EU-WEST-1"] }, /excludeRegions\[0\]: "EU-WEST-1"/],
+      ["a bad lookup region", { lookupRegion: "global" }, /lookupRegion: "global" is not a region code/],
+      ["a name starting with a digit", { analyzerName: "1st" }, /analyzerName: "1st" is not allowed/],
+      ["a name with a space", { analyzerName: "my analyzer" }, /analyzerName: "my analyzer" is not allowed/],
+      ["a name too long", { analyzerName: "a".repeat(256) }, /analyzerName: is 256 characters long/],
+      ["an empty name", { analyzerName: "" }, /analyzerName: must be a non-empty string/],
+      ["an unknown type", { type: "ACCOUNT_UNUSED_ACCESS" as any }, /type: "ACCOUNT_UNUSED_ACCESS" is not supported/],
+      ["an unused-access age of 0", { unusedAccess: { region: "us-east-1", unusedAccessAge: 0 } }, /unusedAccess.unusedAccessAge: 0 is out of range/],
+      ["an unused-access age of 366", { unusedAccess: { region: "us-east-1", unusedAccessAge: 366 } }, /unusedAccess.unusedAccessAge: 366/],
+      ["a fractional unused-access age", { unusedAccess: { region: "us-east-1", unusedAccessAge: 1.5 } }, /unusedAccessAge: 1.5/],
+      ["an unused-access region that is excluded", { excludeRegions: ["us-east-1"], unusedAccess: { region: "us-east-1" } }, /unusedAccess.region: "us-east-1" is in excludeRegions/],
+      ["an unused-access region not in regions", { regions: ["eu-west-1"], unusedAccess: { region: "us-east-1" } }, /unusedAccess.region: "us-east-1" is not in regions/],
+      ["an unused-access name equal to the external one", { analyzerName: "x", unusedAccess: { region: "us-east-1", analyzerName: "x" } }, /unusedAccess.analyzerName: "x" is also/],
+      ["an exclusion with a bad account id", { unusedAccess: { region: "us-east-1", exclusions: [{ accountIds: ["123"] }] } }, /exclusions\[0\].accountIds\[0\]: "123" is not an account id/],
+      ["an exclusion that excludes nothing", { unusedAccess: { region: "us-east-1", exclusions: [{}] } }, /exclusions\[0\]: excludes nothing/],
+      ["a bad archive rule name", { archiveRules: [{ name: "-x", filters: [{ criteria: "isPublic", eqs: ["false"] }] }] }, /archiveRules\[0\].name: "-x" is not allowed/],
+      ["a repeated archive rule name", { archiveRules: [{ name: "r", filters: [{ criteria: "isPublic", eqs: ["false"] }] }, { name: "r", filters: [{ criteria: "isPublic", eqs: ["true"] }] }] }, /archiveRules\[1\].name: "r" is used by another rule/],
+      ["an archive rule without filters", { archiveRules: [{ name: "r", filters: [] }] }, /archiveRules\[0\].filters: needs at least one filter/],
+      ["a filter without a condition", { archiveRules: [{ name: "r", filters: [{ criteria: "isPublic" }] }] }, /filters\[0\]: matches nothing/],
+      ["a filter without criteria", { archiveRules: [{ name: "r", filters: [{ criteria: "", eqs: ["x"] }] }] }, /filters\[0\].criteria: must name a finding property/],
+      ["too many archive rules", { archiveRules: Array.from({ length: 101 }, (_, i) => ({ name: `r${i}`, filters: [{ criteria: "isPublic", eqs: ["false"] }] })) }, /archiveRules: has 101 rules; AWS allows at most 100/],
+      ["a region in providerArgs", { providerArgs: { region: "us-east-1" } as any }, /providerArgs.region: is set by the component/],
+    ];
+    for (const [what, args, expected] of cases) {
+      it(`rejects ${what} before registering anything`, () => {
+        assert.throws(() => new lib.AllRegionsAccessAnalyzer("aa", args), (err: Error) => {
+          assert.match(err.message, expected);
+          assert.match(err.message, /AllRegionsAccessAnalyzer "aa" has invalid arguments/);
+          return true;
+        });
+        assert.equal(mocks.registrations.length, 0, "nothing may be registered");
+        assert.equal(mocks.invokes.length, 0, "nothing may be looked up");
+      });
+    }
+
+    it("reports every problem at once", () => {
+      assert.throws(
+        () => new lib.AllRegionsAccessAnalyzer("aa", { regions: ["x"], analyzerName: "1" }),
+        (err: Error) => /regions\[0\]/.test(err.message) && /analyzerName/.test(err.message),
+      );
+    });
+  });
+
+  describe("stable names", () => {
+    async function urnsOf(region: string, enabled: string[]): Promise<string[]> {
+      mocks.reset(enabled);
+      await build("aa", {
+        archiveRules: [{ name: "r", filters: [{ criteria: "isPublic", eqs: ["false"] }] }],
+      });
+      return mocks.registrations
+        .filter((r) => r.name.startsWith(`aa-${region}`))
+        .map((r) => r.urn)
+        .sort();
+    }
+
+    it("gives a region's children the same URNs whether the account has 3 or 17 regions", async () => {
+      const few = await urnsOf("eu-west-1", ["eu-west-1", "us-east-1", "us-west-2"]);
+      const many = await urnsOf("eu-west-1", DEFAULT_REGIONS);
+      assert.equal(few.length, 3, "provider, analyzer and archive rule");
+      assert.deepEqual(few, many);
+      assert.ok(few.every((urn) => urn.includes("access-analyzer:index:AllRegionsAccessAnalyzer$")));
+    });
+
+    it("does not rename other regions' children when a region is enabled", async () => {
+      const before = await urnsOf("us-west-2", ["eu-west-1", "us-west-2"]);
+      const after = await urnsOf("us-west-2", ["af-south-1", "eu-west-1", "us-west-2"]);
+      assert.deepEqual(before, after);
+    });
+  });
+});
