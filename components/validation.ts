@@ -7,7 +7,12 @@
  */
 
 import { ArgumentProblem, checkRegionList, isValidRegionName } from "./regions";
-import { AllRegionsAccessAnalyzerArgs, AnalyzerZone, UnusedAccessArgs } from "./types";
+import {
+  AllRegionsAccessAnalyzerArgs,
+  AnalyzerZone,
+  RegionalProviderArgs,
+  UnusedAccessArgs,
+} from "./types";
 
 /**
  * Defaults, resolved in this one place. Changing one changes every stack that relies on it (a new
@@ -50,6 +55,72 @@ export function checkName(path: string, name: unknown): ArgumentProblem | undefi
     };
   }
   return undefined;
+}
+
+/**
+ * Every field of `aws.ProviderArgs` but `region`. The type makes the compiler fail when
+ * `@pulumi/aws` adds or drops a field, so a typo in `providerArgs` is caught at once instead of
+ * being silently ignored by the provider.
+ */
+const PROVIDER_ARG_FIELDS: Record<keyof RegionalProviderArgs, true> = {
+  accessKey: true,
+  allowedAccountIds: true,
+  assumeRoleWithWebIdentity: true,
+  assumeRoles: true,
+  customCaBundle: true,
+  defaultTags: true,
+  ec2MetadataServiceEndpoint: true,
+  ec2MetadataServiceEndpointMode: true,
+  endpoints: true,
+  forbiddenAccountIds: true,
+  httpProxy: true,
+  httpsProxy: true,
+  ignoreTags: true,
+  insecure: true,
+  maxRetries: true,
+  noProxy: true,
+  profile: true,
+  retryMode: true,
+  s3UsEast1RegionalEndpoint: true,
+  s3UsePathStyle: true,
+  secretKey: true,
+  sharedConfigFiles: true,
+  sharedCredentialsFiles: true,
+  skipCredentialsValidation: true,
+  skipMetadataApiCheck: true,
+  skipRegionValidation: true,
+  skipRequestingAccountId: true,
+  stsRegion: true,
+  tagPolicyCompliance: true,
+  token: true,
+  tokenBucketRateLimiterCapacity: true,
+  useDualstackEndpoint: true,
+  useFipsEndpoint: true,
+  userAgents: true,
+};
+
+function checkProviderArgs(providerArgs: object): ArgumentProblem[] {
+  return Object.keys(providerArgs).flatMap((key): ArgumentProblem[] => {
+    if (key === "region") {
+      return [
+        {
+          path: "providerArgs.region",
+          message:
+            "is set by the component for each region; remove it " +
+            "(use regions or lookupRegion instead)",
+        },
+      ];
+    }
+    if (!(key in PROVIDER_ARG_FIELDS)) {
+      return [
+        {
+          path: `providerArgs.${key}`,
+          message: `is not an aws.ProviderArgs field; check the spelling (e.g. assumeRoles, profile)`,
+        },
+      ];
+    }
+    return [];
+  });
 }
 
 function isStringList(value: unknown): value is string[] {
@@ -223,12 +294,8 @@ export function checkArgs(args: AllRegionsAccessAnalyzerArgs): ArgumentProblem[]
   if (args.archiveRules !== undefined) {
     problems.push(...checkArchiveRules(args.archiveRules));
   }
-  if (args.providerArgs && "region" in args.providerArgs) {
-    problems.push({
-      path: "providerArgs.region",
-      message:
-        "is set by the component for each region; remove it (use regions or lookupRegion instead)",
-    });
+  if (args.providerArgs !== undefined) {
+    problems.push(...checkProviderArgs(args.providerArgs));
   }
   for (const flag of ["protect", "retainOnDelete"] as const) {
     if (args[flag] !== undefined && typeof args[flag] !== "boolean") {

@@ -336,6 +336,7 @@ describe("AllRegionsAccessAnalyzer", () => {
       ["a filter without criteria", { archiveRules: [{ name: "r", filters: [{ criteria: "", eqs: ["x"] }] }] }, /filters\[0\].criteria: must name a finding property/],
       ["too many archive rules", { archiveRules: Array.from({ length: 101 }, (_, i) => ({ name: `r${i}`, filters: [{ criteria: "isPublic", eqs: ["false"] }] })) }, /archiveRules: has 101 rules; AWS allows at most 100/],
       ["a region in providerArgs", { providerArgs: { region: "us-east-1" } as any }, /providerArgs.region: is set by the component/],
+      ["a misspelt provider setting", { providerArgs: { assumeRole: [] } as any }, /providerArgs.assumeRole: is not an aws.ProviderArgs field/],
     ];
     for (const [what, args, expected] of cases) {
       it(`rejects ${what} before registering anything`, () => {

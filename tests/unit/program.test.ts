@@ -1,0 +1,159 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+
+import { ConfigError, parseProgramConfig } from "../../program/config";
+import { MOCK_PROJECT, RecordingMocks, installMocks, promiseOf, settled } from "./helpers/mocks";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+/** A stack file's config as the CLI hands it to a program: structured values as JSON text. */
+function stackConfig(file: string): Record<string, string> {
+  const doc = YAML.parse(fs.readFileSync(path.join(ROOT, file), "utf8"));
+  return Object.fromEntries(
+    Object.entries(doc.config as Record<string, unknown>).map(([key, value]) => [
+      key,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
+  );
+}
+
+function problemsOf(config: Record<string, string>): string[] {
+  try {
+    parseProgramConfig(config, MOCK_PROJECT);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.problems;
+  }
+  assert.fail("expected a ConfigError");
+}
+
+describe("program configuration", () => {
+  it("turns every key into the component's arguments", () => {
+    const args = parseProgramConfig(
+      {
+        "access-analyzer:regions": `["us-east-1","eu-west-1"]`,
+        "access-analyzer:excludeRegions": `["eu-west-1"]`,
+        "access-analyzer:analyzerName": "cis",
+        "access-analyzer:type": "ORGANIZATION",
+        "access-analyzer:unusedAccess": `{"region":"us-east-1","unusedAccessAge":30}`,
+        "access-analyzer:archiveRules": `[{"name":"r","filters":[{"criteria":"isPublic","eqs":["false"]}]}]`,
+        "access-analyzer:tags": `{"owner":"sec"}`,
+        "access-analyzer:providerArgs": `{"profile":"audit"}`,
+        "access-analyzer:protect": "true",
+        "access-analyzer:retainOnDelete": "false",
+        "aws:region": "us-east-1",
+      },
+      MOCK_PROJECT,
+    );
+    assert.deepEqual(args, {
+      regions: ["us-east-1", "eu-west-1"],
+      excludeRegions: ["eu-west-1"],
+      analyzerName: "cis",
+      type: "ORGANIZATION",
+      unusedAccess: { region: "us-east-1", unusedAccessAge: 30 },
+      archiveRules: [{ name: "r", filters: [{ criteria: "isPublic", eqs: ["false"] }] }],
+      tags: { owner: "sec" },
+      providerArgs: { profile: "audit" },
+      protect: true,
+      retainOnDelete: false,
+    });
+  });
+
+  it("needs no configuration at all", () => {
+    assert.deepEqual(parseProgramConfig({}, MOCK_PROJECT), {});
+  });
+
+  it("names an unknown key and suggests the right one", () => {
+    const [problem] = problemsOf({ "access-analyzer:excludedRegions": `["us-east-1"]` });
+    assert.match(problem, /^access-analyzer:excludedRegions: is not a setting of this program/);
+    assert.match(problem, /did you mean access-analyzer:excludeRegions\?/);
+  });
+
+  it("names a nested key with a wrong type and shows how to set it", () => {
+    const [problem] = problemsOf({
+      "access-analyzer:unusedAccess": `{"region":"us-east-1","unusedAccessAge":"ninety"}`,
+    });
+    assert.match(problem, /^access-analyzer:unusedAccess\.unusedAccessAge: /);
+    assert.match(problem, /pulumi config set access-analyzer:unusedAccess/);
+  });
+
+  it("rejects a bare word where a list is expected", () => {
+    const [problem] = problemsOf({ "access-analyzer:regions": "us-east-1" });
+    assert.match(problem, /^access-analyzer:regions: .*Example: pulumi config set access-analyzer:regions/);
+  });
+
+  it("rejects a misspelt field inside a structured key", () => {
+    const [problem] = problemsOf({
+      "access-analyzer:unusedAccess": `{"region":"us-east-1","unusedAccesAge":30}`,
+    });
+    assert.match(problem, /^access-analyzer:unusedAccess: .*unusedAccesAge/);
+  });
+
+  it("reports the component's own rules against the config key", () => {
+    const problems = problemsOf({
+      "access-analyzer:regions": `["us-east-1","not a region"]`,
+      "access-analyzer:analyzerName": "9lives",
+    });
+    assert.deepEqual(problems.map((p) => p.split(":").slice(0, 2).join(":")), [
+      "access-analyzer:regions[1]",
+      "access-analyzer:analyzerName",
+    ]);
+  });
+
+  it("rejects an unknown analyzer type", () => {
+    const [problem] = problemsOf({ "access-analyzer:type": "account" });
+    assert.match(problem, /^access-analyzer:type: /);
+  });
+
+  it("accepts the production example stack as it ships", () => {
+    const args = parseProgramConfig(stackConfig("Pulumi.prod.yaml"), MOCK_PROJECT);
+    assert.equal(args.protect, true);
+    assert.equal(args.unusedAccess?.region, "us-east-1");
+    assert.equal(args.archiveRules?.length, 1);
+  });
+});
+
+describe("the per-account program", () => {
+  let mocks: RecordingMocks;
+  let program: typeof import("../../index");
+
+  before(async () => {
+    mocks = await installMocks();
+    mocks.reset(["ap-northeast-3", "eu-west-1", "us-east-1"]);
+    pulumi.runtime.setAllConfig(stackConfig("Pulumi.prod.yaml"));
+    program = await import("../../index");
+    await promiseOf(program.analyzerArns);
+    await settled();
+  });
+
+  it("builds the component from the production stack's configuration", async () => {
+    assert.deepEqual(await promiseOf(program.regions), ["eu-west-1", "us-east-1"]);
+    const analyzers = mocks.ofType("aws:accessanalyzer/analyzer:Analyzer");
+    assert.deepEqual(analyzers.map((a) => a.name).sort(), [
+      "access-analyzer-eu-west-1",
+      "access-analyzer-unused-access",
+      "access-analyzer-us-east-1",
+    ]);
+    analyzers.forEach((a) => {
+      assert.equal(a.protect, true);
+      assert.deepEqual(a.inputs.tags, { owner: "security-engineering", compliance: "cis-1.19" });
+    });
+    assert.equal(mocks.ofType("aws:accessanalyzer/archiveRule:ArchiveRule").length, 2);
+    for (const provider of mocks.ofType("pulumi:providers:aws")) {
+      assert.match(provider.inputs.assumeRoles, /AccessAnalyzerDeployer/);
+      assert.equal(provider.inputs.allowedAccountIds, `["111122223333"]`);
+    }
+  });
+
+  it("exports the regions, analyzer ARNs and the unused-access analyzer ARN", async () => {
+    assert.deepEqual(Object.keys(await promiseOf(program.analyzerArns)), ["eu-west-1", "us-east-1"]);
+    assert.match(
+      (await promiseOf(program.unusedAccessAnalyzerArn)) ?? "",
+      /^arn:aws:access-analyzer:us-east-1:\d{12}:analyzer\/unused-access$/,
+    );
+  });
+});
