@@ -1,0 +1,127 @@
+import { AwsError } from "./errors";
+import {
+  analyzerView,
+  type FakeAwsState,
+  type FaultRule,
+  type LatencyRule,
+  type OrgRole,
+} from "./state";
+
+export interface AdminResponse {
+  status: number;
+  body: string;
+}
+
+function ok(value: unknown): AdminResponse {
+  return { status: 200, body: JSON.stringify(value ?? {}) };
+}
+
+function str(body: Record<string, unknown>, key: string): string {
+  const v = body[key];
+  if (typeof v !== "string" || v === "") throw new Error(`'${key}' (string) is required`);
+  return v;
+}
+
+/**
+ * The admin API (no authentication; loopback only). JSON in, JSON out; errors are
+ * `{"error": message, "code"?: awsErrorCode}` with status 400 (404 for unknown paths).
+ */
+export async function handleAdmin(
+  state: FakeAwsState,
+  method: string,
+  rawPath: string,
+  rawQuery: string,
+  rawBody: Buffer,
+): Promise<AdminResponse> {
+  const path = rawPath.slice("/_fake".length) || "/";
+  const query = new URLSearchParams(rawQuery);
+  try {
+    const body = (rawBody.length > 0 ? JSON.parse(rawBody.toString("utf8")) : {}) as Record<
+      string,
+      unknown
+    >;
+    const route = `${method} ${path}`;
+    switch (route) {
+      case "GET /state":
+        return ok(state.snapshot());
+      case "GET /calls": {
+        const f = Object.fromEntries(query) as Record<string, string>;
+        return ok(
+          state.calls.filter(
+            (c) =>
+              (!f.service || c.service === f.service) &&
+              (!f.operation || c.operation === f.operation) &&
+              (!f.accountId || c.accountId === f.accountId) &&
+              (!f.region || c.region === f.region),
+          ),
+        );
+      }
+      case "DELETE /calls":
+        state.clearCalls();
+        return ok({});
+      case "POST /accounts":
+        state.addAccount(body as never);
+        return ok({ id: body.id });
+      case "POST /enable-region":
+        state.enableRegion(str(body, "accountId"), str(body, "region"));
+        return ok({ enabledRegions: state.enabledRegions(str(body, "accountId")) });
+      case "POST /disable-region":
+        state.disableRegion(str(body, "accountId"), str(body, "region"));
+        return ok({ enabledRegions: state.enabledRegions(str(body, "accountId")) });
+      case "POST /org-role":
+        state.setOrgRole(
+          str(body, "accountId"),
+          str(body, "orgRole") as OrgRole,
+          body.orgTrustedAccess as boolean | undefined,
+        );
+        return ok({});
+      case "GET /analyzers": {
+        const accountId = query.get("accountId");
+        if (!accountId) throw new Error("'accountId' query parameter is required");
+        return ok(
+          state.listAnalyzers(accountId, query.get("region") ?? undefined).map(analyzerView),
+        );
+      }
+      case "POST /create-analyzer": {
+        const a = state.createAnalyzer(str(body, "accountId"), str(body, "region"), {
+          analyzerName: str(body, "analyzerName"),
+          type: (body.type as string | undefined) ?? "ACCOUNT",
+          tags: body.tags as Record<string, string> | undefined,
+          configuration: body.configuration as never,
+        });
+        return ok(analyzerView(a));
+      }
+      case "POST /delete-analyzer":
+        state.deleteAnalyzer(
+          str(body, "accountId"),
+          str(body, "region"),
+          str(body, "analyzerName"),
+        );
+        return ok({});
+      case "POST /findings": {
+        const f = state.addFinding(
+          str(body, "accountId"),
+          str(body, "region"),
+          str(body, "analyzerName"),
+          body.finding as never,
+        );
+        return ok(f);
+      }
+      case "POST /faults":
+        state.injectFault(body as unknown as FaultRule);
+        return ok({});
+      case "POST /latency":
+        state.setLatency(body as unknown as LatencyRule);
+        return ok({});
+      case "DELETE /faults":
+        state.clearFaults();
+        return ok({});
+      default:
+        return { status: 404, body: JSON.stringify({ error: `no admin route ${route}` }) };
+    }
+  } catch (e) {
+    const code = e instanceof AwsError ? e.code : undefined;
+    const message = e instanceof Error ? e.message : String(e);
+    return { status: 400, body: JSON.stringify({ error: message, ...(code ? { code } : {}) }) };
+  }
+}

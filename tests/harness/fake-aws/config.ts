@@ -1,0 +1,69 @@
+import * as fs from "fs";
+import * as YAML from "yaml";
+import { z } from "zod";
+
+const accountId = z.string().regex(/^\d{12}$/, "an account id is 12 digits");
+
+export const accessKeyConfigSchema = z.object({
+  accessKeyId: z.string().min(16),
+  secretAccessKey: z.string().min(1),
+  /** IAM user name; absent means the account's root user. */
+  userName: z.string().optional(),
+});
+
+export const roleConfigSchema = z.object({
+  name: z.string().min(1),
+  /** IAM path, default "/". */
+  path: z.string().default("/"),
+  /** Accounts whose principals may assume the role; "*" means any account the fake knows. */
+  trustedAccountIds: z.array(z.union([accountId, z.literal("*")])).default(["*"]),
+  /** When set, AssumeRole must pass this ExternalId. */
+  externalId: z.string().optional(),
+  maxSessionDuration: z.number().int().min(3600).max(43200).default(3600),
+});
+
+export const analyzerSeedSchema = z.object({
+  region: z.string(),
+  name: z.string(),
+  type: z.string().default("ACCOUNT"),
+  tags: z.record(z.string(), z.string()).default({}),
+});
+
+export const accountConfigSchema = z.object({
+  id: accountId,
+  name: z.string().optional(),
+  /** Opt-in regions this account has enabled (the 17 default regions are always enabled). */
+  optedInRegions: z.array(z.string()).default([]),
+  /**
+   * Position in AWS Organizations: "none" (standalone), "member", "management" or "delegated-admin"
+   * (registered Access Analyzer delegated administrator). Organization analyzers need management or
+   * delegated-admin.
+   */
+  orgRole: z.enum(["none", "member", "management", "delegated-admin"]).default("none"),
+  /** Trusted access for access-analyzer.amazonaws.com enabled in the organization. */
+  orgTrustedAccess: z.boolean().default(true),
+  accessKeys: z.array(accessKeyConfigSchema).default([]),
+  roles: z.array(roleConfigSchema).default([]),
+  /** Analyzers that already exist (e.g. made in the console), created at start-up. */
+  analyzers: z.array(analyzerSeedSchema).default([]),
+});
+
+export const fakeAwsConfigSchema = z.object({
+  accounts: z.array(accountConfigSchema).default([]),
+});
+
+export type AccessKeyConfig = z.input<typeof accessKeyConfigSchema>;
+export type RoleConfig = z.input<typeof roleConfigSchema>;
+export type AccountConfig = z.input<typeof accountConfigSchema>;
+export type FakeAwsConfig = z.input<typeof fakeAwsConfigSchema>;
+export type ParsedAccountConfig = z.output<typeof accountConfigSchema>;
+export type ParsedFakeAwsConfig = z.output<typeof fakeAwsConfigSchema>;
+
+export function parseConfig(input: unknown): ParsedFakeAwsConfig {
+  return fakeAwsConfigSchema.parse(input);
+}
+
+/** Reads an accounts file (YAML or JSON; JSON is YAML). */
+export function loadConfigFile(file: string): ParsedFakeAwsConfig {
+  return parseConfig(YAML.parse(fs.readFileSync(file, "utf8")));
+}

@@ -1,0 +1,34 @@
+/**
+ * fake-aws: a local stand-in for STS, EC2 (DescribeRegions) and IAM Access Analyzer that the real
+ * AWS SDK for JavaScript v3 talks to over its real wire protocols. See README.md.
+ */
+export { startFakeAws, type FakeAws, type FakeAwsOptions } from "./server";
+export { FakeAwsAdminClient } from "./admin-client";
+export { FakeAwsState } from "./state";
+export type {
+  AnalyzerType,
+  AnalyzerView,
+  CallRecord,
+  FakeAwsSnapshot,
+  FaultRule,
+  Finding,
+  FindingInput,
+  LatencyRule,
+  OrgRole,
+} from "./state";
+export { loadConfigFile, parseConfig } from "./config";
+export type { AccountConfig, FakeAwsConfig, RoleConfig, AccessKeyConfig } from "./config";
+export { ALL_REGIONS, DEFAULT_REGIONS, OPT_IN_REGIONS } from "./regions";
+
+/** SDK v3 client settings that point at the fake: `new AccessAnalyzerClient(sdkConfig(fake.url, ...))`. */
+export function sdkConfig(
+  url: string,
+  region: string,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+): {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+} {
+  return { endpoint: url, region, credentials };
+}

@@ -1,0 +1,918 @@
+import * as crypto from "crypto";
+import {
+  accountConfigSchema,
+  analyzerSeedSchema,
+  type AccountConfig,
+  type ParsedAccountConfig,
+  type ParsedFakeAwsConfig,
+} from "./config";
+import { AwsError, aaNotFound, aaValidation, defaultThrottle, type ServiceName } from "./errors";
+import { ALL_REGIONS, isKnownRegion, isOptInRegion, type OptInStatus } from "./regions";
+
+export const ANALYZER_TYPES = [
+  "ACCOUNT",
+  "ORGANIZATION",
+  "ACCOUNT_UNUSED_ACCESS",
+  "ORGANIZATION_UNUSED_ACCESS",
+  "ACCOUNT_INTERNAL_ACCESS",
+  "ORGANIZATION_INTERNAL_ACCESS",
+] as const;
+export type AnalyzerType = (typeof ANALYZER_TYPES)[number];
+
+export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+export const MAX_ARCHIVE_RULES = 100;
+export const ANALYZER_RESOURCE_TYPE = "AWS::AccessAnalyzer::Analyzer";
+export const ARCHIVE_RULE_RESOURCE_TYPE = "AWS::AccessAnalyzer::ArchiveRule";
+
+/** Per account, per region, per type (IAM User Guide, access-analyzer-quotas). */
+export const ANALYZER_QUOTAS: Record<AnalyzerType, number> = {
+  ACCOUNT: 1,
+  ACCOUNT_UNUSED_ACCESS: 1,
+  ACCOUNT_INTERNAL_ACCESS: 1,
+  ORGANIZATION: 5,
+  ORGANIZATION_UNUSED_ACCESS: 5,
+  ORGANIZATION_INTERNAL_ACCESS: 1,
+};
+
+export type OrgRole = ParsedAccountConfig["orgRole"];
+
+export interface Criterion {
+  eq?: string[];
+  neq?: string[];
+  contains?: string[];
+  exists?: boolean;
+}
+export type FilterCriteria = Record<string, Criterion>;
+
+export interface ArchiveRule {
+  ruleName: string;
+  filter: FilterCriteria;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type FindingStatus = "ACTIVE" | "ARCHIVED" | "RESOLVED";
+
+export interface Finding {
+  id: string;
+  resourceType: string;
+  resource?: string;
+  resourceOwnerAccount: string;
+  principal?: Record<string, string>;
+  action?: string[];
+  condition: Record<string, string>;
+  isPublic?: boolean;
+  status: FindingStatus;
+  findingType: string;
+  error?: string;
+  createdAt: string;
+  analyzedAt: string;
+  updatedAt: string;
+}
+
+/** What a test passes to add a finding; everything but `resourceType` has a default. */
+export interface FindingInput {
+  id?: string;
+  resourceType: string;
+  resource?: string;
+  resourceOwnerAccount?: string;
+  principal?: Record<string, string>;
+  action?: string[];
+  condition?: Record<string, string>;
+  isPublic?: boolean;
+  status?: FindingStatus;
+  findingType?: string;
+  error?: string;
+}
+
+export interface AnalyzerConfiguration {
+  unusedAccess?: {
+    unusedAccessAge?: number;
+    analysisRule?: {
+      exclusions?: { accountIds?: string[]; resourceTags?: Record<string, string>[] }[];
+    };
+  };
+  internalAccess?: { analysisRule?: { inclusions?: unknown[] } };
+}
+
+export interface Analyzer {
+  accountId: string;
+  region: string;
+  arn: string;
+  name: string;
+  type: AnalyzerType;
+  status: "ACTIVE" | "CREATING" | "DISABLED" | "FAILED";
+  createdAt: string;
+  tags: Record<string, string>;
+  configuration?: AnalyzerConfiguration;
+  archiveRules: Map<string, ArchiveRule>;
+  findings: Finding[];
+  clientToken?: string;
+}
+
+export interface CreateAnalyzerInput {
+  analyzerName?: string;
+  type?: string;
+  tags?: Record<string, string>;
+  archiveRules?: { ruleName?: string; filter?: FilterCriteria }[];
+  configuration?: AnalyzerConfiguration;
+  clientToken?: string;
+}
+
+export interface Principal {
+  accountId: string;
+  arn: string;
+  userId: string;
+  kind: "root" | "user" | "assumed-role";
+}
+
+export interface CredentialRecord {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+  principal: Principal;
+}
+
+export interface RoleState {
+  accountId: string;
+  name: string;
+  path: string;
+  arn: string;
+  roleId: string;
+  trustedAccountIds: string[];
+  externalId?: string;
+  maxSessionDuration: number;
+}
+
+export interface AccountState {
+  id: string;
+  name?: string;
+  orgRole: OrgRole;
+  orgTrustedAccess: boolean;
+  optedInRegions: Set<string>;
+  roles: Map<string, RoleState>;
+}
+
+/**
+ * A fault: the next `count` matching calls fail with this error (default: the service's throttling
+ * error, e.g. Access Analyzer `ThrottlingException` 429). Unset matchers match everything.
+ */
+export interface FaultRule {
+  service?: ServiceName;
+  operation?: string;
+  accountId?: string;
+  region?: string;
+  count: number;
+  errorCode?: string;
+  httpStatus?: number;
+  message?: string;
+}
+
+/** Extra delay before matching calls are answered. */
+export interface LatencyRule {
+  service?: ServiceName;
+  operation?: string;
+  accountId?: string;
+  region?: string;
+  ms: number;
+}
+
+export interface CallRecord {
+  time: string;
+  service: ServiceName | "unknown";
+  operation: string;
+  accountId?: string;
+  region?: string;
+  principalArn?: string;
+  httpStatus: number;
+  errorCode?: string;
+}
+
+export interface CallMatch {
+  service: ServiceName;
+  operation: string;
+  accountId?: string;
+  region?: string;
+}
+
+const MAX_CALL_LOG = 20000;
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function randomChars(n: number, alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"): string {
+  const bytes = crypto.randomBytes(n);
+  let out = "";
+  for (let i = 0; i < n; i++) out += alphabet[bytes[i] % alphabet.length];
+  return out;
+}
+
+function matches(
+  rule: { service?: string; operation?: string; accountId?: string; region?: string },
+  call: CallMatch,
+): boolean {
+  return (
+    (rule.service === undefined || rule.service === call.service) &&
+    (rule.operation === undefined || rule.operation === "*" || rule.operation === call.operation) &&
+    (rule.accountId === undefined || rule.accountId === call.accountId) &&
+    (rule.region === undefined || rule.region === call.region)
+  );
+}
+
+function isAccountLevel(type: AnalyzerType): boolean {
+  return type.startsWith("ACCOUNT");
+}
+
+function isUnusedAccess(type: AnalyzerType): boolean {
+  return type.endsWith("_UNUSED_ACCESS");
+}
+
+function isInternalAccess(type: AnalyzerType): boolean {
+  return type.endsWith("_INTERNAL_ACCESS");
+}
+
+/** External-access analyzers (the ones `ListFindings` serves). */
+export function isExternalAccess(type: AnalyzerType): boolean {
+  return type === "ACCOUNT" || type === "ORGANIZATION";
+}
+
+function defaultFindingType(type: AnalyzerType): string {
+  if (isUnusedAccess(type)) return "UnusedIAMRole";
+  if (isInternalAccess(type)) return "InternalAccess";
+  return "ExternalAccess";
+}
+
+/** Values of a finding attribute named by a filter criteria key (undefined = attribute absent). */
+function findingValues(finding: Finding, key: string): string[] | undefined {
+  if (key.startsWith("principal.")) {
+    const v = finding.principal?.[key.slice("principal.".length)];
+    return v === undefined ? undefined : [v];
+  }
+  if (key.startsWith("condition.")) {
+    const v = finding.condition[key.slice("condition.".length)];
+    return v === undefined ? undefined : [v];
+  }
+  switch (key) {
+    case "isPublic":
+      return finding.isPublic === undefined ? undefined : [String(finding.isPublic)];
+    case "action":
+      return finding.action;
+    case "id":
+    case "resourceType":
+    case "resource":
+    case "resourceOwnerAccount":
+    case "status":
+    case "error":
+    case "findingType": {
+      const v = finding[key];
+      return v === undefined ? undefined : [v];
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Access Analyzer filter semantics: every criterion must hold; eq = any of, neq = none of. */
+export function findingMatches(finding: Finding, filter: FilterCriteria): boolean {
+  for (const [key, criterion] of Object.entries(filter)) {
+    const values = findingValues(finding, key);
+    if (criterion.exists !== undefined && criterion.exists !== (values !== undefined)) return false;
+    if (criterion.eq && !(values ?? []).some((v) => criterion.eq!.includes(v))) return false;
+    if (criterion.neq && (values ?? []).some((v) => criterion.neq!.includes(v))) return false;
+    if (
+      criterion.contains &&
+      !(values ?? []).some((v) => criterion.contains!.some((c) => v.includes(c)))
+    )
+      return false;
+  }
+  return true;
+}
+
+export function validateName(field: string, name: unknown): string {
+  if (typeof name !== "string" || name.length === 0) {
+    throw aaValidation(field, "Member must have length greater than or equal to 1", name);
+  }
+  if (name.length > 255) {
+    throw aaValidation(field, "Member must have length less than or equal to 255", name);
+  }
+  if (!NAME_PATTERN.test(name)) {
+    throw aaValidation(
+      field,
+      "Member must satisfy regular expression pattern: [A-Za-z][A-Za-z0-9_.-]*",
+      name,
+    );
+  }
+  return name;
+}
+
+export function validateFilter(field: string, filter: unknown): FilterCriteria {
+  if (filter === null || typeof filter !== "object" || Array.isArray(filter)) {
+    throw aaValidation(field, "Member must not be null", filter);
+  }
+  const out: FilterCriteria = {};
+  for (const [key, raw] of Object.entries(filter as Record<string, unknown>)) {
+    const c = (raw ?? {}) as Criterion;
+    const ops = (["eq", "neq", "contains"] as const).filter((op) => c[op] !== undefined);
+    if (ops.length === 0 && c.exists === undefined) {
+      throw aaValidation(`${field}.${key}`, "Criterion must specify eq, neq, contains or exists");
+    }
+    for (const op of ops) {
+      const list = c[op];
+      if (!Array.isArray(list) || list.length < 1 || list.length > 20) {
+        throw aaValidation(
+          `${field}.${key}.${op}`,
+          "Member must have length less than or equal to 20 and greater than or equal to 1",
+        );
+      }
+    }
+    out[key] = { ...c };
+  }
+  return out;
+}
+
+export function validateTags(tags: unknown): Record<string, string> {
+  if (tags === undefined || tags === null) return {};
+  if (typeof tags !== "object" || Array.isArray(tags))
+    throw aaValidation("tags", "Member must be a map");
+  const entries = Object.entries(tags as Record<string, unknown>);
+  if (entries.length > 50) {
+    throw aaValidation("tags", "Member must have length less than or equal to 50");
+  }
+  for (const [k, v] of entries) {
+    if (k.length < 1 || k.length > 128) {
+      throw aaValidation("tags", "Map keys must have length between 1 and 128", k);
+    }
+    if (k.toLowerCase().startsWith("aws:")) {
+      throw new AwsError("ValidationException", 400, `Tag keys starting with 'aws:' are reserved`, {
+        reason: "fieldValidationFailed",
+      });
+    }
+    if (typeof v !== "string" || v.length > 256) {
+      throw aaValidation("tags", "Map values must have length less than or equal to 256", v);
+    }
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+function validateConfiguration(
+  type: AnalyzerType,
+  configuration: AnalyzerConfiguration | undefined,
+): AnalyzerConfiguration | undefined {
+  if (configuration?.unusedAccess && !isUnusedAccess(type)) {
+    throw new AwsError(
+      "ValidationException",
+      400,
+      `Unused access configuration is not supported for analyzer type ${type}`,
+      { reason: "fieldValidationFailed" },
+    );
+  }
+  if (configuration?.internalAccess && !isInternalAccess(type)) {
+    throw new AwsError(
+      "ValidationException",
+      400,
+      `Internal access configuration is not supported for analyzer type ${type}`,
+      { reason: "fieldValidationFailed" },
+    );
+  }
+  if (isUnusedAccess(type)) {
+    const age = configuration?.unusedAccess?.unusedAccessAge ?? 90;
+    if (!Number.isInteger(age) || age < 1 || age > 365) {
+      throw aaValidation(
+        "configuration.unusedAccess.unusedAccessAge",
+        "Member must have value between 1 and 365",
+        age,
+      );
+    }
+    return { unusedAccess: { ...configuration?.unusedAccess, unusedAccessAge: age } };
+  }
+  if (isInternalAccess(type)) {
+    return { internalAccess: configuration?.internalAccess ?? {} };
+  }
+  return undefined;
+}
+
+/**
+ * The whole modelled AWS world: accounts, credentials, analyzers, findings, faults, the call log.
+ * Tests in the same process use it directly (`fake.state`); other processes use the admin HTTP API.
+ */
+export class FakeAwsState {
+  readonly accounts = new Map<string, AccountState>();
+  /** accessKeyId → credential (static keys and STS temporary credentials). */
+  readonly credentials = new Map<string, CredentialRecord>();
+  /** `${accountId}/${region}` → analyzer name → analyzer. */
+  readonly analyzers = new Map<string, Map<string, Analyzer>>();
+  readonly faults: FaultRule[] = [];
+  readonly latencies: LatencyRule[] = [];
+  readonly calls: CallRecord[] = [];
+
+  constructor(config?: ParsedFakeAwsConfig) {
+    for (const account of config?.accounts ?? []) this.addAccount(account);
+  }
+
+  // ---- accounts, regions, credentials --------------------------------------------------------
+
+  /** Adds (or replaces the settings of) an account with its keys, roles and seeded analyzers. */
+  addAccount(input: AccountConfig): AccountState {
+    const cfg = accountConfigSchema.parse(input);
+    for (const r of cfg.optedInRegions) {
+      if (!isOptInRegion(r)) throw new Error(`${r} is not an opt-in region`);
+    }
+    const account: AccountState = {
+      id: cfg.id,
+      name: cfg.name,
+      orgRole: cfg.orgRole,
+      orgTrustedAccess: cfg.orgTrustedAccess,
+      optedInRegions: new Set(cfg.optedInRegions),
+      roles: new Map(),
+    };
+    this.accounts.set(cfg.id, account);
+    for (const key of cfg.accessKeys) {
+      const kind = key.userName ? "user" : "root";
+      this.credentials.set(key.accessKeyId, {
+        accessKeyId: key.accessKeyId,
+        secretAccessKey: key.secretAccessKey,
+        principal: {
+          accountId: cfg.id,
+          kind,
+          arn: key.userName
+            ? `arn:aws:iam::${cfg.id}:user/${key.userName}`
+            : `arn:aws:iam::${cfg.id}:root`,
+          userId: key.userName ? `AIDA${stableId(`${cfg.id}/${key.userName}`)}` : cfg.id,
+        },
+      });
+    }
+    for (const role of cfg.roles) {
+      const path = role.path.endsWith("/") ? role.path : `${role.path}/`;
+      account.roles.set(role.name, {
+        accountId: cfg.id,
+        name: role.name,
+        path,
+        arn: `arn:aws:iam::${cfg.id}:role${path}${role.name}`,
+        roleId: `AROA${stableId(`${cfg.id}/role/${role.name}`)}`,
+        trustedAccountIds: role.trustedAccountIds,
+        externalId: role.externalId,
+        maxSessionDuration: role.maxSessionDuration,
+      });
+    }
+    for (const seed of cfg.analyzers) {
+      const s = analyzerSeedSchema.parse(seed);
+      this.createAnalyzer(cfg.id, s.region, { analyzerName: s.name, type: s.type, tags: s.tags });
+    }
+    return account;
+  }
+
+  requireAccount(accountId: string): AccountState {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`unknown account ${accountId}`);
+    return account;
+  }
+
+  regionOptInStatus(accountId: string, region: string): OptInStatus {
+    if (!isOptInRegion(region)) return "opt-in-not-required";
+    return this.requireAccount(accountId).optedInRegions.has(region) ? "opted-in" : "not-opted-in";
+  }
+
+  isRegionEnabled(accountId: string, region: string): boolean {
+    return isKnownRegion(region) && this.regionOptInStatus(accountId, region) !== "not-opted-in";
+  }
+
+  /** Enabled regions of an account, in catalogue order. */
+  enabledRegions(accountId: string): string[] {
+    return ALL_REGIONS.filter((r) => this.isRegionEnabled(accountId, r));
+  }
+
+  /** Opts an account in to an opt-in region (AWS Account Management EnableRegion, done at once). */
+  enableRegion(accountId: string, region: string): void {
+    if (!isOptInRegion(region)) throw new Error(`${region} is not an opt-in region`);
+    this.requireAccount(accountId).optedInRegions.add(region);
+  }
+
+  /** Opts out. Analyzers there are kept but unreachable, as with AWS until the region is re-enabled. */
+  disableRegion(accountId: string, region: string): void {
+    if (!isOptInRegion(region)) throw new Error(`${region} is not an opt-in region`);
+    this.requireAccount(accountId).optedInRegions.delete(region);
+  }
+
+  setOrgRole(accountId: string, orgRole: OrgRole, orgTrustedAccess?: boolean): void {
+    const account = this.requireAccount(accountId);
+    account.orgRole = orgRole;
+    if (orgTrustedAccess !== undefined) account.orgTrustedAccess = orgTrustedAccess;
+  }
+
+  /** Issues STS temporary credentials for a principal (used by AssumeRole). */
+  issueTemporaryCredentials(principal: Principal, durationSeconds: number): CredentialRecord {
+    const record: CredentialRecord = {
+      accessKeyId: `ASIA${randomChars(16)}`,
+      secretAccessKey: crypto.randomBytes(30).toString("base64"),
+      sessionToken: `FwoGZXIvYXdzE${crypto.randomBytes(120).toString("base64")}`,
+      expiration: new Date(Date.now() + durationSeconds * 1000),
+      principal,
+    };
+    this.credentials.set(record.accessKeyId, record);
+    return record;
+  }
+
+  // ---- Access Analyzer: analyzers ---------------------------------------------------------
+
+  private regionAnalyzers(accountId: string, region: string): Map<string, Analyzer> {
+    const key = `${accountId}/${region}`;
+    let map = this.analyzers.get(key);
+    if (!map) {
+      map = new Map();
+      this.analyzers.set(key, map);
+    }
+    return map;
+  }
+
+  /** CreateAnalyzer with all of AWS's checks. Returns the analyzer (existing one on an idempotent retry). */
+  createAnalyzer(accountId: string, region: string, input: CreateAnalyzerInput): Analyzer {
+    const account = this.requireAccount(accountId);
+    const name = validateName("analyzerName", input.analyzerName);
+    if (!ANALYZER_TYPES.includes(input.type as AnalyzerType)) {
+      throw aaValidation(
+        "type",
+        `Member must satisfy enum value set: [${ANALYZER_TYPES.join(", ")}]`,
+        input.type,
+      );
+    }
+    const type = input.type as AnalyzerType;
+    const configuration = validateConfiguration(type, input.configuration);
+    const tags = validateTags(input.tags);
+    const inlineRules = input.archiveRules ?? [];
+    const rules = new Map<string, ArchiveRule>();
+    for (const [i, rule] of inlineRules.entries()) {
+      const ruleName = validateName(`archiveRules.${i + 1}.member.ruleName`, rule.ruleName);
+      const filter = validateFilter(`archiveRules.${i + 1}.member.filter`, rule.filter);
+      const t = now();
+      rules.set(ruleName, { ruleName, filter, createdAt: t, updatedAt: t });
+    }
+    if (rules.size > MAX_ARCHIVE_RULES) {
+      throw new AwsError(
+        "ServiceQuotaExceededException",
+        402,
+        `The number of archive rules exceeds the quota of ${MAX_ARCHIVE_RULES} per analyzer`,
+        { resourceId: name, resourceType: ARCHIVE_RULE_RESOURCE_TYPE },
+      );
+    }
+    if (!isAccountLevel(type)) {
+      if (account.orgRole === "none" || !account.orgTrustedAccess) {
+        throw new AwsError(
+          "ValidationException",
+          400,
+          "Service not enabled for AWS Organizations",
+          {
+            reason: "FIELD_VALIDATION_FAILED",
+          },
+        );
+      }
+      if (account.orgRole === "member") {
+        throw new AwsError(
+          "AccessDeniedException",
+          403,
+          `Account ${accountId} is not a delegated administrator`,
+        );
+      }
+    }
+    const existing = this.regionAnalyzers(accountId, region);
+    const same = existing.get(name);
+    if (same) {
+      if (input.clientToken && same.clientToken === input.clientToken && same.type === type) {
+        return same;
+      }
+      throw new AwsError("ConflictException", 409, `Analyzer ${name} already exists`, {
+        resourceId: name,
+        resourceType: ANALYZER_RESOURCE_TYPE,
+      });
+    }
+    const ofType = [...existing.values()].filter((a) => a.type === type).length;
+    if (ofType >= ANALYZER_QUOTAS[type]) {
+      throw new AwsError(
+        "ServiceQuotaExceededException",
+        402,
+        `You have reached the quota of ${ANALYZER_QUOTAS[type]} analyzer(s) of type ${type} in this account and region`,
+        { resourceId: name, resourceType: ANALYZER_RESOURCE_TYPE },
+      );
+    }
+    const analyzer: Analyzer = {
+      accountId,
+      region,
+      arn: `arn:aws:access-analyzer:${region}:${accountId}:analyzer/${name}`,
+      name,
+      type,
+      status: "ACTIVE",
+      createdAt: now(),
+      tags,
+      configuration,
+      archiveRules: rules,
+      findings: [],
+      clientToken: input.clientToken,
+    };
+    existing.set(name, analyzer);
+    return analyzer;
+  }
+
+  /** The analyzer, or ResourceNotFoundException as AWS answers. */
+  getAnalyzer(accountId: string, region: string, name: string): Analyzer {
+    const analyzer = this.analyzers.get(`${accountId}/${region}`)?.get(name);
+    if (!analyzer) throw aaNotFound(ANALYZER_RESOURCE_TYPE, name, `Analyzer ${name}`);
+    return analyzer;
+  }
+
+  findAnalyzer(accountId: string, region: string, name: string): Analyzer | undefined {
+    return this.analyzers.get(`${accountId}/${region}`)?.get(name);
+  }
+
+  analyzerByArn(accountId: string, region: string, arn: unknown): Analyzer {
+    const analyzer = [...(this.analyzers.get(`${accountId}/${region}`)?.values() ?? [])].find(
+      (a) => a.arn === arn,
+    );
+    if (!analyzer) throw aaNotFound(ANALYZER_RESOURCE_TYPE, String(arn), "Analyzer");
+    return analyzer;
+  }
+
+  /** Analyzers of one account (in one region, or all regions), creation order. */
+  listAnalyzers(accountId: string, region?: string): Analyzer[] {
+    if (region !== undefined)
+      return [...(this.analyzers.get(`${accountId}/${region}`)?.values() ?? [])];
+    return [...this.analyzers.entries()]
+      .filter(([key]) => key.startsWith(`${accountId}/`))
+      .flatMap(([, map]) => [...map.values()]);
+  }
+
+  deleteAnalyzer(accountId: string, region: string, name: string): void {
+    this.getAnalyzer(accountId, region, name);
+    this.analyzers.get(`${accountId}/${region}`)!.delete(name);
+  }
+
+  updateAnalyzer(
+    accountId: string,
+    region: string,
+    name: string,
+    configuration: AnalyzerConfiguration | undefined,
+  ): Analyzer {
+    const analyzer = this.getAnalyzer(accountId, region, name);
+    if (isExternalAccess(analyzer.type)) {
+      throw new AwsError(
+        "ValidationException",
+        400,
+        `UpdateAnalyzer is not supported for analyzer type ${analyzer.type}`,
+        { reason: "notSupported" },
+      );
+    }
+    analyzer.configuration = validateConfiguration(analyzer.type, configuration);
+    return analyzer;
+  }
+
+  // ---- archive rules ------------------------------------------------------------------------
+
+  createArchiveRule(
+    accountId: string,
+    region: string,
+    analyzerName: string,
+    ruleNameIn: unknown,
+    filterIn: unknown,
+  ): ArchiveRule {
+    const analyzer = this.getAnalyzer(accountId, region, analyzerName);
+    const ruleName = validateName("ruleName", ruleNameIn);
+    const filter = validateFilter("filter", filterIn);
+    if (analyzer.archiveRules.has(ruleName)) {
+      throw new AwsError("ConflictException", 409, `Archive rule ${ruleName} already exists`, {
+        resourceId: ruleName,
+        resourceType: ARCHIVE_RULE_RESOURCE_TYPE,
+      });
+    }
+    if (analyzer.archiveRules.size >= MAX_ARCHIVE_RULES) {
+      throw new AwsError(
+        "ServiceQuotaExceededException",
+        402,
+        `You have reached the quota of ${MAX_ARCHIVE_RULES} archive rules for analyzer ${analyzerName}`,
+        { resourceId: ruleName, resourceType: ARCHIVE_RULE_RESOURCE_TYPE },
+      );
+    }
+    const t = now();
+    const rule = { ruleName, filter, createdAt: t, updatedAt: t };
+    analyzer.archiveRules.set(ruleName, rule);
+    return rule;
+  }
+
+  getArchiveRule(
+    accountId: string,
+    region: string,
+    analyzerName: string,
+    ruleName: string,
+  ): ArchiveRule {
+    const rule = this.getAnalyzer(accountId, region, analyzerName).archiveRules.get(ruleName);
+    if (!rule) throw aaNotFound(ARCHIVE_RULE_RESOURCE_TYPE, ruleName, `Archive rule ${ruleName}`);
+    return rule;
+  }
+
+  updateArchiveRule(
+    accountId: string,
+    region: string,
+    analyzerName: string,
+    ruleName: string,
+    filterIn: unknown,
+  ): ArchiveRule {
+    const rule = this.getArchiveRule(accountId, region, analyzerName, ruleName);
+    rule.filter = validateFilter("filter", filterIn);
+    rule.updatedAt = now();
+    return rule;
+  }
+
+  deleteArchiveRule(
+    accountId: string,
+    region: string,
+    analyzerName: string,
+    ruleName: string,
+  ): void {
+    this.getArchiveRule(accountId, region, analyzerName, ruleName);
+    this.getAnalyzer(accountId, region, analyzerName).archiveRules.delete(ruleName);
+  }
+
+  /** ApplyArchiveRule: archive the existing ACTIVE findings the rule matches. Returns how many. */
+  applyArchiveRule(
+    accountId: string,
+    region: string,
+    analyzerArn: unknown,
+    ruleName: unknown,
+  ): number {
+    const analyzer = this.analyzerByArn(accountId, region, analyzerArn);
+    const rule = this.getArchiveRule(accountId, region, analyzer.name, String(ruleName));
+    let changed = 0;
+    for (const f of analyzer.findings) {
+      if (f.status === "ACTIVE" && findingMatches(f, rule.filter)) {
+        f.status = "ARCHIVED";
+        f.updatedAt = now();
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  // ---- findings -----------------------------------------------------------------------------
+
+  /**
+   * A finding arrives (as when Access Analyzer detects access). A new ACTIVE finding that matches an
+   * existing archive rule is archived on arrival; existing findings are left alone.
+   */
+  addFinding(
+    accountId: string,
+    region: string,
+    analyzerName: string,
+    input: FindingInput,
+  ): Finding {
+    const analyzer = this.getAnalyzer(accountId, region, analyzerName);
+    const t = now();
+    const finding: Finding = {
+      id: input.id ?? crypto.randomUUID(),
+      resourceType: input.resourceType,
+      resource: input.resource,
+      resourceOwnerAccount: input.resourceOwnerAccount ?? accountId,
+      principal: input.principal,
+      action: input.action,
+      condition: input.condition ?? {},
+      isPublic: input.isPublic,
+      status: input.status ?? "ACTIVE",
+      findingType: input.findingType ?? defaultFindingType(analyzer.type),
+      error: input.error,
+      createdAt: t,
+      analyzedAt: t,
+      updatedAt: t,
+    };
+    if (
+      finding.status === "ACTIVE" &&
+      [...analyzer.archiveRules.values()].some((r) => findingMatches(finding, r.filter))
+    ) {
+      finding.status = "ARCHIVED";
+    }
+    analyzer.findings.push(finding);
+    return finding;
+  }
+
+  // ---- faults, latency, call log ------------------------------------------------------------
+
+  injectFault(rule: FaultRule): void {
+    this.faults.push({ ...rule });
+  }
+
+  setLatency(rule: LatencyRule): void {
+    this.latencies.push({ ...rule });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+    this.latencies.length = 0;
+  }
+
+  /** @internal Consumes one matching fault, if any. */
+  takeFault(call: CallMatch): AwsError | undefined {
+    const rule = this.faults.find((r) => r.count > 0 && matches(r, call));
+    if (!rule) return undefined;
+    rule.count--;
+    if (rule.count <= 0) this.faults.splice(this.faults.indexOf(rule), 1);
+    const base = defaultThrottle(call.service);
+    const code = rule.errorCode ?? base.code;
+    return new AwsError(
+      code,
+      rule.httpStatus ?? (rule.errorCode ? 400 : base.httpStatus),
+      rule.message ?? (rule.errorCode ? `Injected ${code}` : base.message),
+    );
+  }
+
+  /** @internal Delay for a call (largest matching rule). */
+  latencyFor(call: CallMatch): number {
+    return this.latencies.filter((r) => matches(r, call)).reduce((m, r) => Math.max(m, r.ms), 0);
+  }
+
+  /** @internal */
+  recordCall(record: CallRecord): void {
+    this.calls.push(record);
+    if (this.calls.length > MAX_CALL_LOG) this.calls.splice(0, this.calls.length - MAX_CALL_LOG);
+  }
+
+  clearCalls(): void {
+    this.calls.length = 0;
+  }
+
+  /** JSON-safe view of the state, without secrets (no secret keys, no session tokens). */
+  snapshot(): FakeAwsSnapshot {
+    return {
+      accounts: [...this.accounts.values()].map((a) => ({
+        id: a.id,
+        name: a.name,
+        orgRole: a.orgRole,
+        orgTrustedAccess: a.orgTrustedAccess,
+        enabledRegions: this.enabledRegions(a.id),
+        optedInRegions: [...a.optedInRegions].sort(),
+        roles: [...a.roles.values()].map((r) => ({
+          arn: r.arn,
+          trustedAccountIds: r.trustedAccountIds,
+        })),
+        accessKeyIds: [...this.credentials.values()]
+          .filter((c) => c.principal.accountId === a.id && !c.sessionToken)
+          .map((c) => c.accessKeyId),
+        analyzers: this.listAnalyzers(a.id).map(analyzerView),
+      })),
+      faults: this.faults.map((f) => ({ ...f })),
+      latencies: this.latencies.map((l) => ({ ...l })),
+      callCount: this.calls.length,
+    };
+  }
+}
+
+export interface AnalyzerView {
+  arn: string;
+  name: string;
+  type: AnalyzerType;
+  region: string;
+  accountId: string;
+  status: string;
+  createdAt: string;
+  tags: Record<string, string>;
+  configuration?: AnalyzerConfiguration;
+  archiveRules: ArchiveRule[];
+  findings: Finding[];
+}
+
+export interface FakeAwsSnapshot {
+  accounts: {
+    id: string;
+    name?: string;
+    orgRole: OrgRole;
+    orgTrustedAccess: boolean;
+    enabledRegions: string[];
+    optedInRegions: string[];
+    roles: { arn: string; trustedAccountIds: string[] }[];
+    accessKeyIds: string[];
+    analyzers: AnalyzerView[];
+  }[];
+  faults: FaultRule[];
+  latencies: LatencyRule[];
+  callCount: number;
+}
+
+export function analyzerView(a: Analyzer): AnalyzerView {
+  return {
+    arn: a.arn,
+    name: a.name,
+    type: a.type,
+    region: a.region,
+    accountId: a.accountId,
+    status: a.status,
+    createdAt: a.createdAt,
+    tags: { ...a.tags },
+    configuration: a.configuration,
+    archiveRules: [...a.archiveRules.values()].map((r) => ({ ...r })),
+    findings: a.findings.map((f) => ({ ...f })),
+  };
+}
+
+function stableId(seed: string): string {
+  const digest = crypto.createHash("sha256").update(seed).digest();
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let out = "";
+  for (let i = 0; i < 17; i++) out += alphabet[digest[i] % alphabet.length];
+  return out;
+}
