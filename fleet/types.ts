@@ -1,0 +1,158 @@
+/**
+ * The types the fleet modules share. Data flows one way:
+ * fleet file ─▶ targets ─▶ scheduler ─▶ StackRunner (one stack per account) ─▶ results ─▶ report.
+ */
+
+/** The component settings a fleet file can set for every account (`defaults`) or for one account. */
+export interface AnalyzerSettings {
+  /** Explicit regions; absent means "discover the account's enabled regions". */
+  readonly regions?: string[];
+  /** Regions to leave out. */
+  readonly excludeRegions?: string[];
+  /** Analyzer type. */
+  readonly type?: "ACCOUNT" | "ORGANIZATION";
+  /** Tags on every analyzer (defaults and account tags are merged, the account wins per key). */
+  readonly tags?: Record<string, string>;
+  /** One unused-access analyzer in a home region. */
+  readonly unusedAccess?: UnusedAccessSettings;
+  /** Archive rules on every regional external-access analyzer. */
+  readonly archiveRules?: ArchiveRuleSettings[];
+  /** The external-access analyzer name. */
+  readonly analyzerName?: string;
+  /** Protect the analyzers from deletion. */
+  readonly protect?: boolean;
+  /** Keep the analyzers in AWS when they leave the stack. */
+  readonly retainOnDelete?: boolean;
+}
+
+export interface UnusedAccessSettings {
+  readonly region: string;
+  readonly unusedAccessAge?: number;
+  readonly analyzerName?: string;
+  readonly exclusions?: { accountIds?: string[]; resourceTags?: Record<string, string>[] }[];
+}
+
+export interface ArchiveRuleSettings {
+  readonly name: string;
+  readonly filters: {
+    criteria: string;
+    eqs?: string[];
+    neqs?: string[];
+    contains?: string[];
+    exists?: boolean;
+  }[];
+}
+
+/** How the bot reaches an account from its own base credentials. Never holds a credential. */
+export interface AccountAccess {
+  /** Role to assume in the account (its account must be the target account). */
+  readonly roleArn?: string;
+  /** A named AWS profile for the providers to start from. */
+  readonly profile?: string;
+  readonly externalId?: string;
+  readonly sessionName?: string;
+}
+
+/** One account of the fleet, with defaults already applied: one stack. */
+export interface Target {
+  readonly accountId: string;
+  readonly name?: string;
+  readonly stack: string;
+  readonly access: AccountAccess;
+  readonly settings: AnalyzerSettings;
+}
+
+/** A validated fleet file. */
+export interface Fleet {
+  /** The file it came from, as given (used in messages). */
+  readonly file: string;
+  /** Pulumi backend URL (`file://…`, `s3://…`, `https://api.pulumi.com`). */
+  readonly backend?: string;
+  /** `passphrase`, `awskms://…`, … */
+  readonly secretsProvider?: string;
+  /** In file order. */
+  readonly targets: Target[];
+}
+
+export type Operation = "preview" | "up" | "refresh" | "destroy" | "drift" | "outputs";
+
+/**
+ * - `succeeded`: the operation finished (for `drift`: no drift).
+ * - `drifted`: `drift` found changes an `up` would make.
+ * - `missing`: the stack does not exist (refresh, destroy, drift, outputs never create one).
+ * - `failed`: the operation or the stack set-up failed.
+ * - `locked`: another update holds the stack's lock (ConcurrentUpdateError); never cancelled.
+ * - `aborted`: was running when the run was aborted (Ctrl-C / SIGTERM).
+ * - `skipped`: never started (failure tolerance reached, or aborted before its turn).
+ */
+export type Outcome =
+  "succeeded" | "drifted" | "missing" | "failed" | "locked" | "aborted" | "skipped";
+
+/** Resource change counts, folded from the engine's per-operation counts. */
+export interface ChangeCounts {
+  create: number;
+  update: number;
+  replace: number;
+  delete: number;
+  same: number;
+}
+
+/** What one stack did. Carries no credentials. */
+export interface StackResult {
+  readonly accountId: string;
+  readonly name?: string;
+  readonly stack: string;
+  readonly operation: Operation;
+  readonly outcome: Outcome;
+  readonly changes: ChangeCounts;
+  /** Regions with an analyzer (stack output `regions`), when known. */
+  readonly regions: string[];
+  /** Region → external-access analyzer ARN (stack output `analyzerArns`), when known. */
+  readonly analyzerArns: Record<string, string>;
+  readonly unusedAccessAnalyzerArn?: string;
+  /** ISO time it started; absent when skipped. */
+  readonly startedAt?: string;
+  readonly durationMs: number;
+  /** The whole error message (first line shown in the table). */
+  readonly error?: string;
+  /** Why it was skipped. */
+  readonly skippedReason?: string;
+  /** The full engine log of this stack. */
+  readonly logFile?: string;
+}
+
+export interface RunOptions {
+  /** Aborting sends SIGINT to the engine so it stops cleanly and releases the stack lock. */
+  readonly signal?: AbortSignal;
+  /** Engine output, in chunks as they arrive (not split into lines). */
+  readonly onOutput?: (text: string) => void;
+}
+
+/** Runs one operation on one account's stack. Never throws: every problem becomes an outcome. */
+export interface StackRunner {
+  run(target: Target, operation: Operation, options: RunOptions): Promise<StackResult>;
+}
+
+/** Summary of a whole run: what `--report FILE` and `--json` write. */
+export interface FleetReport {
+  readonly schemaVersion: 1;
+  readonly command: Operation;
+  readonly fleetFile: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  readonly exitCode: number;
+  readonly options: {
+    readonly concurrency: number;
+    readonly accounts?: string[];
+    readonly shard?: string;
+    readonly failureTolerance?: number;
+    readonly parallel?: number;
+    readonly refresh: boolean;
+    readonly workDir: string;
+    readonly logDir: string;
+  };
+  readonly aborted: boolean;
+  readonly totals: Record<Outcome, number> & ChangeCounts & { stacks: number };
+  readonly results: StackResult[];
+}
