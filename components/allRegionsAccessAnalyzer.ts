@@ -145,7 +145,9 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
         /*hideStack*/ true,
       );
     }
-    selection.warnings.forEach((warning) => pulumi.log.warn(warning, this));
+    for (const warning of selection.warnings) {
+      void pulumi.log.warn(warning, this);
+    }
 
     const analyzerOpts = { protect: args.protect, retainOnDelete: args.retainOnDelete };
     const providers: Record<string, aws.Provider> = {};
@@ -183,9 +185,10 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
         `${name}-unused-access`,
         {
           analyzerName: unused.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName,
-          type: (args.type ?? DEFAULTS.type) === "ORGANIZATION"
-            ? "ORGANIZATION_UNUSED_ACCESS"
-            : "ACCOUNT_UNUSED_ACCESS",
+          type:
+            (args.type ?? DEFAULTS.type) === "ORGANIZATION"
+              ? "ORGANIZATION_UNUSED_ACCESS"
+              : "ACCOUNT_UNUSED_ACCESS",
           configuration: {
             unusedAccess: {
               unusedAccessAge: unused.unusedAccessAge ?? DEFAULTS.unusedAccessAge,
@@ -235,7 +238,10 @@ function publicInputs(args: AllRegionsAccessAnalyzerArgs): pulumi.Inputs {
   return { ...rest, providerArgs: providerArgs ? Object.keys(providerArgs).sort() : undefined };
 }
 
-function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (value: T) => U): Record<string, U> {
+function mapValues<T, U>(
+  record: Readonly<Record<string, T>>,
+  f: (value: T) => U,
+): Record<string, U> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, f(value)]));
 }
 

@@ -10,6 +10,7 @@ import { ArgumentProblem, checkRegionList, isValidRegionName } from "./regions";
 import {
   AllRegionsAccessAnalyzerArgs,
   AnalyzerZone,
+  ArchiveRuleArgs,
   RegionalProviderArgs,
   UnusedAccessArgs,
 } from "./types";
@@ -207,18 +208,19 @@ function checkArchiveRules(rules: unknown): ArgumentProblem[] {
     });
   }
   const names = new Set<string>();
-  rules.forEach((rule, i) => {
+  (rules as (Partial<ArchiveRuleArgs> | undefined)[]).forEach((rule, i) => {
     const path = `archiveRules[${i}]`;
-    const nameProblem = checkName(`${path}.name`, rule?.name);
+    const name = rule?.name;
+    const nameProblem = checkName(`${path}.name`, name);
     if (nameProblem) {
       problems.push(nameProblem);
-    } else if (names.has(rule.name)) {
+    } else if (names.has(name as string)) {
       problems.push({
         path: `${path}.name`,
-        message: `"${rule.name}" is used by another rule; rule names are unique per analyzer`,
+        message: `"${name}" is used by another rule; rule names are unique per analyzer`,
       });
     }
-    names.add(rule?.name);
+    names.add(name as string);
     if (!Array.isArray(rule?.filters) || rule.filters.length === 0) {
       problems.push({
         path: `${path}.filters`,
@@ -226,7 +228,7 @@ function checkArchiveRules(rules: unknown): ArgumentProblem[] {
       });
       return;
     }
-    rule.filters.forEach((filter: Record<string, unknown>, j: number) => {
+    (rule.filters as unknown as (Record<string, unknown> | undefined)[]).forEach((filter, j) => {
       const fpath = `${path}.filters[${j}]`;
       if (typeof filter?.criteria !== "string" || filter.criteria.length === 0) {
         problems.push({

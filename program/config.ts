@@ -147,12 +147,12 @@ export function parseProgramConfig(
   }
 
   if (problems.length === 0) {
-    for (const problem of checkArgs(args as AllRegionsAccessAnalyzerArgs)) {
+    for (const problem of checkArgs(args)) {
       problems.push(`${prefix}${problem.path}: ${problem.message}`);
     }
   }
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
-  return args as AllRegionsAccessAnalyzerArgs;
+  return args;
 }

@@ -90,7 +90,10 @@ describe("AllRegionsAccessAnalyzer", () => {
       ]);
       assert.ok(!invoke.inputs.allRegions, "must not ask for regions the account has not enabled");
       const lookup = mocks.named("aa-lookup", PROVIDER);
-      assert.ok(invoke.provider?.endsWith(`::${lookup.id}`), "lookup must use the explicit provider");
+      assert.ok(
+        invoke.provider?.endsWith(`::${lookup.id}`),
+        "lookup must use the explicit provider",
+      );
       assert.equal(lookup.inputs.region, "us-east-1");
       assert.equal(lookup.inputs.profile, "security-audit");
     });
@@ -134,7 +137,10 @@ describe("AllRegionsAccessAnalyzer", () => {
       const component = new lib.AllRegionsAccessAnalyzer("aa", {
         regions: ["us-east-1", "af-south-1"],
       });
-      await assert.rejects(promiseOf(component.regions), /regions\[1\]: "af-south-1" is not enabled/);
+      await assert.rejects(
+        promiseOf(component.regions),
+        /regions\[1\]: "af-south-1" is not enabled/,
+      );
       assert.equal(regionalProviders().length, 0);
       assert.equal(mocks.ofType(ANALYZER).length, 0);
     });
@@ -163,7 +169,9 @@ describe("AllRegionsAccessAnalyzer", () => {
           exclusions: [{ resourceTags: [{ team: "break-glass" }] }],
         },
       });
-      const unused = mocks.ofType(ANALYZER).filter((a) => a.inputs.type === "ACCOUNT_UNUSED_ACCESS");
+      const unused = mocks
+        .ofType(ANALYZER)
+        .filter((a) => a.inputs.type === "ACCOUNT_UNUSED_ACCESS");
       assert.equal(unused.length, 1);
       assert.equal(unused[0].name, "aa-unused-access");
       assert.equal(mocks.regionOf(unused[0]), "eu-west-1");
@@ -184,10 +192,13 @@ describe("AllRegionsAccessAnalyzer", () => {
     it("uses organization types for both analyzers when type is ORGANIZATION", async () => {
       mocks.reset(["us-east-1"]);
       await build("aa", { type: "ORGANIZATION", unusedAccess: { region: "us-east-1" } });
-      assert.deepEqual(mocks.ofType(ANALYZER).map((a) => a.inputs.type).sort(), [
-        "ORGANIZATION",
-        "ORGANIZATION_UNUSED_ACCESS",
-      ]);
+      assert.deepEqual(
+        mocks
+          .ofType(ANALYZER)
+          .map((a) => a.inputs.type)
+          .sort(),
+        ["ORGANIZATION", "ORGANIZATION_UNUSED_ACCESS"],
+      );
     });
 
     it("has no unused-access analyzer unless asked", async () => {
@@ -202,14 +213,20 @@ describe("AllRegionsAccessAnalyzer", () => {
       const component = new lib.AllRegionsAccessAnalyzer("aa", {
         unusedAccess: { region: "ap-south-1" },
       });
-      await assert.rejects(promiseOf(component.regions), /unusedAccess.region: "ap-south-1" is not covered/);
+      await assert.rejects(
+        promiseOf(component.regions),
+        /unusedAccess.region: "ap-south-1" is not covered/,
+      );
       assert.equal(mocks.ofType(ANALYZER).length, 0);
     });
 
     it("creates every archive rule on every regional analyzer, on that region's provider", async () => {
       mocks.reset(["eu-west-1", "us-east-1"]);
       const archiveRules = [
-        { name: "trusted-partner", filters: [{ criteria: "principal.AWS", eqs: ["444455556666"] }] },
+        {
+          name: "trusted-partner",
+          filters: [{ criteria: "principal.AWS", eqs: ["444455556666"] }],
+        },
         { name: "private-buckets", filters: [{ criteria: "isPublic", eqs: ["false"] }] },
       ];
       await build("aa", { archiveRules });
@@ -246,7 +263,11 @@ describe("AllRegionsAccessAnalyzer", () => {
 
     it("forwards protect and retainOnDelete to the analyzers", async () => {
       mocks.reset(["eu-west-1", "us-east-1"]);
-      await build("aa", { protect: true, retainOnDelete: true, unusedAccess: { region: "us-east-1" } });
+      await build("aa", {
+        protect: true,
+        retainOnDelete: true,
+        unusedAccess: { region: "us-east-1" },
+      });
       const analyzers = mocks.ofType(ANALYZER);
       assert.equal(analyzers.length, 3);
       analyzers.forEach((a) => {
@@ -281,7 +302,9 @@ describe("AllRegionsAccessAnalyzer", () => {
         // Non-string provider inputs reach the engine JSON-encoded.
         assert.deepEqual(JSON.parse(provider.inputs.assumeRoles), [{ roleArn, sessionName: "aa" }]);
         assert.deepEqual(JSON.parse(provider.inputs.allowedAccountIds), ["111122223333"]);
-        assert.deepEqual(JSON.parse(provider.inputs.defaultTags), { tags: { managedBy: "pulumi" } });
+        assert.deepEqual(JSON.parse(provider.inputs.defaultTags), {
+          tags: { managedBy: "pulumi" },
+        });
         assert.equal(provider.inputs.skipRegionValidation, "true");
       }
     });
@@ -305,46 +328,158 @@ describe("AllRegionsAccessAnalyzer", () => {
       const component = await build("aa");
       const provider = await component.providerFor("eu-west-1");
       assert.equal(await promiseOf(provider.urn), mocks.named("aa-eu-west-1", PROVIDER).urn);
-      await assert.rejects(component.providerFor("ap-south-1"), /does not cover "ap-south-1".*eu-west-1, us-east-1/);
+      await assert.rejects(
+        component.providerFor("ap-south-1"),
+        /does not cover "ap-south-1".*eu-west-1, us-east-1/,
+      );
     });
   });
 
   describe("validation", () => {
     const cases: [string, componentModule.AllRegionsAccessAnalyzerArgs, RegExp][] = [
-      ["a malformed region", { regions: ["us-east"] }, /regions\[0\]: "us-east" is not a region code/],
-      ["a repeated region", { regions: ["us-east-1", "us-east-1"] }, /regions\[1\]: "us-east-1" is listed twice/],
+      [
+        "a malformed region",
+        { regions: ["us-east"] },
+        /regions\[0\]: "us-east" is not a region code/,
+      ],
+      [
+        "a repeated region",
+        { regions: ["us-east-1", "us-east-1"] },
+        /regions\[1\]: "us-east-1" is listed twice/,
+      ],
       ["an empty region list", { regions: [] }, /regions: is empty/],
-      ["a malformed exclusion", { excludeRegions: ["EU-WEST-1"] }, /excludeRegions\[0\]: "EU-WEST-1"/],
-      ["a bad lookup region", { lookupRegion: "global" }, /lookupRegion: "global" is not a region code/],
-      ["a name starting with a digit", { analyzerName: "1st" }, /analyzerName: "1st" is not allowed/],
-      ["a name with a space", { analyzerName: "my analyzer" }, /analyzerName: "my analyzer" is not allowed/],
-      ["a name too long", { analyzerName: "a".repeat(256) }, /analyzerName: is 256 characters long/],
+      [
+        "a malformed exclusion",
+        { excludeRegions: ["EU-WEST-1"] },
+        /excludeRegions\[0\]: "EU-WEST-1"/,
+      ],
+      [
+        "a bad lookup region",
+        { lookupRegion: "global" },
+        /lookupRegion: "global" is not a region code/,
+      ],
+      [
+        "a name starting with a digit",
+        { analyzerName: "1st" },
+        /analyzerName: "1st" is not allowed/,
+      ],
+      [
+        "a name with a space",
+        { analyzerName: "my analyzer" },
+        /analyzerName: "my analyzer" is not allowed/,
+      ],
+      [
+        "a name too long",
+        { analyzerName: "a".repeat(256) },
+        /analyzerName: is 256 characters long/,
+      ],
       ["an empty name", { analyzerName: "" }, /analyzerName: must be a non-empty string/],
-      ["an unknown type", { type: "ACCOUNT_UNUSED_ACCESS" as any }, /type: "ACCOUNT_UNUSED_ACCESS" is not supported/],
-      ["an unused-access age of 0", { unusedAccess: { region: "us-east-1", unusedAccessAge: 0 } }, /unusedAccess.unusedAccessAge: 0 is out of range/],
-      ["an unused-access age of 366", { unusedAccess: { region: "us-east-1", unusedAccessAge: 366 } }, /unusedAccess.unusedAccessAge: 366/],
-      ["a fractional unused-access age", { unusedAccess: { region: "us-east-1", unusedAccessAge: 1.5 } }, /unusedAccessAge: 1.5/],
-      ["an unused-access region that is excluded", { excludeRegions: ["us-east-1"], unusedAccess: { region: "us-east-1" } }, /unusedAccess.region: "us-east-1" is in excludeRegions/],
-      ["an unused-access region not in regions", { regions: ["eu-west-1"], unusedAccess: { region: "us-east-1" } }, /unusedAccess.region: "us-east-1" is not in regions/],
-      ["an unused-access name equal to the external one", { analyzerName: "x", unusedAccess: { region: "us-east-1", analyzerName: "x" } }, /unusedAccess.analyzerName: "x" is also/],
-      ["an exclusion with a bad account id", { unusedAccess: { region: "us-east-1", exclusions: [{ accountIds: ["123"] }] } }, /exclusions\[0\].accountIds\[0\]: "123" is not an account id/],
-      ["an exclusion that excludes nothing", { unusedAccess: { region: "us-east-1", exclusions: [{}] } }, /exclusions\[0\]: excludes nothing/],
-      ["a bad archive rule name", { archiveRules: [{ name: "-x", filters: [{ criteria: "isPublic", eqs: ["false"] }] }] }, /archiveRules\[0\].name: "-x" is not allowed/],
-      ["a repeated archive rule name", { archiveRules: [{ name: "r", filters: [{ criteria: "isPublic", eqs: ["false"] }] }, { name: "r", filters: [{ criteria: "isPublic", eqs: ["true"] }] }] }, /archiveRules\[1\].name: "r" is used by another rule/],
-      ["an archive rule without filters", { archiveRules: [{ name: "r", filters: [] }] }, /archiveRules\[0\].filters: needs at least one filter/],
-      ["a filter without a condition", { archiveRules: [{ name: "r", filters: [{ criteria: "isPublic" }] }] }, /filters\[0\]: matches nothing/],
-      ["a filter without criteria", { archiveRules: [{ name: "r", filters: [{ criteria: "", eqs: ["x"] }] }] }, /filters\[0\].criteria: must name a finding property/],
-      ["too many archive rules", { archiveRules: Array.from({ length: 101 }, (_, i) => ({ name: `r${i}`, filters: [{ criteria: "isPublic", eqs: ["false"] }] })) }, /archiveRules: has 101 rules; AWS allows at most 100/],
-      ["a region in providerArgs", { providerArgs: { region: "us-east-1" } as any }, /providerArgs.region: is set by the component/],
-      ["a misspelt provider setting", { providerArgs: { assumeRole: [] } as any }, /providerArgs.assumeRole: is not an aws.ProviderArgs field/],
+      [
+        "an unknown type",
+        { type: "ACCOUNT_UNUSED_ACCESS" as any },
+        /type: "ACCOUNT_UNUSED_ACCESS" is not supported/,
+      ],
+      [
+        "an unused-access age of 0",
+        { unusedAccess: { region: "us-east-1", unusedAccessAge: 0 } },
+        /unusedAccess.unusedAccessAge: 0 is out of range/,
+      ],
+      [
+        "an unused-access age of 366",
+        { unusedAccess: { region: "us-east-1", unusedAccessAge: 366 } },
+        /unusedAccess.unusedAccessAge: 366/,
+      ],
+      [
+        "a fractional unused-access age",
+        { unusedAccess: { region: "us-east-1", unusedAccessAge: 1.5 } },
+        /unusedAccessAge: 1.5/,
+      ],
+      [
+        "an unused-access region that is excluded",
+        { excludeRegions: ["us-east-1"], unusedAccess: { region: "us-east-1" } },
+        /unusedAccess.region: "us-east-1" is in excludeRegions/,
+      ],
+      [
+        "an unused-access region not in regions",
+        { regions: ["eu-west-1"], unusedAccess: { region: "us-east-1" } },
+        /unusedAccess.region: "us-east-1" is not in regions/,
+      ],
+      [
+        "an unused-access name equal to the external one",
+        { analyzerName: "x", unusedAccess: { region: "us-east-1", analyzerName: "x" } },
+        /unusedAccess.analyzerName: "x" is also/,
+      ],
+      [
+        "an exclusion with a bad account id",
+        { unusedAccess: { region: "us-east-1", exclusions: [{ accountIds: ["123"] }] } },
+        /exclusions\[0\].accountIds\[0\]: "123" is not an account id/,
+      ],
+      [
+        "an exclusion that excludes nothing",
+        { unusedAccess: { region: "us-east-1", exclusions: [{}] } },
+        /exclusions\[0\]: excludes nothing/,
+      ],
+      [
+        "a bad archive rule name",
+        { archiveRules: [{ name: "-x", filters: [{ criteria: "isPublic", eqs: ["false"] }] }] },
+        /archiveRules\[0\].name: "-x" is not allowed/,
+      ],
+      [
+        "a repeated archive rule name",
+        {
+          archiveRules: [
+            { name: "r", filters: [{ criteria: "isPublic", eqs: ["false"] }] },
+            { name: "r", filters: [{ criteria: "isPublic", eqs: ["true"] }] },
+          ],
+        },
+        /archiveRules\[1\].name: "r" is used by another rule/,
+      ],
+      [
+        "an archive rule without filters",
+        { archiveRules: [{ name: "r", filters: [] }] },
+        /archiveRules\[0\].filters: needs at least one filter/,
+      ],
+      [
+        "a filter without a condition",
+        { archiveRules: [{ name: "r", filters: [{ criteria: "isPublic" }] }] },
+        /filters\[0\]: matches nothing/,
+      ],
+      [
+        "a filter without criteria",
+        { archiveRules: [{ name: "r", filters: [{ criteria: "", eqs: ["x"] }] }] },
+        /filters\[0\].criteria: must name a finding property/,
+      ],
+      [
+        "too many archive rules",
+        {
+          archiveRules: Array.from({ length: 101 }, (_, i) => ({
+            name: `r${i}`,
+            filters: [{ criteria: "isPublic", eqs: ["false"] }],
+          })),
+        },
+        /archiveRules: has 101 rules; AWS allows at most 100/,
+      ],
+      [
+        "a region in providerArgs",
+        { providerArgs: { region: "us-east-1" } as any },
+        /providerArgs.region: is set by the component/,
+      ],
+      [
+        "a misspelt provider setting",
+        { providerArgs: { assumeRole: [] } as any },
+        /providerArgs.assumeRole: is not an aws.ProviderArgs field/,
+      ],
     ];
     for (const [what, args, expected] of cases) {
       it(`rejects ${what} before registering anything`, () => {
-        assert.throws(() => new lib.AllRegionsAccessAnalyzer("aa", args), (err: Error) => {
-          assert.match(err.message, expected);
-          assert.match(err.message, /AllRegionsAccessAnalyzer "aa" has invalid arguments/);
-          return true;
-        });
+        assert.throws(
+          () => new lib.AllRegionsAccessAnalyzer("aa", args),
+          (err: Error) => {
+            assert.match(err.message, expected);
+            assert.match(err.message, /AllRegionsAccessAnalyzer "aa" has invalid arguments/);
+            return true;
+          },
+        );
         assert.equal(mocks.registrations.length, 0, "nothing may be registered");
         assert.equal(mocks.invokes.length, 0, "nothing may be looked up");
       });
@@ -375,7 +510,9 @@ describe("AllRegionsAccessAnalyzer", () => {
       const many = await urnsOf("eu-west-1", DEFAULT_REGIONS);
       assert.equal(few.length, 3, "provider, analyzer and archive rule");
       assert.deepEqual(few, many);
-      assert.ok(few.every((urn) => urn.includes("access-analyzer:index:AllRegionsAccessAnalyzer$")));
+      assert.ok(
+        few.every((urn) => urn.includes("access-analyzer:index:AllRegionsAccessAnalyzer$")),
+      );
     });
 
     it("does not rename other regions' children when a region is enabled", async () => {

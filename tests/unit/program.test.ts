@@ -83,7 +83,10 @@ describe("program configuration", () => {
 
   it("rejects a bare word where a list is expected", () => {
     const [problem] = problemsOf({ "access-analyzer:regions": "us-east-1" });
-    assert.match(problem, /^access-analyzer:regions: .*Example: pulumi config set access-analyzer:regions/);
+    assert.match(
+      problem,
+      /^access-analyzer:regions: .*Example: pulumi config set access-analyzer:regions/,
+    );
   });
 
   it("rejects a misspelt field inside a structured key", () => {
@@ -98,10 +101,10 @@ describe("program configuration", () => {
       "access-analyzer:regions": `["us-east-1","not a region"]`,
       "access-analyzer:analyzerName": "9lives",
     });
-    assert.deepEqual(problems.map((p) => p.split(":").slice(0, 2).join(":")), [
-      "access-analyzer:regions[1]",
-      "access-analyzer:analyzerName",
-    ]);
+    assert.deepEqual(
+      problems.map((p) => p.split(":").slice(0, 2).join(":")),
+      ["access-analyzer:regions[1]", "access-analyzer:analyzerName"],
+    );
   });
 
   it("rejects an unknown analyzer type", () => {
@@ -150,7 +153,10 @@ describe("the per-account program", () => {
   });
 
   it("exports the regions, analyzer ARNs and the unused-access analyzer ARN", async () => {
-    assert.deepEqual(Object.keys(await promiseOf(program.analyzerArns)), ["eu-west-1", "us-east-1"]);
+    assert.deepEqual(Object.keys(await promiseOf(program.analyzerArns)), [
+      "eu-west-1",
+      "us-east-1",
+    ]);
     assert.match(
       (await promiseOf(program.unusedAccessAnalyzerArn)) ?? "",
       /^arn:aws:access-analyzer:us-east-1:\d{12}:analyzer\/unused-access$/,

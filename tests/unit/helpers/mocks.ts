@@ -114,7 +114,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       return undefined;
     }
     const id = resource.provider.split("::").pop();
-    const provider = this.registrations.find((r) => r.type === "pulumi:providers:aws" && r.id === id);
+    const provider = this.registrations.find(
+      (r) => r.type === "pulumi:providers:aws" && r.id === id,
+    );
     return provider?.inputs.region;
   }
 

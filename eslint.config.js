@@ -1,0 +1,32 @@
+// ESLint flat config: typescript-eslint's type-aware recommended rules plus Pulumi's rules, which
+// catch an Output interpolated into a template string (it prints "Calling [toString] on an Output").
+const tseslint = require("typescript-eslint");
+const pulumi = require("@pulumi/eslint-plugin");
+
+module.exports = tseslint.config(
+  { ignores: ["node_modules/", "dist/", ".cache/", "eslint.config.js"] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: __dirname },
+    },
+    plugins: { "@pulumi": pulumi },
+    rules: {
+      "@pulumi/no-output-in-template-literal": "error",
+      "@pulumi/no-output-instance-in-template-literal": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // Tests and the harness handle loosely typed protocol payloads and mock records.
+    files: ["tests/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
+    },
+  },
+);
