@@ -5,6 +5,9 @@
  */
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { checkArgs } from "../components/validation";
+import type { AllRegionsAccessAnalyzerArgs } from "../components/types";
+import { componentSettings, providerArgsFor } from "./config";
 import type { AccountAccess, AnalyzerSettings, Fleet, Target } from "./types";
 import {
   ANALYZER_NAME_PATTERN,
@@ -38,8 +41,8 @@ const quoted = (v: unknown): string => JSON.stringify(v);
 
 const regionCode = z
   .string({ error: 'must be a region code string, e.g. "eu-west-1"' })
-  .regex(REGION_PATTERN, { error: (iss) => regionProblem(String(iss.input)) })
-  .describe('An AWS region code, e.g. "eu-west-1".');
+  .refine((r) => regionProblem(r) === undefined, { error: (iss) => regionProblem(iss.input) })
+  .meta({ pattern: REGION_PATTERN.source, description: 'An AWS region code, e.g. "eu-west-1".' });
 
 const regionList = z
   .array(regionCode, { error: 'must be a list of region codes, e.g. ["us-east-1", "eu-west-1"]' })
@@ -49,9 +52,10 @@ const regionList = z
 
 const analyzerName = z
   .string({ error: 'must be a string, e.g. "external-access"' })
-  .min(1, { error: (iss) => analyzerNameProblem(String(iss.input)) })
-  .max(255, { error: (iss) => analyzerNameProblem(String(iss.input)) })
-  .regex(ANALYZER_NAME_PATTERN, { error: (iss) => analyzerNameProblem(String(iss.input)) });
+  .refine((n) => analyzerNameProblem(n) === undefined, {
+    error: (iss) => analyzerNameProblem(iss.input),
+  })
+  .meta({ pattern: ANALYZER_NAME_PATTERN.source });
 
 const tagMap = z
   .record(
@@ -79,7 +83,11 @@ const archiveFilter = z
     eqs: stringList.optional(),
     neqs: stringList.optional(),
     contains: stringList.optional(),
-    exists: z.boolean({ error: "must be true or false" }).optional(),
+    exists: z
+      .union([z.boolean(), z.enum(["true", "false"])], {
+        error: 'must be true or false (or "true" / "false")',
+      })
+      .optional(),
   })
   .refine(
     (f) =>
@@ -146,6 +154,9 @@ const settingsShape = {
   analyzerName: analyzerName
     .optional()
     .describe('External-access analyzer name; default "external-access".'),
+  lookupRegion: regionCode
+    .optional()
+    .describe('Region used to discover the enabled regions; default "us-east-1".'),
   protect: z
     .boolean({ error: "must be true or false" })
     .optional()
@@ -470,6 +481,32 @@ function resolveAccess(
   return access;
 }
 
+/**
+ * The component's own checks (components/validation.ts) on the settings this account ends up with,
+ * reported at the key that set the value: the account's entry, or `defaults` when it came from there.
+ */
+function componentProblems(
+  target: Target,
+  account: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+  index: number,
+): FleetProblem[] {
+  const args = {
+    ...componentSettings(target.settings),
+    providerArgs: providerArgsFor(target),
+  } as AllRegionsAccessAnalyzerArgs;
+  return checkArgs(args).map((problem) => {
+    const key = /^[A-Za-z]+/.exec(problem.path)?.[0] ?? "";
+    if (account[key] === undefined && defaults[key] !== undefined) {
+      return {
+        path: `defaults.${problem.path}`,
+        message: `${problem.message} (applies to accounts[${index}], ${target.accountId})`,
+      };
+    }
+    return { path: `${formatPath(["accounts", index])}.${problem.path}`, message: problem.message };
+  });
+}
+
 /** Checks that need the whole file: duplicates, role/account agreement. Then builds the targets. */
 function resolveTargets(file: FleetFile, problems: FleetProblem[]): Target[] {
   const defaults = pickSettings(file.defaults ?? {});
@@ -517,6 +554,7 @@ function resolveTargets(file: FleetFile, problems: FleetProblem[]): Target[] {
       settings,
     };
     if (account.name !== undefined) target.name = account.name;
+    problems.push(...componentProblems(target, account, file.defaults ?? {}, index));
     targets.push(target);
   });
   return targets;

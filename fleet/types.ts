@@ -19,6 +19,8 @@ export interface AnalyzerSettings {
   readonly archiveRules?: ArchiveRuleSettings[];
   /** The external-access analyzer name. */
   readonly analyzerName?: string;
+  /** Region used to discover the enabled regions. */
+  readonly lookupRegion?: string;
   /** Protect the analyzers from deletion. */
   readonly protect?: boolean;
   /** Keep the analyzers in AWS when they leave the stack. */
@@ -39,7 +41,7 @@ export interface ArchiveRuleSettings {
     eqs?: string[];
     neqs?: string[];
     contains?: string[];
-    exists?: boolean;
+    exists?: boolean | "true" | "false";
   }[];
 }
 

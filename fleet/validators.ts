@@ -1,36 +1,30 @@
 /**
- * Pure checks on the component settings a fleet file may set.
+ * The fleet file's checks of component settings, delegated to the component's own pure validators
+ * (`components/regions.ts`, `components/validation.ts`) so the fleet file and the component can
+ * never disagree. Only tag rules, which the component leaves to AWS, live here.
  *
- * TODO(fleet): the component author is exporting the same validators from
- * `components/validation.ts` and `components/regions.ts`. When they land, re-export those here
- * (or import them from fleetFile.ts) so the fleet file and the component can never disagree.
- * Until then these follow the same rules, taken from the AWS API reference (see docs/FLEET.md).
+ * The two patterns below only feed the JSON Schema (editor hints); tests check that they accept
+ * exactly what the component's validators accept on a set of samples.
  */
+import { isValidRegionName } from "../components/regions";
+import { checkName } from "../components/validation";
 
-/** A region code such as `us-east-1`, `eu-central-2`, `us-gov-west-1` or `cn-north-1`. */
-export const REGION_PATTERN =
-  /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d{1,2}$/;
+/** Editor hint for region codes; the same shape `isValidRegionName` accepts. */
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+){1,3}-\d{1,2}$/;
+/** Editor hint for analyzer and archive rule names (API_CreateAnalyzer). */
+export const ANALYZER_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,254}$/;
 
 /** Returns why `region` is not a region code, or undefined when it is one. */
-export function regionProblem(region: string): string | undefined {
-  if (REGION_PATTERN.test(region)) {
+export function regionProblem(region: unknown): string | undefined {
+  if (isValidRegionName(region)) {
     return undefined;
   }
-  return `"${region}" is not an AWS region code; use a code such as "us-east-1" or "eu-west-2"`;
+  return `${JSON.stringify(region)} is not an AWS region code; use a code such as "us-east-1" or "eu-west-2"`;
 }
 
-/** API_CreateAnalyzer: `[A-Za-z][A-Za-z0-9_.-]*`, 1 to 255 characters. Archive rule names follow it too. */
-export const ANALYZER_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-
 /** Returns why `name` cannot name an analyzer (or archive rule), or undefined when it can. */
-export function analyzerNameProblem(name: string): string | undefined {
-  if (name.length < 1 || name.length > 255) {
-    return `must be 1 to 255 characters long (got ${name.length})`;
-  }
-  if (!ANALYZER_NAME_PATTERN.test(name)) {
-    return `"${name}" must start with a letter and contain only letters, digits, "_", "." and "-", e.g. "external-access"`;
-  }
-  return undefined;
+export function analyzerNameProblem(name: unknown): string | undefined {
+  return checkName("name", name)?.message;
 }
 
 /** Returns why `key` cannot be a tag key, or undefined when it can (AWS tagging rules). */

@@ -1,0 +1,135 @@
+/**
+ * Turns a target into the program's stack config (docs/CONTRACTS.md). Pure.
+ * Structured values are JSON strings; nothing here is a credential: the role is assumed from the
+ * bot's own environment credentials by the AWS provider at run time.
+ */
+import type { AnalyzerSettings, Target } from "./types";
+
+/** The program's project name, and so its config namespace. */
+export const PROJECT_NAME = "access-analyzer";
+
+/** Same shape as `ConfigMap` from `@pulumi/pulumi/automation`, kept local so this file stays pure. */
+export type StackConfig = Record<string, { value: string; secret?: boolean }>;
+
+const key = (name: string) => `${PROJECT_NAME}:${name}`;
+
+/** The `access-analyzer:providerArgs` value: how every regional provider reaches the account. */
+export function providerArgsFor(target: Target): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  const { roleArn, sessionName, externalId, profile } = target.access;
+  if (roleArn !== undefined) {
+    const role: Record<string, string> = { roleArn };
+    if (sessionName !== undefined) role.sessionName = sessionName;
+    if (externalId !== undefined) role.externalId = externalId;
+    args.assumeRoles = [role];
+  }
+  if (profile !== undefined) args.profile = profile;
+  // The provider refuses to touch any other account, whatever the credentials resolve to.
+  args.allowedAccountIds = [target.accountId];
+  return args;
+}
+
+/**
+ * The target's settings as the component takes them: archive-rule `exists` as "true"/"false"
+ * (the fleet file also accepts YAML booleans there).
+ */
+export function componentSettings(settings: AnalyzerSettings): AnalyzerSettings {
+  if (!settings.archiveRules) return settings;
+  return {
+    ...settings,
+    archiveRules: settings.archiveRules.map((rule) => ({
+      ...rule,
+      filters: rule.filters.map((f) =>
+        f.exists === undefined ? f : { ...f, exists: String(f.exists) as "true" | "false" },
+      ),
+    })),
+  };
+}
+
+/** The complete `access-analyzer:*` config of a target's stack. */
+export function stackConfigFor(target: Target): StackConfig {
+  const s = componentSettings(target.settings);
+  const config: StackConfig = {};
+  const json = (name: string, value: unknown) => {
+    if (value !== undefined) config[key(name)] = { value: JSON.stringify(value) };
+  };
+  const text = (name: string, value: string | boolean | undefined) => {
+    if (value !== undefined) config[key(name)] = { value: String(value) };
+  };
+  json("regions", s.regions);
+  json("excludeRegions", s.excludeRegions);
+  text("analyzerName", s.analyzerName);
+  text("lookupRegion", s.lookupRegion);
+  text("type", s.type);
+  json("unusedAccess", s.unusedAccess);
+  json("archiveRules", s.archiveRules);
+  json("tags", s.tags);
+  json("providerArgs", providerArgsFor(target));
+  text("protect", s.protect);
+  text("retainOnDelete", s.retainOnDelete);
+  return config;
+}
+
+/**
+ * Keys of the program's namespace that the stack has but the fleet file no longer sets. They are
+ * removed so that deleting a setting from the fleet file really returns the account to the default.
+ */
+export function staleConfigKeys(existing: Record<string, unknown>, desired: StackConfig): string[] {
+  return Object.keys(existing)
+    .filter((k) => k.startsWith(`${PROJECT_NAME}:`) && !(k in desired))
+    .sort();
+}
+
+/**
+ * Variables the bot adds to every Pulumi command (on top of its own environment, which passes
+ * through unchanged: AWS_*, PULUMI_CONFIG_PASSPHRASE, AWS_ENDPOINT_URL, PATH, …).
+ * The fleet file's `backend` wins over PULUMI_BACKEND_URL; a relative `file://./dir` is resolved
+ * against the fleet file's folder so the state lands in the same place wherever the bot runs from.
+ */
+export function workspaceEnv(
+  fleet: { backend?: string },
+  fleetDir: string,
+  resolve: (...parts: string[]) => string,
+): Record<string, string> {
+  const env: Record<string, string> = { PULUMI_SKIP_UPDATE_CHECK: "true" };
+  if (fleet.backend !== undefined) {
+    const relative = /^file:\/\/(\.\.?(\/.*)?)$/.exec(fleet.backend);
+    env.PULUMI_BACKEND_URL = relative ? `file://${resolve(fleetDir, relative[1])}` : fleet.backend;
+  }
+  return env;
+}
+
+/**
+ * Problems to report before anything runs: settings the engine would only trip over once per
+ * stack. Names variables, never their values.
+ */
+export function preflightProblems(
+  fleet: { backend?: string; secretsProvider?: string },
+  env: Record<string, string | undefined>,
+): string[] {
+  const problems: string[] = [];
+  const backend = fleet.backend ?? env.PULUMI_BACKEND_URL ?? "";
+  const usesPassphrase =
+    fleet.secretsProvider === "passphrase" ||
+    (fleet.secretsProvider === undefined && /^(file|s3|azblob|gs):\/\//.test(backend));
+  if (
+    usesPassphrase &&
+    env.PULUMI_CONFIG_PASSPHRASE === undefined &&
+    env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined
+  ) {
+    problems.push(
+      "the passphrase secrets provider needs PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE in the environment " +
+        '(or set secretsProvider: "awskms://…" in the fleet file)',
+    );
+  }
+  return problems;
+}
+
+/** Checks that `Pulumi.yaml` (its parsed content) is the per-account program the config is for. */
+export function projectProblem(projectFile: string, project: unknown): string | undefined {
+  const name = (project as { name?: unknown } | null)?.name;
+  if (name !== PROJECT_NAME) {
+    return `${projectFile}: project name is ${JSON.stringify(name)}, but the fleet sets "${PROJECT_NAME}:*" config; point --work-dir at the access-analyzer program`;
+  }
+  return undefined;
+}
