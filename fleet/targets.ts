@@ -1,0 +1,146 @@
+/**
+ * Which targets a run covers (`--shard`, `--accounts`) and how many run at once (`--concurrency`).
+ * Pure functions; problems are thrown as `UsageError` (exit code 3).
+ */
+import type { Target } from "./types";
+
+/** Bad command-line input: the CLI prints the message and exits with code 3. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export interface Shard {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Parses `K/N` with 1 ≤ K ≤ N. */
+export function parseShard(text: string): Shard {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!match) {
+    throw new UsageError(`--shard "${text}": write it as K/N, e.g. --shard 2/4`);
+  }
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  if (count < 1 || index < 1 || index > count) {
+    throw new UsageError(
+      `--shard "${text}": K and N must satisfy 1 ≤ K ≤ N, e.g. --shard 1/${Math.max(count, 1)}`,
+    );
+  }
+  return { index, count };
+}
+
+/**
+ * The targets in shard K of N: sort by account id, then deal them out like cards (the i-th
+ * account goes to shard (i mod N) + 1). Every account is in exactly one shard, shard sizes differ
+ * by at most one, and the split depends only on the fleet file, never on `--accounts`.
+ * Adding an account may move others to another shard; that is harmless because every shard run
+ * is independent and stack locks guard any overlap. Keeps the fleet file's order within a shard.
+ */
+export function shardTargets(targets: readonly Target[], shard: Shard): Target[] {
+  const sorted = [...targets].sort((a, b) =>
+    a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+  );
+  const inShard = new Set<string>();
+  sorted.forEach((t, i) => {
+    if (i % shard.count === shard.index - 1) inShard.add(t.accountId);
+  });
+  return targets.filter((t) => inShard.has(t.accountId));
+}
+
+/** Splits `--accounts a,b, c` into its entries. */
+export function parseAccountList(text: string): string[] {
+  const entries = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  if (entries.length === 0) {
+    throw new UsageError(`--accounts "${text}": list account ids or names, comma-separated`);
+  }
+  return entries;
+}
+
+/**
+ * Keeps the targets named by id or name (names case-insensitive), in fleet-file order.
+ * An entry that names no account in the fleet file is an error, even when it exists in another shard.
+ */
+export function filterTargets(targets: readonly Target[], wanted: readonly string[]): Target[] {
+  const unknown = wanted.filter(
+    (w) => !targets.some((t) => t.accountId === w || t.name?.toLowerCase() === w.toLowerCase()),
+  );
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--accounts: no account with id or name ${unknown.map((u) => `"${u}"`).join(", ")} in the fleet file`,
+    );
+  }
+  return targets.filter((t) =>
+    wanted.some((w) => t.accountId === w || t.name?.toLowerCase() === w.toLowerCase()),
+  );
+}
+
+export interface Selection {
+  readonly accounts?: readonly string[];
+  readonly shard?: Shard;
+}
+
+/** Shard first (over the whole fleet), then filter by --accounts. */
+export function selectTargets(targets: readonly Target[], selection: Selection): Target[] {
+  if (selection.accounts) {
+    // Unknown names are an error whatever the shard: check them against the whole fleet.
+    filterTargets(targets, selection.accounts);
+  }
+  const sharded = selection.shard ? shardTargets(targets, selection.shard) : [...targets];
+  return selection.accounts ? filterTargets(sharded, selection.accounts).slice() : sharded;
+}
+
+/** Regions assumed for a stack that discovers them: the 17 regions enabled by default. */
+export const DISCOVERED_REGIONS_ESTIMATE = 17;
+/** Worst-case resident memory of one `pulumi-resource-aws` process (pulumi-aws#5226, #5860). */
+export const PROVIDER_MEMORY_BYTES = 430 * 1024 * 1024;
+/** The Pulumi CLI, the Node language host and the program of one stack. */
+export const STACK_OVERHEAD_BYTES = 400 * 1024 * 1024;
+/** Never more stacks in flight than this by default, whatever the memory. */
+export const MAX_DEFAULT_CONCURRENCY = 8;
+
+/** The most regions any target's stack can touch (explicit list, or the discovery estimate). */
+export function maxRegionCount(targets: readonly Target[]): number {
+  let max = 1;
+  for (const t of targets) {
+    const n = t.settings.regions
+      ? t.settings.regions.filter((r) => !t.settings.excludeRegions?.includes(r)).length
+      : DISCOVERED_REGIONS_ESTIMATE;
+    max = Math.max(max, n);
+  }
+  return max;
+}
+
+/**
+ * Default `--concurrency`, sized for memory. Each stack starts one AWS provider process per
+ * region (plus one for the region lookup), so:
+ *
+ *   perStack = (maxRegions + 1) × 430 MiB + 400 MiB
+ *   budget   = min(freemem, 0.75 × totalmem)
+ *   default  = clamp(floor(budget / perStack), 1, min(8, targets))
+ */
+export function defaultConcurrency(
+  memory: { total: number; free: number },
+  maxRegions: number,
+  targets: number,
+): number {
+  const perStack = (maxRegions + 1) * PROVIDER_MEMORY_BYTES + STACK_OVERHEAD_BYTES;
+  const budget = Math.min(memory.free, 0.75 * memory.total);
+  const fits = Math.floor(budget / perStack);
+  return Math.max(1, Math.min(fits, MAX_DEFAULT_CONCURRENCY, Math.max(targets, 1)));
+}
+
+/** Parses a positive whole number option such as `--concurrency 4`. */
+export function parsePositiveInt(option: string, text: string): number {
+  if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1) {
+    throw new UsageError(`${option} "${text}": must be a whole number ≥ 1`);
+  }
+  return Number(text);
+}
