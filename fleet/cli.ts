@@ -1,0 +1,492 @@
+#!/usr/bin/env node
+/**
+ * access-analyzer-fleet: the thin command line over the fleet modules.
+ * `main()` takes its I/O as arguments so tests can drive it with a fake StackRunner.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Command, CommanderError, Option } from "commander";
+import { parse as parseYaml } from "yaml";
+import { abortStep } from "./abort";
+import { preflightProblems, projectProblem, workspaceEnv } from "./config";
+import { parseFleetFile } from "./fleetFile";
+import { LineSplitter, makeRedactor, prefixLine } from "./output";
+import {
+  accountLabel,
+  buildReport,
+  EXIT,
+  firstLine,
+  formatDuration,
+  formatOutputs,
+  formatTable,
+  isFailure,
+  skippedResult,
+} from "./report";
+import { runAll } from "./scheduler";
+import {
+  defaultConcurrency,
+  maxRegionCount,
+  parseAccountList,
+  parsePositiveInt,
+  parseShard,
+  selectTargets,
+  UsageError,
+  type Shard,
+} from "./targets";
+import type { Fleet, FleetReport, Operation, StackResult, StackRunner, Target } from "./types";
+import type { AutomationRunnerOptions } from "./automation";
+
+export interface CliDeps {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Record<string, string | undefined>;
+  readonly cwd: string;
+  readonly memory: () => { total: number; free: number };
+  readonly createRunner: (options: AutomationRunnerOptions) => StackRunner;
+  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
+  readonly onSignal: (handler: (signal: "SIGINT" | "SIGTERM") => void) => () => void;
+  /** Whether a person at a terminal runs the bot (Ctrl-C then reaches the engines directly). */
+  readonly interactive: boolean;
+  /** Immediate exit, used only on the third Ctrl-C. */
+  readonly exit: (code: number) => void;
+  readonly now: () => Date;
+  /** Default --work-dir: the package root holding Pulumi.yaml, if found. */
+  readonly programDir?: string;
+}
+
+const EXIT_HELP = `
+Exit codes:
+  ${EXIT.ok}    every stack succeeded (drift: none drifted)
+  ${EXIT.failed}    at least one stack failed or was locked by another update
+  ${EXIT.drift}    drift: at least one stack drifted or was never deployed (and none failed)
+  ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option; nothing ran
+  ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; in-flight stacks stopped cleanly, report written
+
+Default --concurrency: floor(min(freemem, 0.75 x totalmem) / ((maxRegions + 1) x 430 MiB + 400 MiB)),
+clamped to 1..min(8, stacks); maxRegions counts 17 for accounts that discover their regions.`;
+
+interface RunFlags {
+  fleet: string;
+  accounts?: string;
+  all?: boolean;
+  shard?: string;
+  concurrency?: string;
+  failureTolerance?: string;
+  parallel?: string;
+  refresh?: boolean;
+  report?: string;
+  json?: boolean;
+  logDir: string;
+  workDir?: string;
+  pulumiRoot?: string;
+  yes?: boolean;
+}
+
+/** Walks up from `start` to the first folder holding Pulumi.yaml. */
+export function findProgramDir(
+  start: string,
+  exists: (p: string) => boolean = fs.existsSync,
+): string | undefined {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (exists(path.join(dir, "Pulumi.yaml"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function loadFleet(file: string, cwd: string): Fleet {
+  const full = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(full, "utf8");
+  } catch {
+    throw new UsageError(
+      `${file}: cannot read the fleet file; pass --fleet FILE or start from fleet.example.yaml`,
+    );
+  }
+  const parsed = parseFleetFile(text, file);
+  if (!parsed.ok) {
+    throw new UsageError(
+      `${parsed.messages.join("\n")}\n${file}: ${parsed.problems.length} problem(s); nothing was run`,
+    );
+  }
+  return parsed.fleet;
+}
+
+function selection(flags: RunFlags): { accounts?: string[]; shard?: Shard } {
+  if (flags.all && flags.accounts) {
+    throw new UsageError("--all and --accounts cannot be used together; pick one");
+  }
+  return {
+    ...(flags.accounts !== undefined ? { accounts: parseAccountList(flags.accounts) } : {}),
+    ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
+  };
+}
+
+function checkWorkDir(workDir: string | undefined): string {
+  if (workDir === undefined) {
+    throw new UsageError("cannot find the program's Pulumi.yaml; pass --work-dir DIR");
+  }
+  const projectFile = path.join(workDir, "Pulumi.yaml");
+  let project: unknown;
+  try {
+    project = parseYaml(fs.readFileSync(projectFile, "utf8"));
+  } catch {
+    throw new UsageError(
+      `${projectFile}: cannot read it; pass --work-dir pointing at the access-analyzer program`,
+    );
+  }
+  const problem = projectProblem(projectFile, project);
+  if (problem) throw new UsageError(problem);
+  return workDir;
+}
+
+function runDirName(command: Operation, started: Date, shard?: Shard): string {
+  const stamp = started.toISOString().replace(/[:.]/g, "-");
+  return `${stamp}-${command}${shard ? `-shard-${shard.index}-of-${shard.count}` : ""}`;
+}
+
+async function runCommand(command: Operation, flags: RunFlags, deps: CliDeps): Promise<number> {
+  const startedAt = deps.now();
+  const fleet = loadFleet(flags.fleet, deps.cwd);
+  const sel = selection(flags);
+  if (command === "destroy") {
+    if (!flags.yes)
+      throw new UsageError(
+        "destroy deletes every analyzer of the chosen accounts; add --yes to confirm",
+      );
+    if (!flags.all && !sel.accounts) {
+      throw new UsageError(
+        "destroy needs an explicit choice of accounts: --accounts ID,NAME,… or --all",
+      );
+    }
+  }
+  const targets = selectTargets(fleet.targets, sel);
+  const failureTolerance =
+    flags.failureTolerance !== undefined
+      ? parsePositiveInt("--failure-tolerance", flags.failureTolerance)
+      : undefined;
+  const parallel =
+    flags.parallel !== undefined ? parsePositiveInt("--parallel", flags.parallel) : undefined;
+  const concurrency =
+    flags.concurrency !== undefined
+      ? parsePositiveInt("--concurrency", flags.concurrency)
+      : defaultConcurrency(deps.memory(), maxRegionCount(targets), targets.length);
+  const workDir = checkWorkDir(
+    flags.workDir ? path.resolve(deps.cwd, flags.workDir) : deps.programDir,
+  );
+  const problems = command === "outputs" ? [] : preflightProblems(fleet, deps.env);
+  if (problems.length > 0) throw new UsageError(problems.join("\n"));
+
+  const logDir = path.resolve(deps.cwd, flags.logDir, runDirName(command, startedAt, sel.shard));
+  const redact = makeRedactor(deps.env);
+  const runner = deps.createRunner({
+    workDir,
+    envVars: workspaceEnv(fleet, path.dirname(path.resolve(deps.cwd, flags.fleet)), path.resolve),
+    ...(fleet.secretsProvider !== undefined ? { secretsProvider: fleet.secretsProvider } : {}),
+    ...(parallel !== undefined ? { parallel } : {}),
+    refresh: !!flags.refresh,
+    logDir,
+    ...(flags.pulumiRoot !== undefined
+      ? { pulumiRoot: path.resolve(deps.cwd, flags.pulumiRoot) }
+      : {}),
+    redact,
+  });
+
+  const say = (line: string) => deps.stderr(`${line}\n`);
+  say(
+    `${command}: ${targets.length} stack(s), concurrency ${concurrency}` +
+      (failureTolerance !== undefined ? `, stop after ${failureTolerance} failure(s)` : "") +
+      `; logs in ${path.relative(deps.cwd, logDir) || logDir}`,
+  );
+
+  const stop = new AbortController();
+  const engines = new AbortController();
+  const started = new Set<Target>();
+  const done = new Map<Target, StackResult>();
+  const reportOptions: FleetReport["options"] = {
+    concurrency,
+    ...(sel.accounts ? { accounts: sel.accounts } : {}),
+    ...(sel.shard ? { shard: `${sel.shard.index}/${sel.shard.count}` } : {}),
+    ...(failureTolerance !== undefined ? { failureTolerance } : {}),
+    ...(parallel !== undefined ? { parallel } : {}),
+    refresh: !!flags.refresh,
+    workDir,
+    logDir,
+  };
+  const finish = (results: StackResult[]): number => {
+    const report = buildReport({
+      command,
+      fleetFile: flags.fleet,
+      startedAt,
+      finishedAt: deps.now(),
+      options: reportOptions,
+      aborted: stop.signal.aborted,
+      results,
+    });
+    if (flags.report) {
+      const reportPath = path.resolve(deps.cwd, flags.report);
+      fs.mkdirSync(path.dirname(reportPath), { recursive: true });
+      fs.writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    }
+    if (flags.json) {
+      deps.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      if (command === "outputs") deps.stdout(`${formatOutputs(results)}\n\n`);
+      deps.stdout(`${formatTable(results)}\n`);
+    }
+    say(
+      `${command}: exit code ${report.exitCode}${flags.report ? `; report in ${flags.report}` : ""}`,
+    );
+    return report.exitCode;
+  };
+
+  let signals = 0;
+  const unsubscribe = deps.onSignal((signal) => {
+    signals++;
+    const step = abortStep(signal, signals, deps.interactive);
+    if (step.exitNow) {
+      say(`${signal} again: not waiting any longer; writing the report and exiting`);
+      const partial = targets.map((t): StackResult => {
+        const result = done.get(t);
+        if (result) return result;
+        return started.has(t)
+          ? {
+              ...skippedResult(
+                t,
+                command,
+                "failed",
+                "still running when the run was abandoned; the stack may stay locked",
+              ),
+              outcome: "aborted",
+            }
+          : skippedResult(t, command, "skipped", "run aborted before it started");
+      });
+      deps.exit(finish(partial));
+      return;
+    }
+    if (!stop.signal.aborted) {
+      say(
+        `${signal}: starting no more stacks; waiting for running stacks to stop cleanly (again to stop the engines, a third time to exit)`,
+      );
+      stop.abort();
+    }
+    if (step.abortEngines && !engines.signal.aborted) {
+      say(`${signal}: asking running engines to stop (they release their stack locks)`);
+      engines.abort();
+    }
+  });
+
+  try {
+    const outcome = await runAll(
+      targets,
+      async (target) => {
+        const label = accountLabel(target);
+        const lines = new LineSplitter((line) => say(prefixLine(label, line)));
+        const result = await runner.run(target, command, {
+          signal: engines.signal,
+          onOutput: (text) => lines.push(text),
+        });
+        lines.flush();
+        // Stopped by a Ctrl-C that reached the engine directly: that is an abort, not a failure.
+        return stop.signal.aborted && result.outcome === "failed"
+          ? { ...result, outcome: "aborted" as const }
+          : result;
+      },
+      {
+        concurrency,
+        ...(failureTolerance !== undefined ? { failureTolerance } : {}),
+        signal: stop.signal,
+        isFailure: (r) => isFailure(r.outcome),
+        onError: (target, error) =>
+          skippedResult(target, command, "failed", `internal error: ${redact(String(error))}`),
+        onSkip: (target, reason) =>
+          skippedResult(
+            target,
+            command,
+            "skipped",
+            reason === "aborted"
+              ? "run aborted before it started"
+              : `not started: ${failureTolerance} failure(s) reached --failure-tolerance`,
+          ),
+        onStart: (target) => {
+          started.add(target);
+          say(`[${accountLabel(target)}] start ${command} (stack ${target.stack})`);
+        },
+        onFinish: (target, result) => {
+          done.set(target, result);
+          if (result.outcome === "skipped") return;
+          const c = result.changes;
+          const facts = `+${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.same}, ${result.regions.length} region(s), ${formatDuration(result.durationMs)}`;
+          say(
+            isFailure(result.outcome)
+              ? `[${accountLabel(target)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (log: ${result.logFile ?? "-"})`
+              : `[${accountLabel(target)}] done ${result.outcome}: ${facts}`,
+          );
+        },
+      },
+    );
+    return finish(outcome.results);
+  } finally {
+    unsubscribe();
+  }
+}
+
+function validateCommand(flags: RunFlags, deps: CliDeps): number {
+  const fleet = loadFleet(flags.fleet, deps.cwd);
+  const targets = selectTargets(fleet.targets, selection(flags));
+  if (flags.json) {
+    deps.stdout(`${JSON.stringify({ fleetFile: flags.fleet, valid: true, targets }, null, 2)}\n`);
+  } else {
+    deps.stdout(
+      `${flags.fleet}: valid; ${fleet.targets.length} account(s), ${targets.length} selected\n`,
+    );
+    for (const t of targets) {
+      const regions = t.settings.regions ? t.settings.regions.join(",") : "enabled regions";
+      const via =
+        t.access.roleArn ?? (t.access.profile ? `profile ${t.access.profile}` : "base credentials");
+      deps.stdout(`  ${accountLabel(t).padEnd(32)} ${t.stack.padEnd(24)} ${regions}  via ${via}\n`);
+    }
+  }
+  return EXIT.ok;
+}
+
+function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option("--fleet <file>", "fleet file (YAML)", "fleet.yaml")
+    .option("--accounts <list>", "only these accounts: ids or names, comma-separated")
+    .option(
+      "--shard <K/N>",
+      "run shard K of N (accounts sorted by id, dealt round-robin) for CI matrices",
+    )
+    .option("--concurrency <n>", "stacks in flight at once (default: sized for memory, see below)")
+    .option(
+      "--failure-tolerance <n>",
+      "stop starting new stacks after N failed stacks; the rest are skipped",
+    )
+    .option("--parallel <n>", "resource operations each engine runs at once (pulumi --parallel)")
+    .option("--refresh", "refresh each stack's state before the operation")
+    .option("--report <file>", "also write the JSON report to FILE")
+    .option("--json", "print the JSON report on stdout (progress stays on stderr)")
+    .option("--log-dir <dir>", "folder for per-stack engine logs", ".fleet-logs")
+    .option(
+      "--work-dir <dir>",
+      "folder with the program's Pulumi.yaml (default: this package's root)",
+    )
+    .option("--pulumi-root <dir>", "folder holding bin/pulumi (default: pulumi on PATH)")
+    .addHelpText("after", EXIT_HELP);
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command()
+    .name("access-analyzer-fleet")
+    .description(
+      "Put IAM Access Analyzer in every enabled region of every account of a fleet file, one Pulumi stack per account.",
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr })
+    .showHelpAfterError("(add --help for usage)")
+    .addHelpText("after", EXIT_HELP);
+
+  const operations: [Operation, string][] = [
+    ["preview", "show what up would change in each account (creates missing stacks)"],
+    ["up", "create or update each account's analyzers"],
+    ["refresh", "update each stack's state from AWS"],
+    [
+      "drift",
+      "report stacks an up would change (preview with refresh; no changes made); exit 2 on drift",
+    ],
+    ["outputs", "print each stack's regions and analyzer ARNs"],
+  ];
+  for (const [name, description] of operations) {
+    addRunOptions(program.command(name).description(description)).action(
+      async (flags: RunFlags) => {
+        exitCode = await runCommand(name, flags, deps);
+      },
+    );
+  }
+  addRunOptions(
+    program
+      .command("destroy")
+      .description(
+        "delete the analyzers of the chosen accounts (needs --yes and --accounts or --all)",
+      )
+      .option("--yes", "confirm the destroy")
+      .option("--all", "every account of the fleet file (or of the shard)"),
+  ).action(async (flags: RunFlags) => {
+    exitCode = await runCommand("destroy", flags, deps);
+  });
+  program
+    .command("validate")
+    .description("check the fleet file only and list the accounts a run would cover")
+    .option("--fleet <file>", "fleet file (YAML)", "fleet.yaml")
+    .addOption(
+      new Option("--accounts <list>", "only these accounts: ids or names, comma-separated"),
+    )
+    .option("--shard <K/N>", "list shard K of N")
+    .option("--json", "print the resolved targets as JSON")
+    .action((flags: RunFlags) => {
+      exitCode = validateCommand(flags, deps);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      deps.stderr(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+/* istanbul ignore next: the process wiring */
+if (require.main === module) {
+  // Loaded lazily so `--help` and `validate` work without the Pulumi SDK's start-up cost.
+  const createRunner = (options: AutomationRunnerOptions): StackRunner => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { AutomationStackRunner } = require("./automation") as typeof import("./automation");
+    return new AutomationStackRunner(options);
+  };
+  main(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    memory: () => ({ total: os.totalmem(), free: os.freemem() }),
+    createRunner,
+    onSignal: (handler) => {
+      const onInt = () => handler("SIGINT");
+      const onTerm = () => handler("SIGTERM");
+      process.on("SIGINT", onInt);
+      process.on("SIGTERM", onTerm);
+      return () => {
+        process.off("SIGINT", onInt);
+        process.off("SIGTERM", onTerm);
+      };
+    },
+    interactive: !!process.stdin.isTTY,
+    exit: (code) => process.exit(code),
+    now: () => new Date(),
+    programDir: findProgramDir(__dirname),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `access-analyzer-fleet: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
+      process.exitCode = EXIT.failed;
+    },
+  );
+}
