@@ -1,0 +1,451 @@
+// The stand-in pulumi-resource-aws plugin, started as the engine starts it and driven over gRPC,
+// against fake-aws (the real AWS SDK on both ends of the wire).
+import * as assert from "assert";
+
+import { FakeAws, startFakeAws } from "../harness/fake-aws";
+import {
+  ANALYZER,
+  ARCHIVE_RULE,
+  PluginProcess,
+  UNKNOWN,
+  startPlugin,
+} from "../harness/provider/client";
+
+const MGMT = "111111111111";
+const WORKLOAD = "222222222222";
+const ROLE = `arn:aws:iam::${WORKLOAD}:role/AccessAnalyzerDeployer`;
+const DEFAULT_REGIONS = [
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-south-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ca-central-1",
+  "eu-central-1",
+  "eu-north-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "sa-east-1",
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+];
+
+const ACCOUNTS = {
+  accounts: [
+    {
+      id: MGMT,
+      orgRole: "management" as const,
+      accessKeys: [
+        {
+          accessKeyId: "AKIAFAKEMGMT00000001",
+          secretAccessKey: "fake-secret-management-0000000000000000",
+          userName: "fleet-bot",
+        },
+      ],
+    },
+    {
+      id: WORKLOAD,
+      orgRole: "member" as const,
+      optedInRegions: ["me-south-1"],
+      roles: [
+        { name: "AccessAnalyzerDeployer", trustedAccountIds: [MGMT] },
+        { name: "ExternalIdRole", trustedAccountIds: [MGMT], externalId: "s3cr3t-ext" },
+      ],
+      analyzers: [{ region: "us-east-1", name: "ConsoleAnalyzer-us-east-1", type: "ACCOUNT" }],
+    },
+  ],
+};
+
+/** A provider config as an explicit aws.Provider sends it (non-strings JSON-encoded). */
+function providerConfig(extra: Record<string, unknown> = {}): Record<string, string> {
+  const cfg: Record<string, unknown> = {
+    region: "eu-west-1",
+    assumeRoles: [{ roleArn: ROLE, sessionName: "provider-plugin-test" }],
+    skipCredentialsValidation: false,
+    skipRegionValidation: true,
+    version: "7.48.0",
+    ...extra,
+  };
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(cfg)) {
+    if (v !== undefined) {
+      out[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+  }
+  return out;
+}
+
+describe("stand-in pulumi-resource-aws plugin", function () {
+  this.timeout(60000);
+  let fake: FakeAws;
+  const plugins: PluginProcess[] = [];
+
+  const env = (): NodeJS.ProcessEnv => ({
+    AWS_ENDPOINT_URL: fake.url,
+    AWS_ACCESS_KEY_ID: "AKIAFAKEMGMT00000001",
+    AWS_SECRET_ACCESS_KEY: "fake-secret-management-0000000000000000",
+    AWS_SESSION_TOKEN: "",
+    AWS_PROFILE: "",
+    AWS_REGION: "",
+    AWS_DEFAULT_REGION: "",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+  });
+
+  async function plugin(config?: Record<string, string>): Promise<PluginProcess> {
+    const p = await startPlugin(env());
+    plugins.push(p);
+    if (config) {
+      await p.configure(config);
+    }
+    return p;
+  }
+
+  before(async () => {
+    fake = await startFakeAws({ config: ACCOUNTS });
+  });
+
+  after(async () => {
+    await Promise.all(plugins.map((p) => p.stop()));
+    await fake?.close();
+  });
+
+  it("starts like an engine plugin: only the port on stdout, version 7.48.0, handshake", async () => {
+    const p = await plugin();
+    assert.ok(p.port > 0);
+    assert.strictEqual(await p.getPluginInfo(), "7.48.0");
+    const hs = await p.handshake();
+    assert.strictEqual(hs.getAcceptSecrets(), false);
+    assert.strictEqual(hs.getAcceptResources(), false);
+    await p.stop();
+    assert.strictEqual(p.stdoutExtra(), "", "nothing but the port may go to stdout");
+  });
+
+  it("Configure with region + assumeRoles → getRegions returns that account's enabled regions", async () => {
+    const p = await plugin(providerConfig());
+    const all = await p.invoke("aws:index/getRegions:getRegions", {});
+    assert.strictEqual(all.id, "aws");
+    assert.deepStrictEqual(all.names, [...DEFAULT_REGIONS, "me-south-1"].sort());
+
+    const optedIn = await p.invoke("aws:index/getRegions:getRegions", {
+      allRegions: true,
+      filters: [{ name: "opt-in-status", values: ["opted-in"] }],
+    });
+    assert.deepStrictEqual(optedIn.names, ["me-south-1"]);
+    assert.strictEqual(optedIn.allRegions, true);
+
+    const who = await p.invoke("aws:index/getCallerIdentity:getCallerIdentity", {});
+    assert.strictEqual(who.accountId, WORKLOAD, "calls run as the assumed role's account");
+    // The EC2 calls ran as the assumed role, signed for the provider's region.
+    const calls = fake.state.calls.filter((c) => c.operation === "DescribeRegions");
+    assert.ok(calls.length >= 2);
+    for (const c of calls) {
+      assert.strictEqual(c.region, "eu-west-1");
+      assert.strictEqual(c.accountId, WORKLOAD);
+    }
+  });
+
+  it("reads the legacy aws:config:* variables map when Configure has no args", async () => {
+    const p = await plugin();
+    await p.configure(providerConfig({ region: "us-west-2" }), { legacy: true });
+    const who = await p.invoke("aws:index/getCallerIdentity:getCallerIdentity", {});
+    assert.strictEqual(who.accountId, WORKLOAD);
+    const region = await p.invoke("aws:index/getRegion:getRegion", {});
+    assert.strictEqual(region.region, "us-west-2");
+  });
+
+  it("analyzer: Check, Create, Read, Diff, Update tags, Delete", async () => {
+    const p = await plugin(
+      providerConfig({ region: "eu-central-1", defaultTags: { tags: { owner: "security" } } }),
+    );
+    const name = "external-access";
+    const checked = await p.check(ANALYZER, "a", { analyzerName: name, tags: { team: "sec" } });
+    assert.deepStrictEqual(checked.failures, []);
+    assert.strictEqual(checked.inputs.type, "ACCOUNT", "type defaults to ACCOUNT");
+
+    const created = await p.create(ANALYZER, "a", checked.inputs);
+    assert.strictEqual(created.id, name);
+    assert.strictEqual(
+      created.outs.arn,
+      `arn:aws:access-analyzer:eu-central-1:${WORKLOAD}:analyzer/${name}`,
+    );
+    assert.strictEqual(created.outs.region, "eu-central-1");
+    assert.deepStrictEqual(created.outs.tags, { team: "sec" });
+    assert.deepStrictEqual(created.outs.tagsAll, { owner: "security", team: "sec" });
+    const live = fake.state.getAnalyzer(WORKLOAD, "eu-central-1", name);
+    assert.deepStrictEqual(live.tags, { owner: "security", team: "sec" });
+
+    const read = await p.read(ANALYZER, "a", name, created.outs, checked.inputs);
+    assert.strictEqual(read.id, name);
+    assert.deepStrictEqual(read.outs, created.outs);
+    assert.strictEqual(read.inputs.analyzerName, name);
+
+    const same = await p.diff(ANALYZER, "a", name, created.outs, checked.inputs);
+    assert.strictEqual(same.changes, "none");
+
+    const renamed = await p.diff(ANALYZER, "a", name, created.outs, {
+      ...checked.inputs,
+      analyzerName: "other",
+    });
+    assert.strictEqual(renamed.changes, "some");
+    assert.deepStrictEqual(renamed.replaces, ["analyzerName"]);
+
+    const retyped = await p.diff(ANALYZER, "a", name, created.outs, {
+      ...checked.inputs,
+      type: "ACCOUNT_UNUSED_ACCESS",
+    });
+    assert.deepStrictEqual(retyped.replaces, ["type"]);
+
+    const moved = await p.diff(ANALYZER, "a", name, created.outs, {
+      ...checked.inputs,
+      region: "eu-west-1",
+    });
+    assert.deepStrictEqual(moved.replaces, ["region"]);
+
+    const newTags = { ...checked.inputs, tags: { team: "sec", env: "prod" } };
+    const retagged = await p.diff(ANALYZER, "a", name, created.outs, newTags);
+    assert.strictEqual(retagged.changes, "some");
+    assert.deepStrictEqual(retagged.replaces, []);
+    assert.deepStrictEqual(retagged.diffs.sort(), ["tags", "tagsAll"]);
+
+    const unknownName = await p.diff(ANALYZER, "a", name, created.outs, {
+      ...checked.inputs,
+      analyzerName: UNKNOWN,
+    });
+    assert.deepStrictEqual(unknownName.replaces, ["analyzerName"], "unknown forces replacement");
+
+    const updated = await p.update(ANALYZER, "a", name, created.outs, newTags);
+    assert.deepStrictEqual(updated.tags, { team: "sec", env: "prod" });
+    assert.deepStrictEqual(fake.state.getAnalyzer(WORKLOAD, "eu-central-1", name).tags, {
+      owner: "security",
+      team: "sec",
+      env: "prod",
+    });
+    const untagged = await p.update(ANALYZER, "a", name, updated, { ...checked.inputs, tags: {} });
+    assert.deepStrictEqual(untagged.tagsAll, { owner: "security" });
+    assert.deepStrictEqual(fake.state.getAnalyzer(WORKLOAD, "eu-central-1", name).tags, {
+      owner: "security",
+    });
+
+    await p.delete(ANALYZER, "a", name, untagged);
+    assert.throws(() => fake.state.getAnalyzer(WORKLOAD, "eu-central-1", name));
+    const gone = await p.read(ANALYZER, "a", name, untagged, checked.inputs);
+    assert.strictEqual(gone.id, "", "a deleted analyzer reads as gone");
+    await p.delete(ANALYZER, "a", name, untagged); // idempotent, like the real provider
+  });
+
+  it("analyzer: configuration forces replacement and reaches AWS", async () => {
+    const p = await plugin(providerConfig({ region: "us-east-2" }));
+    const inputs = {
+      analyzerName: "unused-access",
+      type: "ACCOUNT_UNUSED_ACCESS",
+      configuration: {
+        unusedAccess: {
+          unusedAccessAge: 180,
+          analysisRule: { exclusions: [{ accountIds: [MGMT] }] },
+        },
+      },
+    };
+    const created = await p.create(ANALYZER, "u", inputs);
+    assert.deepStrictEqual(created.outs.configuration, inputs.configuration);
+    const live = fake.state.getAnalyzer(WORKLOAD, "us-east-2", "unused-access");
+    assert.strictEqual(live.configuration?.unusedAccess?.unusedAccessAge, 180);
+    const d = await p.diff(ANALYZER, "u", created.id, created.outs, {
+      ...inputs,
+      configuration: { unusedAccess: { unusedAccessAge: 90 } },
+    });
+    assert.deepStrictEqual(d.replaces, ["configuration"]);
+    await p.delete(ANALYZER, "u", created.id, created.outs);
+  });
+
+  it("analyzer: Check rejects a bad name and type before anything is created", async () => {
+    const p = await plugin(providerConfig());
+    const bad = await p.check(ANALYZER, "b", { analyzerName: "1-starts-with-digit", type: "NOPE" });
+    assert.deepStrictEqual(bad.failures.map((f) => f.property).sort(), ["analyzerName", "type"]);
+    const missing = await p.check(ANALYZER, "b", {});
+    assert.deepStrictEqual(
+      missing.failures.map((f) => f.property),
+      ["analyzerName"],
+    );
+  });
+
+  it("analyzer: preview Create/Update do not call AWS and keep unknowns unknown", async () => {
+    const p = await plugin(providerConfig({ region: "eu-west-2" }));
+    fake.state.clearCalls();
+    const preview = await p.create(
+      ANALYZER,
+      "p",
+      { analyzerName: "preview-only", type: "ACCOUNT", tags: { x: UNKNOWN } },
+      true,
+    );
+    assert.strictEqual(preview.id, "");
+    assert.strictEqual(preview.outs.arn, UNKNOWN);
+    assert.strictEqual(preview.outs.tagsAll, UNKNOWN);
+    assert.strictEqual(preview.outs.analyzerName, "preview-only");
+    const upd = await p.update(
+      ANALYZER,
+      "p",
+      "preview-only",
+      { analyzerName: "preview-only", arn: "arn:x", tagsAll: {} },
+      { analyzerName: "preview-only", tags: { a: "b" } },
+      true,
+    );
+    assert.strictEqual(upd.arn, "arn:x");
+    assert.deepStrictEqual(upd.tagsAll, { a: "b" });
+    const created = fake.state.calls.filter((c) =>
+      ["CreateAnalyzer", "TagResource"].includes(c.operation),
+    );
+    assert.deepStrictEqual(created, []);
+    assert.throws(() => fake.state.getAnalyzer(WORKLOAD, "eu-west-2", "preview-only"));
+  });
+
+  it("analyzer: import reads an existing analyzer with no prior state", async () => {
+    const p = await plugin(providerConfig({ region: "us-east-1" }));
+    const imported = await p.read(ANALYZER, "console", "ConsoleAnalyzer-us-east-1");
+    assert.strictEqual(imported.id, "ConsoleAnalyzer-us-east-1");
+    assert.strictEqual(imported.outs.type, "ACCOUNT");
+    assert.strictEqual(imported.outs.region, "us-east-1");
+    assert.deepStrictEqual(imported.inputs, {
+      analyzerName: "ConsoleAnalyzer-us-east-1",
+      type: "ACCOUNT",
+    });
+    const d = await p.diff(ANALYZER, "console", imported.id, imported.outs, {
+      analyzerName: "ConsoleAnalyzer-us-east-1",
+      type: "ACCOUNT",
+    });
+    assert.strictEqual(d.changes, "none", "importing with matching inputs shows no diff");
+  });
+
+  it("AWS ConflictException surfaces with the real provider's message shape", async () => {
+    const p = await plugin(providerConfig({ region: "us-east-1" }));
+    await assert.rejects(
+      p.create(ANALYZER, "dup", { analyzerName: "ConsoleAnalyzer-us-east-1", type: "ACCOUNT" }),
+      (err: Error) => {
+        assert.match(
+          err.message,
+          /creating IAM Access Analyzer Analyzer \(ConsoleAnalyzer-us-east-1\): operation error AccessAnalyzer: CreateAnalyzer, https response error StatusCode: 409, RequestID: [^,]*, ConflictException: /,
+        );
+        return true;
+      },
+    );
+    // A second ACCOUNT analyzer with another name hits the per-region quota.
+    await assert.rejects(
+      p.create(ANALYZER, "second", { analyzerName: "second", type: "ACCOUNT" }),
+      /StatusCode: 402, .*ServiceQuotaExceededException: /,
+    );
+  });
+
+  it("archive rule: Check, Create, Read, Diff, Update filters, Delete", async () => {
+    const p = await plugin(providerConfig({ region: "ap-south-1" }));
+    const an = await p.create(ANALYZER, "a", { analyzerName: "with-rules", type: "ACCOUNT" });
+    const inputs = {
+      analyzerName: "with-rules",
+      ruleName: "ignore-own-org",
+      filters: [
+        { criteria: "isPublic", eqs: ["false"] },
+        { criteria: "principal.AWS", contains: [MGMT] },
+      ],
+    };
+    const checked = await p.check(ARCHIVE_RULE, "r", inputs);
+    assert.deepStrictEqual(checked.failures, []);
+    const created = await p.create(ARCHIVE_RULE, "r", checked.inputs);
+    assert.strictEqual(created.id, "with-rules/ignore-own-org");
+    assert.deepStrictEqual(created.outs.filters, inputs.filters);
+    assert.strictEqual(created.outs.region, "ap-south-1");
+
+    const read = await p.read(ARCHIVE_RULE, "r", created.id, created.outs, checked.inputs);
+    assert.deepStrictEqual(read.outs, created.outs);
+
+    const reordered = await p.diff(ARCHIVE_RULE, "r", created.id, created.outs, {
+      ...inputs,
+      filters: [...inputs.filters].reverse(),
+    });
+    assert.strictEqual(reordered.changes, "none", "filters are a set");
+
+    const newFilters = { ...inputs, filters: [{ criteria: "isPublic", eqs: ["true"] }] };
+    const changed = await p.diff(ARCHIVE_RULE, "r", created.id, created.outs, newFilters);
+    assert.deepStrictEqual(changed.diffs, ["filters"]);
+    assert.deepStrictEqual(changed.replaces, []);
+    const renamed = await p.diff(ARCHIVE_RULE, "r", created.id, created.outs, {
+      ...inputs,
+      ruleName: "other",
+    });
+    assert.deepStrictEqual(renamed.replaces, ["ruleName"]);
+
+    const updated = await p.update(ARCHIVE_RULE, "r", created.id, created.outs, newFilters);
+    assert.deepStrictEqual(updated.filters, newFilters.filters);
+
+    await p.delete(ARCHIVE_RULE, "r", created.id, updated);
+    const gone = await p.read(ARCHIVE_RULE, "r", created.id, updated, newFilters);
+    assert.strictEqual(gone.id, "");
+    await p.delete(ANALYZER, "a", an.id, an.outs);
+  });
+
+  it("allowedAccountIds mismatch fails Configure with the real provider's message", async () => {
+    const p = await plugin();
+    await assert.rejects(
+      p.configure(providerConfig({ allowedAccountIds: ["999999999999"] })),
+      /AWS account ID not allowed: 222222222222/,
+    );
+    // Once Configure failed, every call fails with the same error.
+    await assert.rejects(
+      p.invoke("aws:index/getRegions:getRegions", {}),
+      /AWS account ID not allowed: 222222222222/,
+    );
+    const q = await plugin();
+    await assert.rejects(
+      q.configure(providerConfig({ forbiddenAccountIds: [WORKLOAD] })),
+      /AWS account ID not allowed: 222222222222/,
+    );
+    const ok = await plugin();
+    await ok.configure(providerConfig({ allowedAccountIds: [WORKLOAD] }));
+  });
+
+  it("assumeRoles with a wrong externalId fails; the right one works", async () => {
+    const roleArn = `arn:aws:iam::${WORKLOAD}:role/ExternalIdRole`;
+    const p = await plugin();
+    await assert.rejects(
+      p.configure(providerConfig({ assumeRoles: [{ roleArn, externalId: "wrong" }] })),
+      /IAM Role \(arn:aws:iam::222222222222:role\/ExternalIdRole\) cannot be assumed[\s\S]*operation error STS: AssumeRole, https response error StatusCode: 403/,
+    );
+    const q = await plugin();
+    await q.configure(providerConfig({ assumeRoles: [{ roleArn, externalId: "s3cr3t-ext" }] }));
+    assert.ok(!q.stderr().includes("s3cr3t-ext"), "secrets never reach the log");
+    assert.ok(!q.stderr().includes("fake-secret-management"), "secrets never reach the log");
+  });
+
+  it("without a region, CheckConfig and Configure fail clearly", async () => {
+    const p = await plugin();
+    const checked = await p.checkConfig({ skipCredentialsValidation: "true" });
+    assert.deepStrictEqual(
+      checked.failures.map((f) => f.property),
+      ["region"],
+    );
+    await assert.rejects(
+      p.configure({ version: "7.48.0" }),
+      /missing required configuration key "aws:region"/,
+    );
+  });
+
+  it("explicit static keys, endpoints and skip flags are honoured", async () => {
+    const p = await startPlugin({ ...env(), AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
+    plugins.push(p);
+    await p.configure({
+      region: "sa-east-1",
+      accessKey: "AKIAFAKEMGMT00000001",
+      secretKey: "fake-secret-management-0000000000000000",
+      endpoints: JSON.stringify([{ sts: fake.url, ec2: fake.url, accessanalyzer: fake.url }]),
+      skipRequestingAccountId: "true",
+      maxRetries: "1",
+    });
+    const who = await p.invoke("aws:index/getCallerIdentity:getCallerIdentity", {});
+    assert.strictEqual(who.accountId, MGMT);
+    const regions = await p.invoke("aws:index/getRegions:getRegions", {});
+    assert.ok((regions.names as string[]).includes("sa-east-1"));
+  });
+});
