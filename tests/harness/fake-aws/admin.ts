@@ -26,13 +26,13 @@ function str(body: Record<string, unknown>, key: string): string {
  * The admin API (no authentication; loopback only). JSON in, JSON out; errors are
  * `{"error": message, "code"?: awsErrorCode}` with status 400 (404 for unknown paths).
  */
-export async function handleAdmin(
+export function handleAdmin(
   state: FakeAwsState,
   method: string,
   rawPath: string,
   rawQuery: string,
   rawBody: Buffer,
-): Promise<AdminResponse> {
+): AdminResponse {
   const path = rawPath.slice("/_fake".length) || "/";
   const query = new URLSearchParams(rawQuery);
   try {

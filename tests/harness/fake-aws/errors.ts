@@ -21,7 +21,8 @@ export type ServiceName = "sts" | "ec2" | "access-analyzer";
 
 /** Coral-style validation error for one field, the way Access Analyzer reports it. */
 export function aaValidation(field: string, constraint: string, value?: unknown): AwsError {
-  const shown = value === undefined ? "null" : String(value);
+  const shown =
+    value === undefined ? "null" : typeof value === "string" ? value : JSON.stringify(value);
   const message = `1 validation error detected: Value '${shown}' at '${field}' failed to satisfy constraint: ${constraint}`;
   return new AwsError("ValidationException", 400, message, {
     reason: "fieldValidationFailed",

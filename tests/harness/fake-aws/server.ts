@@ -271,7 +271,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       const rawPath = q === -1 ? url : url.slice(0, q);
       const rawQuery = q === -1 ? "" : url.slice(q + 1);
       if (rawPath === "/_fake" || rawPath.startsWith("/_fake/")) {
-        const out = await handleAdmin(state, req.method ?? "GET", rawPath, rawQuery, body);
+        const out = handleAdmin(state, req.method ?? "GET", rawPath, rawQuery, body);
         res.writeHead(out.status, { "content-type": "application/json" });
         res.end(out.body);
         return;

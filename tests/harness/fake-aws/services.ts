@@ -265,7 +265,9 @@ function paginate<T>(
   let offset = 0;
   if (nextToken !== undefined && nextToken !== null && nextToken !== "") {
     try {
-      const t = JSON.parse(Buffer.from(String(nextToken), "base64").toString("utf8")) as PageToken;
+      const t = JSON.parse(
+        Buffer.from(typeof nextToken === "string" ? nextToken : "", "base64url").toString("utf8"),
+      ) as PageToken;
       if (!Number.isInteger(t.o) || t.o < 0) throw new Error("bad");
       offset = t.o;
     } catch {
@@ -288,7 +290,9 @@ function paginate<T>(
   return {
     page,
     next:
-      end < items.length ? Buffer.from(JSON.stringify({ o: end })).toString("base64") : undefined,
+      end < items.length
+        ? Buffer.from(JSON.stringify({ o: end })).toString("base64url")
+        : undefined,
   };
 }
 
@@ -369,7 +373,7 @@ function sortFindings(findings: Finding[], sort: unknown): Finding[] {
   const key = s.attributeName as keyof Finding;
   const dir = s.orderBy === "DESC" ? -1 : 1;
   return [...findings].sort(
-    (a, b) => String(a[key] ?? "").localeCompare(String(b[key] ?? "")) * dir,
+    (a, b) => JSON.stringify(a[key] ?? "").localeCompare(JSON.stringify(b[key] ?? "")) * dir,
   );
 }
 

@@ -30,7 +30,7 @@ export function xmlElements(obj: Record<string, unknown>): string {
   for (const [k, v] of Object.entries(obj)) {
     if (v === undefined || v === null) continue;
     if (typeof v === "object") out += `<${k}>${xmlElements(v as Record<string, unknown>)}</${k}>`;
-    else out += `<${k}>${xmlEscape(String(v))}</${k}>`;
+    else out += `<${k}>${xmlEscape(typeof v === "string" ? v : JSON.stringify(v))}</${k}>`;
   }
   return out;
 }
