@@ -58,9 +58,9 @@ export interface AutomationRunnerOptions {
 export function readOutputs(
   outputs: OutputMap,
 ): Pick<StackResult, "regions" | "analyzerArns" | "unusedAccessAnalyzerArn"> {
-  const regions = outputs.regions?.value;
-  const arns = outputs.analyzerArns?.value;
-  const unused = outputs.unusedAccessAnalyzerArn?.value;
+  const regions: unknown = outputs.regions?.value;
+  const arns: unknown = outputs.analyzerArns?.value;
+  const unused: unknown = outputs.unusedAccessAnalyzerArn?.value;
   return {
     regions: Array.isArray(regions)
       ? regions.filter((r): r is string => typeof r === "string").sort()

@@ -185,7 +185,9 @@ async function runCommand(command: Operation, flags: RunFlags, deps: CliDeps): P
   const redact = makeRedactor(deps.env);
   const runner = deps.createRunner({
     workDir,
-    envVars: workspaceEnv(fleet, path.dirname(path.resolve(deps.cwd, flags.fleet)), path.resolve),
+    envVars: workspaceEnv(fleet, path.dirname(path.resolve(deps.cwd, flags.fleet)), (...p) =>
+      path.resolve(...p),
+    ),
     ...(fleet.secretsProvider !== undefined ? { secretsProvider: fleet.secretsProvider } : {}),
     ...(parallel !== undefined ? { parallel } : {}),
     refresh: !!flags.refresh,

@@ -389,12 +389,26 @@ function allowedKeysAt(path: readonly PropertyKey[]): string[] {
   return Object.keys(shape);
 }
 
+/** Keys that belong elsewhere, with where they go. */
+const KEY_HINTS: Record<string, string> = {
+  "defaults.roleArn":
+    'a role ARN names one account; set roleName in defaults (e.g. "AccessAnalyzerDeployer") or roleArn on each account',
+  "defaults.id": "account ids go in the accounts list",
+  "defaults.name": "names go on each account in the accounts list",
+  "defaults.stack": "stack names go on each account (default acct-<id>)",
+};
+
 function zodProblems(error: z.ZodError): FleetProblem[] {
   const problems: FleetProblem[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
       const allowed = allowedKeysAt(issue.path);
       for (const key of issue.keys) {
+        const where = formatPath([...issue.path, key]);
+        if (where in KEY_HINTS) {
+          problems.push({ path: where, message: KEY_HINTS[where] });
+          continue;
+        }
         const suggestion = suggestKey(key, allowed);
         problems.push({
           path: formatPath([...issue.path, key]),
@@ -424,7 +438,7 @@ function mergeSettings(defaults: AnalyzerSettings, account: AnalyzerSettings): A
   if (defaults.tags || account.tags) {
     merged.tags = { ...defaults.tags, ...account.tags };
   }
-  return merged as AnalyzerSettings;
+  return merged;
 }
 
 function pickSettings(entry: AnalyzerSettings): AnalyzerSettings {
@@ -432,7 +446,7 @@ function pickSettings(entry: AnalyzerSettings): AnalyzerSettings {
   for (const key of Object.keys(settingsShape) as (keyof AnalyzerSettings)[]) {
     if (entry[key] !== undefined) out[key] = entry[key];
   }
-  return out as AnalyzerSettings;
+  return out;
 }
 
 function resolveAccess(

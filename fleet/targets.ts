@@ -87,14 +87,16 @@ export interface Selection {
   readonly shard?: Shard;
 }
 
-/** Shard first (over the whole fleet), then filter by --accounts. */
+/**
+ * Shard first (over the whole fleet), then filter by --accounts. An account of the fleet file that
+ * falls in another shard is left out quietly; one the fleet file does not know is an error.
+ */
 export function selectTargets(targets: readonly Target[], selection: Selection): Target[] {
-  if (selection.accounts) {
-    // Unknown names are an error whatever the shard: check them against the whole fleet.
-    filterTargets(targets, selection.accounts);
-  }
+  const wanted = selection.accounts
+    ? new Set(filterTargets(targets, selection.accounts))
+    : undefined;
   const sharded = selection.shard ? shardTargets(targets, selection.shard) : [...targets];
-  return selection.accounts ? filterTargets(sharded, selection.accounts).slice() : sharded;
+  return wanted ? sharded.filter((t) => wanted.has(t)) : sharded;
 }
 
 /** Regions assumed for a stack that discovers them: the 17 regions enabled by default. */

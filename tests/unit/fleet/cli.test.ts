@@ -1,0 +1,340 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { findProgramDir, main, type CliDeps } from "../../../fleet/cli";
+import type { AutomationRunnerOptions } from "../../../fleet/automation";
+import type { FleetReport } from "../../../fleet/types";
+import { FakeRunner, type Script } from "./helpers";
+
+const FLEET = `
+secretsProvider: awskms://alias/fleet?region=eu-west-1
+backend: file://./state
+defaults:
+  roleName: AccessAnalyzerDeployer
+accounts:
+  - id: "111122223333"
+    name: prod-eu
+  - id: "444455556666"
+    name: dev
+  - id: "777788889999"
+`;
+
+interface Harness {
+  deps: CliDeps;
+  runner: FakeRunner;
+  out: () => string;
+  err: () => string;
+  dir: string;
+  runnerOptions: AutomationRunnerOptions[];
+  signal: (name: "SIGINT" | "SIGTERM") => void;
+  exits: number[];
+}
+
+function harness(
+  scripts: Record<string, Script> = {},
+  fleet = FLEET,
+  interactive = false,
+): Harness {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-cli-"));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: access-analyzer\nruntime: nodejs\n");
+  fs.writeFileSync(path.join(dir, "fleet.yaml"), fleet);
+  let out = "";
+  let err = "";
+  const runner = new FakeRunner(scripts);
+  const runnerOptions: AutomationRunnerOptions[] = [];
+  const handlers: ((s: "SIGINT" | "SIGTERM") => void)[] = [];
+  const exits: number[] = [];
+  const deps: CliDeps = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    env: {},
+    cwd: dir,
+    memory: () => ({ total: 64 * 1024 ** 3, free: 64 * 1024 ** 3 }),
+    createRunner: (options) => {
+      runnerOptions.push(options);
+      return runner;
+    },
+    onSignal: (h) => {
+      handlers.push(h);
+      return () => handlers.splice(handlers.indexOf(h), 1);
+    },
+    interactive,
+    exit: (code) => exits.push(code),
+    now: () => new Date(),
+    programDir: dir,
+  };
+  return {
+    deps,
+    runner,
+    out: () => out,
+    err: () => err,
+    dir,
+    runnerOptions,
+    signal: (name) => handlers.forEach((h) => h(name)),
+    exits,
+  };
+}
+
+function readReport(h: Harness, file = "report.json"): FleetReport {
+  return JSON.parse(fs.readFileSync(path.join(h.dir, file), "utf8")) as FleetReport;
+}
+
+describe("fleet CLI", () => {
+  it("runs up on every account, prints a table and writes the JSON report; exit 0", async () => {
+    const h = harness({
+      "111122223333": { changes: { create: 18 }, regions: ["us-east-1", "eu-west-1"] },
+    });
+    const code = await main(["up", "--report", "report.json"], h.deps);
+    assert.strictEqual(code, 0);
+    assert.deepStrictEqual(
+      h.runner.calls.map((c) => `${c.operation} ${c.accountId}`),
+      ["up 111122223333", "up 444455556666", "up 777788889999"],
+    );
+    assert.match(h.out(), /prod-eu 111122223333\s+acct-111122223333\s+succeeded\s+18/);
+    const report = readReport(h);
+    assert.strictEqual(report.command, "up");
+    assert.strictEqual(report.exitCode, 0);
+    assert.strictEqual(report.totals.succeeded, 3);
+    assert.deepStrictEqual(report.results[0].regions, ["us-east-1", "eu-west-1"]);
+    assert.match(h.err(), /\[prod-eu 111122223333\] start up \(stack acct-111122223333\)/);
+    assert.match(h.err(), /\[prod-eu 111122223333\] done succeeded: \+18/);
+  });
+
+  it("prefixes each engine output line with the account on stderr", async () => {
+    const h = harness({
+      "444455556666": {
+        output: [
+          "Updating (acct-4444)\n + aws:accessanalyzer/analyzer:Analyzer",
+          " eu-west-1 created\n",
+        ],
+      },
+    });
+    await main(["up", "--accounts", "dev"], h.deps);
+    assert.match(h.err(), /^\[dev 444455556666\] Updating \(acct-4444\)$/m);
+    assert.match(
+      h.err(),
+      /^\[dev 444455556666\]  \+ aws:accessanalyzer\/analyzer:Analyzer eu-west-1 created$/m,
+    );
+  });
+
+  it("hands the runner the work dir, backend, secrets provider and a per-run log dir", async () => {
+    const h = harness();
+    await main(["preview", "--parallel", "4", "--refresh", "--shard", "2/3"], h.deps);
+    const [options] = h.runnerOptions;
+    assert.strictEqual(options.workDir, h.dir);
+    assert.strictEqual(options.envVars.PULUMI_BACKEND_URL, `file://${path.join(h.dir, "state")}`);
+    assert.strictEqual(options.secretsProvider, "awskms://alias/fleet?region=eu-west-1");
+    assert.strictEqual(options.parallel, 4);
+    assert.strictEqual(options.refresh, true);
+    assert.ok(options.logDir.startsWith(path.join(h.dir, ".fleet-logs")));
+    assert.match(options.logDir, /-preview-shard-2-of-3$/);
+  });
+
+  it("prints only the JSON report on stdout with --json", async () => {
+    const h = harness();
+    const code = await main(["outputs", "--json"], h.deps);
+    assert.strictEqual(code, 0);
+    const report = JSON.parse(h.out()) as FleetReport;
+    assert.strictEqual(report.command, "outputs");
+    assert.strictEqual(report.results.length, 3);
+  });
+
+  it("exits 1 when one account fails, and still runs the others", async () => {
+    const h = harness({ "444455556666": { outcome: "failed", error: "error: AccessDenied" } });
+    const code = await main(["up", "--report", "report.json"], h.deps);
+    assert.strictEqual(code, 1);
+    assert.strictEqual(h.runner.calls.length, 3);
+    assert.match(h.err(), /\[dev 444455556666\] FAILED failed: error: AccessDenied/);
+    assert.strictEqual(readReport(h).totals.failed, 1);
+  });
+
+  it("reports a locked stack as locked (exit 1) and carries on", async () => {
+    const h = harness({
+      "111122223333": { outcome: "locked", error: "stack acct-111122223333 is locked" },
+    });
+    const code = await main(["up", "--report", "report.json"], h.deps);
+    assert.strictEqual(code, 1);
+    const report = readReport(h);
+    assert.strictEqual(report.results[0].outcome, "locked");
+    assert.strictEqual(report.totals.succeeded, 2);
+  });
+
+  it("skips the rest after --failure-tolerance failures", async () => {
+    const h = harness({ "111122223333": { outcome: "failed", error: "x" } });
+    const code = await main(
+      ["up", "--concurrency", "1", "--failure-tolerance", "1", "--report", "report.json"],
+      h.deps,
+    );
+    assert.strictEqual(code, 1);
+    assert.strictEqual(h.runner.calls.length, 1);
+    assert.deepStrictEqual(
+      readReport(h).results.map((r) => r.outcome),
+      ["failed", "skipped", "skipped"],
+    );
+  });
+
+  it("exits 2 on drift and 0 when nothing drifted", async () => {
+    const drifted = harness({ "777788889999": { outcome: "drifted", changes: { create: 1 } } });
+    assert.strictEqual(await main(["drift"], drifted.deps), 2);
+    assert.strictEqual(drifted.runner.calls[0].operation, "drift");
+    const clean = harness();
+    assert.strictEqual(await main(["drift"], clean.deps), 0);
+  });
+
+  it("keeps at most --concurrency stacks in flight", async () => {
+    const h = harness({
+      "111122223333": { delayMs: 20 },
+      "444455556666": { delayMs: 20 },
+      "777788889999": { delayMs: 20 },
+    });
+    await main(["up", "--concurrency", "2"], h.deps);
+    assert.strictEqual(h.runner.maxInFlight, 2);
+  });
+
+  describe("bad input: exit 3 and nothing runs", () => {
+    const cases: [string, string[], RegExp, string?][] = [
+      [
+        "an invalid fleet file",
+        ["up"],
+        /fleet\.yaml: accounts\[1\]\.id: must be 12 digits/,
+        'accounts:\n  - id: "111122223333"\n  - id: "12"\n',
+      ],
+      [
+        "a missing fleet file",
+        ["up", "--fleet", "nope.yaml"],
+        /nope\.yaml: cannot read the fleet file/,
+      ],
+      ["an unknown account", ["up", "--accounts", "prod-eu,qa"], /no account with id or name "qa"/],
+      ["a bad shard", ["up", "--shard", "4/3"], /1 ≤ K ≤ N/],
+      [
+        "a zero concurrency",
+        ["up", "--concurrency", "0"],
+        /--concurrency "0": must be a whole number ≥ 1/,
+      ],
+      ["a destroy without --yes", ["destroy", "--all"], /add --yes/],
+      [
+        "a destroy without a choice of accounts",
+        ["destroy", "--yes"],
+        /--accounts ID,NAME,… or --all/,
+      ],
+      [
+        "--all with --accounts",
+        ["destroy", "--yes", "--all", "--accounts", "dev"],
+        /cannot be used together/,
+      ],
+      ["an unknown option", ["up", "--bogus"], /unknown option '--bogus'/],
+      ["an unknown command", ["deploy"], /unknown command 'deploy'/],
+      [
+        "a missing passphrase",
+        ["up"],
+        /PULUMI_CONFIG_PASSPHRASE/,
+        'backend: file://./s\naccounts:\n  - id: "111122223333"\n',
+      ],
+      ["a work dir of another project", ["up", "--work-dir", "other"], /project name is "other"/],
+    ];
+    for (const [name, argv, message, fleet] of cases) {
+      it(`rejects ${name}`, async () => {
+        const h = harness({}, fleet ?? FLEET);
+        fs.mkdirSync(path.join(h.dir, "other"));
+        fs.writeFileSync(
+          path.join(h.dir, "other", "Pulumi.yaml"),
+          "name: other\nruntime: nodejs\n",
+        );
+        const code = await main(argv, h.deps);
+        assert.strictEqual(code, 3);
+        assert.match(h.err(), message);
+        assert.strictEqual(h.runner.calls.length, 0);
+      });
+    }
+  });
+
+  it("destroys only with --yes and an explicit choice", async () => {
+    const h = harness();
+    assert.strictEqual(await main(["destroy", "--yes", "--accounts", "777788889999"], h.deps), 0);
+    assert.deepStrictEqual(h.runner.calls, [{ accountId: "777788889999", operation: "destroy" }]);
+  });
+
+  it("validate checks the file only and lists the selected accounts", async () => {
+    const h = harness();
+    assert.strictEqual(await main(["validate", "--shard", "1/3"], h.deps), 0);
+    assert.match(h.out(), /fleet\.yaml: valid; 3 account\(s\), 1 selected/);
+    assert.match(h.out(), /arn:aws:iam::111122223333:role\/AccessAnalyzerDeployer/);
+    assert.strictEqual(h.runnerOptions.length, 0);
+  });
+
+  it("documents the exit codes in --help (exit 0)", async () => {
+    const h = harness();
+    assert.strictEqual(await main(["--help"], h.deps), 0);
+    for (const code of ["0", "1", "2", "3", "130"]) {
+      assert.match(h.out(), new RegExp(`^  ${code} +\\S`, "m"));
+    }
+  });
+
+  describe("abort", () => {
+    const waiting = { waitForAbort: true } as const;
+
+    it("on SIGTERM aborts in-flight engines, skips the rest, writes the report and exits 130", async () => {
+      const h = harness({ "111122223333": waiting, "444455556666": waiting });
+      const run = main(["up", "--concurrency", "2", "--report", "report.json"], h.deps);
+      await new Promise((r) => setTimeout(r, 20));
+      h.signal("SIGTERM");
+      const code = await run;
+      assert.strictEqual(code, 130);
+      const report = readReport(h);
+      assert.strictEqual(report.aborted, true);
+      assert.strictEqual(report.exitCode, 130);
+      assert.deepStrictEqual(
+        report.results.map((r) => r.outcome),
+        ["aborted", "aborted", "skipped"],
+      );
+      assert.strictEqual(h.runner.calls.length, 2);
+    });
+
+    it("on a first Ctrl-C in a terminal lets the engines stop on the SIGINT they already got", async () => {
+      // The engines would exit on their own; here the fake runner fails once the run stops.
+      const h = harness(
+        { "111122223333": { delayMs: 30, outcome: "failed", error: "error: canceled" } },
+        FLEET,
+        true,
+      );
+      const run = main(["up", "--concurrency", "1", "--report", "report.json"], h.deps);
+      await new Promise((r) => setTimeout(r, 5));
+      h.signal("SIGINT");
+      const code = await run;
+      assert.strictEqual(code, 130);
+      assert.doesNotMatch(h.err(), /asking running engines to stop/);
+      assert.deepStrictEqual(
+        readReport(h).results.map((r) => r.outcome),
+        ["aborted", "skipped", "skipped"],
+      );
+    });
+
+    it("on a third signal writes what it knows and exits at once", async () => {
+      const h = harness({ "111122223333": { delayMs: 50 } }, FLEET, true);
+      const run = main(["up", "--concurrency", "1", "--report", "report.json"], h.deps);
+      await new Promise((r) => setTimeout(r, 5));
+      h.signal("SIGINT");
+      h.signal("SIGINT");
+      h.signal("SIGINT");
+      assert.deepStrictEqual(h.exits, [130]);
+      assert.deepStrictEqual(
+        readReport(h).results.map((r) => r.outcome),
+        ["aborted", "skipped", "skipped"],
+      );
+      await run;
+    });
+  });
+
+  it("finds the program's Pulumi.yaml by walking up from a folder", () => {
+    const files = new Set(["/repo/Pulumi.yaml"]);
+    assert.strictEqual(
+      findProgramDir("/repo/dist/fleet", (p) => files.has(p)),
+      "/repo",
+    );
+    assert.strictEqual(
+      findProgramDir("/elsewhere", (p) => files.has(p)),
+      undefined,
+    );
+  });
+});

@@ -1,0 +1,292 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parseFleetFile, suggestKey, formatPath } from "../../../fleet/fleetFile";
+
+const ROOT = path.resolve(__dirname, "../../..");
+
+function problemsOf(text: string): { path: string; message: string }[] {
+  const parsed = parseFleetFile(text, "fleet.yaml");
+  assert.ok(!parsed.ok, "expected the fleet file to be rejected");
+  return parsed.problems;
+}
+
+function fleetOf(text: string) {
+  const parsed = parseFleetFile(text, "fleet.yaml");
+  assert.ok(parsed.ok, parsed.ok ? "" : parsed.messages.join("\n"));
+  return parsed.fleet;
+}
+
+const ONE = `accounts:\n  - id: "111122223333"\n`;
+
+/** [name, fleet file text, expected path, a fragment of the expected message] */
+const BAD_INPUTS: [string, string, string, string][] = [
+  ["an empty file", "", "(top level)", "the file is empty"],
+  ["broken YAML", "accounts: [\n", "line 2, column 1", "fix the YAML syntax"],
+  ["a list at the top", "- id: 1\n", "(top level)", "must be a map (got a list)"],
+  ["no accounts key", "defaults: {}\n", "accounts", "is required"],
+  ["an empty account list", "accounts: []\n", "accounts", "must list at least one account"],
+  [
+    "an unquoted account id",
+    "accounts:\n  - id: 111122223333\n",
+    "accounts[0].id",
+    "must be a quoted string of 12 digits",
+  ],
+  [
+    "an 11-digit id",
+    'accounts:\n  - id: "11112222333"\n',
+    "accounts[0].id",
+    'must be 12 digits, e.g. "111122223333"',
+  ],
+  ["a missing id", "accounts:\n  - name: prod\n", "accounts[0].id", "is required"],
+  [
+    "an id in the 4th entry",
+    'accounts:\n  - id: "111122223333"\n  - id: "111122223334"\n  - id: "111122223335"\n  - id: "abc"\n',
+    "accounts[3].id",
+    "must be 12 digits",
+  ],
+  [
+    "a misspelt key",
+    `${ONE}    regoins: [us-east-1]\n`,
+    "accounts[0].regoins",
+    'did you mean "regions"?',
+  ],
+  ["an unknown top-level key", `${ONE}backends: s3://x\n`, "backends", 'did you mean "backend"?'],
+  [
+    "a bad region code",
+    `${ONE}    regions: [us-east-1, mars-north-1x]\n`,
+    "accounts[0].regions[1]",
+    "is not an AWS region code",
+  ],
+  ["an empty region list", `${ONE}    regions: []\n`, "accounts[0].regions", "at least one region"],
+  [
+    "a bad analyzer name",
+    `${ONE}    analyzerName: 9lives\n`,
+    "accounts[0].analyzerName",
+    "start with a letter",
+  ],
+  [
+    "a bad analyzer type",
+    `${ONE}    type: ACOUNT\n`,
+    "accounts[0].type",
+    'must be "ACCOUNT" or "ORGANIZATION"',
+  ],
+  [
+    "a numeric tag value",
+    `${ONE}    tags: { CostCenter: 42 }\n`,
+    "accounts[0].tags.CostCenter",
+    "quote numbers",
+  ],
+  [
+    "a reserved tag key",
+    `${ONE}    tags: { "aws:owner": x }\n`,
+    'accounts[0].tags["aws:owner"]',
+    'reserved prefix "aws:"',
+  ],
+  [
+    "protect as a string",
+    `${ONE}    protect: "yes"\n`,
+    "accounts[0].protect",
+    "must be true or false",
+  ],
+  [
+    "an unused-access age out of range",
+    `${ONE}    unusedAccess: { region: us-east-1, unusedAccessAge: 400 }\n`,
+    "accounts[0].unusedAccess.unusedAccessAge",
+    "1 to 365",
+  ],
+  [
+    "an archive filter without comparator",
+    `${ONE}    archiveRules: [{ name: r1, filters: [{ criteria: isPublic }] }]\n`,
+    "accounts[0].archiveRules[0].filters[0]",
+    "at least one comparator",
+  ],
+  [
+    "a malformed role ARN",
+    `${ONE}    roleArn: arn:aws:iam::111122223333:user/bob\n`,
+    "accounts[0].roleArn",
+    "must be an IAM role ARN",
+  ],
+  [
+    "a role ARN of another account",
+    `${ONE}    roleArn: arn:aws:iam::999988887777:role/AccessAnalyzerDeployer\n`,
+    "accounts[0].roleArn",
+    "names account 999988887777 but this entry is account 111122223333",
+  ],
+  [
+    "roleArn and roleName together",
+    `${ONE}    roleArn: arn:aws:iam::111122223333:role/A\n    roleName: B\n`,
+    "accounts[0].roleName",
+    "not both",
+  ],
+  [
+    "an externalId without a role",
+    `${ONE}    externalId: abc123\n`,
+    "accounts[0].externalId",
+    "only applies when a role is assumed",
+  ],
+  [
+    "a duplicate account id",
+    `${ONE}  - id: "111122223333"\n`,
+    "accounts[1].id",
+    "duplicates accounts[0].id",
+  ],
+  [
+    "a duplicate stack name",
+    `${ONE}    stack: shared\n  - id: "444455556666"\n    stack: shared\n`,
+    "accounts[1].stack",
+    'stack "shared" is also used by accounts[0]',
+  ],
+  [
+    "a duplicate name (any case)",
+    `${ONE}    name: prod\n  - id: "444455556666"\n    name: PROD\n`,
+    "accounts[1].name",
+    "names must be unique",
+  ],
+  [
+    "a name that looks like an id",
+    `${ONE}    name: "444455556666"\n`,
+    "accounts[0].name",
+    "must not look like an account id",
+  ],
+  ["a bad backend URL", `backend: bucket-name\n${ONE}`, "backend", "must be a Pulumi backend URL"],
+  [
+    "a bad secrets provider",
+    `secretsProvider: kms\n${ONE}`,
+    "secretsProvider",
+    'must be "passphrase"',
+  ],
+  [
+    "roleArn in defaults",
+    `defaults:\n  roleArn: arn:aws:iam::111122223333:role/A\n${ONE}`,
+    "defaults.roleArn",
+    "set roleName in defaults",
+  ],
+  [
+    "an unused-access home region outside regions (component check)",
+    `${ONE}    regions: [us-east-1]\n    unusedAccess: { region: eu-west-1 }\n`,
+    "accounts[0].unusedAccess.region",
+    '"eu-west-1" is not in regions',
+  ],
+  [
+    "a duplicate region (component check)",
+    `${ONE}    regions: [us-east-1, us-east-1]\n`,
+    "accounts[0].regions[1]",
+    "listed twice",
+  ],
+  [
+    "a defaults value that breaks one account (component check)",
+    `defaults:\n  unusedAccess: { region: eu-west-1 }\naccounts:\n  - id: "111122223333"\n    regions: [us-east-1]\n`,
+    "defaults.unusedAccess.region",
+    "applies to accounts[0], 111122223333",
+  ],
+];
+
+describe("fleet file", () => {
+  describe("rejects bad input with the path and the fix", () => {
+    for (const [name, text, expectedPath, fragment] of BAD_INPUTS) {
+      it(`rejects ${name} at ${expectedPath}`, () => {
+        const problems = problemsOf(text);
+        const match = problems.find((p) => p.path === expectedPath);
+        assert.ok(match, `no problem at ${expectedPath}; got ${JSON.stringify(problems)}`);
+        assert.ok(
+          match.message.includes(fragment),
+          `message "${match.message}" lacks "${fragment}"`,
+        );
+      });
+    }
+  });
+
+  it("prefixes every message with the file name and the path", () => {
+    const parsed = parseFleetFile('accounts:\n  - id: "1"\n', "ops/fleet.yaml");
+    assert.ok(!parsed.ok);
+    assert.match(parsed.messages[0], /^ops\/fleet\.yaml: accounts\[0\]\.id: must be 12 digits/);
+  });
+
+  it("reports every problem at once, not only the first", () => {
+    const problems = problemsOf(
+      'accounts:\n  - id: "1"\n    type: X\n  - id: "2"\n    regions: [nowhere]\n',
+    );
+    assert.deepStrictEqual(
+      problems.map((p) => p.path),
+      ["accounts[0].id", "accounts[0].type", "accounts[1].id", "accounts[1].regions[0]"],
+    );
+  });
+
+  it("applies defaults, builds role ARNs from roleName and derives stack names from ids", () => {
+    const fleet = fleetOf(`
+backend: s3://state-bucket
+secretsProvider: awskms://alias/fleet?region=eu-west-1
+defaults:
+  roleName: AccessAnalyzerDeployer
+  externalId: org-fleet-1
+  tags: { Owner: security, Env: shared }
+  regions: [us-east-1, eu-west-1]
+accounts:
+  - id: "111122223333"
+    name: prod-eu
+    tags: { Env: prod }
+    regions: [eu-west-1]
+  - id: "444455556666"
+    stack: sandbox
+    roleArn: arn:aws:iam::444455556666:role/Custom
+    sessionName: custom-session
+  - id: "777788889999"
+    profile: legacy
+`);
+    assert.strictEqual(fleet.backend, "s3://state-bucket");
+    assert.strictEqual(fleet.secretsProvider, "awskms://alias/fleet?region=eu-west-1");
+    const [prod, sandbox, legacy] = fleet.targets;
+    assert.deepStrictEqual(prod, {
+      accountId: "111122223333",
+      name: "prod-eu",
+      stack: "acct-111122223333",
+      access: {
+        roleArn: "arn:aws:iam::111122223333:role/AccessAnalyzerDeployer",
+        sessionName: "access-analyzer-fleet",
+        externalId: "org-fleet-1",
+      },
+      settings: { regions: ["eu-west-1"], tags: { Owner: "security", Env: "prod" } },
+    });
+    assert.strictEqual(sandbox.stack, "sandbox");
+    assert.deepStrictEqual(sandbox.access, {
+      roleArn: "arn:aws:iam::444455556666:role/Custom",
+      sessionName: "custom-session",
+      externalId: "org-fleet-1",
+    });
+    assert.strictEqual(legacy.access.profile, "legacy");
+    assert.strictEqual(
+      legacy.access.roleArn,
+      "arn:aws:iam::777788889999:role/AccessAnalyzerDeployer",
+    );
+    assert.deepStrictEqual(legacy.settings.regions, ["us-east-1", "eu-west-1"]);
+  });
+
+  it("uses the partition from defaults for role ARNs", () => {
+    const fleet = fleetOf(`defaults:\n  partition: aws-us-gov\n  roleName: R\n${ONE}`);
+    assert.strictEqual(fleet.targets[0].access.roleArn, "arn:aws-us-gov:iam::111122223333:role/R");
+  });
+
+  it("accepts the shipped example fleet file", () => {
+    const text = fs.readFileSync(path.join(ROOT, "fleet.example.yaml"), "utf8");
+    const parsed = parseFleetFile(text, "fleet.example.yaml");
+    assert.ok(parsed.ok, parsed.ok ? "" : parsed.messages.join("\n"));
+    assert.ok(parsed.fleet.targets.length >= 3);
+  });
+
+  it("suggests the nearest key only for plausible typos", () => {
+    assert.strictEqual(
+      suggestKey("excludeRegion", ["regions", "excludeRegions"]),
+      "excludeRegions",
+    );
+    assert.strictEqual(suggestKey("zzzzzz", ["regions", "tags"]), undefined);
+  });
+
+  it("prints paths as people write them", () => {
+    assert.strictEqual(
+      formatPath(["accounts", 3, "tags", "cost center"]),
+      'accounts[3].tags["cost center"]',
+    );
+    assert.strictEqual(formatPath([]), "(top level)");
+  });
+});

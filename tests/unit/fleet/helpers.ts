@@ -1,0 +1,91 @@
+/** Shared fakes for the fleet tests: targets, results and a scriptable StackRunner. */
+import { noChanges } from "../../../fleet/report";
+import type {
+  ChangeCounts,
+  Operation,
+  Outcome,
+  RunOptions,
+  StackResult,
+  StackRunner,
+  Target,
+} from "../../../fleet/types";
+
+export function target(accountId: string, name?: string): Target {
+  return {
+    accountId,
+    ...(name !== undefined ? { name } : {}),
+    stack: `acct-${accountId}`,
+    access: {},
+    settings: {},
+  };
+}
+
+/** `count` targets with ids 100000000000, 100000000001, … */
+export function targets(count: number): Target[] {
+  return Array.from({ length: count }, (_, i) => target(String(100000000000 + i)));
+}
+
+export function result(
+  t: Target,
+  operation: Operation,
+  outcome: Outcome,
+  extra: Partial<StackResult> = {},
+): StackResult {
+  return {
+    accountId: t.accountId,
+    ...(t.name !== undefined ? { name: t.name } : {}),
+    stack: t.stack,
+    operation,
+    outcome,
+    changes: noChanges(),
+    regions: [],
+    analyzerArns: {},
+    durationMs: 1000,
+    ...extra,
+  };
+}
+
+export interface Script {
+  outcome?: Outcome;
+  changes?: Partial<ChangeCounts>;
+  regions?: string[];
+  error?: string;
+  output?: string[];
+  /** Resolve only when the signal aborts (the run then reports `aborted`). */
+  waitForAbort?: boolean;
+  delayMs?: number;
+}
+
+/** A StackRunner whose behaviour per account id is scripted; records calls and peak concurrency. */
+export class FakeRunner implements StackRunner {
+  readonly calls: { accountId: string; operation: Operation }[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+
+  constructor(private readonly scripts: Record<string, Script> = {}) {}
+
+  async run(t: Target, operation: Operation, options: RunOptions): Promise<StackResult> {
+    this.calls.push({ accountId: t.accountId, operation });
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      const script = this.scripts[t.accountId] ?? {};
+      for (const chunk of script.output ?? []) options.onOutput?.(chunk);
+      if (script.waitForAbort) {
+        await new Promise<void>((resolve) => {
+          if (options.signal?.aborted) resolve();
+          options.signal?.addEventListener("abort", () => resolve());
+        });
+        return result(t, operation, "aborted", { error: "aborted" });
+      }
+      await new Promise((r) => setTimeout(r, script.delayMs ?? 1));
+      return result(t, operation, script.outcome ?? "succeeded", {
+        changes: { ...noChanges(), ...script.changes },
+        regions: script.regions ?? [],
+        ...(script.error !== undefined ? { error: script.error } : {}),
+      });
+    } finally {
+      this.inFlight--;
+    }
+  }
+}

@@ -1,0 +1,185 @@
+import * as assert from "assert";
+import {
+  buildReport,
+  countChanges,
+  EXIT,
+  exitCodeFor,
+  formatOutputs,
+  formatTable,
+  totalsOf,
+} from "../../../fleet/report";
+import { result, target } from "./helpers";
+
+const prod = target("111122223333", "prod-eu");
+const dev = target("444455556666");
+
+describe("fleet report", () => {
+  it("folds the engine's operation counts into create/update/replace/delete/same", () => {
+    assert.deepStrictEqual(
+      countChanges({
+        create: 2,
+        import: 1,
+        update: 1,
+        replace: 1,
+        "create-replacement": 1,
+        "delete-replaced": 1,
+        delete: 3,
+        same: 7,
+        read: 4,
+        refresh: 9,
+      }),
+      { create: 3, update: 1, replace: 1, delete: 3, same: 7 },
+    );
+    assert.deepStrictEqual(countChanges(undefined), {
+      create: 0,
+      update: 0,
+      replace: 0,
+      delete: 0,
+      same: 0,
+    });
+  });
+
+  describe("exit codes", () => {
+    it("is 0 when everything succeeded", () => {
+      assert.strictEqual(exitCodeFor("up", [result(prod, "up", "succeeded")], false), EXIT.ok);
+      assert.strictEqual(EXIT.ok, 0);
+    });
+
+    it("is 1 when any stack failed or was locked", () => {
+      assert.strictEqual(
+        exitCodeFor("up", [result(prod, "up", "succeeded"), result(dev, "up", "failed")], false),
+        1,
+      );
+      assert.strictEqual(exitCodeFor("up", [result(prod, "up", "locked")], false), 1);
+    });
+
+    it("is 2 for drift (drifted or never deployed), but failures win", () => {
+      assert.strictEqual(exitCodeFor("drift", [result(prod, "drift", "drifted")], false), 2);
+      assert.strictEqual(exitCodeFor("drift", [result(prod, "drift", "missing")], false), 2);
+      assert.strictEqual(
+        exitCodeFor(
+          "drift",
+          [result(prod, "drift", "drifted"), result(dev, "drift", "failed")],
+          false,
+        ),
+        1,
+      );
+      assert.strictEqual(exitCodeFor("destroy", [result(prod, "destroy", "missing")], false), 0);
+    });
+
+    it("is 130 when aborted, whatever else happened", () => {
+      assert.strictEqual(exitCodeFor("up", [result(prod, "up", "failed")], true), 130);
+    });
+
+    it("keeps usage errors (3) apart from every run outcome", () => {
+      assert.deepStrictEqual(new Set(Object.values(EXIT)).size, 5);
+      assert.strictEqual(EXIT.usage, 3);
+    });
+  });
+
+  it("builds the JSON report: command, times, options, totals, exit code and every result", () => {
+    const results = [
+      result(prod, "up", "succeeded", {
+        changes: { create: 17, update: 0, replace: 0, delete: 0, same: 1 },
+        regions: ["eu-west-1", "us-east-1"],
+        analyzerArns: {
+          "us-east-1": "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/external-access",
+        },
+      }),
+      result(dev, "up", "locked", { error: "stack is locked" }),
+    ];
+    const report = buildReport({
+      command: "up",
+      fleetFile: "fleet.yaml",
+      startedAt: new Date("2026-01-01T00:00:00Z"),
+      finishedAt: new Date("2026-01-01T00:01:30Z"),
+      options: { concurrency: 2, refresh: false, workDir: "/w", logDir: "/w/.fleet-logs/x" },
+      aborted: false,
+      results,
+    });
+    const json = JSON.parse(JSON.stringify(report));
+    assert.strictEqual(json.schemaVersion, 1);
+    assert.strictEqual(json.command, "up");
+    assert.strictEqual(json.startedAt, "2026-01-01T00:00:00.000Z");
+    assert.strictEqual(json.finishedAt, "2026-01-01T00:01:30.000Z");
+    assert.strictEqual(json.durationMs, 90000);
+    assert.strictEqual(json.exitCode, 1);
+    assert.strictEqual(json.totals.stacks, 2);
+    assert.strictEqual(json.totals.succeeded, 1);
+    assert.strictEqual(json.totals.locked, 1);
+    assert.strictEqual(json.totals.create, 17);
+    assert.strictEqual(json.results[0].name, "prod-eu");
+    assert.deepStrictEqual(json.results[0].regions, ["eu-west-1", "us-east-1"]);
+    assert.strictEqual(json.results[1].error, "stack is locked");
+  });
+
+  it("prints a table with account, stack, result, counts, regions, duration and the first error line", () => {
+    const table = formatTable([
+      result(prod, "up", "succeeded", {
+        changes: { create: 3, update: 1, replace: 0, delete: 2, same: 5 },
+        regions: ["eu-west-1", "us-east-1", "us-west-2"],
+        durationMs: 65000,
+      }),
+      result(dev, "up", "failed", {
+        error: "\nerror: AccessDenied: not authorized\nmore detail",
+        durationMs: 4000,
+      }),
+      result(target("777788889999"), "up", "skipped", {
+        skippedReason: "not started: 1 failure(s) reached --failure-tolerance",
+        durationMs: 0,
+      }),
+    ]);
+    const lines = table.split("\n");
+    assert.match(
+      lines[0],
+      /^ACCOUNT\s+STACK\s+RESULT\s+CREATE\s+UPDATE\s+REPLACE\s+DELETE\s+SAME\s+REGIONS\s+DURATION\s+ERROR$/,
+    );
+    assert.match(
+      lines[1],
+      /^prod-eu 111122223333\s+acct-111122223333\s+succeeded\s+3\s+1\s+0\s+2\s+5\s+3\s+1m05s$/,
+    );
+    assert.match(
+      lines[2],
+      /^444455556666\s+acct-444455556666\s+failed\s+-\s+-\s+-\s+-\s+-\s+-\s+4s\s+error: AccessDenied: not authorized$/,
+    );
+    assert.match(lines[3], /skipped.*not started: 1 failure/);
+    assert.match(
+      table,
+      /3 stack\(s\): 1 succeeded, 1 failed, 1 skipped; changes: \+3 ~1 ±0 -2 \(=5\)/,
+    );
+  });
+
+  it("lists each stack's regions and analyzer ARNs for `outputs`", () => {
+    const text = formatOutputs([
+      result(prod, "outputs", "succeeded", {
+        regions: ["us-east-1"],
+        analyzerArns: {
+          "us-east-1": "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/external-access",
+        },
+        unusedAccessAnalyzerArn:
+          "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/unused-access",
+      }),
+    ]);
+    assert.match(text, /prod-eu 111122223333 \(acct-111122223333\): succeeded/);
+    assert.match(
+      text,
+      /us-east-1\s+arn:aws:access-analyzer:us-east-1:111122223333:analyzer\/external-access/,
+    );
+    assert.match(text, /unused-access\s+arn:.*analyzer\/unused-access/);
+  });
+
+  it("counts every outcome in the totals, even those at zero", () => {
+    const totals = totalsOf([]);
+    for (const o of [
+      "succeeded",
+      "drifted",
+      "missing",
+      "failed",
+      "locked",
+      "aborted",
+      "skipped",
+    ] as const) {
+      assert.strictEqual(totals[o], 0);
+    }
+  });
+});

@@ -1,0 +1,150 @@
+import * as assert from "assert";
+import {
+  defaultConcurrency,
+  filterTargets,
+  maxRegionCount,
+  parseAccountList,
+  parsePositiveInt,
+  parseShard,
+  selectTargets,
+  shardTargets,
+  UsageError,
+} from "../../../fleet/targets";
+import { target, targets } from "./helpers";
+
+const GiB = 1024 ** 3;
+
+describe("fleet targets", () => {
+  describe("shards", () => {
+    const fleet = [...targets(23)].reverse(); // file order differs from id order on purpose
+
+    for (let n = 1; n <= 7; n++) {
+      it(`puts every account in exactly one of ${n} shard(s), with sizes within one`, () => {
+        const seen = new Map<string, number>();
+        const sizes: number[] = [];
+        for (let k = 1; k <= n; k++) {
+          const shard = shardTargets(fleet, { index: k, count: n });
+          sizes.push(shard.length);
+          for (const t of shard) {
+            assert.ok(
+              !seen.has(t.accountId),
+              `${t.accountId} in shards ${seen.get(t.accountId)} and ${k}`,
+            );
+            seen.set(t.accountId, k);
+          }
+        }
+        assert.strictEqual(seen.size, fleet.length);
+        assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `sizes ${sizes.join(",")}`);
+      });
+    }
+
+    it("is deterministic and independent of the file order", () => {
+      const a = shardTargets(fleet, { index: 2, count: 3 })
+        .map((t) => t.accountId)
+        .sort();
+      const b = shardTargets([...fleet].reverse(), { index: 2, count: 3 })
+        .map((t) => t.accountId)
+        .sort();
+      assert.deepStrictEqual(a, b);
+      assert.deepStrictEqual(
+        shardTargets(fleet, { index: 2, count: 3 }),
+        shardTargets(fleet, { index: 2, count: 3 }),
+      );
+    });
+
+    it("keeps the fleet file's order inside a shard", () => {
+      const shard = shardTargets(fleet, { index: 1, count: 2 });
+      const positions = shard.map((t) => fleet.indexOf(t));
+      assert.deepStrictEqual(
+        positions,
+        [...positions].sort((x, y) => x - y),
+      );
+    });
+
+    it("parses K/N and rejects K outside 1..N", () => {
+      assert.deepStrictEqual(parseShard("2/4"), { index: 2, count: 4 });
+      for (const bad of ["0/3", "4/3", "1/0", "a/b", "3", "-1/2"]) {
+        assert.throws(() => parseShard(bad), UsageError, bad);
+      }
+    });
+  });
+
+  describe("--accounts", () => {
+    const fleet = [
+      target("111122223333", "prod-eu"),
+      target("444455556666", "dev"),
+      target("777788889999"),
+    ];
+
+    it("selects by id or by name (any case), in fleet-file order", () => {
+      const chosen = filterTargets(fleet, ["777788889999", "PROD-EU"]);
+      assert.deepStrictEqual(
+        chosen.map((t) => t.accountId),
+        ["111122223333", "777788889999"],
+      );
+    });
+
+    it("rejects names and ids that are not in the fleet file", () => {
+      assert.throws(
+        () => filterTargets(fleet, ["dev", "qa", "000000000000"]),
+        /"qa", "000000000000"/,
+      );
+    });
+
+    it("rejects an account of the fleet that is outside the shard only by leaving it out, not as unknown", () => {
+      const chosen = selectTargets(fleet, {
+        accounts: ["dev", "prod-eu"],
+        shard: { index: 1, count: 3 },
+      });
+      assert.deepStrictEqual(
+        chosen.map((t) => t.accountId),
+        ["111122223333"],
+      );
+      assert.throws(
+        () => selectTargets(fleet, { accounts: ["qa"], shard: { index: 1, count: 3 } }),
+        UsageError,
+      );
+    });
+
+    it("splits and trims the comma list", () => {
+      assert.deepStrictEqual(parseAccountList(" a, b ,,c"), ["a", "b", "c"]);
+      assert.throws(() => parseAccountList(" , "), UsageError);
+    });
+  });
+
+  describe("default concurrency", () => {
+    it("fits stacks into memory: (regions + 1) × 430 MiB + 400 MiB each, 75% of total at most", () => {
+      // 17 regions → 18 × 430 + 400 = 8140 MiB per stack; 18 GiB budget fits 2.
+      assert.strictEqual(defaultConcurrency({ total: 24 * GiB, free: 23 * GiB }, 17, 50), 2);
+      // Free memory limits it when lower than 75% of total.
+      assert.strictEqual(defaultConcurrency({ total: 64 * GiB, free: 9 * GiB }, 17, 50), 1);
+      // 2 regions → 1690 MiB per stack: 48 GiB budget fits 29, capped at 8.
+      assert.strictEqual(defaultConcurrency({ total: 64 * GiB, free: 60 * GiB }, 2, 50), 8);
+    });
+
+    it("is at least 1 and never more than the stacks to run", () => {
+      assert.strictEqual(defaultConcurrency({ total: 1 * GiB, free: 0.1 * GiB }, 17, 5), 1);
+      assert.strictEqual(defaultConcurrency({ total: 256 * GiB, free: 256 * GiB }, 1, 3), 3);
+      assert.strictEqual(defaultConcurrency({ total: 256 * GiB, free: 256 * GiB }, 1, 0), 1);
+    });
+
+    it("counts 17 regions for accounts that discover theirs, and explicit lists minus exclusions", () => {
+      const explicit = {
+        ...target("111122223333"),
+        settings: {
+          regions: ["us-east-1", "eu-west-1", "eu-west-2"],
+          excludeRegions: ["eu-west-2"],
+        },
+      };
+      assert.strictEqual(maxRegionCount([explicit]), 2);
+      assert.strictEqual(maxRegionCount([explicit, target("444455556666")]), 17);
+    });
+  });
+
+  it("parses positive whole numbers and rejects the rest", () => {
+    assert.strictEqual(parsePositiveInt("--concurrency", "4"), 4);
+    for (const bad of ["0", "-1", "1.5", "x", ""]) {
+      assert.throws(() => parsePositiveInt("--concurrency", bad), /--concurrency/);
+    }
+  });
+});
