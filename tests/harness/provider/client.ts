@@ -35,7 +35,7 @@ function struct(m: PropertyMap): structTypes.Struct {
 }
 
 function plain(s: structTypes.Struct | undefined): PropertyMap {
-  return s ? (s.toJavaScript() as PropertyMap) : {};
+  return s ? s.toJavaScript() : {};
 }
 
 export interface DiffOutcome {

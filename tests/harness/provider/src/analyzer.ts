@@ -231,7 +231,7 @@ export const analyzer: ResourceHandler = {
       if (typeof type !== "string" || !ANALYZER_TYPES.includes(type)) {
         failures.push({
           property: "type",
-          reason: `expected type to be one of ${JSON.stringify(ANALYZER_TYPES)}, got ${String(type)}`,
+          reason: `expected type to be one of ${JSON.stringify(ANALYZER_TYPES)}, got ${JSON.stringify(type)}`,
         });
       }
     }
@@ -290,7 +290,7 @@ export const analyzer: ResourceHandler = {
       await client.send(
         new CreateAnalyzerCommand({
           analyzerName: name,
-          type: String(typeOf(news)) as never,
+          type: (str(typeOf(news)) ?? "ACCOUNT") as never,
           tags: Object.keys(allTags).length > 0 ? allTags : undefined,
           configuration: configurationToApi(news["configuration"]),
         }),

@@ -4,7 +4,7 @@ import { status } from "@grpc/grpc-js";
 
 import { RpcError, describeAwsError } from "./errors";
 import { Ctx, compact } from "./resource";
-import { Json, PropertyMap, isObject, str, strList } from "./values";
+import { PropertyMap, isObject, str, strList } from "./values";
 
 export const GET_REGIONS = "aws:index/getRegions:getRegions";
 export const GET_CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity";
@@ -42,7 +42,7 @@ async function getRegions(ctx: Ctx, args: PropertyMap): Promise<PropertyMap> {
   }
   return compact({
     allRegions: typeof allRegions === "boolean" ? allRegions : undefined,
-    filters: filters.length > 0 ? (filters as Json) : undefined,
+    filters: filters.length > 0 ? filters : undefined,
     id: ctx.session.partition,
     names,
   });

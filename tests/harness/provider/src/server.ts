@@ -50,7 +50,7 @@ const HANDLERS: Record<string, ResourceHandler> = {
 };
 
 function toMap(s: structTypes.Struct | undefined): PropertyMap {
-  return s ? (s.toJavaScript() as PropertyMap) : {};
+  return s ? s.toJavaScript() : {};
 }
 
 function toStruct(m: PropertyMap): structTypes.Struct {
@@ -147,7 +147,7 @@ export class ProviderServer {
             if (err.code !== grpc.status.UNIMPLEMENTED) {
               log(`${name} failed: ${err.details ?? ""}`);
             }
-            callback(err as grpc.ServiceError, null);
+            callback(err, null);
           },
         );
     };
@@ -198,10 +198,7 @@ export class ProviderServer {
 
   private async configure(req: provproto.ConfigureRequest): Promise<provproto.ConfigureResponse> {
     const args = req.getArgs();
-    const raw = rawConfig(
-      args ? toMap(args) : undefined,
-      req.getVariablesMap().toArray() as Array<[string, string]>,
-    );
+    const raw = rawConfig(args ? toMap(args) : undefined, req.getVariablesMap().toArray());
     const keys = configKeys(raw).map((k) => (SECRET_KEYS.has(k) ? `${k}(secret)` : k));
     log(`Configure ${req.getUrn() ?? ""} keys=[${keys.join(",")}]`);
     this.ctx = undefined;
@@ -226,7 +223,7 @@ export class ProviderServer {
     return resp;
   }
 
-  private async check(req: provproto.CheckRequest): Promise<provproto.CheckResponse> {
+  private check(req: provproto.CheckRequest): provproto.CheckResponse {
     const h = handlerFor(req.getType(), req.getUrn(), "Check");
     const { inputs, failures } = h.check(toMap(req.getNews()), toMap(req.getOlds()));
     const resp = new provproto.CheckResponse();
@@ -235,7 +232,7 @@ export class ProviderServer {
     return resp;
   }
 
-  private async diff(req: provproto.DiffRequest): Promise<provproto.DiffResponse> {
+  private diff(req: provproto.DiffRequest): provproto.DiffResponse {
     const h = handlerFor(req.getType(), req.getUrn(), "Diff");
     const ctx = this.configured();
     const olds = toMap(req.getOlds());
@@ -243,7 +240,7 @@ export class ProviderServer {
     for (const key of req.getIgnorechangesList()) {
       if (!key.includes(".") && !key.includes("[")) {
         if (key in olds) {
-          news[key] = olds[key] as Json;
+          news[key] = olds[key];
         } else {
           delete news[key];
         }

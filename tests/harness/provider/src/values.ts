@@ -52,7 +52,7 @@ export function unwrap(v: Json): Json {
   }
   if (sig === RESOURCE_SIG) {
     const id = v["id"];
-    return typeof id === "string" ? id : ((v["urn"] as string | undefined) ?? null);
+    return typeof id === "string" ? id : (v["urn"] ?? null);
   }
   const out: PropertyMap = {};
   for (const [k, inner] of Object.entries(v)) {
@@ -81,7 +81,7 @@ export function clean(v: unknown): Json {
   if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
     return v;
   }
-  return String(v);
+  return typeof v === "bigint" ? v.toString() : null;
 }
 
 /**
