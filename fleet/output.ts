@@ -65,9 +65,12 @@ const GENERIC_ERRORS = /^error: (update|preview|refresh|destroy) failed$/i;
 export function summariseError(message: string): string {
   const lines = message.split(/\r?\n/).map((l) => l.trim());
   const errors = lines
-    .map((l) => l.replace(/^(stderr|stdout):\s*/, ""))
+    .map((l) => l.replace(/^(stderr|stdout|err\?):\s*/, ""))
     .filter((l) => /^error:/i.test(l) || /\berror:\s/i.test(l));
   const specific = errors.filter((l) => !GENERIC_ERRORS.test(l));
+  if (/ENOENT: pulumi\b/.test(message)) {
+    return "the pulumi CLI was not found: put it on PATH or pass --pulumi-root DIR (the folder holding bin/pulumi)";
+  }
   const chosen = specific.length > 0 ? specific : errors;
   if (chosen.length > 0) return [...new Set(chosen)].join("\n");
   return lines.find((l) => l !== "" && !/^code: -?\d+$/.test(l)) ?? message;
