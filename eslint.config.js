@@ -7,6 +7,7 @@ module.exports = tseslint.config(
   { ignores: ["node_modules/", "dist/", ".cache/", "eslint.config.js"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
+    files: ["**/*.ts"],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: __dirname },
     },
@@ -15,6 +16,15 @@ module.exports = tseslint.config(
       "@pulumi/no-output-in-template-literal": "error",
       "@pulumi/no-output-instance-in-template-literal": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // Plain CommonJS scripts are outside the TypeScript project: lint them without type information.
+    files: ["**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      "@typescript-eslint/no-require-imports": "off",
     },
   },
   {
