@@ -138,6 +138,7 @@ export class ProviderServer {
 
   private unary<Req, Res>(name: string, fn: (req: Req) => Promise<Res> | Res): Unary<Req, Res> {
     return (call, callback) => {
+      log(`rpc ${name}`);
       Promise.resolve()
         .then(() => fn(call.request))
         .then(
