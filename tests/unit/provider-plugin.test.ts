@@ -122,6 +122,14 @@ describe("stand-in pulumi-resource-aws plugin", function () {
     const hs = await p.handshake();
     assert.strictEqual(hs.getAcceptSecrets(), false);
     assert.strictEqual(hs.getAcceptResources(), false);
+    assert.strictEqual((JSON.parse(await p.getSchema()) as { name: string }).name, "aws");
+    // A provider config change never replaces the provider (or, through it, every analyzer).
+    const moved = await p.diffConfig(providerConfig(), providerConfig({ region: "eu-west-2" }));
+    assert.strictEqual(moved.changes, "some");
+    assert.deepStrictEqual(moved.diffs, ["region"]);
+    assert.deepStrictEqual(moved.replaces, []);
+    const same = await p.diffConfig(providerConfig(), providerConfig());
+    assert.strictEqual(same.changes, "none");
     await p.stop();
     assert.strictEqual(p.stdoutExtra(), "", "nothing but the port may go to stdout");
   });
@@ -433,12 +441,24 @@ describe("stand-in pulumi-resource-aws plugin", function () {
   });
 
   it("explicit static keys, endpoints and skip flags are honoured", async () => {
-    const p = await startPlugin({ ...env(), AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
+    const p = await startPlugin({
+      ...env(),
+      // Neither the ambient endpoint nor the ambient keys work: only the provider config does.
+      AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+      AWS_ACCESS_KEY_ID: "AKIAUNKNOWN000000000",
+      AWS_SECRET_ACCESS_KEY: "wrong",
+    });
     plugins.push(p);
+    // accessKey/secretKey are secrets: Configure's args carry them wrapped, whatever the plugin
+    // said about accepting secrets.
+    const secret = (value: string) => ({
+      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+      value,
+    });
     await p.configure({
       region: "sa-east-1",
-      accessKey: "AKIAFAKEMGMT00000001",
-      secretKey: "fake-secret-management-0000000000000000",
+      accessKey: secret("AKIAFAKEMGMT00000001"),
+      secretKey: secret("fake-secret-management-0000000000000000"),
       endpoints: JSON.stringify([{ sts: fake.url, ec2: fake.url, accessanalyzer: fake.url }]),
       skipRequestingAccountId: "true",
       maxRetries: "1",

@@ -61,6 +61,8 @@ export interface PluginProcess {
   checkConfig(
     news: PropertyMap,
   ): Promise<{ inputs: PropertyMap; failures: provproto.CheckFailure.AsObject[] }>;
+  diffConfig(olds: PropertyMap, news: PropertyMap): Promise<DiffOutcome>;
+  getSchema(): Promise<string>;
   /** Configure with `args` (modern engines) or, with `legacy`, the `aws:config:*` variables map. */
   configure(config: PropertyMap, opts?: { legacy?: boolean }): Promise<provproto.ConfigureResponse>;
   invoke(token: string, args: PropertyMap): Promise<PropertyMap>;
@@ -99,6 +101,24 @@ export interface PluginProcess {
     preview?: boolean,
   ): Promise<PropertyMap>;
   delete(type: string, name: string, id: string, olds: PropertyMap): Promise<void>;
+}
+
+function diffOutcome(resp: provproto.DiffResponse): DiffOutcome {
+  const changes = resp.getChanges();
+  const detailed: Record<string, number> = {};
+  resp.getDetaileddiffMap().forEach((v, k) => (detailed[k] = v.getKind()));
+  return {
+    changes:
+      changes === provproto.DiffResponse.DiffChanges.DIFF_SOME
+        ? "some"
+        : changes === provproto.DiffResponse.DiffChanges.DIFF_NONE
+          ? "none"
+          : "unknown",
+    replaces: resp.getReplacesList(),
+    diffs: resp.getDiffsList(),
+    deleteBeforeReplace: resp.getDeletebeforereplace(),
+    detailed,
+  };
 }
 
 type Callback<Res> = (err: grpc.ServiceError | null, res: Res) => void;
@@ -195,6 +215,19 @@ export async function startPlugin(
       req.setOlds(struct({}));
       return checkResult(await call<provproto.CheckResponse>((cb) => c.checkConfig(req, cb)));
     },
+    async diffConfig(olds, news) {
+      const req = new provproto.DiffRequest();
+      req.setUrn(urn("pulumi:providers:aws", "p"));
+      req.setOldInputs(struct(olds));
+      req.setOlds(struct(olds));
+      req.setNews(struct(news));
+      return diffOutcome(await call<provproto.DiffResponse>((cb) => c.diffConfig(req, cb)));
+    },
+    async getSchema() {
+      const req = new provproto.GetSchemaRequest();
+      const resp = await call<provproto.GetSchemaResponse>((cb) => c.getSchema(req, cb));
+      return resp.getSchema();
+    },
     configure(config, opts = {}) {
       const req = new provproto.ConfigureRequest();
       req.setAcceptsecrets(true);
@@ -237,22 +270,7 @@ export async function startPlugin(
       req.setId(id);
       req.setOlds(struct(olds));
       req.setNews(struct(news));
-      const resp = await call<provproto.DiffResponse>((cb) => c.diff(req, cb));
-      const changes = resp.getChanges();
-      const detailed: Record<string, number> = {};
-      resp.getDetaileddiffMap().forEach((v, k) => (detailed[k] = v.getKind()));
-      return {
-        changes:
-          changes === provproto.DiffResponse.DiffChanges.DIFF_SOME
-            ? "some"
-            : changes === provproto.DiffResponse.DiffChanges.DIFF_NONE
-              ? "none"
-              : "unknown",
-        replaces: resp.getReplacesList(),
-        diffs: resp.getDiffsList(),
-        deleteBeforeReplace: resp.getDeletebeforereplace(),
-        detailed,
-      };
+      return diffOutcome(await call<provproto.DiffResponse>((cb) => c.diff(req, cb)));
     },
     async create(type, name, props, preview = false) {
       const req = new provproto.CreateRequest();
