@@ -6,10 +6,11 @@
 # Stdout carries exactly one line, the absolute bin directory; all progress and errors go to stderr.
 # Order of preference:
 #   1. `pulumi` and `pulumi-language-nodejs` already on PATH (skipped when ENSURE_PULUMI_IGNORE_PATH is set);
-#   2. the cache .cache/pulumi/<version>/bin, if its stamp matches tools/pulumi-cli (go.mod, go.sum, host sources):
+#   2. the cache .cache/pulumi/<version>/bin, if its stamp matches the two Go modules' go.mod and go.sum:
 #      no Go, no network;
-#   3. otherwise both are built from Go modules (tools/pulumi-cli, see docs/ENGINE.md). Needs Go and, unless the
-#      module cache already has them, the Go module proxy. A cold build takes several minutes on 2 cores.
+#   3. otherwise both are built from Go modules: the CLI from tools/pulumi-cli, the language host from
+#      tools/pulumi-language-nodejs (see docs/ENGINE.md). Needs Go and, unless the module cache already has them,
+#      the Go module proxy. A cold build takes several minutes on 2 cores.
 set -euo pipefail
 
 log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
@@ -20,6 +21,8 @@ die() {
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MOD="$ROOT/tools/pulumi-cli"
+HOST_MOD="$ROOT/tools/pulumi-language-nodejs"
+HOST_PKG="github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"
 PKG_MODULE="github.com/pulumi/pulumi/pkg/v3"
 SDK_MODULE="github.com/pulumi/pulumi/sdk/v3"
 
@@ -36,25 +39,22 @@ if [[ -z "${ENSURE_PULUMI_IGNORE_PATH:-}" ]]; then
 fi
 
 # 2. The cache.
-[[ -f "$MOD/go.mod" && -f "$MOD/go.sum" ]] || die "missing $MOD/go.mod or go.sum"
+for m in "$MOD" "$HOST_MOD"; do
+	[[ -f "$m/go.mod" && -f "$m/go.sum" ]] || die "missing $m/go.mod or go.sum"
+done
 version="$(awk -v m="$PKG_MODULE" '$1 == m { print $2 } $1 == "require" && $2 == m { print $3 }' "$MOD/go.mod" | head -n1)"
 sdk_version="$(awk -v m="$SDK_MODULE" '$1 == m { print $2 } $1 == "require" && $2 == m { print $3 }' "$MOD/go.mod" | head -n1)"
 [[ -n "$version" ]] || die "$MOD/go.mod does not require $PKG_MODULE"
 [[ "$version" == "$sdk_version" ]] ||
 	die "$MOD/go.mod pins $PKG_MODULE $version but $SDK_MODULE ${sdk_version:-<none>}; they must match"
+host_version="$(awk -v m="$SDK_MODULE" '$1 == m { print $2 } $1 == "require" && $2 == m { print $3 }' "$HOST_MOD/go.mod" | head -n1)"
+[[ -n "$host_version" ]] || die "$HOST_MOD/go.mod does not require $SDK_MODULE"
 
 stamp_of_sources() {
-	(
-		cd "$MOD"
-		{
-			printf 'go.mod\n'
-			printf 'go.sum\n'
-			find cmd -type f -name '*.go' | LC_ALL=C sort
-		} | while IFS= read -r f; do
-			printf '== %s\n' "$f"
-			cat "$f"
-		done
-	) | sha256sum | cut -d' ' -f1
+	for f in "$MOD/go.mod" "$MOD/go.sum" "$HOST_MOD/go.mod" "$HOST_MOD/go.sum"; do
+		printf '== %s\n' "${f#"$ROOT"/}"
+		cat "$f"
+	done | sha256sum | cut -d' ' -f1
 }
 
 cache="$ROOT/.cache/pulumi/${version#v}"
@@ -83,29 +83,30 @@ fi
 command -v go >/dev/null 2>&1 ||
 	die "go is not on PATH; Go >= $(awk '$1 == "go" { print $2 }' "$MOD/go.mod") is needed to build the Pulumi CLI"
 if [[ -e "$bin" ]]; then
-	log "cache $bin is stale or incomplete (tools/pulumi-cli changed); rebuilding"
+	log "cache $bin is stale or incomplete (tools/pulumi-cli or tools/pulumi-language-nodejs changed); rebuilding"
 else
 	log "Pulumi CLI $version is not in $bin; building it from Go modules (cold: several minutes on 2 cores)"
 fi
 
 export GOFLAGS="-mod=readonly -buildvcs=false"
-ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version"
+version_flag="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 tmp="$(mktemp -d "$cache/bin.tmp.XXXXXX")"
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 
-build() { # build <what> <package> <output>
-	local what="$1" pkg="$2" out="$3" start=$SECONDS
-	log "building $what ($pkg) with $(go version | cut -d' ' -f3)..."
-	if ! (cd "$MOD" && go build -trimpath -ldflags "$ldflags" -o "$out" "$pkg") >&2; then
-		die "building $what failed: (cd tools/pulumi-cli && go build -trimpath -ldflags \"$ldflags\" $pkg)" \
+build() { # build <what> <module dir> <version> <package> <output>
+	local what="$1" dir="$2" ver="$3" pkg="$4" out="$5" start=$SECONDS
+	local ldflags="-s -w $version_flag=$ver"
+	log "building $what $ver ($pkg) with $(go version | cut -d' ' -f3)..."
+	if ! (cd "$dir" && go build -trimpath -ldflags "$ldflags" -o "$out" "$pkg") >&2; then
+		die "building $what failed: (cd ${dir#"$ROOT"/} && go build -trimpath -ldflags \"$ldflags\" $pkg)" \
 			"- see the go output above (a download error means the Go module proxy could not be reached)"
 	fi
 	log "built $what in $((SECONDS - start))s"
 }
 
-build "the Pulumi CLI" "$PKG_MODULE/cmd/pulumi" "$tmp/pulumi"
-build "the Node.js language host" "./cmd/pulumi-language-nodejs" "$tmp/pulumi-language-nodejs"
+build "the Pulumi CLI" "$MOD" "$version" "$PKG_MODULE/cmd/pulumi" "$tmp/pulumi"
+build "the Node.js language host" "$HOST_MOD" "$host_version" "$HOST_PKG" "$tmp/pulumi-language-nodejs"
 
 got="$("$tmp/pulumi" version 2>/dev/null || true)"
 [[ "$got" == "$version" ]] || die "the built pulumi reports version '${got}', expected '$version'"

@@ -1,20 +1,11 @@
 // Our build of the Pulumi CLI (see docs/ENGINE.md and scripts/ensure-pulumi.sh).
 //
-// One module for both binaries:
-//   - the CLI is the upstream main package github.com/pulumi/pulumi/pkg/v3/cmd/pulumi, kept in the build list by
-//     the `tool` line below; pkg/v3 and sdk/v3 MUST stay at the same version (bump both together, then tidy);
-//   - ./cmd/pulumi-language-nodejs is our own Node.js language host, built only from sdk/v3 packages, because the
-//     upstream host module (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) is refused by the
-//     Go module proxy we can reach. Both share one requirement graph, so no second module is needed.
+// The CLI is the upstream main package github.com/pulumi/pulumi/pkg/v3/cmd/pulumi, kept in the build list by the
+// `tool` line below; pkg/v3 and sdk/v3 MUST stay at the same version (bump both together, then tidy). The Node.js
+// language host is built from its own module, ../pulumi-language-nodejs (its go.mod says why).
 module pulumi-access-analyzer-all-regions/tools/pulumi-cli
 
 go 1.26.6
-
-require (
-	github.com/pulumi/pulumi/sdk/v3 v3.274.1
-	google.golang.org/grpc v1.85.0
-	google.golang.org/protobuf v1.36.12
-)
 
 require (
 	cel.dev/expr v0.25.3 // indirect
@@ -211,6 +202,7 @@ require (
 	github.com/pulumi/inflector v0.1.1 // indirect
 	github.com/pulumi/pulumi-cloud-sdk/go v1.20261104.0 // indirect
 	github.com/pulumi/pulumi/pkg/v3 v3.274.1 // indirect
+	github.com/pulumi/pulumi/sdk/v3 v3.274.1 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/rogpeppe/go-internal v1.14.1 // indirect
 	github.com/russross/blackfriday/v2 v2.1.0 // indirect
@@ -286,6 +278,8 @@ require (
 	google.golang.org/genproto v0.0.0-20260724162435-b2f20204f0df // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20261026165753-2ffab32bce7e // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261026165753-2ffab32bce7e // indirect
+	google.golang.org/grpc v1.85.0 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	lukechampine.com/frand v1.5.1 // indirect
