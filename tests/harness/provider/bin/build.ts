@@ -43,7 +43,7 @@ function prune(outDir: string): void {
   const cutoff = Date.now() - 60 * 60 * 1000;
   for (const name of fs.readdirSync(parent)) {
     const dir = path.join(parent, name);
-    if (dir === outDir) {
+    if (dir === outDir || name.startsWith(".")) {
       continue;
     }
     try {
