@@ -149,7 +149,13 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       void pulumi.log.warn(warning, this);
     }
 
-    const analyzerOpts = { protect: args.protect, retainOnDelete: args.retainOnDelete };
+    const analyzerOpts: pulumi.CustomResourceOptions = {
+      protect: args.protect,
+      retainOnDelete: args.retainOnDelete,
+      // AWS allows one account-level analyzer per type and region, so a replacement (a new name or
+      // type) can never be created while the old analyzer exists: delete it first.
+      deleteBeforeReplace: true,
+    };
     const providers: Record<string, aws.Provider> = {};
     const analyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     for (const region of selection.regions) {

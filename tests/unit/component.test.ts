@@ -277,6 +277,14 @@ describe("AllRegionsAccessAnalyzer", () => {
       regionalProviders().forEach((p) => assert.equal(p.protect, false));
     });
 
+    it("replaces analyzers delete-first, since AWS allows one per type and region", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await build("aa", { unusedAccess: { region: "us-east-1" } });
+      const analyzers = mocks.ofType(ANALYZER);
+      assert.equal(analyzers.length, 3);
+      analyzers.forEach((a) => assert.equal(a.deleteBeforeReplace, true, a.name));
+    });
+
     it("leaves analyzers unprotected by default", async () => {
       mocks.reset(["us-east-1"]);
       await build("aa");
@@ -494,7 +502,7 @@ describe("AllRegionsAccessAnalyzer", () => {
   });
 
   describe("stable names", () => {
-    async function urnsOf(region: string, enabled: string[]): Promise<string[]> {
+    async function urnsOf(region: string, enabled: readonly string[]): Promise<string[]> {
       mocks.reset(enabled);
       await build("aa", {
         archiveRules: [{ name: "r", filters: [{ criteria: "isPublic", eqs: ["false"] }] }],

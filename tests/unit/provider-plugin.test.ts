@@ -10,29 +10,11 @@ import {
   UNKNOWN,
   startPlugin,
 } from "../harness/provider/client";
+import { DEFAULT_REGIONS } from "../harness/fake-aws/regions";
 
 const MGMT = "111111111111";
 const WORKLOAD = "222222222222";
 const ROLE = `arn:aws:iam::${WORKLOAD}:role/AccessAnalyzerDeployer`;
-const DEFAULT_REGIONS = [
-  "ap-northeast-1",
-  "ap-northeast-2",
-  "ap-northeast-3",
-  "ap-south-1",
-  "ap-southeast-1",
-  "ap-southeast-2",
-  "ca-central-1",
-  "eu-central-1",
-  "eu-north-1",
-  "eu-west-1",
-  "eu-west-2",
-  "eu-west-3",
-  "sa-east-1",
-  "us-east-1",
-  "us-east-2",
-  "us-west-1",
-  "us-west-2",
-];
 
 const ACCOUNTS = {
   accounts: [

@@ -3,30 +3,14 @@
 
 import * as pulumi from "@pulumi/pulumi";
 
+import { DEFAULT_REGIONS as FAKE_DEFAULT_REGIONS } from "../../harness/fake-aws/regions";
+
 export const MOCK_ACCOUNT = "123456789012";
 export const MOCK_PROJECT = "access-analyzer";
 export const MOCK_STACK = "test";
 
-/** The 17 regions every account has, as `DescribeRegions` listed them when this was written. */
-export const DEFAULT_REGIONS = [
-  "ap-northeast-1",
-  "ap-northeast-2",
-  "ap-northeast-3",
-  "ap-south-1",
-  "ap-southeast-1",
-  "ap-southeast-2",
-  "ca-central-1",
-  "eu-central-1",
-  "eu-north-1",
-  "eu-west-1",
-  "eu-west-2",
-  "eu-west-3",
-  "sa-east-1",
-  "us-east-1",
-  "us-east-2",
-  "us-west-1",
-  "us-west-2",
-];
+/** The 17 regions every account has, from the fake AWS's region catalogue. */
+export const DEFAULT_REGIONS: readonly string[] = [...FAKE_DEFAULT_REGIONS].sort();
 
 /** One resource registration as the engine saw it. */
 export interface Registration {
@@ -40,6 +24,7 @@ export interface Registration {
   readonly parent?: string;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
 }
 
 /** Resource options the mock interface does not show; taken from the raw register request. */
@@ -47,6 +32,7 @@ interface RequestOptions {
   readonly parent?: string;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
 }
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
@@ -56,7 +42,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   public readonly invokes: pulumi.runtime.MockCallArgs[] = [];
   private readonly pendingOptions = new Map<string, RequestOptions[]>();
 
-  public reset(enabledRegions: string[] = DEFAULT_REGIONS): void {
+  public reset(enabledRegions: readonly string[] = DEFAULT_REGIONS): void {
     this.enabledRegions = [...enabledRegions];
     this.registrations.length = 0;
     this.invokes.length = 0;
@@ -78,6 +64,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       parent: options?.parent,
       protect: options?.protect ?? false,
       retainOnDelete: options?.retainOnDelete ?? false,
+      deleteBeforeReplace: options?.deleteBeforeReplace ?? false,
     });
     return { id, state };
   }
@@ -160,6 +147,7 @@ export async function installMocks(preview = false): Promise<RecordingMocks> {
       parent: req.getParent() || undefined,
       protect: req.getProtect() === true,
       retainOnDelete: req.getRetainondelete() === true,
+      deleteBeforeReplace: req.getDeletebeforereplace() === true,
     });
     return register(req, callback);
   };
