@@ -1,0 +1,366 @@
+// The one harness for the end-to-end tests: the real Pulumi CLI and engine, the real program,
+// component and fleet bot, against fake-aws (in this process) and the stand-in aws plugin.
+//
+// Each World owns a temp folder holding a COPY of the program (stack files and state never touch
+// the repo), a file:// backend, its own PULUMI_HOME and a fake with a "tooling" account whose
+// long-term keys are the base credentials; every target account is reached by assuming its
+// AccessAnalyzerDeployer role, exactly as the fleet does (fleet/config.ts providerArgsFor).
+
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  type ConfigMap,
+  type OpMap,
+  type Stack,
+} from "@pulumi/pulumi/automation";
+
+import { stackConfigFor } from "../../fleet/config";
+import type { AnalyzerSettings, FleetReport } from "../../fleet/types";
+import {
+  FakeAwsAdminClient,
+  OPT_IN_REGIONS,
+  startFakeAws,
+  type AccountConfig,
+  type FakeAws,
+} from "../harness/fake-aws";
+import { PLUGIN_BIN_DIR } from "../harness/provider/client";
+
+export const ROOT = path.resolve(__dirname, "../..");
+export const TOOLING_ACCOUNT = "999999999999";
+export const ROLE_NAME = "AccessAnalyzerDeployer";
+/** Regions every fake account has enabled (fake-aws DEFAULT_REGIONS). */
+export const DEFAULT_REGION_COUNT = 17;
+
+/** The program files copied into each World (never the tests, never state). */
+const PROGRAM_FILES = [
+  "Pulumi.yaml",
+  "index.ts",
+  "program",
+  "components",
+  "tsconfig.json",
+  "package.json",
+];
+
+let binDir: Promise<string> | undefined;
+
+/**
+ * The directory holding `pulumi` and `pulumi-language-nodejs` (scripts/ensure-pulumi.sh, once per
+ * process; a cold build takes about 8 minutes, a warm one 30 ms).
+ */
+export function pulumiBinDir(): Promise<string> {
+  binDir ??= new Promise((resolve, reject) => {
+    execFile(
+      path.join(ROOT, "scripts", "ensure-pulumi.sh"),
+      [],
+      { cwd: ROOT, encoding: "utf8", timeout: 30 * 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`scripts/ensure-pulumi.sh failed: ${err.message}\n${stderr}`));
+        else resolve(stdout.trim().split("\n").pop() ?? "");
+      },
+    );
+  });
+  return binDir;
+}
+
+/** A target account of the fake. */
+export interface E2eAccount {
+  readonly id: string;
+  readonly name?: string;
+  /** Opt-in regions the account has enabled. */
+  readonly optedInRegions?: string[];
+  /**
+   * How the AccessAnalyzerDeployer role treats the tooling account: `trusted` (default),
+   * `untrusted` (the role trusts another account) or `missing` (no such role).
+   */
+  readonly role?: "trusted" | "untrusted" | "missing";
+}
+
+export interface WorldOptions {
+  readonly accounts: readonly E2eAccount[];
+  /** A label for the temp folder. */
+  readonly label: string;
+}
+
+/** Variables that must not leak from the developer's shell into the engine or the plugins. */
+const SCRUBBED = [
+  "AWS_PROFILE",
+  "AWS_DEFAULT_PROFILE",
+  "AWS_SESSION_TOKEN",
+  "AWS_DEFAULT_REGION",
+  "AWS_CONFIG_FILE",
+  "AWS_SHARED_CREDENTIALS_FILE",
+  "AWS_ROLE_ARN",
+  "AWS_WEB_IDENTITY_TOKEN_FILE",
+  "PULUMI_IGNORE_AMBIENT_PLUGINS",
+  "PULUMI_ACCESS_TOKEN",
+  "PULUMI_BACKEND_URL",
+  "PULUMI_CONFIG_PASSPHRASE_FILE",
+];
+
+/** The result of a spawned fleet run. */
+export interface FleetRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The JSON report (`--report`), if written. */
+  readonly report?: FleetReport;
+}
+
+export interface FleetChild {
+  readonly pid: number;
+  readonly done: Promise<FleetRun>;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Change counts of one Pulumi operation, with the names the Automation API uses. */
+export type Changes = Record<string, number>;
+
+export class World {
+  private readonly children = new Set<FleetChild>();
+  private fleetRuns = 0;
+  /** The fake's admin API: out-of-band changes and the state the assertions read. */
+  readonly admin: FakeAwsAdminClient;
+
+  private constructor(
+    readonly fake: FakeAws,
+    /** The temp folder: program copy in `program/`, state in `state/`, home in `home/`. */
+    readonly tmp: string,
+    /** The copy of the program (`--work-dir`). */
+    readonly workDir: string,
+    /** Environment of every Pulumi command and fleet run (holds the fake tooling keys). */
+    readonly env: Record<string, string>,
+    readonly command: PulumiCommand,
+  ) {
+    this.admin = new FakeAwsAdminClient(fake.url);
+  }
+
+  /** Starts the fake, copies the program and builds the environment. */
+  static async start(options: WorldOptions): Promise<World> {
+    const bin = await pulumiBinDir();
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `aa-e2e-${options.label}-`));
+    const workDir = path.join(tmp, "program");
+    fs.mkdirSync(workDir);
+    for (const entry of PROGRAM_FILES) {
+      fs.cpSync(path.join(ROOT, entry), path.join(workDir, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(workDir, "node_modules"));
+    for (const dir of ["state", "home", "logs"]) fs.mkdirSync(path.join(tmp, dir));
+
+    // Fresh keys per World: nothing to leak, and never printed.
+    const accessKeyId = `AKIA${randomBytes(8).toString("hex").toUpperCase()}`;
+    const secretAccessKey = randomBytes(30).toString("base64");
+    const accounts: AccountConfig[] = [
+      {
+        id: TOOLING_ACCOUNT,
+        name: "tooling",
+        // Each regional provider assumes the role through STS in its own region (as the real
+        // provider does unless `stsRegion` is set), and an opt-in region's STS only accepts
+        // credentials of an account that has enabled it: the tooling account needs them all.
+        optedInRegions: [...OPT_IN_REGIONS],
+        accessKeys: [{ accessKeyId, secretAccessKey, userName: "access-analyzer-fleet-bot" }],
+      },
+      ...options.accounts.map((a): AccountConfig => ({
+        id: a.id,
+        ...(a.name !== undefined ? { name: a.name } : {}),
+        optedInRegions: a.optedInRegions ?? [],
+        roles:
+          a.role === "missing"
+            ? []
+            : [
+                {
+                  name: ROLE_NAME,
+                  trustedAccountIds: [a.role === "untrusted" ? a.id : TOOLING_ACCOUNT],
+                },
+              ],
+      })),
+    ];
+    const fake = await startFakeAws({ config: { accounts } });
+
+    for (const key of SCRUBBED) delete process.env[key];
+    const env: Record<string, string> = {
+      PATH: `${PLUGIN_BIN_DIR}:${bin}:${process.env.PATH ?? ""}`,
+      PULUMI_BACKEND_URL: `file://${path.join(tmp, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "e2e-only",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_HOME: path.join(tmp, "home"),
+      // The unit suite type-checks the program; here ts-node only transpiles (see docs/TESTING.md).
+      PULUMI_NODEJS_TRANSPILE_ONLY: process.env.E2E_TYPECHECK === "true" ? "false" : "true",
+      PULUMI_AWS_STANDIN_QUIET: "true",
+      AWS_ENDPOINT_URL: fake.url,
+      AWS_ACCESS_KEY_ID: accessKeyId,
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      AWS_REGION: "us-east-1",
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+    const command = await PulumiCommand.get({ root: path.dirname(bin) });
+    return new World(fake, tmp, workDir, env, command);
+  }
+
+  /** The role the fleet assumes in an account. */
+  static roleArn(accountId: string): string {
+    return `arn:aws:iam::${accountId}:role/${ROLE_NAME}`;
+  }
+
+  /**
+   * The account's stack of the program copy, with the `access-analyzer:*` config the fleet would
+   * write (assumeRoles + allowedAccountIds) for these settings.
+   */
+  async stack(accountId: string, settings: AnalyzerSettings = {}): Promise<Stack> {
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: `acct-${accountId}`, workDir: this.workDir },
+      { envVars: this.env, pulumiCommand: this.command },
+    );
+    await this.configure(stack, accountId, settings);
+    return stack;
+  }
+
+  /** Replaces the stack's `access-analyzer:*` config with the fleet's config for `settings`. */
+  async configure(stack: Stack, accountId: string, settings: AnalyzerSettings): Promise<void> {
+    const desired: ConfigMap = stackConfigFor({
+      accountId,
+      stack: stack.name,
+      access: { roleArn: World.roleArn(accountId), sessionName: "access-analyzer-e2e" },
+      settings,
+    });
+    const stale = Object.keys(await stack.getAllConfig()).filter(
+      (k) => k.startsWith("access-analyzer:") && !(k in desired),
+    );
+    if (stale.length > 0) await stack.removeAllConfig(stale);
+    await stack.setAllConfig(desired);
+  }
+
+  /** Region → ARN of every analyzer the fake holds for the account (admin API). */
+  async analyzersInFake(accountId: string): Promise<Record<string, string>> {
+    const analyzers = await this.admin.listAnalyzers(accountId);
+    return Object.fromEntries(
+      analyzers.map((a) => [a.region, a.arn] as const).sort(([a], [b]) => a.localeCompare(b)),
+    );
+  }
+
+  /** Every region the account has enabled in the fake, sorted (admin API). */
+  async enabledRegions(accountId: string): Promise<string[]> {
+    const snapshot = await this.admin.state();
+    const account = snapshot.accounts.find((a) => a.id === accountId);
+    if (!account) throw new Error(`fake-aws has no account ${accountId}`);
+    return [...account.enabledRegions].sort();
+  }
+
+  /** Writes a fleet file into the temp folder and returns its path. */
+  writeFleetFile(name: string, text: string): string {
+    const file = path.join(this.tmp, name);
+    fs.writeFileSync(file, text);
+    return file;
+  }
+
+  /**
+   * Starts the real fleet CLI (`fleet/cli.ts` through ts-node, as `npm run fleet` does) in a
+   * process group of its own, on the program copy, with a report file.
+   */
+  startFleet(args: readonly string[]): FleetChild {
+    const run = ++this.fleetRuns;
+    const reportFile = path.join(this.tmp, `report-${run}.json`);
+    const child = spawn(
+      process.execPath,
+      [
+        "-r",
+        "ts-node/register/transpile-only",
+        path.join(ROOT, "fleet", "cli.ts"),
+        ...args,
+        "--work-dir",
+        this.workDir,
+        "--log-dir",
+        path.join(this.tmp, "logs"),
+        "--report",
+        reportFile,
+      ],
+      {
+        cwd: this.tmp,
+        env: { ...process.env, ...this.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
+    child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
+    const done = new Promise<FleetRun>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (code, signal) => {
+        this.children.delete(handle);
+        const report = fs.existsSync(reportFile)
+          ? (JSON.parse(fs.readFileSync(reportFile, "utf8")) as FleetReport)
+          : undefined;
+        resolve({ code, signal, stdout, stderr, ...(report ? { report } : {}) });
+      });
+    });
+    const handle: FleetChild = {
+      pid: child.pid ?? -1,
+      done,
+      stderr: () => stderr,
+      kill: (signal) => child.kill(signal),
+    };
+    this.children.add(handle);
+    return handle;
+  }
+
+  /** Runs the fleet CLI to the end. */
+  runFleet(args: readonly string[]): Promise<FleetRun> {
+    return this.startFleet(args).done;
+  }
+
+  /** Stack names whose lock files remain in the file backend (a lock left behind blocks `up`). */
+  lockedStacks(): string[] {
+    const locks = path.join(this.tmp, "state", ".pulumi", "locks");
+    if (!fs.existsSync(locks)) return [];
+    return fs
+      .readdirSync(locks, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith(".json"))
+      .map((e) => path.relative(locks, path.join(e.parentPath, e.name)));
+  }
+
+  /** Stops the fake and any fleet still running, and removes the temp folder. */
+  async close(): Promise<void> {
+    for (const child of this.children) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    await this.fake.close();
+    if (process.env.E2E_KEEP_TMP !== "true") {
+      fs.rmSync(this.tmp, { recursive: true, force: true });
+    }
+  }
+}
+
+/** The counts of an operation, zeros dropped, for exact comparisons. */
+export function changes(opMap: OpMap | undefined): Changes {
+  return Object.fromEntries(
+    Object.entries(opMap ?? {}).filter((e): e is [string, number] => (e[1] ?? 0) > 0),
+  );
+}
+
+/** Waits until `check` holds, polling. */
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
