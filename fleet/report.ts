@@ -1,11 +1,19 @@
 /**
  * Results → summary table, JSON report and exit code. Pure.
  */
-import type { ChangeCounts, FleetReport, Operation, Outcome, StackResult, Target } from "./types";
+import type {
+  AuditTotals,
+  ChangeCounts,
+  Command,
+  FleetReport,
+  Outcome,
+  StackResult,
+  Target,
+} from "./types";
 
 /**
  * Exit codes (also in `--help` and docs/FLEET.md). When several apply, the first in this order
- * wins: usage (before anything runs), aborted, failed, drift, ok.
+ * wins: usage (before anything runs), aborted, failed, drift / non-compliant, ok.
  */
 export const EXIT = {
   /** Every stack succeeded (and, for `drift`, none drifted). */
@@ -14,6 +22,8 @@ export const EXIT = {
   failed: 1,
   /** `drift` only: at least one stack drifted (or was never deployed), none failed. */
   drift: 2,
+  /** `audit` only: at least one enabled, non-excluded region is not covered, none unreadable. */
+  noncompliant: 2,
   /** Bad input: invalid fleet file, unknown account, bad option. Nothing ran. */
   usage: 3,
   /** Aborted by Ctrl-C / SIGTERM; in-flight stacks were stopped cleanly, the report was written. */
@@ -28,6 +38,7 @@ export const OUTCOMES: readonly Outcome[] = [
   "locked",
   "aborted",
   "skipped",
+  "noncompliant",
 ];
 
 export function noChanges(): ChangeCounts {
@@ -79,7 +90,7 @@ export function hasChanges(c: ChangeCounts): boolean {
 /** A result for a target that never got to run. */
 export function skippedResult(
   target: Target,
-  operation: Operation,
+  operation: Command,
   outcome: "skipped" | "failed",
   reason: string,
 ): StackResult {
@@ -104,7 +115,7 @@ export function isFailure(outcome: Outcome): boolean {
 }
 
 export function exitCodeFor(
-  operation: Operation,
+  operation: Command,
   results: readonly StackResult[],
   aborted: boolean,
 ): number {
@@ -115,6 +126,9 @@ export function exitCodeFor(
     results.some((r) => r.outcome === "drifted" || r.outcome === "missing")
   ) {
     return EXIT.drift;
+  }
+  if (operation === "audit" && results.some((r) => r.outcome === "noncompliant")) {
+    return EXIT.noncompliant;
   }
   return EXIT.ok;
 }
@@ -130,13 +144,15 @@ export function totalsOf(results: readonly StackResult[]): FleetReport["totals"]
 }
 
 export interface ReportInput {
-  readonly command: Operation;
+  readonly command: Command;
   readonly fleetFile: string;
   readonly startedAt: Date;
   readonly finishedAt: Date;
   readonly options: FleetReport["options"];
   readonly aborted: boolean;
   readonly results: readonly StackResult[];
+  /** `audit` only. */
+  readonly audit?: AuditTotals;
 }
 
 export function buildReport(input: ReportInput): FleetReport {
@@ -151,6 +167,7 @@ export function buildReport(input: ReportInput): FleetReport {
     options: input.options,
     aborted: input.aborted,
     totals: totalsOf(input.results),
+    ...(input.audit ? { audit: input.audit } : {}),
     results: [...input.results],
   };
 }

@@ -76,7 +76,11 @@ export interface Fleet {
   readonly targets: Target[];
 }
 
+/** What a StackRunner does to one account's stack. */
 export type Operation = "preview" | "up" | "refresh" | "destroy" | "drift" | "outputs";
+
+/** Every fleet command that produces a report: the stack operations, and `audit` (no stack, reads AWS). */
+export type Command = Operation | "audit";
 
 /**
  * - `succeeded`: the operation finished (for `drift`: no drift).
@@ -86,9 +90,18 @@ export type Operation = "preview" | "up" | "refresh" | "destroy" | "drift" | "ou
  * - `locked`: another update holds the stack's lock (ConcurrentUpdateError); never cancelled.
  * - `aborted`: was running when the run was aborted (Ctrl-C / SIGTERM).
  * - `skipped`: never started (failure tolerance reached, or aborted before its turn).
+ * - `noncompliant`: `audit` only: every region was read, and at least one enabled, non-excluded
+ *   region has no ACTIVE `ACCOUNT` analyzer.
  */
 export type Outcome =
-  "succeeded" | "drifted" | "missing" | "failed" | "locked" | "aborted" | "skipped";
+  | "succeeded"
+  | "drifted"
+  | "missing"
+  | "failed"
+  | "locked"
+  | "aborted"
+  | "skipped"
+  | "noncompliant";
 
 /** Resource change counts, folded from the engine's per-operation counts. */
 export interface ChangeCounts {
@@ -104,7 +117,7 @@ export interface StackResult {
   readonly accountId: string;
   readonly name?: string;
   readonly stack: string;
-  readonly operation: Operation;
+  readonly operation: Command;
   readonly outcome: Outcome;
   readonly changes: ChangeCounts;
   /** Regions with an analyzer (stack output `regions`), when known. */
@@ -121,6 +134,80 @@ export interface StackResult {
   readonly skippedReason?: string;
   /** The full engine log of this stack. */
   readonly logFile?: string;
+  /** `audit` only: what was read from AWS, region by region. */
+  readonly audit?: AccountAudit;
+}
+
+/**
+ * `audit`'s verdict on one enabled region (Security Hub IAM.28 counts only `ACCOUNT` analyzers):
+ * - `covered`: an ACTIVE `ACCOUNT` analyzer is there (any name, made by anyone).
+ * - `missing`: no `ACCOUNT` analyzer (an `ORGANIZATION` analyzer does not count).
+ * - `not-active`: an `ACCOUNT` analyzer exists but is CREATING, DISABLED or FAILED.
+ * - `excluded`: left out by the fleet file (`excludeRegions`, or not in `regions`); not read.
+ * - `error`: a read failed (after the SDK's retries); the verdict is unknown.
+ */
+export type RegionVerdict = "covered" | "missing" | "not-active" | "excluded" | "error";
+
+/** Active finding counts, by analyzer family. */
+export interface FindingCounts {
+  /** Findings of external-access analyzers (`ACCOUNT`, `ORGANIZATION`). */
+  externalAccess: number;
+  /** Findings of unused-access analyzers (`ACCOUNT_UNUSED_ACCESS`, `ORGANIZATION_UNUSED_ACCESS`). */
+  unusedAccess: number;
+}
+
+/** One analyzer as `audit` read it. */
+export interface AuditedAnalyzer {
+  readonly name: string;
+  readonly arn: string;
+  /** `ACCOUNT`, `ORGANIZATION`, `ACCOUNT_UNUSED_ACCESS`, … */
+  readonly type: string;
+  /** `ACTIVE`, `CREATING`, `DISABLED` or `FAILED`. */
+  readonly status: string;
+  /** Why it is not ACTIVE (AWS's `statusReason.code`). */
+  readonly statusReason?: string;
+  /** ACTIVE findings; absent when not counted (internal-access analyzers, analyzers not ACTIVE). */
+  readonly activeFindings?: number;
+}
+
+export interface RegionAudit {
+  readonly region: string;
+  readonly verdict: RegionVerdict;
+  /** The `ACCOUNT` analyzer the verdict rests on (covered, not-active). */
+  readonly analyzer?: AuditedAnalyzer;
+  /** Every analyzer found in the region (empty when excluded or unreadable). */
+  readonly analyzers: AuditedAnalyzer[];
+  readonly activeFindings: FindingCounts;
+  /** Why, in words: the exclusion, the analyzer status, an organization analyzer that does not count. */
+  readonly detail?: string;
+  /** The read error (verdict `error`). */
+  readonly error?: string;
+}
+
+/** Regions per verdict; `enabled` counts every enabled region, excluded ones too. */
+export interface RegionCounts {
+  enabled: number;
+  covered: number;
+  missing: number;
+  notActive: number;
+  excluded: number;
+  error: number;
+}
+
+/** `audit`'s reading of one account. */
+export interface AccountAudit {
+  /** Regions the account has enabled, sorted; empty when they could not be read. */
+  readonly enabledRegions: string[];
+  readonly counts: RegionCounts;
+  readonly activeFindings: FindingCounts;
+  /** One entry per enabled region, sorted by region. */
+  readonly regions: RegionAudit[];
+}
+
+/** `audit` totals over every account of the run. */
+export interface AuditTotals extends RegionCounts {
+  accounts: number;
+  activeFindings: FindingCounts;
 }
 
 export interface RunOptions {
@@ -137,8 +224,12 @@ export interface StackRunner {
 
 /** Summary of a whole run: what `--report FILE` and `--json` write. */
 export interface FleetReport {
+  /**
+   * 1 while changes stay backward compatible: new optional fields, new commands and outcomes may
+   * appear (`audit`, `noncompliant`); a field is never removed or changes meaning without a bump.
+   */
   readonly schemaVersion: 1;
-  readonly command: Operation;
+  readonly command: Command;
   readonly fleetFile: string;
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -151,10 +242,16 @@ export interface FleetReport {
     readonly failureTolerance?: number;
     readonly parallel?: number;
     readonly refresh: boolean;
-    readonly workDir: string;
-    readonly logDir: string;
+    /** Absent for `audit` (no Pulumi program runs). */
+    readonly workDir?: string;
+    /** Absent for `audit` (no engine logs). */
+    readonly logDir?: string;
+    /** `audit` only: regions read at once in each account. */
+    readonly regionConcurrency?: number;
   };
   readonly aborted: boolean;
   readonly totals: Record<Outcome, number> & ChangeCounts & { stacks: number };
+  /** `audit` only: region verdicts and findings over every account. */
+  readonly audit?: AuditTotals;
   readonly results: StackResult[];
 }
