@@ -9,6 +9,14 @@ import * as path from "path";
 import { Command, CommanderError, Option } from "commander";
 import { parse as parseYaml } from "yaml";
 import { abortStep } from "./abort";
+import {
+  auditAccount,
+  auditTotals,
+  DEFAULT_AUDIT_CONCURRENCY,
+  DEFAULT_REGION_CONCURRENCY,
+  formatAuditTable,
+  type AccountReader,
+} from "./audit";
 import { preflightProblems, projectProblem, workspaceEnv } from "./config";
 import { parseFleetFile } from "./fleetFile";
 import { LineSplitter, makeRedactor, prefixLine } from "./output";
@@ -36,6 +44,7 @@ import {
 } from "./targets";
 import type { Fleet, FleetReport, Operation, StackResult, StackRunner, Target } from "./types";
 import type { AutomationRunnerOptions } from "./automation";
+import type { SdkReaderOptions } from "./auditSdk";
 
 export interface CliDeps {
   readonly stdout: (text: string) => void;
@@ -53,18 +62,46 @@ export interface CliDeps {
   readonly now: () => Date;
   /** Default --work-dir: the package root holding Pulumi.yaml, if found. */
   readonly programDir?: string;
+  /**
+   * `audit`: how to read one account. Default: the AWS SDK (`fleet/auditSdk.ts`) from the bot's
+   * own credentials, as the fleet file says.
+   */
+  readonly createAccountReader?: (
+    target: Target,
+    options: { signal?: AbortSignal },
+  ) => AccountReader;
 }
 
 const EXIT_HELP = `
 Exit codes:
   ${EXIT.ok}    every stack succeeded (drift: none drifted)
   ${EXIT.failed}    at least one stack failed or was locked by another update
-  ${EXIT.drift}    drift: at least one stack drifted or was never deployed (and none failed)
+  ${EXIT.drift}    drift: at least one stack drifted or was never deployed (and none failed);
+       audit: at least one enabled region has no ACTIVE ACCOUNT analyzer (and all were read)
   ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option; nothing ran
   ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; in-flight stacks stopped cleanly, report written
 
 Default --concurrency: floor(min(freemem, 0.75 x totalmem) / ((maxRegions + 1) x 430 MiB + 400 MiB)),
 clamped to 1..min(8, stacks); maxRegions counts 17 for accounts that discover their regions.`;
+
+const AUDIT_HELP = `
+Read-only: never creates or changes anything, and never reads Pulumi state. For each account it
+assumes the fleet file's role (or uses its profile) from the bot's own credentials, lists the
+enabled regions (ec2:DescribeRegions), then in each region not excluded by the fleet file lists the
+analyzers and counts ACTIVE findings (access-analyzer:ListAnalyzers, access-analyzer:ListFindings,
+which authorises ListFindingsV2). Only an ACTIVE analyzer of type ACCOUNT covers a region: Security
+Hub IAM.28 does not count ORGANIZATION analyzers.
+
+Region verdicts: covered, missing, not-active (CREATING/DISABLED/FAILED), excluded (fleet file),
+error (could not be read).
+
+Exit codes:
+  ${EXIT.ok}    every enabled, non-excluded region of every account is covered
+  ${EXIT.failed}    an account or a region could not be read (the others are still reported)
+  ${EXIT.noncompliant}    at least one region is missing or not-active, and everything was read
+  ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option; nothing ran
+  ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; the report was still written
+When several apply, the first in this order wins: 3, 130, 1, 2, 0.`;
 
 interface RunFlags {
   fleet: string;
@@ -75,6 +112,7 @@ interface RunFlags {
   failureTolerance?: string;
   parallel?: string;
   refresh?: boolean;
+  regionConcurrency?: string;
   report?: string;
   json?: boolean;
   logDir: string;
@@ -147,6 +185,28 @@ function checkWorkDir(workDir: string | undefined): string {
 function runDirName(command: Operation, started: Date, shard?: Shard): string {
   const stamp = started.toISOString().replace(/[:.]/g, "-");
   return `${stamp}-${command}${shard ? `-shard-${shard.index}-of-${shard.count}` : ""}`;
+}
+
+/**
+ * Writes the report (`--report`), prints it (`--json`) or the table, says the exit code, and
+ * returns it.
+ */
+function emitReport(
+  report: FleetReport,
+  flags: Pick<RunFlags, "report" | "json">,
+  deps: CliDeps,
+  table: () => string,
+): number {
+  if (flags.report) {
+    const reportPath = path.resolve(deps.cwd, flags.report);
+    fs.mkdirSync(path.dirname(reportPath), { recursive: true });
+    fs.writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  deps.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${table()}\n`);
+  deps.stderr(
+    `${report.command}: exit code ${report.exitCode}${flags.report ? `; report in ${flags.report}` : ""}\n`,
+  );
+  return report.exitCode;
 }
 
 async function runCommand(command: Operation, flags: RunFlags, deps: CliDeps): Promise<number> {
@@ -229,21 +289,12 @@ async function runCommand(command: Operation, flags: RunFlags, deps: CliDeps): P
       aborted: stop.signal.aborted,
       results,
     });
-    if (flags.report) {
-      const reportPath = path.resolve(deps.cwd, flags.report);
-      fs.mkdirSync(path.dirname(reportPath), { recursive: true });
-      fs.writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-    }
-    if (flags.json) {
-      deps.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    } else {
-      if (command === "outputs") deps.stdout(`${formatOutputs(results)}\n\n`);
-      deps.stdout(`${formatTable(results)}\n`);
-    }
-    say(
-      `${command}: exit code ${report.exitCode}${flags.report ? `; report in ${flags.report}` : ""}`,
+    return emitReport(
+      report,
+      flags,
+      deps,
+      () => (command === "outputs" ? `${formatOutputs(results)}\n\n` : "") + formatTable(results),
     );
-    return report.exitCode;
   };
 
   let signals = 0;
@@ -327,6 +378,144 @@ async function runCommand(command: Operation, flags: RunFlags, deps: CliDeps): P
             isFailure(result.outcome)
               ? `[${accountLabel(target)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (log: ${result.logFile ?? "-"})`
               : `[${accountLabel(target)}] done ${result.outcome}: ${facts}`,
+          );
+        },
+      },
+    );
+    return finish(outcome.results);
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** The SDK reader, loaded only when `audit` runs (the SDK clients take a moment to load). */
+function sdkReaderFactory(): (target: Target, options: SdkReaderOptions) => AccountReader {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createSdkAccountReader } = require("./auditSdk") as typeof import("./auditSdk");
+  return createSdkAccountReader;
+}
+
+/**
+ * `audit`: reads every selected account from AWS (no Pulumi, no state, no changes) and reports,
+ * per enabled region, whether an ACTIVE ACCOUNT analyzer covers it, with active finding counts.
+ */
+async function auditCommand(flags: RunFlags, deps: CliDeps): Promise<number> {
+  const startedAt = deps.now();
+  const fleet = loadFleet(flags.fleet, deps.cwd);
+  const sel = selection(flags);
+  const targets = selectTargets(fleet.targets, sel);
+  const failureTolerance =
+    flags.failureTolerance !== undefined
+      ? parsePositiveInt("--failure-tolerance", flags.failureTolerance)
+      : undefined;
+  const concurrency =
+    flags.concurrency !== undefined
+      ? parsePositiveInt("--concurrency", flags.concurrency)
+      : DEFAULT_AUDIT_CONCURRENCY;
+  const regionConcurrency =
+    flags.regionConcurrency !== undefined
+      ? parsePositiveInt("--region-concurrency", flags.regionConcurrency)
+      : DEFAULT_REGION_CONCURRENCY;
+  const createReader = deps.createAccountReader ?? sdkReaderFactory();
+  const redact = makeRedactor(deps.env);
+  const say = (line: string) => deps.stderr(`${line}\n`);
+  say(
+    `audit: ${targets.length} account(s), ${concurrency} at a time, ${regionConcurrency} region(s) at a time per account` +
+      (failureTolerance !== undefined ? `, stop after ${failureTolerance} failure(s)` : ""),
+  );
+
+  const stop = new AbortController();
+  const started = new Set<Target>();
+  const done = new Map<Target, StackResult>();
+  const finish = (results: StackResult[]): number =>
+    emitReport(
+      buildReport({
+        command: "audit",
+        fleetFile: flags.fleet,
+        startedAt,
+        finishedAt: deps.now(),
+        options: {
+          concurrency,
+          ...(sel.accounts ? { accounts: sel.accounts } : {}),
+          ...(sel.shard ? { shard: `${sel.shard.index}/${sel.shard.count}` } : {}),
+          ...(failureTolerance !== undefined ? { failureTolerance } : {}),
+          refresh: false,
+          regionConcurrency,
+        },
+        aborted: stop.signal.aborted,
+        results,
+        audit: auditTotals(results),
+      }),
+      flags,
+      deps,
+      () => formatAuditTable(results),
+    );
+
+  // Reads change nothing, so the first signal aborts them at once; a second one stops waiting.
+  let signals = 0;
+  const unsubscribe = deps.onSignal((signal) => {
+    signals++;
+    if (signals === 1) {
+      say(`${signal}: aborting the reads in flight (again to exit at once)`);
+      stop.abort();
+      return;
+    }
+    say(`${signal} again: writing the report with what is known and exiting`);
+    deps.exit(
+      finish(
+        targets.map(
+          (t) =>
+            done.get(t) ??
+            (started.has(t)
+              ? { ...skippedResult(t, "audit", "failed", "aborted"), outcome: "aborted" as const }
+              : skippedResult(t, "audit", "skipped", "run aborted before it started")),
+        ),
+      ),
+    );
+  });
+
+  try {
+    const outcome = await runAll(
+      targets,
+      (target) =>
+        auditAccount(target, createReader(target, { signal: stop.signal }), {
+          regionConcurrency,
+          signal: stop.signal,
+          redact,
+          now: deps.now,
+        }),
+      {
+        concurrency,
+        ...(failureTolerance !== undefined ? { failureTolerance } : {}),
+        signal: stop.signal,
+        isFailure: (r) => isFailure(r.outcome),
+        onError: (target, error) =>
+          skippedResult(target, "audit", "failed", `internal error: ${redact(String(error))}`),
+        onSkip: (target, reason) =>
+          skippedResult(
+            target,
+            "audit",
+            "skipped",
+            reason === "aborted"
+              ? "run aborted before it started"
+              : `not started: ${failureTolerance} failure(s) reached --failure-tolerance`,
+          ),
+        onStart: (target) => {
+          started.add(target);
+          say(`[${accountLabel(target)}] start audit`);
+        },
+        onFinish: (target, result) => {
+          done.set(target, result);
+          if (result.outcome === "skipped") return;
+          const c = result.audit?.counts;
+          const f = result.audit?.activeFindings;
+          const facts = c
+            ? `${c.enabled} enabled, ${c.covered} covered, ${c.missing} missing, ${c.notActive} not-active, ${c.excluded} excluded, ${c.error} unreadable; active findings ${f?.externalAccess ?? 0} external-access, ${f?.unusedAccess ?? 0} unused-access`
+            : "no regions read";
+          say(
+            isFailure(result.outcome)
+              ? `[${accountLabel(target)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (${facts})`
+              : `[${accountLabel(target)}] done ${result.outcome}: ${facts}, ${formatDuration(result.durationMs)}`,
           );
         },
       },
@@ -423,6 +612,29 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   ).action(async (flags: RunFlags) => {
     exitCode = await runCommand("destroy", flags, deps);
   });
+  program
+    .command("audit")
+    .description(
+      "read every account from AWS, without Pulumi state, and check each enabled region has an ACTIVE ACCOUNT analyzer (IAM.28); count active findings; exit 2 when a region is not covered",
+    )
+    .option("--fleet <file>", "fleet file (YAML)", "fleet.yaml")
+    .option("--accounts <list>", "only these accounts: ids or names, comma-separated")
+    .option("--shard <K/N>", "audit shard K of N (accounts sorted by id, dealt round-robin)")
+    .option("--concurrency <n>", `accounts read at once (default ${DEFAULT_AUDIT_CONCURRENCY})`)
+    .option(
+      "--region-concurrency <n>",
+      `regions read at once in each account (default ${DEFAULT_REGION_CONCURRENCY})`,
+    )
+    .option(
+      "--failure-tolerance <n>",
+      "stop starting new accounts after N could not be read; the rest are skipped",
+    )
+    .option("--report <file>", "also write the JSON report to FILE")
+    .option("--json", "print the JSON report on stdout (progress stays on stderr)")
+    .addHelpText("after", AUDIT_HELP)
+    .action(async (flags: RunFlags) => {
+      exitCode = await auditCommand(flags, deps);
+    });
   program
     .command("validate")
     .description("check the fleet file only and list the accounts a run would cover")

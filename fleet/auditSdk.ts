@@ -1,0 +1,239 @@
+/**
+ * `AccountReader` over the AWS SDK for JavaScript v3: STS to reach the account, EC2
+ * `DescribeRegions` for its enabled regions, Access Analyzer `ListAnalyzers` and `ListFindingsV2`.
+ * Read-only: it never calls anything that changes the account.
+ *
+ * Reaching an account, as the fleet file says:
+ * - start from the bot's own credentials (the SDK's default chain), or the target's `profile`;
+ * - then, when the target has a `roleArn`, assume it with STS (`externalId`, `sessionName`). The
+ *   assumed credentials are shared by every client of the account and renewed before they expire.
+ * Endpoints: the SDK honours `AWS_ENDPOINT_URL` (and per-service variables) itself.
+ */
+import {
+  AccessAnalyzerClient,
+  ListAnalyzersCommand,
+  ListFindingsV2Command,
+  type AnalyzerSummary,
+} from "@aws-sdk/client-accessanalyzer";
+import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { describeError, type AccountReader, type AnalyzerInfo } from "./audit";
+import type { Target } from "./types";
+
+/** The region asked for the enabled regions and used for STS when the fleet file names none. */
+export const DEFAULT_LOOKUP_REGION = "us-east-1";
+/** AWS credentials (the shape the SDK's `credentials` option takes). Never printed or stored. */
+export interface AwsCredentialIdentity {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+export type AwsCredentialIdentityProvider = () => Promise<AwsCredentialIdentity>;
+
+/** Renew assumed-role credentials this long before they expire. */
+const RENEW_BEFORE_MS = 5 * 60 * 1000;
+
+export interface SdkReaderOptions {
+  /**
+   * The bot's own credentials. Absent: the SDK's default chain (environment, SSO, profile,
+   * container or instance role). A target's `profile` wins over both.
+   */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Endpoint for every client (tests). Absent: the SDK's own, which honours `AWS_ENDPOINT_URL`. */
+  readonly endpoint?: string;
+  /** SDK attempts per call, retries included (SDK default: 3). */
+  readonly maxAttempts?: number;
+  /** Aborts every call in flight. */
+  readonly signal?: AbortSignal;
+}
+
+/** An AssumeRole that failed: its message already names the role; not wrapped again. */
+export class AssumeRoleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AssumeRoleError";
+  }
+}
+
+/** Prefixes an SDK error with the call that failed, unless it is a failed AssumeRole. */
+function wrap(context: string, error: unknown): Error {
+  if (error instanceof AssumeRoleError) return error;
+  if (error instanceof Error && error.name === "AbortError") return error;
+  return new Error(`${context}: ${describeError(error)}`);
+}
+
+type CommonConfig = {
+  endpoint?: string;
+  maxAttempts?: number;
+  profile?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+};
+
+/** Reads one account. Create one per account; `close()` when done. */
+export class SdkAccountReader implements AccountReader {
+  private readonly lookupRegion: string;
+  private readonly common: CommonConfig;
+  private readonly clients = new Map<string, AccessAnalyzerClient>();
+  private readonly others: { destroy(): void }[] = [];
+
+  constructor(
+    private readonly target: Target,
+    private readonly options: SdkReaderOptions = {},
+  ) {
+    this.lookupRegion = target.settings.lookupRegion ?? DEFAULT_LOOKUP_REGION;
+    const base: CommonConfig = {
+      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+      ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    };
+    const start: CommonConfig = target.access.profile
+      ? { ...base, profile: target.access.profile }
+      : options.credentials
+        ? { ...base, credentials: options.credentials }
+        : base;
+    this.common = target.access.roleArn ? { ...base, credentials: this.assumeRole(start) } : start;
+  }
+
+  private get sendOptions(): { abortSignal?: AbortSignal } {
+    return this.options.signal ? { abortSignal: this.options.signal } : {};
+  }
+
+  /** One provider for every client of the account: assumes the role once, renews near expiry. */
+  private assumeRole(start: CommonConfig): AwsCredentialIdentityProvider {
+    const { roleArn, externalId, sessionName } = this.target.access;
+    const sts = new STSClient({ ...start, region: this.lookupRegion });
+    this.others.push(sts);
+    let current: Promise<AwsCredentialIdentity> | undefined;
+    let expiresAt = Number.POSITIVE_INFINITY;
+    const assume = async (): Promise<AwsCredentialIdentity> => {
+      try {
+        const out = await sts.send(
+          new AssumeRoleCommand({
+            RoleArn: roleArn,
+            RoleSessionName: sessionName ?? "access-analyzer-fleet",
+            ...(externalId !== undefined ? { ExternalId: externalId } : {}),
+          }),
+          this.sendOptions,
+        );
+        const c = out.Credentials;
+        if (!c?.AccessKeyId || !c.SecretAccessKey) {
+          throw new Error("the response carried no credentials");
+        }
+        expiresAt = c.Expiration ? c.Expiration.getTime() : Number.POSITIVE_INFINITY;
+        return {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+          ...(c.Expiration ? { expiration: c.Expiration } : {}),
+        };
+      } catch (error) {
+        if (error instanceof Error && error.name === "AbortError") throw error;
+        throw new AssumeRoleError(`AssumeRole ${roleArn}: ${describeError(error)}`);
+      }
+    };
+    return () => {
+      if (current === undefined || Date.now() >= expiresAt - RENEW_BEFORE_MS) {
+        expiresAt = Number.POSITIVE_INFINITY;
+        current = assume();
+        // A failed AssumeRole is tried again by the next call, not cached.
+        current.catch(() => (current = undefined));
+      }
+      return current;
+    };
+  }
+
+  private analyzerClient(region: string): AccessAnalyzerClient {
+    let client = this.clients.get(region);
+    if (!client) {
+      client = new AccessAnalyzerClient({ ...this.common, region });
+      this.clients.set(region, client);
+    }
+    return client;
+  }
+
+  async enabledRegions(): Promise<string[]> {
+    const ec2 = new EC2Client({ ...this.common, region: this.lookupRegion });
+    try {
+      const out = await ec2.send(
+        new DescribeRegionsCommand({
+          Filters: [{ Name: "opt-in-status", Values: ["opt-in-not-required", "opted-in"] }],
+        }),
+        this.sendOptions,
+      );
+      return (out.Regions ?? [])
+        .map((r) => r.RegionName)
+        .filter((r): r is string => typeof r === "string")
+        .sort();
+    } catch (error) {
+      throw wrap(`DescribeRegions in ${this.lookupRegion}`, error);
+    } finally {
+      ec2.destroy();
+    }
+  }
+
+  async analyzers(region: string): Promise<AnalyzerInfo[]> {
+    const client = this.analyzerClient(region);
+    const found: AnalyzerInfo[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const out = await client.send(
+          new ListAnalyzersCommand(nextToken !== undefined ? { nextToken } : {}),
+          this.sendOptions,
+        );
+        for (const a of out.analyzers ?? []) found.push(analyzerInfo(a));
+        nextToken = out.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      throw wrap("ListAnalyzers", error);
+    }
+    return found;
+  }
+
+  async activeFindings(region: string, analyzerArn: string): Promise<number> {
+    const client = this.analyzerClient(region);
+    let count = 0;
+    let nextToken: string | undefined;
+    try {
+      do {
+        const out = await client.send(
+          new ListFindingsV2Command({
+            analyzerArn,
+            filter: { status: { eq: ["ACTIVE"] } },
+            ...(nextToken !== undefined ? { nextToken } : {}),
+          }),
+          this.sendOptions,
+        );
+        count += out.findings?.length ?? 0;
+        nextToken = out.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      throw wrap(`ListFindingsV2 ${analyzerArn}`, error);
+    }
+    return count;
+  }
+
+  close(): void {
+    for (const c of this.clients.values()) c.destroy();
+    this.clients.clear();
+    for (const c of this.others.splice(0)) c.destroy();
+  }
+}
+
+function analyzerInfo(a: AnalyzerSummary): AnalyzerInfo {
+  return {
+    name: a.name ?? "",
+    arn: a.arn ?? "",
+    type: a.type ?? "UNKNOWN",
+    status: a.status ?? "UNKNOWN",
+    ...(a.statusReason?.code ? { statusReason: a.statusReason.code } : {}),
+  };
+}
+
+/** The reader the CLI uses for a target. */
+export function createSdkAccountReader(
+  target: Target,
+  options: SdkReaderOptions = {},
+): AccountReader {
+  return new SdkAccountReader(target, options);
+}
