@@ -3,6 +3,7 @@
  * access-analyzer-fleet: the thin command line over the fleet modules.
  * `main()` takes its I/O as arguments so tests can drive it with a fake StackRunner.
  */
+import { setMaxListeners } from "events";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -425,6 +426,8 @@ async function auditCommand(flags: RunFlags, deps: CliDeps): Promise<number> {
   );
 
   const stop = new AbortController();
+  // Every SDK call in flight listens on this one signal (several listeners per call, with retries).
+  setMaxListeners(Math.max(10, concurrency * (regionConcurrency + 1) * 4), stop.signal);
   const started = new Set<Target>();
   const done = new Map<Target, StackResult>();
   const finish = (results: StackResult[]): number =>
