@@ -118,6 +118,8 @@ export interface FleetChild {
   readonly done: Promise<FleetRun>;
   /** Everything written to stderr so far. */
   stderr(): string;
+  /** Whether the process has ended. */
+  exited(): boolean;
   kill(signal: NodeJS.Signals): void;
 }
 
@@ -273,7 +275,7 @@ export class World {
       process.execPath,
       [
         "-r",
-        "ts-node/register/transpile-only",
+        require.resolve("ts-node/register/transpile-only"),
         path.join(ROOT, "fleet", "cli.ts"),
         ...args,
         "--work-dir",
@@ -292,11 +294,13 @@ export class World {
     );
     let stdout = "";
     let stderr = "";
+    let exited = false;
     child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
     child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
     const done = new Promise<FleetRun>((resolve, reject) => {
       child.on("error", reject);
       child.on("close", (code, signal) => {
+        exited = true;
         this.children.delete(handle);
         const report = fs.existsSync(reportFile)
           ? (JSON.parse(fs.readFileSync(reportFile, "utf8")) as FleetReport)
@@ -308,6 +312,7 @@ export class World {
       pid: child.pid ?? -1,
       done,
       stderr: () => stderr,
+      exited: () => exited,
       kill: (signal) => child.kill(signal),
     };
     this.children.add(handle);
