@@ -1,5 +1,7 @@
 import * as assert from "node:assert/strict";
 
+import * as pulumi from "@pulumi/pulumi";
+
 import type * as componentModule from "../../components";
 import {
   DEFAULT_REGIONS,
@@ -152,10 +154,24 @@ describe("AllRegionsAccessAnalyzer", () => {
       assert.equal(mocks.ofType(ANALYZER).length, 0);
     });
 
-    it("accepts an exclusion of a region the account has not enabled", async () => {
+    it("accepts an exclusion of a region the account has not enabled, with a warning", async () => {
       mocks.reset(["us-east-1", "eu-west-1"]);
-      const component = await build("aa", { excludeRegions: ["me-south-1"] });
-      assert.deepEqual(await promiseOf(component.regions), ["eu-west-1", "us-east-1"]);
+      const warnings: string[] = [];
+      const warn = pulumi.log.warn;
+      pulumi.log.warn = (message: string) => {
+        warnings.push(message);
+        return Promise.resolve();
+      };
+      try {
+        const component = await build("aa", { excludeRegions: ["me-south-1"] });
+        assert.deepEqual(await promiseOf(component.regions), ["eu-west-1", "us-east-1"]);
+      } finally {
+        pulumi.log.warn = warn;
+      }
+      assert.deepEqual(warnings, [
+        `excludeRegions: "me-south-1" is not enabled in this account; nothing to exclude ` +
+          `(it stays excluded if the account enables it later)`,
+      ]);
     });
   });
 
