@@ -113,6 +113,13 @@ export interface FleetRun {
   readonly report?: FleetReport;
 }
 
+export interface FleetOptions {
+  /** Where `--report` writes (default: a new file in the World's temp folder). */
+  readonly reportFile?: string;
+  /** Called with each line of the bot's stderr (progress) as it arrives. */
+  readonly onStderrLine?: (line: string) => void;
+}
+
 export interface FleetChild {
   readonly pid: number;
   readonly done: Promise<FleetRun>;
@@ -268,9 +275,9 @@ export class World {
    * Starts the real fleet CLI (`fleet/cli.ts` through ts-node, as `npm run fleet` does) in a
    * process group of its own, on the program copy, with a report file.
    */
-  startFleet(args: readonly string[]): FleetChild {
+  startFleet(args: readonly string[], options: FleetOptions = {}): FleetChild {
     const run = ++this.fleetRuns;
-    const reportFile = path.join(this.tmp, `report-${run}.json`);
+    const reportFile = options.reportFile ?? path.join(this.tmp, `report-${run}.json`);
     const child = spawn(
       process.execPath,
       [
@@ -296,7 +303,15 @@ export class World {
     let stderr = "";
     let exited = false;
     child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
-    child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
+    let partial = "";
+    child.stderr.setEncoding("utf8").on("data", (t: string) => {
+      stderr += t;
+      if (options.onStderrLine) {
+        const lines = (partial + t).split("\n");
+        partial = lines.pop() ?? "";
+        lines.forEach(options.onStderrLine);
+      }
+    });
     const done = new Promise<FleetRun>((resolve, reject) => {
       child.on("error", reject);
       child.on("close", (code, signal) => {
@@ -320,8 +335,8 @@ export class World {
   }
 
   /** Runs the fleet CLI to the end. */
-  runFleet(args: readonly string[]): Promise<FleetRun> {
-    return this.startFleet(args).done;
+  runFleet(args: readonly string[], options: FleetOptions = {}): Promise<FleetRun> {
+    return this.startFleet(args, options).done;
   }
 
   /** Stack names whose lock files remain in the file backend (a lock left behind blocks `up`). */
