@@ -6,7 +6,7 @@
 // long-term keys are the base credentials; every target account is reached by assuming its
 // AccessAnalyzerDeployer role, exactly as the fleet does (fleet/config.ts providerArgsFor).
 
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -55,15 +55,18 @@ let binDir: Promise<string> | undefined;
  */
 export function pulumiBinDir(): Promise<string> {
   binDir ??= new Promise((resolve, reject) => {
-    execFile(
-      path.join(ROOT, "scripts", "ensure-pulumi.sh"),
-      [],
-      { cwd: ROOT, encoding: "utf8", timeout: 30 * 60_000, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`scripts/ensure-pulumi.sh failed: ${err.message}\n${stderr}`));
-        else resolve(stdout.trim().split("\n").pop() ?? "");
-      },
-    );
+    // Progress (a cold build prints what it is doing for minutes) goes straight to our stderr.
+    const child = spawn(path.join(ROOT, "scripts", "ensure-pulumi.sh"), [], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve(stdout.trim().split("\n").pop() ?? "");
+      else reject(new Error(`scripts/ensure-pulumi.sh failed with exit code ${code}`));
+    });
   });
   return binDir;
 }
