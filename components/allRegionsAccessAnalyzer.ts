@@ -125,6 +125,11 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       // The regions come from the account itself; an older provider build would otherwise reject
       // a region launched after it was released.
       skipRegionValidation: true,
+      // Credentials (and assumed roles) are checked with STS in `stsRegion`, which defaults to each
+      // provider's own region. STS in an opt-in region only accepts callers whose account has
+      // enabled it, which the deploying identity's account often has not; a default-enabled
+      // region's STS issues tokens valid in every region.
+      stsRegion: args.lookupRegion ?? DEFAULTS.lookupRegion,
       ...args.providerArgs,
     };
 

@@ -97,6 +97,8 @@ export interface AllRegionsAccessAnalyzerArgs {
    * Explicit providers ignore the stack's `aws:*` configuration (pulumi-aws#1307), so this is the
    * only way settings reach them. `skipRegionValidation` defaults to `true`: the regions come from
    * the account itself, and an older provider build would otherwise reject a newly launched one.
+   * `stsRegion` defaults to `lookupRegion`: STS in an opt-in region rejects callers whose own
+   * account has not enabled that region, so roles are assumed through a default-enabled region.
    * @default {} (the AWS SDK's default credential chain)
    */
   readonly providerArgs?: RegionalProviderArgs;

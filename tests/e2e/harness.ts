@@ -24,7 +24,6 @@ import { stackConfigFor } from "../../fleet/config";
 import type { AnalyzerSettings, FleetReport } from "../../fleet/types";
 import {
   FakeAwsAdminClient,
-  OPT_IN_REGIONS,
   startFakeAws,
   type AccountConfig,
   type FakeAws,
@@ -174,10 +173,8 @@ export class World {
       {
         id: TOOLING_ACCOUNT,
         name: "tooling",
-        // Each regional provider assumes the role through STS in its own region (as the real
-        // provider does unless `stsRegion` is set), and an opt-in region's STS only accepts
-        // credentials of an account that has enabled it: the tooling account needs them all.
-        optedInRegions: [...OPT_IN_REGIONS],
+        // Enables no opt-in region: STS in an opt-in region rejects this account's keys, so the
+        // program must assume roles through a default-enabled region (the component's stsRegion).
         accessKeys: [{ accessKeyId, secretAccessKey, userName: "access-analyzer-fleet-bot" }],
       },
       ...options.accounts.map((a): AccountConfig => ({

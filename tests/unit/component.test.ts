@@ -330,7 +330,17 @@ describe("AllRegionsAccessAnalyzer", () => {
           tags: { managedBy: "pulumi" },
         });
         assert.equal(provider.inputs.skipRegionValidation, "true");
+        assert.equal(provider.inputs.stsRegion, "us-east-1");
       }
+    });
+
+    it("talks to STS in the lookup region unless told otherwise", async () => {
+      mocks.reset(["us-gov-east-1", "us-gov-west-1"]);
+      await build("aa", { lookupRegion: "us-gov-west-1" });
+      mocks.ofType(PROVIDER).forEach((p) => assert.equal(p.inputs.stsRegion, "us-gov-west-1"));
+      mocks.reset(["af-south-1", "us-east-1"]);
+      await build("aa", { providerArgs: { stsRegion: "af-south-1" } });
+      mocks.ofType(PROVIDER).forEach((p) => assert.equal(p.inputs.stsRegion, "af-south-1"));
     });
 
     it("lets providerArgs turn region validation back on", async () => {
