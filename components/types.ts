@@ -86,8 +86,9 @@ export interface AllRegionsAccessAnalyzerArgs {
    */
   readonly excludeRegions?: string[];
   /**
-   * The region that answers the enabled-regions lookup. Only used when `regions` is absent.
-   * Set it to a region of your partition outside the commercial one (e.g. `us-gov-west-1`).
+   * The region that answers the enabled-regions lookup (when `regions` is absent) and the default
+   * `stsRegion` of every provider. Set it to a region of your partition outside the commercial one
+   * (e.g. `us-gov-west-1`).
    * @default "us-east-1"
    */
   readonly lookupRegion?: string;
