@@ -11,10 +11,12 @@ import * as path from "node:path";
 
 import { pulumiBinDir, World, type FleetRun } from "../tests/e2e/harness";
 
+const PROD_EU = "111122223333";
+const SANDBOX = "777788889999";
 const ACCOUNTS = [
-  { id: "111122223333", name: "prod-eu", optedInRegions: ["eu-south-1"] },
+  { id: PROD_EU, name: "prod-eu", optedInRegions: ["eu-south-1"] },
   { id: "444455556666", name: "prod-us" },
-  { id: "777788889999", name: "sandbox" },
+  { id: SANDBOX, name: "sandbox" },
 ];
 
 const FLEET_FILE = `# The demo's fleet file: three accounts, each reached by assuming its AccessAnalyzerDeployer role
@@ -124,6 +126,35 @@ async function main(): Promise<void> {
     finished(drift, "drift");
     if (drift.code !== 0) throw new Error(`drift found changes:\n${drift.stderr.slice(-4000)}`);
     say("    Exit code 0: no account drifted.");
+
+    step(
+      "Meanwhile, outside Pulumi: a public bucket in prod-eu, and a deleted analyzer in sandbox",
+    );
+    await world.admin.addFinding(PROD_EU, "eu-west-1", "external-access", {
+      resourceType: "AWS::S3::Bucket",
+      resource: "arn:aws:s3:::prod-eu-exports",
+      isPublic: true,
+      principal: { AWS: "*" },
+      action: ["s3:GetObject"],
+    });
+    await world.admin.deleteAnalyzer(SANDBOX, "ap-south-1", "external-access");
+    say("    fake-aws: prod-eu's eu-west-1 analyzer reports the bucket as an ACTIVE finding;");
+    say("    sandbox's ap-south-1 analyzer is deleted by hand (as in the console).");
+
+    step("npm run fleet -- audit   (reads every account straight from AWS, trusting no state)");
+    const audit = await fleet(["audit"], "report-audit.json");
+    finished(audit, "audit");
+    if (audit.code !== 2)
+      throw new Error(`audit should find the gap:\n${audit.stderr.slice(-4000)}`);
+    say("    Exit code 2: a region is not covered (IAM.28 would flag it); findings are counted.");
+
+    step("npm run fleet -- up --refresh   (read AWS first, then recreate what is gone)");
+    const repair = await fleet(["up", "--refresh", "--concurrency", "3"], "report-repair.json");
+    finished(repair, "up --refresh");
+    if (repair.code !== 0 || repair.report?.totals.create !== 1) {
+      throw new Error(`up --refresh should recreate one analyzer:\n${repair.stderr.slice(-4000)}`);
+    }
+    say("    One analyzer recreated, in sandbox's ap-south-1; nothing else touched.");
 
     step("npm run fleet -- up   (a second run: nothing to change)");
     const again = await fleet(["up", "--concurrency", "3"], "report-up-again.json");

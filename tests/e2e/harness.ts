@@ -285,10 +285,10 @@ export class World {
         require.resolve("ts-node/register/transpile-only"),
         path.join(ROOT, "fleet", "cli.ts"),
         ...args,
-        "--work-dir",
-        this.workDir,
-        "--log-dir",
-        path.join(this.tmp, "logs"),
+        // `audit` reads AWS only: it runs no program and writes no engine logs.
+        ...(args[0] === "audit"
+          ? []
+          : ["--work-dir", this.workDir, "--log-dir", path.join(this.tmp, "logs")]),
         "--report",
         reportFile,
       ],
