@@ -30,9 +30,8 @@ import {
   formatOutputs,
   formatTable,
   isFailure,
-  skippedResult,
 } from "./report";
-import { runAll } from "./scheduler";
+import { TargetRun } from "./targetRun";
 import {
   defaultConcurrency,
   maxRegionCount,
@@ -183,6 +182,11 @@ function checkWorkDir(workDir: string | undefined): string {
   return workDir;
 }
 
+/** An optional option's value as a whole number ≥ 1; undefined when the option is not given. */
+function optionalPositiveInt(option: string, text: string | undefined): number | undefined {
+  return text !== undefined ? parsePositiveInt(option, text) : undefined;
+}
+
 function runDirName(command: Operation, started: Date, shard?: Shard): string {
   const stamp = started.toISOString().replace(/[:.]/g, "-");
   return `${stamp}-${command}${shard ? `-shard-${shard.index}-of-${shard.count}` : ""}`;
@@ -226,16 +230,11 @@ async function runCommand(command: Operation, flags: RunFlags, deps: CliDeps): P
     }
   }
   const targets = selectTargets(fleet.targets, sel);
-  const failureTolerance =
-    flags.failureTolerance !== undefined
-      ? parsePositiveInt("--failure-tolerance", flags.failureTolerance)
-      : undefined;
-  const parallel =
-    flags.parallel !== undefined ? parsePositiveInt("--parallel", flags.parallel) : undefined;
+  const failureTolerance = optionalPositiveInt("--failure-tolerance", flags.failureTolerance);
+  const parallel = optionalPositiveInt("--parallel", flags.parallel);
   const concurrency =
-    flags.concurrency !== undefined
-      ? parsePositiveInt("--concurrency", flags.concurrency)
-      : defaultConcurrency(deps.memory(), maxRegionCount(targets), targets.length);
+    optionalPositiveInt("--concurrency", flags.concurrency) ??
+    defaultConcurrency(deps.memory(), maxRegionCount(targets), targets.length);
   const workDir = checkWorkDir(
     flags.workDir ? path.resolve(deps.cwd, flags.workDir) : deps.programDir,
   );
@@ -268,8 +267,7 @@ async function runCommand(command: Operation, flags: RunFlags, deps: CliDeps): P
 
   const stop = new AbortController();
   const engines = new AbortController();
-  const started = new Set<Target>();
-  const done = new Map<Target, StackResult>();
+  const run = new TargetRun(targets, command, say, redact);
   const reportOptions: FleetReport["options"] = {
     concurrency,
     ...(sel.accounts ? { accounts: sel.accounts } : {}),
@@ -304,22 +302,13 @@ async function runCommand(command: Operation, flags: RunFlags, deps: CliDeps): P
     const step = abortStep(signal, signals, deps.interactive);
     if (step.exitNow) {
       say(`${signal} again: not waiting any longer; writing the report and exiting`);
-      const partial = targets.map((t): StackResult => {
-        const result = done.get(t);
-        if (result) return result;
-        return started.has(t)
-          ? {
-              ...skippedResult(
-                t,
-                command,
-                "failed",
-                "still running when the run was abandoned; the stack may stay locked",
-              ),
-              outcome: "aborted",
-            }
-          : skippedResult(t, command, "skipped", "run aborted before it started");
-      });
-      deps.exit(finish(partial));
+      deps.exit(
+        finish(
+          run.abandonedResults(
+            "still running when the run was abandoned; the stack may stay locked",
+          ),
+        ),
+      );
       return;
     }
     if (!stop.signal.aborted) {
@@ -335,8 +324,7 @@ async function runCommand(command: Operation, flags: RunFlags, deps: CliDeps): P
   });
 
   try {
-    const outcome = await runAll(
-      targets,
+    const results = await run.schedule(
       async (target) => {
         const label = accountLabel(target);
         const lines = new LineSplitter((line) => say(prefixLine(label, line)));
@@ -352,38 +340,19 @@ async function runCommand(command: Operation, flags: RunFlags, deps: CliDeps): P
       },
       {
         concurrency,
-        ...(failureTolerance !== undefined ? { failureTolerance } : {}),
-        signal: stop.signal,
-        isFailure: (r) => isFailure(r.outcome),
-        onError: (target, error) =>
-          skippedResult(target, command, "failed", `internal error: ${redact(String(error))}`),
-        onSkip: (target, reason) =>
-          skippedResult(
-            target,
-            command,
-            "skipped",
-            reason === "aborted"
-              ? "run aborted before it started"
-              : `not started: ${failureTolerance} failure(s) reached --failure-tolerance`,
-          ),
-        onStart: (target) => {
-          started.add(target);
-          say(`[${accountLabel(target)}] start ${command} (stack ${target.stack})`);
-        },
-        onFinish: (target, result) => {
-          done.set(target, result);
-          if (result.outcome === "skipped") return;
+        failureTolerance,
+        stop: stop.signal,
+        startLine: (target) => `[${accountLabel(target)}] start ${command} (stack ${target.stack})`,
+        endLine: (target, result) => {
           const c = result.changes;
           const facts = `+${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.same}, ${result.regions.length} region(s), ${formatDuration(result.durationMs)}`;
-          say(
-            isFailure(result.outcome)
-              ? `[${accountLabel(target)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (log: ${result.logFile ?? "-"})`
-              : `[${accountLabel(target)}] done ${result.outcome}: ${facts}`,
-          );
+          return isFailure(result.outcome)
+            ? `[${accountLabel(target)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (log: ${result.logFile ?? "-"})`
+            : `[${accountLabel(target)}] done ${result.outcome}: ${facts}`;
         },
       },
     );
-    return finish(outcome.results);
+    return finish(results);
   } finally {
     unsubscribe();
   }
@@ -405,18 +374,12 @@ async function auditCommand(flags: RunFlags, deps: CliDeps): Promise<number> {
   const fleet = loadFleet(flags.fleet, deps.cwd);
   const sel = selection(flags);
   const targets = selectTargets(fleet.targets, sel);
-  const failureTolerance =
-    flags.failureTolerance !== undefined
-      ? parsePositiveInt("--failure-tolerance", flags.failureTolerance)
-      : undefined;
+  const failureTolerance = optionalPositiveInt("--failure-tolerance", flags.failureTolerance);
   const concurrency =
-    flags.concurrency !== undefined
-      ? parsePositiveInt("--concurrency", flags.concurrency)
-      : DEFAULT_AUDIT_CONCURRENCY;
+    optionalPositiveInt("--concurrency", flags.concurrency) ?? DEFAULT_AUDIT_CONCURRENCY;
   const regionConcurrency =
-    flags.regionConcurrency !== undefined
-      ? parsePositiveInt("--region-concurrency", flags.regionConcurrency)
-      : DEFAULT_REGION_CONCURRENCY;
+    optionalPositiveInt("--region-concurrency", flags.regionConcurrency) ??
+    DEFAULT_REGION_CONCURRENCY;
   const createReader = deps.createAccountReader ?? sdkReaderFactory();
   const redact = makeRedactor(deps.env);
   const say = (line: string) => deps.stderr(`${line}\n`);
@@ -428,8 +391,7 @@ async function auditCommand(flags: RunFlags, deps: CliDeps): Promise<number> {
   const stop = new AbortController();
   // Every SDK call in flight listens on this one signal (several listeners per call, with retries).
   setMaxListeners(Math.max(10, concurrency * (regionConcurrency + 1) * 4), stop.signal);
-  const started = new Set<Target>();
-  const done = new Map<Target, StackResult>();
+  const run = new TargetRun(targets, "audit", say, redact);
   const finish = (results: StackResult[]): number =>
     emitReport(
       buildReport({
@@ -464,22 +426,11 @@ async function auditCommand(flags: RunFlags, deps: CliDeps): Promise<number> {
       return;
     }
     say(`${signal} again: writing the report with what is known and exiting`);
-    deps.exit(
-      finish(
-        targets.map(
-          (t) =>
-            done.get(t) ??
-            (started.has(t)
-              ? { ...skippedResult(t, "audit", "failed", "aborted"), outcome: "aborted" as const }
-              : skippedResult(t, "audit", "skipped", "run aborted before it started")),
-        ),
-      ),
-    );
+    deps.exit(finish(run.abandonedResults("aborted")));
   });
 
   try {
-    const outcome = await runAll(
-      targets,
+    const results = await run.schedule(
       (target) =>
         auditAccount(target, createReader(target, { signal: stop.signal }), {
           regionConcurrency,
@@ -489,41 +440,22 @@ async function auditCommand(flags: RunFlags, deps: CliDeps): Promise<number> {
         }),
       {
         concurrency,
-        ...(failureTolerance !== undefined ? { failureTolerance } : {}),
-        signal: stop.signal,
-        isFailure: (r) => isFailure(r.outcome),
-        onError: (target, error) =>
-          skippedResult(target, "audit", "failed", `internal error: ${redact(String(error))}`),
-        onSkip: (target, reason) =>
-          skippedResult(
-            target,
-            "audit",
-            "skipped",
-            reason === "aborted"
-              ? "run aborted before it started"
-              : `not started: ${failureTolerance} failure(s) reached --failure-tolerance`,
-          ),
-        onStart: (target) => {
-          started.add(target);
-          say(`[${accountLabel(target)}] start audit`);
-        },
-        onFinish: (target, result) => {
-          done.set(target, result);
-          if (result.outcome === "skipped") return;
+        failureTolerance,
+        stop: stop.signal,
+        startLine: (target) => `[${accountLabel(target)}] start audit`,
+        endLine: (target, result) => {
           const c = result.audit?.counts;
           const f = result.audit?.activeFindings;
           const facts = c
             ? `${c.enabled} enabled, ${c.covered} covered, ${c.missing} missing, ${c.notActive} not-active, ${c.excluded} excluded, ${c.error} unreadable; active findings ${f?.externalAccess ?? 0} external-access, ${f?.unusedAccess ?? 0} unused-access`
             : "no regions read";
-          say(
-            isFailure(result.outcome)
-              ? `[${accountLabel(target)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (${facts})`
-              : `[${accountLabel(target)}] done ${result.outcome}: ${facts}, ${formatDuration(result.durationMs)}`,
-          );
+          return isFailure(result.outcome)
+            ? `[${accountLabel(target)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (${facts})`
+            : `[${accountLabel(target)}] done ${result.outcome}: ${facts}, ${formatDuration(result.durationMs)}`;
         },
       },
     );
-    return finish(outcome.results);
+    return finish(results);
   } finally {
     unsubscribe();
   }
