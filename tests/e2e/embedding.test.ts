@@ -3,22 +3,17 @@
 // the component's eu-west-1 provider.
 
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
 
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 
-import { changes, ROOT, World } from "./harness";
+import { makePackedConsumer, PACKAGE_NAME } from "../helpers/packedConsumer";
+import { changes, World } from "./harness";
 
 const ACCOUNT = "240000000001";
-const PACKAGE = (
-  JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { name: string }
-).name;
 
 const CONSUMER = `
 const aws = require("@pulumi/aws");
-const { AllRegionsAccessAnalyzer } = require("${PACKAGE}");
+const { AllRegionsAccessAnalyzer } = require("${PACKAGE_NAME}");
 
 const security = new AllRegionsAccessAnalyzer("security", {
   regions: ["eu-west-1", "us-east-1"],
@@ -55,41 +50,16 @@ config:
     value: [aws]
 `;
 
-function run(cmd: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (err, out, e) =>
-      err ? reject(new Error(`${cmd} ${args.join(" ")}: ${err.message}\n${e}`)) : resolve(out),
-    );
-  });
-}
-
 describe("a consumer program embedding the built package under the real engine", function () {
   let world: World;
   let stack: Stack;
 
   before(async () => {
     world = await World.start({ label: "embedding", accounts: [{ id: ACCOUNT }] });
-    // Packing builds the package with tsc first (the prepack script).
-    const tarball = (await run("npm", ["pack", "--silent", "--pack-destination", world.tmp], ROOT))
-      .trim()
-      .split("\n")
-      .pop()!;
-    const consumer = path.join(world.tmp, "consumer");
-    const installed = path.join(consumer, "node_modules", PACKAGE);
-    fs.mkdirSync(installed, { recursive: true });
-    await run(
-      "tar",
-      ["-xzf", path.join(world.tmp, tarball), "-C", installed, "--strip-components=1"],
-      ROOT,
-    );
-    // The peer dependencies, as the consumer's own install would provide them.
-    fs.symlinkSync(
-      path.join(ROOT, "node_modules", "@pulumi"),
-      path.join(consumer, "node_modules", "@pulumi"),
-    );
-    fs.writeFileSync(path.join(consumer, "package.json"), `{"name":"consumer","private":true}`);
-    fs.writeFileSync(path.join(consumer, "Pulumi.yaml"), PROJECT);
-    fs.writeFileSync(path.join(consumer, "index.js"), CONSUMER);
+    const consumer = makePackedConsumer(world.tmp, {
+      "Pulumi.yaml": PROJECT,
+      "index.js": CONSUMER,
+    });
     stack = await LocalWorkspace.createOrSelectStack(
       { stackName: "dev", workDir: consumer },
       { envVars: world.env, pulumiCommand: world.command },

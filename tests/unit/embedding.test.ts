@@ -8,15 +8,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { makePackedConsumer, PACKAGE_NAME } from "../helpers/packedConsumer";
+
 const ROOT = path.join(__dirname, "..", "..");
-const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
-  name: string;
-};
 
 /** The consumer program, plain CommonJS: `require` of the package root must work. */
 const CONSUMER_JS = `
 const aws = require("@pulumi/aws");
-const { AllRegionsAccessAnalyzer } = require("${PACKAGE.name}");
+const { AllRegionsAccessAnalyzer } = require("${PACKAGE_NAME}");
 const security = new AllRegionsAccessAnalyzer("security", { regions: ["eu-west-1", "us-east-1"] });
 exports.logGroup = security.providerFor("eu-west-1").then(
   (provider) => new aws.cloudwatch.LogGroup("findings", { retentionInDays: 30 }, { provider }).name,
@@ -27,7 +26,7 @@ exports.arns = security.analyzerArns;
 /** A TypeScript consumer: the declarations must resolve through the package's exports map. */
 const CONSUMER_TS = `
 import * as aws from "@pulumi/aws";
-import { AllRegionsAccessAnalyzer, AllRegionsAccessAnalyzerArgs } from "${PACKAGE.name}";
+import { AllRegionsAccessAnalyzer, AllRegionsAccessAnalyzerArgs } from "${PACKAGE_NAME}";
 
 const args: AllRegionsAccessAnalyzerArgs = { excludeRegions: ["ap-northeast-3"], type: "ACCOUNT" };
 const security = new AllRegionsAccessAnalyzer("security", args);
@@ -76,36 +75,15 @@ describe("embedding the built package in another program", function () {
 
   before(() => {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aa-embed-"));
-    const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", scratch], {
-      cwd: ROOT,
-      encoding: "utf8",
-    })
-      .trim()
-      .split("\n")
-      .pop()!;
-    consumer = path.join(scratch, "consumer");
-    const installed = path.join(consumer, "node_modules", PACKAGE.name);
-    fs.mkdirSync(installed, { recursive: true });
-    execFileSync("tar", [
-      "-xzf",
-      path.join(scratch, tarball),
-      "-C",
-      installed,
-      "--strip-components=1",
-    ]);
-    // The peer dependencies, as the consumer's own install would provide them.
-    fs.symlinkSync(
-      path.join(ROOT, "node_modules", "@pulumi"),
-      path.join(consumer, "node_modules", "@pulumi"),
-    );
-    fs.writeFileSync(path.join(consumer, "package.json"), `{"name":"consumer","private":true}`);
-    fs.writeFileSync(path.join(consumer, "index.js"), CONSUMER_JS);
-    fs.writeFileSync(path.join(consumer, "typed.ts"), CONSUMER_TS);
-    fs.writeFileSync(path.join(consumer, "run.js"), RUNNER_JS);
+    consumer = makePackedConsumer(scratch, {
+      "index.js": CONSUMER_JS,
+      "typed.ts": CONSUMER_TS,
+      "run.js": RUNNER_JS,
+    });
   });
 
   it("ships only the built library, with declarations", () => {
-    const installed = path.join(consumer, "node_modules", PACKAGE.name);
+    const installed = path.join(consumer, "node_modules", PACKAGE_NAME);
     assert.ok(fs.existsSync(path.join(installed, "dist", "components", "index.js")));
     assert.ok(fs.existsSync(path.join(installed, "dist", "components", "index.d.ts")));
     assert.equal(fs.existsSync(path.join(installed, "tests")), false, "tests are not shipped");
