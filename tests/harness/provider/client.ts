@@ -28,6 +28,17 @@ export function urn(type: string, name: string): string {
   return `urn:pulumi:test::provider-plugin::${type}::${name}`;
 }
 
+/** Sets what every resource RPC carries: the resource's URN, type and name. */
+function addressed(
+  req: { setUrn(v: string): unknown; setType(v: string): unknown; setName(v: string): unknown },
+  type: string,
+  name: string,
+): void {
+  req.setUrn(urn(type, name));
+  req.setType(type);
+  req.setName(name);
+}
+
 function struct(m: PropertyMap): structTypes.Struct {
   return structpb.Struct.fromJavaScript(
     JSON.parse(JSON.stringify(m)) as Record<string, structTypes.JavaScriptValue>,
@@ -255,18 +266,14 @@ export async function startPlugin(
     },
     async check(type, name, news, olds = {}) {
       const req = new provproto.CheckRequest();
-      req.setUrn(urn(type, name));
-      req.setType(type);
-      req.setName(name);
+      addressed(req, type, name);
       req.setNews(struct(news));
       req.setOlds(struct(olds));
       return checkResult(await call<provproto.CheckResponse>((cb) => c.check(req, cb)));
     },
     async diff(type, name, id, olds, news) {
       const req = new provproto.DiffRequest();
-      req.setUrn(urn(type, name));
-      req.setType(type);
-      req.setName(name);
+      addressed(req, type, name);
       req.setId(id);
       req.setOlds(struct(olds));
       req.setNews(struct(news));
@@ -274,9 +281,7 @@ export async function startPlugin(
     },
     async create(type, name, props, preview = false) {
       const req = new provproto.CreateRequest();
-      req.setUrn(urn(type, name));
-      req.setType(type);
-      req.setName(name);
+      addressed(req, type, name);
       req.setProperties(struct(props));
       req.setPreview(preview);
       const resp = await call<provproto.CreateResponse>((cb) => c.create(req, cb));
@@ -284,9 +289,7 @@ export async function startPlugin(
     },
     async read(type, name, id, state = {}, inputs) {
       const req = new provproto.ReadRequest();
-      req.setUrn(urn(type, name));
-      req.setType(type);
-      req.setName(name);
+      addressed(req, type, name);
       req.setId(id);
       req.setProperties(struct(state));
       if (inputs) {
@@ -301,9 +304,7 @@ export async function startPlugin(
     },
     async update(type, name, id, olds, news, preview = false) {
       const req = new provproto.UpdateRequest();
-      req.setUrn(urn(type, name));
-      req.setType(type);
-      req.setName(name);
+      addressed(req, type, name);
       req.setId(id);
       req.setOlds(struct(olds));
       req.setNews(struct(news));
@@ -313,9 +314,7 @@ export async function startPlugin(
     },
     async delete(type, name, id, olds) {
       const req = new provproto.DeleteRequest();
-      req.setUrn(urn(type, name));
-      req.setType(type);
-      req.setName(name);
+      addressed(req, type, name);
       req.setId(id);
       req.setProperties(struct(olds));
       await call<emptyTypes.Empty>((cb) => c.delete(req, cb));
