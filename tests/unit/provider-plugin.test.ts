@@ -450,4 +450,165 @@ describe("stand-in pulumi-resource-aws plugin", function () {
     const regions = await p.invoke("aws:index/getRegions:getRegions", {});
     assert.ok((regions.names as string[]).includes("sa-east-1"));
   });
+  it("region: one provider (eu-west-1) manages analyzers and archive rules in us-east-2 and ap-south-1", async () => {
+    const p = await plugin(providerConfig({ region: "eu-west-1" }));
+    fake.state.clearCalls();
+    const y = await p.check(ANALYZER, "y", { analyzerName: "multi", region: "us-east-2" });
+    const z = await p.check(ANALYZER, "z", { analyzerName: "multi", region: "ap-south-1" });
+    assert.deepStrictEqual([...y.failures, ...z.failures], []);
+    const inY = await p.create(ANALYZER, "y", y.inputs);
+    const inZ = await p.create(ANALYZER, "z", z.inputs);
+    assert.strictEqual(inY.outs.region, "us-east-2", "the region is in the outputs (state)");
+    assert.strictEqual(
+      inY.outs.arn,
+      `arn:aws:access-analyzer:us-east-2:${WORKLOAD}:analyzer/multi`,
+    );
+    assert.strictEqual(inZ.outs.region, "ap-south-1");
+    assert.ok(fake.state.getAnalyzer(WORKLOAD, "us-east-2", "multi"));
+    assert.ok(fake.state.getAnalyzer(WORKLOAD, "ap-south-1", "multi"));
+    assert.throws(() => fake.state.getAnalyzer(WORKLOAD, "eu-west-1", "multi"));
+
+    const ruleInputs = {
+      analyzerName: "multi",
+      ruleName: "r",
+      region: "ap-south-1",
+      filters: [{ criteria: "isPublic", eqs: ["false"] }],
+    };
+    const rule = await p.create(
+      ARCHIVE_RULE,
+      "rz",
+      (await p.check(ARCHIVE_RULE, "rz", ruleInputs)).inputs,
+    );
+    assert.strictEqual(rule.outs.region, "ap-south-1");
+
+    // Refresh reads each resource where its state says it lives.
+    const readY = await p.read(ANALYZER, "y", inY.id, inY.outs, y.inputs);
+    assert.deepStrictEqual(readY.outs, inY.outs);
+    assert.strictEqual(readY.inputs.region, "us-east-2");
+    const readRule = await p.read(ARCHIVE_RULE, "rz", rule.id, rule.outs, ruleInputs);
+    assert.deepStrictEqual(readRule.outs, rule.outs);
+
+    // Tags update in place, in the resource's region.
+    const retagged = await p.update(ANALYZER, "y", inY.id, inY.outs, {
+      ...y.inputs,
+      tags: { a: "b" },
+    });
+    assert.strictEqual(retagged.region, "us-east-2");
+    assert.deepStrictEqual(fake.state.getAnalyzer(WORKLOAD, "us-east-2", "multi").tags, { a: "b" });
+    const updatedRule = await p.update(ARCHIVE_RULE, "rz", rule.id, rule.outs, {
+      ...ruleInputs,
+      filters: [{ criteria: "isPublic", eqs: ["true"] }],
+    });
+    assert.strictEqual(updatedRule.region, "ap-south-1");
+
+    await p.delete(ARCHIVE_RULE, "rz", rule.id, updatedRule);
+    await p.delete(ANALYZER, "y", inY.id, retagged);
+    await p.delete(ANALYZER, "z", inZ.id, inZ.outs);
+    assert.throws(() => fake.state.getAnalyzer(WORKLOAD, "us-east-2", "multi"));
+    assert.throws(() => fake.state.getAnalyzer(WORKLOAD, "ap-south-1", "multi"));
+
+    const regionsOf = (op: string) =>
+      [...new Set(fake.state.calls.filter((c) => c.operation === op).map((c) => c.region))].sort();
+    assert.deepStrictEqual(regionsOf("CreateAnalyzer"), ["ap-south-1", "us-east-2"]);
+    assert.deepStrictEqual(regionsOf("TagResource"), ["us-east-2"]);
+    assert.deepStrictEqual(regionsOf("CreateArchiveRule"), ["ap-south-1"]);
+    assert.deepStrictEqual(regionsOf("UpdateArchiveRule"), ["ap-south-1"]);
+    assert.deepStrictEqual(regionsOf("DeleteArchiveRule"), ["ap-south-1"]);
+    assert.deepStrictEqual(regionsOf("DeleteAnalyzer"), ["ap-south-1", "us-east-2"]);
+    assert.ok(
+      !fake.state.calls.some((c) => c.service === "access-analyzer" && c.region === "eu-west-1"),
+    );
+  });
+
+  it("region: a change replaces; unset and the provider's region are the same place", async () => {
+    const p = await plugin(providerConfig({ region: "eu-west-1" }));
+    const olds = { analyzerName: "a", type: "ACCOUNT", region: "us-east-2", arn: "arn:x" };
+    const moved = await p.diff(ANALYZER, "a", "a", olds, {
+      analyzerName: "a",
+      region: "ap-south-1",
+    });
+    assert.deepStrictEqual(moved.replaces, ["region"]);
+    const backToProvider = await p.diff(ANALYZER, "a", "a", olds, { analyzerName: "a" });
+    assert.deepStrictEqual(backToProvider.replaces, ["region"], "unset means eu-west-1 here");
+    const unknown = await p.diff(ANALYZER, "a", "a", olds, { analyzerName: "a", region: UNKNOWN });
+    assert.deepStrictEqual(unknown.replaces, ["region"]);
+
+    // State written before `region` existed, or by a provider in the same region: no change.
+    const legacy = { analyzerName: "a", type: "ACCOUNT", arn: "arn:x" };
+    const explicit = await p.diff(ANALYZER, "a", "a", legacy, {
+      analyzerName: "a",
+      region: "eu-west-1",
+    });
+    assert.strictEqual(explicit.changes, "none");
+    const inProvider = { ...legacy, region: "eu-west-1" };
+    assert.strictEqual(
+      (await p.diff(ANALYZER, "a", "a", inProvider, { analyzerName: "a" })).changes,
+      "none",
+    );
+
+    const rule = { analyzerName: "a", ruleName: "r", filters: [], region: "us-east-2" };
+    const ruleMoved = await p.diff(ARCHIVE_RULE, "r", "a/r", rule, {
+      ...rule,
+      region: "eu-west-2",
+    });
+    assert.deepStrictEqual(ruleMoved.replaces, ["region"]);
+    const ruleSame = await p.diff(ARCHIVE_RULE, "r", "a/r", rule, { ...rule });
+    assert.strictEqual(ruleSame.changes, "none");
+  });
+
+  it("region: an import ID ending in @<region> reads there and records the region", async () => {
+    const p = await plugin(providerConfig({ region: "eu-west-1" }));
+    const imported = await p.read(ANALYZER, "console", "ConsoleAnalyzer-us-east-1@us-east-1");
+    assert.strictEqual(imported.id, "ConsoleAnalyzer-us-east-1", "the ID drops the @region");
+    assert.strictEqual(imported.outs.region, "us-east-1");
+    assert.strictEqual(imported.inputs.region, "us-east-1");
+    const d = await p.diff(ANALYZER, "console", imported.id, imported.outs, {
+      analyzerName: "ConsoleAnalyzer-us-east-1",
+      region: "us-east-1",
+    });
+    assert.strictEqual(d.changes, "none");
+    // Without the suffix the provider's region is searched, where it does not exist.
+    const missing = await p.read(ANALYZER, "console", "ConsoleAnalyzer-us-east-1");
+    assert.strictEqual(missing.id, "");
+
+    await p.create(ANALYZER, "w", { analyzerName: "west2", type: "ACCOUNT", region: "us-west-2" });
+    await p.create(ARCHIVE_RULE, "w", {
+      analyzerName: "west2",
+      ruleName: "rule",
+      region: "us-west-2",
+      filters: [{ criteria: "isPublic", eqs: ["false"] }],
+    });
+    const rule = await p.read(ARCHIVE_RULE, "w", "west2/rule@us-west-2");
+    assert.strictEqual(rule.id, "west2/rule");
+    assert.strictEqual(rule.outs.region, "us-west-2");
+    assert.strictEqual(rule.inputs.region, "us-west-2");
+  });
+
+  it("region: Check rejects a region outside the provider's partition; nothing reaches AWS", async () => {
+    const p = await plugin(providerConfig({ region: "eu-west-1" }));
+    const bad = await p.check(ANALYZER, "cn", { analyzerName: "x", region: "cn-north-1" });
+    assert.deepStrictEqual(bad.failures, [
+      {
+        property: "region",
+        reason:
+          "partition (aws-cn) for per-resource Region (cn-north-1) is not the provider's configured partition (aws)",
+      },
+    ]);
+    const notString = await p.check(ARCHIVE_RULE, "r", {
+      analyzerName: "x",
+      ruleName: "r",
+      filters: [],
+      region: 7,
+    });
+    assert.deepStrictEqual(
+      notString.failures.map((f) => f.property),
+      ["region"],
+    );
+    fake.state.clearCalls();
+    await assert.rejects(
+      p.create(ANALYZER, "cn", { analyzerName: "x", region: "cn-north-1" }),
+      /partition \(aws-cn\) for per-resource Region \(cn-north-1\)/,
+    );
+    assert.deepStrictEqual(fake.state.calls, []);
+  });
 });

@@ -9,10 +9,13 @@ import {
   Ctx,
   DiffResult,
   ResourceHandler,
+  checkRegion,
   compact,
   compareProperty,
+  compareRegion,
   emptyDiff,
   liveTagsAll,
+  readTarget,
   requireString,
   resourceRegion,
   tagsAll,
@@ -208,7 +211,7 @@ async function getAnalyzer(ctx: Ctx, name: string, region: string): Promise<Anal
 }
 
 export const analyzer: ResourceHandler = {
-  check(news: PropertyMap): { inputs: PropertyMap; failures: CheckFailure[] } {
+  check(news: PropertyMap, _olds: PropertyMap, ctx: Ctx | undefined) {
     const failures: CheckFailure[] = [];
     const name = requireString(news, "analyzerName", failures);
     if (name !== undefined) {
@@ -241,6 +244,7 @@ export const analyzer: ResourceHandler = {
         failures.push({ property: "tags", reason: "tags must be a map of strings" });
       }
     }
+    checkRegion(news, failures, ctx);
     const cfg = news["configuration"];
     if (isObject(cfg) && isObject(cfg["unusedAccess"])) {
       const age = cfg["unusedAccess"]["unusedAccessAge"];
@@ -265,13 +269,7 @@ export const analyzer: ResourceHandler = {
     compareProperty(acc, "analyzerName", olds["analyzerName"], news["analyzerName"], true);
     compareProperty(acc, "type", typeOf(olds), typeOf(news), true);
     compareProperty(acc, "configuration", olds["configuration"], news["configuration"], true);
-    compareProperty(
-      acc,
-      "region",
-      olds["region"] ?? ctx.session.region,
-      news["region"] ?? ctx.session.region,
-      true,
-    );
+    compareRegion(acc, ctx, olds, news);
     compareProperty(acc, "tags", olds["tags"], news["tags"], false);
     compareProperty(acc, "tagsAll", olds["tagsAll"], tagsAll(ctx.cfg, news["tags"]), false);
     return acc;
@@ -302,8 +300,8 @@ export const analyzer: ResourceHandler = {
     return { id: name, outs: outputsFromLive(ctx, live, region, news["tags"]) };
   },
 
-  async read(ctx: Ctx, id: string, state: PropertyMap, inputs: PropertyMap | undefined) {
-    const region = resourceRegion(ctx, Object.keys(state).length > 0 ? state : (inputs ?? {}));
+  async read(ctx: Ctx, rawId: string, state: PropertyMap, inputs: PropertyMap | undefined) {
+    const { id, region, importedRegion } = readTarget(ctx, rawId, state, inputs);
     let live: AnalyzerSummary;
     try {
       live = await getAnalyzer(ctx, id, region);
@@ -323,6 +321,7 @@ export const analyzer: ResourceHandler = {
       type: outs["type"],
       configuration: outs["configuration"],
       tags: outs["tags"],
+      region: importedRegion ?? (inputs ?? {})["region"],
     });
     if (!outs["configuration"]) {
       delete newInputs["configuration"];
@@ -334,7 +333,8 @@ export const analyzer: ResourceHandler = {
   },
 
   async update(ctx: Ctx, id: string, olds: PropertyMap, news: PropertyMap, preview: boolean) {
-    const region = resourceRegion(ctx, { region: news["region"] ?? olds["region"] ?? null });
+    // Update never moves a resource (a region change replaces it): it stays where it lives.
+    const region = resourceRegion(ctx, { region: olds["region"] ?? news["region"] ?? null });
     if (preview || containsUnknowns(news)) {
       return previewOutputs(ctx, news, olds, region);
     }

@@ -10,9 +10,12 @@ import {
   Ctx,
   DiffResult,
   ResourceHandler,
+  checkRegion,
   compact,
   compareProperty,
+  compareRegion,
   emptyDiff,
+  readTarget,
   requireString,
   resourceRegion,
 } from "./resource";
@@ -177,10 +180,11 @@ async function getRule(ctx: Ctx, analyzerName: string, ruleName: string, region:
 }
 
 export const archiveRule: ResourceHandler = {
-  check(news: PropertyMap): { inputs: PropertyMap; failures: CheckFailure[] } {
+  check(news: PropertyMap, _olds: PropertyMap, ctx: Ctx | undefined) {
     const failures: CheckFailure[] = [];
     requireString(news, "analyzerName", failures);
     requireString(news, "ruleName", failures);
+    checkRegion(news, failures, ctx);
     const filters = news["filters"];
     if (filters === undefined || filters === null) {
       failures.push({ property: "filters", reason: "Missing required property 'filters'" });
@@ -216,13 +220,7 @@ export const archiveRule: ResourceHandler = {
     const acc = emptyDiff();
     compareProperty(acc, "analyzerName", olds["analyzerName"], news["analyzerName"], true);
     compareProperty(acc, "ruleName", olds["ruleName"], news["ruleName"], true);
-    compareProperty(
-      acc,
-      "region",
-      olds["region"] ?? ctx.session.region,
-      news["region"] ?? ctx.session.region,
-      true,
-    );
+    compareRegion(acc, ctx, olds, news);
     compareProperty(acc, "filters", filterSet(olds["filters"]), filterSet(news["filters"]), false);
     return acc;
   },
@@ -258,9 +256,9 @@ export const archiveRule: ResourceHandler = {
     return { id, outs: outputs(live, analyzerName, region, news["filters"]) };
   },
 
-  async read(ctx: Ctx, id: string, state: PropertyMap, inputs: PropertyMap | undefined) {
+  async read(ctx: Ctx, rawId: string, state: PropertyMap, inputs: PropertyMap | undefined) {
+    const { id, region, importedRegion } = readTarget(ctx, rawId, state, inputs);
     const { analyzerName, ruleName } = parseArchiveRuleId(id);
-    const region = resourceRegion(ctx, Object.keys(state).length > 0 ? state : (inputs ?? {}));
     let live: ArchiveRuleSummary;
     try {
       live = await getRule(ctx, analyzerName, ruleName, region);
@@ -276,12 +274,13 @@ export const archiveRule: ResourceHandler = {
       analyzerName: outs["analyzerName"],
       ruleName: outs["ruleName"],
       filters: outs["filters"],
+      region: importedRegion ?? (inputs ?? {})["region"],
     });
     return { id, outs, inputs: newInputs };
   },
 
   async update(ctx: Ctx, id: string, olds: PropertyMap, news: PropertyMap, preview: boolean) {
-    const region = resourceRegion(ctx, { region: news["region"] ?? olds["region"] ?? null });
+    const region = resourceRegion(ctx, { region: olds["region"] ?? news["region"] ?? null });
     if (preview || containsUnknowns(news)) {
       return previewOutputs(news, region);
     }

@@ -1,5 +1,8 @@
 // Shared shapes and helpers for the resource implementations.
-import { ProviderConfig } from "./config";
+import { status } from "@grpc/grpc-js";
+
+import { ProviderConfig, partitionOf } from "./config";
+import { RpcError } from "./errors";
 import { AwsSession } from "./session";
 import {
   Json,
@@ -8,6 +11,7 @@ import {
   containsUnknowns,
   deepEqual,
   isObject,
+  isUnknown,
   normalize,
   str,
 } from "./values";
@@ -39,7 +43,12 @@ export interface ReadResult {
 }
 
 export interface ResourceHandler {
-  check(news: PropertyMap, olds: PropertyMap): { inputs: PropertyMap; failures: CheckFailure[] };
+  /** `ctx` is undefined when the provider is not configured yet (Check may come first). */
+  check(
+    news: PropertyMap,
+    olds: PropertyMap,
+    ctx: Ctx | undefined,
+  ): { inputs: PropertyMap; failures: CheckFailure[] };
   diff(ctx: Ctx, id: string, olds: PropertyMap, news: PropertyMap): DiffResult;
   create(ctx: Ctx, news: PropertyMap, preview: boolean): Promise<{ id: string; outs: PropertyMap }>;
   /** undefined when the resource no longer exists. */
@@ -90,10 +99,105 @@ export function compareProperty(
   acc.detailed[key] = kind;
 }
 
-/** The region a resource lives in: its own `region` input, else the provider's. */
+/**
+ * Why a per-resource `region` cannot be used with this provider (terraform-provider-aws validates
+ * that the region is in the provider's partition, since credentials are valid in one partition
+ * only), or undefined when it can.
+ */
+export function regionPartitionError(ctx: Ctx, region: string): string | undefined {
+  const got = partitionOf(region).partition;
+  const want = ctx.session.partition;
+  return got === want
+    ? undefined
+    : `partition (${got}) for per-resource Region (${region}) is not the provider's configured partition (${want})`;
+}
+
+/**
+ * The region a resource lives in: its own `region` input, else the provider's (the "effective
+ * Region" of enhanced region support). A region outside the provider's partition is an error.
+ */
 export function resourceRegion(ctx: Ctx, props: PropertyMap): string {
   const r = str(props["region"]);
-  return r && r !== UNKNOWN ? r : ctx.session.region;
+  if (!r || r === UNKNOWN) {
+    return ctx.session.region;
+  }
+  const err = regionPartitionError(ctx, r);
+  if (err) {
+    throw new RpcError(status.INVALID_ARGUMENT, err);
+  }
+  return r;
+}
+
+/** Check of the `region` input: a string, in the provider's partition (when configured). */
+export function checkRegion(
+  news: PropertyMap,
+  failures: CheckFailure[],
+  ctx: Ctx | undefined,
+): void {
+  const r = news["region"];
+  if (r === undefined || r === null || isUnknown(r)) {
+    return;
+  }
+  if (typeof r !== "string" || r === "") {
+    failures.push({
+      property: "region",
+      reason: `region must be a region name such as "us-east-1", got ${JSON.stringify(r)}`,
+    });
+    return;
+  }
+  const err = ctx ? regionPartitionError(ctx, r) : undefined;
+  if (err) {
+    failures.push({ property: "region", reason: err });
+  }
+}
+
+/** Replacement rule for `region`: unset means the provider's region (ForceNew otherwise). */
+export function compareRegion(
+  acc: DiffResult,
+  ctx: Ctx,
+  olds: PropertyMap,
+  news: PropertyMap,
+): void {
+  compareProperty(
+    acc,
+    "region",
+    olds["region"] ?? ctx.session.region,
+    news["region"] ?? ctx.session.region,
+    true,
+  );
+}
+
+// Import IDs may end in `@<region>` (terraform-provider-aws enhanced region support): the resource
+// is read in that region and its ID is the part before the `@`.
+const IMPORT_REGION_RE = /^(.+)@([a-z]{2}(?:-[a-z]+)+-\d{1,2})$/;
+
+export function splitImportId(id: string): { id: string; region?: string } {
+  const m = IMPORT_REGION_RE.exec(id);
+  return m?.[1] && m[2] ? { id: m[1], region: m[2] } : { id };
+}
+
+/**
+ * Where a Read looks: the state's region (refresh), else the import ID's `@region`, else the
+ * inputs' region, else the provider's. Returns the ID without any `@region` suffix.
+ */
+export function readTarget(
+  ctx: Ctx,
+  id: string,
+  state: PropertyMap,
+  inputs: PropertyMap | undefined,
+): { id: string; region: string; importedRegion?: string } {
+  if (Object.keys(state).length > 0) {
+    return { id, region: resourceRegion(ctx, state) };
+  }
+  const split = splitImportId(id);
+  if (split.region) {
+    return {
+      id: split.id,
+      region: resourceRegion(ctx, { region: split.region }),
+      importedRegion: split.region,
+    };
+  }
+  return { id, region: resourceRegion(ctx, inputs ?? {}) };
 }
 
 export function requireString(

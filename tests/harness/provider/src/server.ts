@@ -226,7 +226,8 @@ export class ProviderServer {
 
   private check(req: provproto.CheckRequest): provproto.CheckResponse {
     const h = handlerFor(req.getType(), req.getUrn(), "Check");
-    const { inputs, failures } = h.check(toMap(req.getNews()), toMap(req.getOlds()));
+    const ctx = this.configureError ? undefined : this.ctx;
+    const { inputs, failures } = h.check(toMap(req.getNews()), toMap(req.getOlds()), ctx);
     const resp = new provproto.CheckResponse();
     resp.setInputs(toStruct(inputs));
     resp.setFailuresList(failuresList(failures));
