@@ -611,4 +611,53 @@ describe("stand-in pulumi-resource-aws plugin", function () {
     );
     assert.deepStrictEqual(fake.state.calls, []);
   });
+
+  it("retries throttling like the real provider: 25 attempts by default, maxRetries caps them", async () => {
+    const p = await plugin(providerConfig({ region: "eu-west-3" }));
+    fake.state.clearCalls();
+    // Four throttled answers: the SDK's default of 3 attempts would give up; 25 do not.
+    fake.state.injectFault({ service: "access-analyzer", operation: "CreateAnalyzer", count: 4 });
+    const created = await p.create(ANALYZER, "t", { analyzerName: "throttled", type: "ACCOUNT" });
+    assert.strictEqual(created.id, "throttled");
+    const attempts = fake.state.calls.filter((c) => c.operation === "CreateAnalyzer");
+    assert.deepStrictEqual(
+      attempts.map((c) => c.errorCode ?? "ok"),
+      [
+        "ThrottlingException",
+        "ThrottlingException",
+        "ThrottlingException",
+        "ThrottlingException",
+        "ok",
+      ],
+    );
+
+    const q = await plugin(providerConfig({ region: "eu-west-3", maxRetries: 1 }));
+    fake.state.clearCalls();
+    fake.state.injectFault({ service: "access-analyzer", operation: "GetAnalyzer", count: 1 });
+    await assert.rejects(
+      q.read(ANALYZER, "t", "throttled", created.outs),
+      /reading IAM Access Analyzer Analyzer \(throttled\): .*StatusCode: 429, .*ThrottlingException/,
+    );
+    assert.strictEqual(
+      fake.state.calls.filter((c) => c.operation === "GetAnalyzer").length,
+      1,
+      "maxRetries is the number of attempts",
+    );
+    await p.delete(ANALYZER, "t", created.id, created.outs);
+  });
+
+  it("CheckConfig rejects an unknown retryMode and a fractional maxRetries", async () => {
+    const p = await plugin();
+    const checked = await p.checkConfig({
+      region: "eu-west-1",
+      retryMode: "legacy",
+      maxRetries: "2.5",
+    });
+    assert.deepStrictEqual(checked.failures.map((f) => f.property).sort(), [
+      "maxRetries",
+      "retryMode",
+    ]);
+    const ok = await p.checkConfig({ region: "eu-west-1", retryMode: "adaptive", maxRetries: "0" });
+    assert.deepStrictEqual(ok.failures, []);
+  });
 });

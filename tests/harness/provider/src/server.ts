@@ -170,11 +170,14 @@ export class ProviderServer {
     const resp = new provproto.CheckResponse();
     resp.setInputs(toStruct(news));
     const failures: { property: string; reason: string }[] = [];
+    const cfg = parseConfig(rawConfig(news, []));
     if (!containsUnknowns(news["region"])) {
-      const cfg = parseConfig(rawConfig(news, []));
       if (!effectiveRegion(cfg)) {
         failures.push({ property: "region", reason: MISSING_REGION_MESSAGE });
       }
+    }
+    if (!containsUnknowns(news["maxRetries"]) && !containsUnknowns(news["retryMode"])) {
+      failures.push(...retryConfigFailures(cfg));
     }
     resp.setFailuresList(failuresList(failures));
     return resp;
@@ -387,6 +390,28 @@ export class ProviderServer {
   get isCancelled(): boolean {
     return this.cancelled;
   }
+}
+
+const RETRY_MODES = ["standard", "adaptive"];
+
+/** `maxRetries` must be a whole number and `retryMode` one of the SDK's modes, as upstream checks. */
+function retryConfigFailures(cfg: ProviderConfig): { property: string; reason: string }[] {
+  const out: { property: string; reason: string }[] = [];
+  const n = cfg.maxRetries;
+  if (n !== undefined && (!Number.isInteger(n) || n < 0)) {
+    out.push({
+      property: "maxRetries",
+      reason: `maxRetries must be a whole number of attempts (0 or unset = 25), got ${String(n)}`,
+    });
+  }
+  const mode = cfg.retryMode;
+  if (mode !== undefined && !RETRY_MODES.includes(mode)) {
+    out.push({
+      property: "retryMode",
+      reason: `expected retryMode to be one of ["standard" "adaptive"], got ${mode}`,
+    });
+  }
+  return out;
 }
 
 /** Provider config values arrive JSON-encoded (non-strings); decode so "[]" equals absent. */

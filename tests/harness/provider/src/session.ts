@@ -80,9 +80,7 @@ export class AwsSession {
     if (endpoint) {
       c.endpoint = endpoint;
     }
-    if (this.cfg.maxRetries !== undefined && Number.isFinite(this.cfg.maxRetries)) {
-      c.maxAttempts = Math.max(1, this.cfg.maxRetries + 1);
-    }
+    c.maxAttempts = maxAttempts(this.cfg);
     if (this.cfg.retryMode) {
       c.retryMode = this.cfg.retryMode;
     }
@@ -287,6 +285,19 @@ export class AwsSession {
       () => new AccessAnalyzerClient(this.finalClientConfig("accessanalyzer", region)),
     );
   }
+}
+
+/**
+ * terraform-provider-aws defaults `max_retries` to 25 and hands it to the AWS SDK as the maximum
+ * number of attempts (aws-sdk-go-base: `config.WithRetryMaxAttempts(MaxRetries)`), so the
+ * provider docs' "maximum number of times an AWS API request is being executed". 0 or unset means
+ * the default, as `d.GetOk` skips zero values.
+ */
+export const DEFAULT_MAX_RETRIES = 25;
+
+export function maxAttempts(cfg: ProviderConfig): number {
+  const n = cfg.maxRetries;
+  return n !== undefined && Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_RETRIES;
 }
 
 function credentialError(e: unknown, operation: string): string {
