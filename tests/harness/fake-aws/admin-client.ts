@@ -1,4 +1,5 @@
 import type { AccountConfig } from "./config";
+import type { OrgAccountStatus, OrganizationSnapshot, OrgMemberView } from "./orgState";
 import type {
   AnalyzerConfiguration,
   AnalyzerView,
@@ -112,5 +113,67 @@ export class FakeAwsAdminClient {
 
   clearFaults(): Promise<void> {
     return this.call("DELETE", "/faults");
+  }
+
+  // ---- AWS Organizations ----------------------------------------------------------------------
+
+  /** The organization (null when there is none). */
+  organization(): Promise<OrganizationSnapshot | null> {
+    return this.call("GET", "/organization");
+  }
+
+  createOrganization(args: {
+    managementAccountId: string;
+    id?: string;
+    trustedAccess?: string[];
+  }): Promise<OrganizationSnapshot> {
+    return this.call("POST", "/organization", args);
+  }
+
+  /** Creates the OUs of a path under the root ("Prod/EU"), as needed; returns the last one. */
+  createOu(path: string): Promise<{ id: string; path: string }> {
+    return this.call("POST", "/organization/ous", { path });
+  }
+
+  /**
+   * A new account in the organization: an accounts-file entry (orgRole defaults to member), placed
+   * by `ou` (path or id, default the root).
+   */
+  createAccount(account: AccountConfig): Promise<OrgMemberView> {
+    return this.call("POST", "/organization/accounts", account);
+  }
+
+  moveAccount(accountId: string, ou: string): Promise<OrgMemberView> {
+    return this.call("POST", "/organization/move", { accountId, ou });
+  }
+
+  /** SUSPENDED or PENDING_CLOSURE accounts cannot be called or assumed into; ACTIVE again restores. */
+  setAccountStatus(accountId: string, status: OrgAccountStatus): Promise<OrgMemberView> {
+    return this.call("POST", "/organization/account-status", { accountId, status });
+  }
+
+  /** The account leaves the organization (it stays as a standalone account, analyzers and all). */
+  removeAccount(accountId: string): Promise<void> {
+    return this.call("POST", "/organization/remove-account", { accountId });
+  }
+
+  setTrustedAccess(
+    servicePrincipal: string,
+    enabled: boolean,
+  ): Promise<{ trustedAccess: string[] }> {
+    return this.call("POST", "/organization/trusted-access", { servicePrincipal, enabled });
+  }
+
+  /** Registers (or with `registered: false` deregisters) a delegated administrator, no questions asked about the caller. */
+  setDelegatedAdministrator(
+    accountId: string,
+    servicePrincipal: string,
+    registered = true,
+  ): Promise<{ delegatedAdministrators: { accountId: string; servicePrincipal: string }[] }> {
+    return this.call("POST", "/organization/delegated-administrators", {
+      accountId,
+      servicePrincipal,
+      registered,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { AwsError } from "./errors";
+import type { FakeOrganization, OrgAccountStatus } from "./orgState";
 import {
   analyzerView,
   type FakeAwsState,
@@ -14,6 +15,67 @@ export interface AdminResponse {
 
 function ok(value: unknown): AdminResponse {
   return { status: 200, body: JSON.stringify(value ?? {}) };
+}
+
+/** The organization routes (`/organization...`); undefined when the route is not one of them. */
+function handleOrganizationAdmin(
+  state: FakeAwsState,
+  route: string,
+  body: Record<string, unknown>,
+): AdminResponse | undefined {
+  const org = (): FakeOrganization => {
+    if (!state.organization) throw new Error("there is no organization: POST /organization first");
+    return state.organization;
+  };
+  switch (route) {
+    case "GET /organization":
+      return ok(state.organization?.snapshot() ?? null);
+    case "POST /organization":
+      return ok(
+        state
+          .createOrganization(str(body, "managementAccountId"), {
+            id: body.id as string | undefined,
+            trustedAccess: body.trustedAccess as string[] | undefined,
+          })
+          .snapshot(),
+      );
+    case "POST /organization/ous": {
+      const id = org().resolveParent(str(body, "path"), true);
+      return ok({ id, path: org().pathOf(id) });
+    }
+    case "POST /organization/accounts": {
+      // A new account in the organization (orgRole member unless the body says otherwise).
+      const account = state.addAccount({ orgRole: "member", ...body } as never);
+      return ok(org().memberView(org().requireMember(account.id)));
+    }
+    case "POST /organization/move": {
+      const m = org().move(str(body, "accountId"), str(body, "ou"));
+      return ok(org().memberView(m));
+    }
+    case "POST /organization/account-status": {
+      const m = org().setStatus(str(body, "accountId"), str(body, "status") as OrgAccountStatus);
+      return ok(org().memberView(m));
+    }
+    case "POST /organization/remove-account":
+      state.leaveOrganization(str(body, "accountId"));
+      return ok({});
+    case "POST /organization/trusted-access":
+      if (body.enabled === false) state.disableServiceAccess(str(body, "servicePrincipal"));
+      else org().enableServiceAccess(str(body, "servicePrincipal"));
+      return ok({ trustedAccess: org().snapshot().trustedAccess });
+    case "POST /organization/delegated-administrators":
+      if (body.registered === false) {
+        state.deregisterDelegatedAdministrator(
+          str(body, "accountId"),
+          str(body, "servicePrincipal"),
+        );
+      } else {
+        org().register(str(body, "accountId"), str(body, "servicePrincipal"));
+      }
+      return ok({ delegatedAdministrators: org().snapshot().delegatedAdministrators });
+    default:
+      return undefined;
+  }
 }
 
 function str(body: Record<string, unknown>, key: string): string {
@@ -116,8 +178,12 @@ export function handleAdmin(
       case "DELETE /faults":
         state.clearFaults();
         return ok({});
-      default:
+      default: {
+        const handled = handleOrganizationAdmin(state, route, body);
+        if (handled) return handled;
+
         return { status: 404, body: JSON.stringify({ error: `no admin route ${route}` }) };
+      }
     }
   } catch (e) {
     const code = e instanceof AwsError ? e.code : undefined;

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as YAML from "yaml";
 import { z } from "zod";
+import { ORG_ACCOUNT_STATUSES } from "./orgState";
 
 const accountId = z.string().regex(/^\d{12}$/, "an account id is 12 digits");
 
@@ -40,22 +41,47 @@ export const accountConfigSchema = z.object({
    * delegated-admin.
    */
   orgRole: z.enum(["none", "member", "management", "delegated-admin"]).default("none"),
-  /** Trusted access for access-analyzer.amazonaws.com enabled in the organization. */
-  orgTrustedAccess: z.boolean().default(true),
+  /**
+   * Turns trusted access for access-analyzer.amazonaws.com on or off for the whole organization.
+   * Unset: unchanged (an organization made from the accounts file starts with it on).
+   */
+  orgTrustedAccess: z.boolean().optional(),
+  /** Where the account sits in the organization: an OU path under the root ("Prod/EU") or an OU id. */
+  ou: z.string().optional(),
+  /** The account's email in Organizations (default `aws+<id>@example.com`). */
+  email: z.string().optional(),
+  /** Organizations AccountStatus; only ACTIVE accounts can be called or assumed into. */
+  status: z.enum(ORG_ACCOUNT_STATUSES).default("ACTIVE"),
   accessKeys: z.array(accessKeyConfigSchema).default([]),
   roles: z.array(roleConfigSchema).default([]),
   /** Analyzers that already exist (e.g. made in the console), created at start-up. */
   analyzers: z.array(analyzerSeedSchema).default([]),
 });
 
+/** The organization the accounts with an `orgRole` belong to (one account must be its management). */
+export const organizationConfigSchema = z.object({
+  /** `o-` and 10-32 lowercase letters or digits; default derived from the management account. */
+  id: z.string().optional(),
+  /** OU paths under the root to create even when empty ("Prod", "Prod/EU"). */
+  ous: z.array(z.string()).default([]),
+  /** Service principals with trusted access (default: access-analyzer.amazonaws.com only). */
+  trustedAccess: z.array(z.string()).optional(),
+  /** Delegated administrators to register (any service; the management account cannot be one). */
+  delegatedAdministrators: z
+    .array(z.object({ accountId, servicePrincipal: z.string() }))
+    .default([]),
+});
+
 export const fakeAwsConfigSchema = z.object({
   accounts: z.array(accountConfigSchema).default([]),
+  organization: organizationConfigSchema.optional(),
 });
 
 export type AccessKeyConfig = z.input<typeof accessKeyConfigSchema>;
 export type RoleConfig = z.input<typeof roleConfigSchema>;
 export type AccountConfig = z.input<typeof accountConfigSchema>;
 export type FakeAwsConfig = z.input<typeof fakeAwsConfigSchema>;
+export type OrganizationConfig = z.input<typeof organizationConfigSchema>;
 export type ParsedAccountConfig = z.output<typeof accountConfigSchema>;
 export type ParsedFakeAwsConfig = z.output<typeof fakeAwsConfigSchema>;
 

@@ -17,7 +17,7 @@ export class AwsError extends Error {
   }
 }
 
-export type ServiceName = "sts" | "ec2" | "access-analyzer";
+export type ServiceName = "sts" | "ec2" | "access-analyzer" | "organizations";
 
 /** Coral-style validation error for one field, the way Access Analyzer reports it. */
 export function aaValidation(field: string, constraint: string, value?: unknown): AwsError {
@@ -110,6 +110,8 @@ export function defaultThrottle(service: ServiceName): AwsError {
       return new AwsError("Throttling", 400, "Rate exceeded");
     case "ec2":
       return new AwsError("RequestLimitExceeded", 503, "Request limit exceeded.");
+    case "organizations":
+      return new AwsError("TooManyRequestsException", 400, "Rate exceeded", { Type: "RateLimit" });
     default:
       return new AwsError("ThrottlingException", 429, "Rate exceeded");
   }

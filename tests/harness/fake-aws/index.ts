@@ -17,7 +17,15 @@ export type {
   OrgRole,
 } from "./state";
 export { loadConfigFile, parseConfig } from "./config";
-export type { AccountConfig, FakeAwsConfig, RoleConfig, AccessKeyConfig } from "./config";
+export type {
+  AccountConfig,
+  FakeAwsConfig,
+  OrganizationConfig,
+  RoleConfig,
+  AccessKeyConfig,
+} from "./config";
+export { ACCESS_ANALYZER_PRINCIPAL, FakeOrganization } from "./orgState";
+export type { OrgAccountStatus, OrganizationSnapshot, OrgMemberView } from "./orgState";
 export { ALL_REGIONS, DEFAULT_REGIONS, OPT_IN_REGIONS } from "./regions";
 
 /** SDK v3 client settings that point at the fake: `new AccessAnalyzerClient(sdkConfig(fake.url, ...))`. */

@@ -11,6 +11,12 @@ import {
 } from "./errors";
 import { handleAdmin } from "./admin";
 import {
+  ORGANIZATIONS_OPERATIONS,
+  ORGANIZATIONS_SIGNING_REGION,
+  ORGANIZATIONS_TARGET_PREFIX,
+  handleOrganizations,
+} from "./organizations";
+import {
   EC2_OPERATIONS,
   STS_OPERATIONS,
   handleAccessAnalyzer,
@@ -49,7 +55,7 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-const SERVICES: readonly ServiceName[] = ["sts", "ec2", "access-analyzer"];
+const SERVICES: readonly ServiceName[] = ["sts", "ec2", "access-analyzer", "organizations"];
 const MAX_BODY = 5 * 1024 * 1024;
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -75,7 +81,10 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Guess of the service when a request carries no usable credential scope. */
-function guessService(body: URLSearchParams | undefined): ServiceName {
+function guessService(body: URLSearchParams | undefined, target: unknown): ServiceName {
+  if (typeof target === "string" && target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
+    return "organizations";
+  }
   const version = body?.get("Version");
   if (version === "2011-06-15") return "sts";
   if (version === "2016-11-15") return "ec2";
@@ -123,7 +132,7 @@ async function handleAws(
       response: errorResponse("access-analyzer", err, reqId),
     };
   } else {
-    service = guessService(isForm ? form : undefined);
+    service = guessService(isForm ? form : undefined, req.headers["x-amz-target"]);
   }
   const fail = (operation: string, err: AwsError, extra: Partial<Outcome> = {}): Outcome => ({
     service,
@@ -145,6 +154,18 @@ async function handleAws(
     }
     operation = route.operation;
     labels = route.labels;
+  } else if (service === "organizations") {
+    // awsJson1_1: the operation is named by X-Amz-Target.
+    const target = String(req.headers["x-amz-target"] ?? "");
+    operation = target.startsWith(ORGANIZATIONS_TARGET_PREFIX)
+      ? target.slice(ORGANIZATIONS_TARGET_PREFIX.length)
+      : "";
+    if (method !== "POST" || !(ORGANIZATIONS_OPERATIONS as readonly string[]).includes(operation)) {
+      return fail(
+        operation || "unknown",
+        new AwsError("UnknownOperationException", 400, `No operation matches ${target}`),
+      );
+    }
   } else {
     operation = form.get("Action") ?? "";
     const known: readonly string[] = service === "sts" ? STS_OPERATIONS : EC2_OPERATIONS;
@@ -201,6 +222,21 @@ async function handleAws(
   if (!state.isRegionEnabled(cred.principal.accountId, region)) {
     return fail(operation, invalidCredentials(service), who);
   }
+  // A suspended (or closing) organization member cannot be reached with any of its credentials.
+  if (!state.isAccountActive(cred.principal.accountId)) {
+    return fail(operation, invalidCredentials(service), who);
+  }
+  // The global Organizations endpoint takes SigV4 scoped to us-east-1 only.
+  if (service === "organizations" && region !== ORGANIZATIONS_SIGNING_REGION) {
+    return fail(
+      operation,
+      badSignature(
+        service,
+        `Credential should be scoped to a valid region. Organizations is signed for ${ORGANIZATIONS_SIGNING_REGION}, not '${region}'.`,
+      ),
+      who,
+    );
+  }
 
   // Latency and faults.
   const call = { service, operation, accountId: cred.principal.accountId, region };
@@ -211,7 +247,7 @@ async function handleAws(
 
   // Dispatch.
   let json: Record<string, unknown> = {};
-  if (service === "access-analyzer" && body.length > 0) {
+  if ((service === "access-analyzer" || service === "organizations") && body.length > 0) {
     try {
       json = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
     } catch {
@@ -239,7 +275,9 @@ async function handleAws(
         ? handleSts(ctx)
         : service === "ec2"
           ? handleEc2(ctx)
-          : handleAccessAnalyzer(ctx);
+          : service === "organizations"
+            ? handleOrganizations(ctx)
+            : handleAccessAnalyzer(ctx);
     return { service, operation, ...who, response };
   } catch (e) {
     if (e instanceof AwsError) return fail(operation, e, who);
@@ -251,7 +289,7 @@ async function handleAws(
 export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAws> {
   const state = new FakeAwsState(options.config ? parseConfig(options.config) : undefined);
   if (options.accountsFile) {
-    for (const account of loadConfigFile(options.accountsFile).accounts) state.addAccount(account);
+    state.seed(loadConfigFile(options.accountsFile));
   }
   const maxClockSkewMs = options.maxClockSkewMs ?? 15 * 60 * 1000;
   const log = options.log;
@@ -334,5 +372,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
 
 function errorCodeOf(response: WireResponse): string | undefined {
   if (response.headers["x-amzn-errortype"]) return response.headers["x-amzn-errortype"];
+  if (response.headers["content-type"] === "application/x-amz-json-1.1") {
+    return (JSON.parse(response.body) as { __type?: string }).__type;
+  }
   return /<Code>([^<]*)<\/Code>/.exec(response.body)?.[1];
 }

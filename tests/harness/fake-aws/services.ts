@@ -83,6 +83,9 @@ export function handleSts(ctx: CallContext): WireResponse {
   const target = state.accounts.get(m[1]);
   const role = target?.roles.get(m[3]);
   if (!target || !role || role.arn !== roleArn) throw denied;
+  // A suspended or closing organization member cannot be reached; AWS does not say why (fake's choice:
+  // the same AccessDenied as for a role that does not exist).
+  if (!state.isAccountActive(target.id)) throw denied;
   const callerAccount = caller.principal.accountId;
   const trusted = role.trustedAccountIds.some(
     (t) => t === callerAccount || (t === "*" && state.accounts.has(callerAccount)),

@@ -8,6 +8,12 @@ import {
 } from "./config";
 import { AwsError, aaNotFound, aaValidation, defaultThrottle, type ServiceName } from "./errors";
 import { ALL_REGIONS, isKnownRegion, isOptInRegion, type OptInStatus } from "./regions";
+import {
+  ACCESS_ANALYZER_PRINCIPAL,
+  FakeOrganization,
+  type JoinOptions,
+  type OrganizationSnapshot,
+} from "./orgState";
 
 export const ANALYZER_TYPES = [
   "ACCOUNT",
@@ -148,8 +154,6 @@ export interface RoleState {
 export interface AccountState {
   id: string;
   name?: string;
-  orgRole: OrgRole;
-  orgTrustedAccess: boolean;
   optedInRegions: Set<string>;
   roles: Map<string, RoleState>;
 }
@@ -406,24 +410,54 @@ export class FakeAwsState {
   readonly faults: FaultRule[] = [];
   readonly latencies: LatencyRule[] = [];
   readonly calls: CallRecord[] = [];
+  /** The AWS Organizations organization, if any account is in one (see orgState.ts). */
+  organization?: FakeOrganization;
 
   constructor(config?: ParsedFakeAwsConfig) {
-    for (const account of config?.accounts ?? []) this.addAccount(account);
+    if (config) this.seed(config);
+  }
+
+  /** Adds a config's accounts (the management account first) and applies its `organization`. */
+  seed(config: ParsedFakeAwsConfig): void {
+    const org = config.organization;
+    const accounts = [
+      ...config.accounts.filter((a) => a.orgRole === "management"),
+      ...config.accounts.filter((a) => a.orgRole !== "management"),
+    ];
+    if (org && !accounts.some((a) => a.orgRole === "management")) {
+      throw new Error("organization: one account needs orgRole: management");
+    }
+    for (const account of accounts) this.addAccount(account, org?.id);
+    if (!org || !this.organization) return;
+    for (const path of org.ous) this.organization.resolveParent(path, true);
+    if (org.trustedAccess) {
+      this.organization.trustedAccess.clear();
+      for (const sp of org.trustedAccess) this.organization.enableServiceAccess(sp);
+    }
+    for (const da of org.delegatedAdministrators) {
+      this.organization.register(da.accountId, da.servicePrincipal);
+    }
   }
 
   // ---- accounts, regions, credentials --------------------------------------------------------
 
   /** Adds (or replaces the settings of) an account with its keys, roles and seeded analyzers. */
-  addAccount(input: AccountConfig): AccountState {
+  addAccount(input: AccountConfig, organizationId?: string): AccountState {
     const cfg = accountConfigSchema.parse(input);
     for (const r of cfg.optedInRegions) {
       if (!isOptInRegion(r)) throw new Error(`${r} is not an opt-in region`);
     }
+    this.placeInOrganization(cfg.id, cfg.orgRole, {
+      organizationId,
+      name: cfg.name,
+      email: cfg.email,
+      status: cfg.status,
+      parent: cfg.ou,
+      trustedAccess: cfg.orgTrustedAccess,
+    });
     const account: AccountState = {
       id: cfg.id,
       name: cfg.name,
-      orgRole: cfg.orgRole,
-      orgTrustedAccess: cfg.orgTrustedAccess,
       optedInRegions: new Set(cfg.optedInRegions),
       roles: new Map(),
     };
@@ -495,10 +529,185 @@ export class FakeAwsState {
     this.requireAccount(accountId).optedInRegions.delete(region);
   }
 
+  /**
+   * Sets an account's place in AWS Organizations: "none" leaves the organization, "member" joins it
+   * (or stays, no longer Access Analyzer delegated administrator), "delegated-admin" becomes the
+   * Access Analyzer delegated administrator (replacing any other), "management" creates the
+   * organization. `orgTrustedAccess` turns trusted access for Access Analyzer on or off.
+   */
   setOrgRole(accountId: string, orgRole: OrgRole, orgTrustedAccess?: boolean): void {
-    const account = this.requireAccount(accountId);
-    account.orgRole = orgRole;
-    if (orgTrustedAccess !== undefined) account.orgTrustedAccess = orgTrustedAccess;
+    this.requireAccount(accountId);
+    this.placeInOrganization(accountId, orgRole, { trustedAccess: orgTrustedAccess });
+  }
+
+  /** The account's place in Organizations, in the accounts file's terms. */
+  orgRoleOf(accountId: string): OrgRole {
+    const org = this.organizationOf(accountId);
+    if (!org) return "none";
+    if (org.managementAccountId === accountId) return "management";
+    return org.isDelegatedAdmin(accountId, ACCESS_ANALYZER_PRINCIPAL)
+      ? "delegated-admin"
+      : "member";
+  }
+
+  private placeInOrganization(
+    accountId: string,
+    orgRole: OrgRole,
+    options: JoinOptions & { organizationId?: string; trustedAccess?: boolean },
+  ): void {
+    if (orgRole === "none") {
+      if (this.organization?.members.has(accountId)) this.leaveOrganization(accountId);
+      return;
+    }
+    if (orgRole === "management") {
+      const current = this.organization?.managementAccountId;
+      if (current !== undefined && current !== accountId) {
+        throw new Error(`the organization's management account is already ${current}`);
+      }
+      // Accounts-file organizations start with trusted access for Access Analyzer, as before.
+      if (!this.organization) {
+        this.createOrganization(accountId, {
+          id: options.organizationId,
+          trustedAccess: [ACCESS_ANALYZER_PRINCIPAL],
+        });
+      }
+    }
+    const org = this.organization;
+    if (!org) {
+      throw new Error(
+        `account ${accountId} has orgRole ${orgRole} but there is no organization: add the management account first`,
+      );
+    }
+    org.join(accountId, options);
+    const aa = org.delegatedAdmins.get(ACCESS_ANALYZER_PRINCIPAL);
+    if (orgRole === "delegated-admin" && !aa?.has(accountId)) {
+      for (const other of [...(aa?.keys() ?? [])]) {
+        this.deregisterDelegatedAdministrator(other, ACCESS_ANALYZER_PRINCIPAL);
+      }
+      org.enableServiceAccess(ACCESS_ANALYZER_PRINCIPAL);
+      org.register(accountId, ACCESS_ANALYZER_PRINCIPAL);
+    } else if (orgRole === "member" && aa?.has(accountId)) {
+      this.deregisterDelegatedAdministrator(accountId, ACCESS_ANALYZER_PRINCIPAL);
+    }
+    if (options.trustedAccess === true) org.enableServiceAccess(ACCESS_ANALYZER_PRINCIPAL);
+    if (options.trustedAccess === false) this.disableServiceAccess(ACCESS_ANALYZER_PRINCIPAL);
+  }
+
+  // ---- AWS Organizations (the model is in orgState.ts) ---------------------------------------
+
+  /** Creates the organization with `managementAccountId` as its management account. */
+  createOrganization(
+    managementAccountId: string,
+    options: { id?: string; trustedAccess?: string[] } = {},
+  ): FakeOrganization {
+    if (this.organization) throw new Error(`organization ${this.organization.id} already exists`);
+    const org = new FakeOrganization(managementAccountId, options.id);
+    org.join(managementAccountId, { name: this.accounts.get(managementAccountId)?.name });
+    for (const sp of options.trustedAccess ?? []) org.enableServiceAccess(sp);
+    this.organization = org;
+    return org;
+  }
+
+  /** The organization the account is a member of. */
+  organizationOf(accountId: string): FakeOrganization | undefined {
+    return this.organization?.members.has(accountId) ? this.organization : undefined;
+  }
+
+  /** The account leaves the organization and becomes standalone; its analyzers stay. */
+  leaveOrganization(accountId: string): void {
+    const org = this.organizationOf(accountId);
+    if (!org) throw new Error(`account ${accountId} is not in an organization`);
+    for (const [sp, admins] of [...org.delegatedAdmins]) {
+      if (admins.has(accountId)) this.deregisterDelegatedAdministrator(accountId, sp);
+    }
+    org.remove(accountId);
+  }
+
+  /** False for an organization member that is SUSPENDED or PENDING_CLOSURE: it cannot be reached. */
+  isAccountActive(accountId: string): boolean {
+    return this.organization?.isActive(accountId) ?? true;
+  }
+
+  /**
+   * Deregisters a delegated administrator. For Access Analyzer, that account's organization
+   * analyzers stop (status DISABLED, as AWS reports with reason DELEGATED_ADMINISTRATOR_DEREGISTERED).
+   */
+  deregisterDelegatedAdministrator(accountId: string, servicePrincipal: string): void {
+    this.requireOrganization().deregister(accountId, servicePrincipal);
+    if (servicePrincipal === ACCESS_ANALYZER_PRINCIPAL) this.disableOrgAnalyzers([accountId]);
+  }
+
+  /**
+   * Disables trusted access. For Access Analyzer, every organization analyzer in the organization
+   * stops (status DISABLED, as AWS reports with reason AWS_SERVICE_ACCESS_DISABLED).
+   */
+  disableServiceAccess(servicePrincipal: string): void {
+    const org = this.requireOrganization();
+    org.disableServiceAccess(servicePrincipal);
+    if (servicePrincipal === ACCESS_ANALYZER_PRINCIPAL)
+      this.disableOrgAnalyzers([...org.members.keys()]);
+  }
+
+  private requireOrganization(): FakeOrganization {
+    if (!this.organization) throw new Error("there is no organization");
+    return this.organization;
+  }
+
+  private disableOrgAnalyzers(accountIds: string[]): void {
+    for (const id of accountIds) {
+      for (const a of this.listAnalyzers(id)) if (!isAccountLevel(a.type)) a.status = "DISABLED";
+    }
+  }
+
+  /**
+   * Access Analyzer's organization rules for CreateAnalyzer with an ORGANIZATION* type:
+   * - the account is in an organization with trusted access for access-analyzer.amazonaws.com, else
+   *   ValidationException "Service not enabled for AWS Organizations" (reason FIELD_VALIDATION_FAILED,
+   *   as AWS answers: nozaq/terraform-aws-secure-baseline#184, #258);
+   * - the caller is the management account or the registered delegated administrator, else
+   *   AccessDeniedException 403 "Account N is not a delegated administrator" (as AWS answers:
+   *   awslabs/landing-zone-accelerator-on-aws#922);
+   * - ORGANIZATION_INTERNAL_ACCESS: 1 per organization per region (IAM User Guide,
+   *   access-analyzer-quotas) → ServiceQuotaExceededException. The per-account quotas of the other
+   *   types are checked by createAnalyzer.
+   */
+  private checkOrganizationAnalyzer(
+    accountId: string,
+    region: string,
+    type: AnalyzerType,
+    name: string,
+  ): void {
+    const org = this.organizationOf(accountId);
+    if (!org || !org.trustedAccess.has(ACCESS_ANALYZER_PRINCIPAL)) {
+      throw new AwsError("ValidationException", 400, "Service not enabled for AWS Organizations", {
+        reason: "FIELD_VALIDATION_FAILED",
+      });
+    }
+    if (
+      accountId !== org.managementAccountId &&
+      !org.isDelegatedAdmin(accountId, ACCESS_ANALYZER_PRINCIPAL)
+    ) {
+      throw new AwsError(
+        "AccessDeniedException",
+        403,
+        `Account ${accountId} is not a delegated administrator`,
+      );
+    }
+    if (type === "ORGANIZATION_INTERNAL_ACCESS") {
+      const taken = [...org.members.keys()].flatMap((id) =>
+        this.listAnalyzers(id, region).filter(
+          (a) => a.type === type && !(a.accountId === accountId && a.name === name),
+        ),
+      );
+      if (taken.length >= ANALYZER_QUOTAS[type]) {
+        throw new AwsError(
+          "ServiceQuotaExceededException",
+          402,
+          `Your organization already has an analyzer of type ${type} in ${region} (${taken[0].arn})`,
+          { resourceId: name, resourceType: ANALYZER_RESOURCE_TYPE },
+        );
+      }
+    }
   }
 
   /** Issues STS temporary credentials for a principal (used by AssumeRole). */
@@ -528,7 +737,7 @@ export class FakeAwsState {
 
   /** CreateAnalyzer with all of AWS's checks. Returns the analyzer (existing one on an idempotent retry). */
   createAnalyzer(accountId: string, region: string, input: CreateAnalyzerInput): Analyzer {
-    const account = this.requireAccount(accountId);
+    this.requireAccount(accountId);
     const name = validateName("analyzerName", input.analyzerName);
     if (!ANALYZER_TYPES.includes(input.type as AnalyzerType)) {
       throw aaValidation(
@@ -556,25 +765,7 @@ export class FakeAwsState {
         { resourceId: name, resourceType: ARCHIVE_RULE_RESOURCE_TYPE },
       );
     }
-    if (!isAccountLevel(type)) {
-      if (account.orgRole === "none" || !account.orgTrustedAccess) {
-        throw new AwsError(
-          "ValidationException",
-          400,
-          "Service not enabled for AWS Organizations",
-          {
-            reason: "FIELD_VALIDATION_FAILED",
-          },
-        );
-      }
-      if (account.orgRole === "member") {
-        throw new AwsError(
-          "AccessDeniedException",
-          403,
-          `Account ${accountId} is not a delegated administrator`,
-        );
-      }
-    }
+    if (!isAccountLevel(type)) this.checkOrganizationAnalyzer(accountId, region, type, name);
     const existing = this.regionAnalyzers(accountId, region);
     const same = existing.get(name);
     if (same) {
@@ -842,8 +1033,9 @@ export class FakeAwsState {
       accounts: [...this.accounts.values()].map((a) => ({
         id: a.id,
         name: a.name,
-        orgRole: a.orgRole,
-        orgTrustedAccess: a.orgTrustedAccess,
+        orgRole: this.orgRoleOf(a.id),
+        orgTrustedAccess:
+          this.organizationOf(a.id)?.trustedAccess.has(ACCESS_ANALYZER_PRINCIPAL) ?? false,
         enabledRegions: this.enabledRegions(a.id),
         optedInRegions: [...a.optedInRegions].sort(),
         roles: [...a.roles.values()].map((r) => ({
@@ -855,6 +1047,7 @@ export class FakeAwsState {
           .map((c) => c.accessKeyId),
         analyzers: this.listAnalyzers(a.id).map(analyzerView),
       })),
+      organization: this.organization?.snapshot(),
       faults: this.faults.map((f) => ({ ...f })),
       latencies: this.latencies.map((l) => ({ ...l })),
       callCount: this.calls.length,
@@ -888,6 +1081,7 @@ export interface FakeAwsSnapshot {
     accessKeyIds: string[];
     analyzers: AnalyzerView[];
   }[];
+  organization?: OrganizationSnapshot;
   faults: FaultRule[];
   latencies: LatencyRule[];
   callCount: number;

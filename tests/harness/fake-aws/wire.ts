@@ -84,6 +84,18 @@ export function errorResponse(service: ServiceName, err: AwsError, reqId: string
         `<Message>${xmlEscape(err.message)}</Message></Error></Errors><RequestID>${reqId}</RequestID></Response>`,
     };
   }
+  if (service === "organizations") {
+    // awsJson1_1: the code in `__type`, the message in `Message` (the model's member name).
+    return {
+      status: err.httpStatus,
+      headers: {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amzn-requestid": reqId,
+        ...err.headers,
+      },
+      body: JSON.stringify({ __type: err.code, Message: err.message, ...err.fields }),
+    };
+  }
   return {
     status: err.httpStatus,
     headers: {
