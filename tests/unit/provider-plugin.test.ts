@@ -660,4 +660,131 @@ describe("stand-in pulumi-resource-aws plugin", function () {
     const ok = await p.checkConfig({ region: "eu-west-1", retryMode: "adaptive", maxRetries: "0" });
     assert.deepStrictEqual(ok.failures, []);
   });
+  describe("Organizations", () => {
+    const DELEGATED_ADMIN = "aws:organizations/delegatedAdministrator:DelegatedAdministrator";
+    const SERVICE_ACCESS = "aws:organizations/awsServiceAccess:AwsServiceAccess";
+    const AA = "access-analyzer.amazonaws.com";
+    const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+    /** The management account's own credentials (no role to assume). */
+    const management = () =>
+      plugin(providerConfig({ region: "us-west-2", assumeRoles: undefined }));
+
+    it("DelegatedAdministrator: registers, reads, imports, replaces on any change, deregisters", async () => {
+      const p = await management();
+      const bad = await p.check(DELEGATED_ADMIN, "d", { accountId: "12345", servicePrincipal: AA });
+      assert.deepStrictEqual(
+        bad.failures.map((f) => f.property),
+        ["accountId"],
+      );
+      const inputs = { accountId: WORKLOAD, servicePrincipal: AA };
+      const checked = await p.check(DELEGATED_ADMIN, "d", inputs);
+      assert.deepStrictEqual(checked.failures, []);
+
+      const preview = await p.create(DELEGATED_ADMIN, "d", checked.inputs, true);
+      assert.strictEqual(preview.outs.status, UNKNOWN);
+      const created = await p.create(DELEGATED_ADMIN, "d", checked.inputs);
+      assert.strictEqual(created.id, `${WORKLOAD}/${AA}`, "ID = <accountId>/<servicePrincipal>");
+      assert.strictEqual(created.outs.accountId, WORKLOAD);
+      assert.strictEqual(created.outs.servicePrincipal, AA);
+      assert.strictEqual(created.outs.status, "ACTIVE");
+      assert.match(
+        String(created.outs.arn),
+        new RegExp(`^arn:aws:organizations::${MGMT}:account/o-[a-z0-9]+/${WORKLOAD}$`),
+      );
+      assert.match(String(created.outs.delegationEnabledDate), RFC3339);
+      assert.match(String(created.outs.joinedTimestamp), RFC3339);
+      for (const k of ["email", "name", "joinedMethod"]) {
+        assert.ok(created.outs[k], `${k} is set`);
+      }
+
+      const read = await p.read(DELEGATED_ADMIN, "d", created.id, created.outs, checked.inputs);
+      assert.deepStrictEqual(read.outs, created.outs);
+      const imported = await p.read(DELEGATED_ADMIN, "i", created.id);
+      assert.deepStrictEqual(imported.inputs, inputs);
+      assert.strictEqual(
+        (await p.diff(DELEGATED_ADMIN, "d", created.id, created.outs, inputs)).changes,
+        "none",
+      );
+      const other = await p.diff(DELEGATED_ADMIN, "d", created.id, created.outs, {
+        ...inputs,
+        servicePrincipal: "config.amazonaws.com",
+      });
+      assert.deepStrictEqual(other.replaces, ["servicePrincipal"]);
+      await assert.rejects(
+        p.read(DELEGATED_ADMIN, "x", "not-an-id"),
+        /unexpected format for ID \(not-an-id\), expected ACCOUNTID\/SERVICEPRINCIPAL/,
+      );
+
+      // Only the management account may register one; the member's error keeps AWS's shape.
+      const member = await plugin(providerConfig({ region: "us-west-2" }));
+      await assert.rejects(
+        member.create(DELEGATED_ADMIN, "m", {
+          accountId: WORKLOAD,
+          servicePrincipal: "config.amazonaws.com",
+        }),
+        /creating Organizations Delegated Administrator \(222222222222\/config.amazonaws.com\): operation error Organizations: RegisterDelegatedAdministrator, https response error StatusCode: 400, .*AccessDeniedException/,
+      );
+
+      await p.delete(DELEGATED_ADMIN, "d", created.id, created.outs);
+      assert.strictEqual((await p.read(DELEGATED_ADMIN, "d", created.id, created.outs)).id, "");
+      const calls = fake.state.calls.filter(
+        (c) => c.operation === "RegisterDelegatedAdministrator",
+      );
+      assert.ok(
+        calls.every((c) => c.region === "us-east-1"),
+        "Organizations is signed for us-east-1",
+      );
+    });
+
+    it("AwsServiceAccess: enables trusted access (ID = servicePrincipal), reads it, disables it", async () => {
+      const p = await management();
+      const sp = "tagpolicies.tag.amazonaws.com";
+      const created = await p.create(SERVICE_ACCESS, "t", { servicePrincipal: sp });
+      assert.strictEqual(created.id, sp);
+      assert.match(String(created.outs.dateEnabled), RFC3339);
+      const imported = await p.read(SERVICE_ACCESS, "t", sp);
+      assert.deepStrictEqual(imported.outs, created.outs);
+      assert.deepStrictEqual(imported.inputs, { servicePrincipal: sp });
+      const moved = await p.diff(SERVICE_ACCESS, "t", sp, created.outs, { servicePrincipal: AA });
+      assert.deepStrictEqual(moved.replaces, ["servicePrincipal"]);
+      await p.delete(SERVICE_ACCESS, "t", sp, created.outs);
+      assert.strictEqual((await p.read(SERVICE_ACCESS, "t", sp, created.outs)).id, "");
+    });
+
+    it("getOrganization: the management account sees accounts, roots and trusted access; a member only the organization", async () => {
+      const p = await management();
+      const org = await p.invoke("aws:organizations/getOrganization:getOrganization", {});
+      assert.match(String(org.id), /^o-[a-z0-9]{10,32}$/);
+      assert.strictEqual(org.masterAccountId, MGMT);
+      assert.strictEqual(org.featureSet, "ALL");
+      const ids = (xs: unknown) => (xs as { id: string }[]).map((a) => a.id).sort();
+      assert.deepStrictEqual(ids(org.accounts), [MGMT, WORKLOAD]);
+      assert.deepStrictEqual(ids(org.nonMasterAccounts), [WORKLOAD]);
+      assert.ok((org.awsServiceAccessPrincipals as string[]).includes(AA));
+      assert.strictEqual((org.roots as unknown[]).length, 1);
+      const account = (org.accounts as Record<string, unknown>[])[0] ?? {};
+      assert.deepStrictEqual(Object.keys(account).sort(), [
+        "arn",
+        "email",
+        "id",
+        "joinedMethod",
+        "joinedTimestamp",
+        "name",
+        "state",
+        "status",
+      ]);
+
+      const only = await p.invoke("aws:organizations/getOrganization:getOrganization", {
+        returnOrganizationOnly: true,
+      });
+      assert.strictEqual(only.id, org.id);
+      assert.strictEqual(only.accounts, undefined);
+
+      const member = await plugin(providerConfig({ region: "us-west-2" }));
+      const seen = await member.invoke("aws:organizations/getOrganization:getOrganization", {});
+      assert.strictEqual(seen.id, org.id);
+      assert.strictEqual(seen.masterAccountId, MGMT);
+      assert.strictEqual(seen.accounts, undefined, "a plain member cannot list accounts");
+    });
+  });
 });

@@ -3,6 +3,7 @@
 import { status } from "@grpc/grpc-js";
 
 import { RpcError, describeAwsError } from "./errors";
+import { GET_ORGANIZATION, getOrganization } from "./organizations";
 import { Ctx, compact } from "./resource";
 import { PropertyMap, isObject, str, strList } from "./values";
 
@@ -91,11 +92,13 @@ export async function invoke(ctx: Ctx, token: string, args: PropertyMap): Promis
       return getPartition(ctx);
     case GET_REGION:
       return getRegion(ctx, args);
+    case GET_ORGANIZATION:
+      return getOrganization(ctx, args);
     default:
       throw new RpcError(
         status.UNIMPLEMENTED,
         `unknown function ${token}: the stand-in aws provider implements only ` +
-          `${[GET_REGIONS, GET_CALLER_IDENTITY, GET_PARTITION, GET_REGION].join(", ")}`,
+          `${[GET_REGIONS, GET_CALLER_IDENTITY, GET_PARTITION, GET_REGION, GET_ORGANIZATION].join(", ")}`,
       );
   }
 }

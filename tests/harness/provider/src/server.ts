@@ -22,6 +22,12 @@ import {
 } from "./config";
 import { RpcError, unimplemented } from "./errors";
 import { invoke } from "./invokes";
+import {
+  AWS_SERVICE_ACCESS_TYPE,
+  DELEGATED_ADMINISTRATOR_TYPE,
+  awsServiceAccess,
+  delegatedAdministrator,
+} from "./organizations";
 import { log } from "./log";
 import { Ctx, DiffKind, DiffResult, ResourceHandler } from "./resource";
 import { AwsSession } from "./session";
@@ -47,6 +53,8 @@ function providerVersion(): string {
 const HANDLERS: Record<string, ResourceHandler> = {
   [ANALYZER_TYPE]: analyzer,
   [ARCHIVE_RULE_TYPE]: archiveRule,
+  [DELEGATED_ADMINISTRATOR_TYPE]: delegatedAdministrator,
+  [AWS_SERVICE_ACCESS_TYPE]: awsServiceAccess,
 };
 
 function toMap(s: structTypes.Struct | undefined): PropertyMap {

@@ -3,6 +3,7 @@
 // requiring @aws-sdk/client-ec2 alone costs ~300 ms and most plugin processes never need it.
 import type { AccessAnalyzerClient } from "@aws-sdk/client-accessanalyzer";
 import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { status } from "@grpc/grpc-js";
 
@@ -31,7 +32,14 @@ export interface CallerIdentity {
   userId: string;
 }
 
-type ServiceKey = "sts" | "ec2" | "accessanalyzer";
+type ServiceKey = "sts" | "ec2" | "accessanalyzer" | "organizations";
+
+/** Organizations is global: one endpoint per partition, signed for this region. */
+const ORGANIZATIONS_REGION: Record<string, string> = {
+  aws: "us-east-1",
+  "aws-us-gov": "us-gov-west-1",
+  "aws-cn": "cn-northwest-1",
+};
 
 export class AwsSession {
   readonly region: string;
@@ -276,6 +284,15 @@ export class AwsSession {
   async ec2(region = this.region): Promise<EC2Client> {
     const { EC2Client } = await import("@aws-sdk/client-ec2");
     return this.cached(`ec2:${region}`, () => new EC2Client(this.finalClientConfig("ec2", region)));
+  }
+
+  async organizations(): Promise<OrganizationsClient> {
+    const { OrganizationsClient } = await import("@aws-sdk/client-organizations");
+    const region = ORGANIZATIONS_REGION[this.partition] ?? this.region;
+    return this.cached(
+      `organizations:${region}`,
+      () => new OrganizationsClient(this.finalClientConfig("organizations", region)),
+    );
   }
 
   async accessAnalyzer(region = this.region): Promise<AccessAnalyzerClient> {
