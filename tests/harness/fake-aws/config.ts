@@ -48,8 +48,14 @@ export const accountConfigSchema = z.object({
   analyzers: z.array(analyzerSeedSchema).default([]),
 });
 
+export const fakeAwsSettingsSchema = z.object({
+  /** How long a new analyzer stays CREATING before it is ACTIVE (default 0: at once). */
+  analyzerActivationMs: z.number().int().min(0).optional(),
+});
+
 export const fakeAwsConfigSchema = z.object({
   accounts: z.array(accountConfigSchema).default([]),
+  settings: fakeAwsSettingsSchema.optional(),
 });
 
 export type AccessKeyConfig = z.input<typeof accessKeyConfigSchema>;

@@ -21,7 +21,7 @@ import {
 } from "./services";
 import { parseAuthorization, verifySignature } from "./sigv4";
 import { FakeAwsState, type CredentialRecord } from "./state";
-import { errorResponse, requestId, type WireResponse } from "./wire";
+import { errorResponse, requestId, unservedResponse, type WireResponse } from "./wire";
 
 export interface FakeAwsOptions {
   /** Accounts, keys, roles, regions (see config.ts / README). */
@@ -112,15 +112,10 @@ async function handleAws(
   if (auth && SERVICES.includes(auth.service as ServiceName)) {
     service = auth.service as ServiceName;
   } else if (auth) {
-    const err = new AwsError(
-      "UnknownServiceException",
-      400,
-      `fake-aws does not implement service '${auth.service}'`,
-    );
     return {
       service: "unknown",
       operation: "unknown",
-      response: errorResponse("access-analyzer", err, reqId),
+      response: unservedResponse(auth.service, req.headers, isForm ? form : undefined, reqId),
     };
   } else {
     service = guessService(isForm ? form : undefined);
@@ -251,7 +246,9 @@ async function handleAws(
 export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAws> {
   const state = new FakeAwsState(options.config ? parseConfig(options.config) : undefined);
   if (options.accountsFile) {
-    for (const account of loadConfigFile(options.accountsFile).accounts) state.addAccount(account);
+    const file = loadConfigFile(options.accountsFile);
+    if (file.settings) state.configure(file.settings);
+    for (const account of file.accounts) state.addAccount(account);
   }
   const maxClockSkewMs = options.maxClockSkewMs ?? 15 * 60 * 1000;
   const log = options.log;
