@@ -111,6 +111,15 @@ export function regionAudit(region: string, reading: RegionReading): RegionAudit
   const accountAnalyzers = analyzers.filter((a) => a.type === "ACCOUNT");
   const active = accountAnalyzers.find((a) => a.status === "ACTIVE");
   if (active) return { ...base, verdict: "covered", analyzer: active };
+  const creating = accountAnalyzers.find((a) => a.status === "CREATING");
+  if (creating) {
+    return {
+      ...base,
+      verdict: "pending",
+      analyzer: creating,
+      detail: `ACCOUNT analyzer "${creating.name}" is CREATING; AWS makes it ACTIVE by itself`,
+    };
+  }
   const inactive = accountAnalyzers[0];
   if (inactive) {
     return {
@@ -159,6 +168,7 @@ export function accountAudit(
   const counts: RegionCounts = {
     enabled: sorted.length,
     covered: 0,
+    pending: 0,
     missing: 0,
     notActive: 0,
     excluded: 0,
@@ -173,7 +183,10 @@ export function accountAudit(
   return { enabledRegions: sorted, counts, activeFindings, regions };
 }
 
-/** Non-compliant regions are `missing` and `not-active`; `error` is unknown, not non-compliant. */
+/**
+ * Non-compliant regions are `missing` and `not-active`; `error` is unknown, not non-compliant;
+ * `pending` (CREATING) is neither: AWS finishes it without anyone acting.
+ */
 export function isNonCompliant(r: RegionAudit): boolean {
   return r.verdict === "missing" || r.verdict === "not-active";
 }
@@ -202,6 +215,30 @@ export interface AuditAccountOptions {
   /** Masks anything credential-like in error messages. */
   readonly redact?: (text: string) => string;
   readonly now?: () => Date;
+  /**
+   * Wait up to this long for `ACCOUNT` analyzers that are CREATING to become ACTIVE, re-reading
+   * the `pending` regions every `pollIntervalMs`. Default 0: no waiting; they stay `pending`.
+   */
+  readonly waitForActiveMs?: number;
+  /** Between re-reads of pending regions (default 5000 ms). */
+  readonly pollIntervalMs?: number;
+}
+
+/** Default pause between re-reads of `pending` regions while `waitForActiveMs` runs. */
+export const DEFAULT_POLL_INTERVAL_MS = 5000;
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 /** Reads one region: its analyzers, then the ACTIVE findings of those `countsFindings` picks. */
@@ -289,6 +326,7 @@ export async function auditAccount(
     });
     const readings: Record<string, RegionReading> = {};
     inScope.forEach((region, i) => (readings[region] = scheduled.results[i]));
+    await waitForPending(reader, readings, options);
     const audit = accountAudit(enabled, target.settings, readings);
     if (options.signal?.aborted) return finish("aborted", audit, "aborted");
     const outcome = auditOutcome(audit);
@@ -300,6 +338,27 @@ export async function auditAccount(
     return finish(outcome, audit, error);
   } finally {
     reader.close?.();
+  }
+}
+
+/** Re-reads `pending` regions until none is left, `waitForActiveMs` has passed, or abort. */
+async function waitForPending(
+  reader: AccountReader,
+  readings: Record<string, RegionReading>,
+  options: AuditAccountOptions,
+): Promise<void> {
+  const waitMs = options.waitForActiveMs ?? 0;
+  if (waitMs <= 0) return;
+  const deadline = Date.now() + waitMs;
+  const interval = Math.max(1, options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+  const pending = () =>
+    Object.keys(readings).filter((r) => regionAudit(r, readings[r]).verdict === "pending");
+  for (let left = pending(); left.length > 0; left = pending()) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0 || options.signal?.aborted) return;
+    await pause(Math.min(interval, remaining), options.signal);
+    if (options.signal?.aborted) return;
+    for (const region of left) readings[region] = await readRegion(reader, region);
   }
 }
 
@@ -318,6 +377,7 @@ export function auditTotals(results: readonly StackResult[]): AuditTotals {
     accounts: results.length,
     enabled: 0,
     covered: 0,
+    pending: 0,
     missing: 0,
     notActive: 0,
     excluded: 0,
@@ -326,7 +386,15 @@ export function auditTotals(results: readonly StackResult[]): AuditTotals {
   };
   for (const r of results) {
     if (!r.audit) continue;
-    for (const k of ["enabled", "covered", "missing", "notActive", "excluded", "error"] as const) {
+    for (const k of [
+      "enabled",
+      "covered",
+      "pending",
+      "missing",
+      "notActive",
+      "excluded",
+      "error",
+    ] as const) {
       totals[k] += r.audit.counts[k];
     }
     addFindings(totals.activeFindings, r.audit.activeFindings);
@@ -339,6 +407,7 @@ const AUDIT_COLUMNS = [
   "RESULT",
   "ENABLED",
   "COVERED",
+  "PENDING",
   "MISSING",
   "NOT-ACTIVE",
   "EXCLUDED",
@@ -356,6 +425,7 @@ function auditRow(r: StackResult): string[] {
     r.outcome,
     n(a?.counts.enabled),
     n(a?.counts.covered),
+    n(a?.counts.pending),
     n(a?.counts.missing),
     n(a?.counts.notActive),
     n(a?.counts.excluded),
@@ -384,7 +454,7 @@ export function formatAuditTable(results: readonly StackResult[]): string {
   const lines = columns([[...AUDIT_COLUMNS], ...results.map(auditRow)]);
   const details = results.flatMap((r) =>
     (r.audit?.regions ?? [])
-      .filter((g) => isNonCompliant(g) || g.verdict === "error")
+      .filter((g) => isNonCompliant(g) || g.verdict === "error" || g.verdict === "pending")
       .map((g) => [accountLabel(r), g.region, g.verdict, firstLine(g.error ?? g.detail, 200)]),
   );
   if (details.length > 0) {
@@ -396,7 +466,7 @@ export function formatAuditTable(results: readonly StackResult[]): string {
   lines.push(
     "",
     `${t.stacks} account(s): ${outcomes.join(", ") || "none"}; regions: ${a.enabled} enabled, ` +
-      `${a.covered} covered, ${a.missing} missing, ${a.notActive} not-active, ${a.excluded} excluded, ` +
+      `${a.covered} covered, ${a.pending} pending, ${a.missing} missing, ${a.notActive} not-active, ${a.excluded} excluded, ` +
       `${a.error} unreadable; active findings: ${a.activeFindings.externalAccess} external-access, ` +
       `${a.activeFindings.unusedAccess} unused-access`,
   );

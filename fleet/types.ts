@@ -142,11 +142,13 @@ export interface StackResult {
  * `audit`'s verdict on one enabled region (Security Hub IAM.28 counts only `ACCOUNT` analyzers):
  * - `covered`: an ACTIVE `ACCOUNT` analyzer is there (any name, made by anyone).
  * - `missing`: no `ACCOUNT` analyzer (an `ORGANIZATION` analyzer does not count).
- * - `not-active`: an `ACCOUNT` analyzer exists but is CREATING, DISABLED or FAILED.
+ * - `pending`: the `ACCOUNT` analyzer is CREATING (AWS makes it ACTIVE by itself; IAM.28 does not
+ *   count it yet). Neither compliant nor a failure; `audit` can wait for it (`waitForActiveMs`).
+ * - `not-active`: an `ACCOUNT` analyzer exists but is DISABLED or FAILED.
  * - `excluded`: left out by the fleet file (`excludeRegions`, or not in `regions`); not read.
  * - `error`: a read failed (after the SDK's retries); the verdict is unknown.
  */
-export type RegionVerdict = "covered" | "missing" | "not-active" | "excluded" | "error";
+export type RegionVerdict = "covered" | "pending" | "missing" | "not-active" | "excluded" | "error";
 
 /** Active finding counts, by analyzer family. */
 export interface FindingCounts {
@@ -173,7 +175,7 @@ export interface AuditedAnalyzer {
 export interface RegionAudit {
   readonly region: string;
   readonly verdict: RegionVerdict;
-  /** The `ACCOUNT` analyzer the verdict rests on (covered, not-active). */
+  /** The `ACCOUNT` analyzer the verdict rests on (covered, pending, not-active). */
   readonly analyzer?: AuditedAnalyzer;
   /** Every analyzer found in the region (empty when excluded or unreadable). */
   readonly analyzers: AuditedAnalyzer[];
@@ -188,6 +190,8 @@ export interface RegionAudit {
 export interface RegionCounts {
   enabled: number;
   covered: number;
+  /** `ACCOUNT` analyzer still CREATING. */
+  pending: number;
   missing: number;
   notActive: number;
   excluded: number;

@@ -4,6 +4,7 @@ import type {
   AnalyzerConfiguration,
   AnalyzerView,
   CallRecord,
+  FakeAwsSettings,
   FakeAwsSnapshot,
   FaultRule,
   Finding,
@@ -45,6 +46,11 @@ export class FakeAwsAdminClient {
 
   state(): Promise<FakeAwsSnapshot> {
     return this.call("GET", "/state");
+  }
+
+  /** Changes behaviour switches, e.g. `{ analyzerActivationMs: 2000 }` (applies to new analyzers). */
+  configure(settings: Partial<FakeAwsSettings>): Promise<FakeAwsSettings> {
+    return this.call("POST", "/settings", settings);
   }
 
   calls(filter: Partial<Pick<CallRecord, "service" | "operation" | "accountId" | "region">> = {}) {

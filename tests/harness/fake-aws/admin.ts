@@ -106,6 +106,10 @@ export function handleAdmin(
     switch (route) {
       case "GET /state":
         return ok(state.snapshot());
+      case "GET /settings":
+        return ok(state.settings);
+      case "POST /settings":
+        return ok(state.configure(body));
       case "GET /calls": {
         const f = Object.fromEntries(query) as Record<string, string>;
         return ok(

@@ -72,9 +72,15 @@ export const organizationConfigSchema = z.object({
     .default([]),
 });
 
+export const fakeAwsSettingsSchema = z.object({
+  /** How long a new analyzer stays CREATING before it is ACTIVE (default 0: at once). */
+  analyzerActivationMs: z.number().int().min(0).optional(),
+});
+
 export const fakeAwsConfigSchema = z.object({
   accounts: z.array(accountConfigSchema).default([]),
   organization: organizationConfigSchema.optional(),
+  settings: fakeAwsSettingsSchema.optional(),
 });
 
 export type AccessKeyConfig = z.input<typeof accessKeyConfigSchema>;

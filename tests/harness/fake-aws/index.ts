@@ -9,11 +9,13 @@ export type {
   AnalyzerType,
   AnalyzerView,
   CallRecord,
+  FakeAwsSettings,
   FakeAwsSnapshot,
   FaultRule,
   Finding,
   FindingInput,
   LatencyRule,
+  UnusedAccessDetails,
   OrgRole,
 } from "./state";
 export { loadConfigFile, parseConfig } from "./config";

@@ -27,7 +27,7 @@ import {
 } from "./services";
 import { parseAuthorization, verifySignature } from "./sigv4";
 import { FakeAwsState, type CredentialRecord } from "./state";
-import { errorResponse, requestId, type WireResponse } from "./wire";
+import { errorResponse, requestId, unservedResponse, type WireResponse } from "./wire";
 
 export interface FakeAwsOptions {
   /** Accounts, keys, roles, regions (see config.ts / README). */
@@ -121,15 +121,10 @@ async function handleAws(
   if (auth && SERVICES.includes(auth.service as ServiceName)) {
     service = auth.service as ServiceName;
   } else if (auth) {
-    const err = new AwsError(
-      "UnknownServiceException",
-      400,
-      `fake-aws does not implement service '${auth.service}'`,
-    );
     return {
       service: "unknown",
       operation: "unknown",
-      response: errorResponse("access-analyzer", err, reqId),
+      response: unservedResponse(auth.service, req.headers, isForm ? form : undefined, reqId),
     };
   } else {
     service = guessService(isForm ? form : undefined, req.headers["x-amz-target"]);

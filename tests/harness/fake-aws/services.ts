@@ -1,4 +1,5 @@
-import { AwsError, aaValidation } from "./errors";
+import { AwsError, aaNotFound, aaValidation } from "./errors";
+import { aaCallInput, validateAaInput } from "./model";
 import { ALL_REGIONS, isKnownRegion } from "./regions";
 import {
   findingMatches,
@@ -211,8 +212,8 @@ interface Route {
   operation: string;
 }
 
-/** Routes as the installed client-accessanalyzer serialises them. */
-const AA_ROUTES: Route[] = [
+/** Routes as the installed client-accessanalyzer serialises them (the model's http method and requestUri). */
+export const AA_ROUTES: readonly Route[] = [
   { method: "PUT", pattern: /^\/analyzer$/, operation: "CreateAnalyzer" },
   { method: "GET", pattern: /^\/analyzer$/, operation: "ListAnalyzers" },
   { method: "GET", pattern: /^\/analyzer\/([^/]+)$/, operation: "GetAnalyzer" },
@@ -238,6 +239,10 @@ const AA_ROUTES: Route[] = [
   { method: "PUT", pattern: /^\/archive-rule$/, operation: "ApplyArchiveRule" },
   { method: "POST", pattern: /^\/finding$/, operation: "ListFindings" },
   { method: "POST", pattern: /^\/findingv2$/, operation: "ListFindingsV2" },
+  { method: "GET", pattern: /^\/finding\/([^/]+)$/, operation: "GetFinding" },
+  { method: "GET", pattern: /^\/findingv2\/([^/]+)$/, operation: "GetFindingV2" },
+  { method: "POST", pattern: /^\/analyzed-resource$/, operation: "ListAnalyzedResources" },
+  { method: "GET", pattern: /^\/analyzed-resource$/, operation: "GetAnalyzedResource" },
   { method: "POST", pattern: /^\/tags\/([^/]+)$/, operation: "TagResource" },
   { method: "DELETE", pattern: /^\/tags\/([^/]+)$/, operation: "UntagResource" },
   { method: "GET", pattern: /^\/tags\/([^/]+)$/, operation: "ListTagsForResource" },
@@ -333,6 +338,103 @@ function findingSummary(f: Finding): Record<string, unknown> {
   };
 }
 
+const FINDING_RESOURCE_TYPE = "AWS::AccessAnalyzer::Finding";
+
+function findingById(a: Analyzer, id: unknown): Finding {
+  const finding = a.findings.find((f) => f.id === id);
+  if (!finding) throw aaNotFound(FINDING_RESOURCE_TYPE, String(id), `Finding ${String(id)}`);
+  return finding;
+}
+
+function requireExternalAccess(operation: string, a: Analyzer): void {
+  if (!isExternalAccess(a.type)) {
+    throw new AwsError(
+      "ValidationException",
+      400,
+      `${operation} is not supported for analyzers of type ${a.type}; use ${operation === "ListAnalyzedResources" || operation === "GetAnalyzedResource" ? "an external access analyzer" : `${operation}V2`}`,
+      { reason: "notSupported" },
+    );
+  }
+}
+
+/** GetFindingV2 `findingDetails`: one union member, chosen by the finding type. */
+function findingDetails(f: Finding): Record<string, unknown>[] {
+  const u = f.unusedAccess ?? {};
+  switch (f.findingType) {
+    case "UnusedIAMRole":
+      return [{ unusedIamRoleDetails: { lastAccessed: u.lastAccessed } }];
+    case "UnusedIAMUserPassword":
+      return [{ unusedIamUserPasswordDetails: { lastAccessed: u.lastAccessed } }];
+    case "UnusedIAMUserAccessKey":
+      return [
+        {
+          unusedIamUserAccessKeyDetails: {
+            accessKeyId: u.accessKeyId ?? "AKIAIOSFODNN7EXAMPLE",
+            lastAccessed: u.lastAccessed,
+          },
+        },
+      ];
+    case "UnusedPermission":
+      return [
+        {
+          unusedPermissionDetails: {
+            serviceNamespace: u.serviceNamespace ?? "s3",
+            actions: u.actions,
+            lastAccessed: u.lastAccessed,
+          },
+        },
+      ];
+    case "InternalAccess":
+      return [
+        {
+          internalAccessDetails: {
+            action: f.action,
+            condition: f.condition,
+            principal: f.principal,
+          },
+        },
+      ];
+    default:
+      return [
+        {
+          externalAccessDetails: {
+            action: f.action,
+            condition: f.condition,
+            isPublic: f.isPublic,
+            principal: f.principal,
+          },
+        },
+      ];
+  }
+}
+
+/** ListAnalyzedResources / GetAnalyzedResource: the resources the analyzer's findings are about. */
+function analyzedResources(a: Analyzer): Map<string, Finding[]> {
+  const byArn = new Map<string, Finding[]>();
+  for (const f of a.findings) {
+    if (f.resource === undefined || !f.resource.startsWith("arn:")) continue;
+    byArn.set(f.resource, [...(byArn.get(f.resource) ?? []), f]);
+  }
+  return byArn;
+}
+
+function analyzedResource(arn: string, findings: Finding[]): Record<string, unknown> {
+  const latest = (k: "createdAt" | "analyzedAt" | "updatedAt") =>
+    findings.map((f) => f[k]).sort()[findings.length - 1];
+  const active = findings.filter((f) => f.status === "ACTIVE");
+  return {
+    resourceArn: arn,
+    resourceType: findings[0].resourceType,
+    resourceOwnerAccount: findings[0].resourceOwnerAccount,
+    createdAt: findings.map((f) => f.createdAt).sort()[0],
+    analyzedAt: latest("analyzedAt"),
+    updatedAt: latest("updatedAt"),
+    isPublic: active.some((f) => f.isPublic === true),
+    actions: [...new Set(active.flatMap((f) => f.action ?? []))].sort(),
+    status: active.length > 0 ? "ACTIVE" : findings[findings.length - 1].status,
+  };
+}
+
 function findingSummaryV2(f: Finding): Record<string, unknown> {
   return {
     id: f.id,
@@ -383,6 +485,8 @@ function sortFindings(findings: Finding[], sort: unknown): Finding[] {
 export function handleAccessAnalyzer(ctx: CallContext): WireResponse {
   const { state, region, reqId, json, query, labels } = ctx;
   const accountId = ctx.caller.principal.accountId;
+  const input = aaCallInput(ctx.operation, labels, query, json);
+  validateAaInput(ctx.operation, input);
   switch (ctx.operation) {
     case "CreateAnalyzer": {
       const a = state.createAnalyzer(accountId, region, {
@@ -481,6 +585,42 @@ export function handleAccessAnalyzer(ctx: CallContext): WireResponse {
       const { page, next } = paginate(matched, json.maxResults, json.nextToken);
       const render = ctx.operation === "ListFindings" ? findingSummary : findingSummaryV2;
       return jsonResponse({ findings: page.map(render), nextToken: next }, reqId);
+    }
+    case "GetFinding": {
+      const a = state.analyzerByArn(accountId, region, input.analyzerArn);
+      requireExternalAccess(ctx.operation, a);
+      const f = findingById(a, input.id);
+      return jsonResponse({ finding: findingSummary(f) }, reqId);
+    }
+    case "GetFindingV2": {
+      const a = state.analyzerByArn(accountId, region, input.analyzerArn);
+      const f = findingById(a, input.id);
+      const { page, next } = paginate(findingDetails(f), input.maxResults, input.nextToken);
+      return jsonResponse({ ...findingSummaryV2(f), findingDetails: page, nextToken: next }, reqId);
+    }
+    case "ListAnalyzedResources": {
+      const a = state.analyzerByArn(accountId, region, input.analyzerArn);
+      requireExternalAccess(ctx.operation, a);
+      const all = [...analyzedResources(a)]
+        .filter(
+          ([, fs]) => input.resourceType === undefined || fs[0].resourceType === input.resourceType,
+        )
+        .map(([arn, fs]) => ({
+          resourceArn: arn,
+          resourceOwnerAccount: fs[0].resourceOwnerAccount,
+          resourceType: fs[0].resourceType,
+        }));
+      const { page, next } = paginate(all, input.maxResults, input.nextToken);
+      return jsonResponse({ analyzedResources: page, nextToken: next }, reqId);
+    }
+    case "GetAnalyzedResource": {
+      const a = state.analyzerByArn(accountId, region, input.analyzerArn);
+      requireExternalAccess(ctx.operation, a);
+      const arn = String(input.resourceArn);
+      const findings = analyzedResources(a).get(arn);
+      if (!findings)
+        throw aaNotFound("AWS::AccessAnalyzer::AnalyzedResource", arn, `Resource ${arn}`);
+      return jsonResponse({ resource: analyzedResource(arn, findings) }, reqId);
     }
     default:
       throw new AwsError("UnknownOperationException", 404, `Unknown operation ${ctx.operation}`);

@@ -25,7 +25,10 @@ export const ANALYZER_TYPES = [
 ] as const;
 export type AnalyzerType = (typeof ANALYZER_TYPES)[number];
 
+/** Archive rule names (the model's `Name` shape): letter first. */
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+/** Analyzer names (the model's `AnalyzerName` shape): a letter or `_` first, as AWS accepts. */
+export const ANALYZER_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 export const MAX_ARCHIVE_RULES = 100;
 export const ANALYZER_RESOURCE_TYPE = "AWS::AccessAnalyzer::Analyzer";
 export const ARCHIVE_RULE_RESOURCE_TYPE = "AWS::AccessAnalyzer::ArchiveRule";
@@ -59,6 +62,17 @@ export interface ArchiveRule {
 
 export type FindingStatus = "ACTIVE" | "ARCHIVED" | "RESOLVED";
 
+/** `FindingDetails` of GetFindingV2 for an unused-access finding (the model's union members). */
+export interface UnusedAccessDetails {
+  /** When the role, key or password was last used (ISO time); absent means never. */
+  lastAccessed?: string;
+  /** UnusedPermission: the service namespace and its unused actions. */
+  serviceNamespace?: string;
+  actions?: { action: string; lastAccessed?: string }[];
+  /** UnusedIAMUserAccessKey: the key. */
+  accessKeyId?: string;
+}
+
 export interface Finding {
   id: string;
   resourceType: string;
@@ -70,6 +84,8 @@ export interface Finding {
   isPublic?: boolean;
   status: FindingStatus;
   findingType: string;
+  /** Unused-access details (GetFindingV2 `findingDetails`). */
+  unusedAccess?: UnusedAccessDetails;
   error?: string;
   createdAt: string;
   analyzedAt: string;
@@ -88,6 +104,7 @@ export interface FindingInput {
   isPublic?: boolean;
   status?: FindingStatus;
   findingType?: string;
+  unusedAccess?: UnusedAccessDetails;
   error?: string;
 }
 
@@ -108,6 +125,8 @@ export interface Analyzer {
   name: string;
   type: AnalyzerType;
   status: "ACTIVE" | "CREATING" | "DISABLED" | "FAILED";
+  /** While CREATING: when (epoch ms) the analyzer becomes ACTIVE. */
+  activeAt?: number;
   createdAt: string;
   tags: Record<string, string>;
   configuration?: AnalyzerConfiguration;
@@ -191,6 +210,14 @@ export interface CallRecord {
   principalArn?: string;
   httpStatus: number;
   errorCode?: string;
+}
+
+export interface FakeAwsSettings {
+  /**
+   * How long a new analyzer stays CREATING before it is ACTIVE (AWS takes seconds to minutes).
+   * Default 0: ACTIVE at once, so programs that do not wait (the stand-in plugin) see it ACTIVE.
+   */
+  analyzerActivationMs: number;
 }
 
 export interface CallMatch {
@@ -294,17 +321,24 @@ export function findingMatches(finding: Finding, filter: FilterCriteria): boolea
   return true;
 }
 
-export function validateName(field: string, name: unknown): string {
+export function validateName(
+  field: string,
+  name: unknown,
+  pattern: { re: RegExp; text: string } = {
+    re: NAME_PATTERN,
+    text: "[A-Za-z][A-Za-z0-9_.-]*",
+  },
+): string {
   if (typeof name !== "string" || name.length === 0) {
     throw aaValidation(field, "Member must have length greater than or equal to 1", name);
   }
   if (name.length > 255) {
     throw aaValidation(field, "Member must have length less than or equal to 255", name);
   }
-  if (!NAME_PATTERN.test(name)) {
+  if (!pattern.re.test(name)) {
     throw aaValidation(
       field,
-      "Member must satisfy regular expression pattern: [A-Za-z][A-Za-z0-9_.-]*",
+      `Member must satisfy regular expression pattern: ${pattern.text}`,
       name,
     );
   }
@@ -413,12 +447,16 @@ export class FakeAwsState {
   /** The AWS Organizations organization, if any account is in one (see orgState.ts). */
   organization?: FakeOrganization;
 
+  /** Behaviour switches (config file `settings`, admin `POST /_fake/settings`). */
+  readonly settings: FakeAwsSettings = { analyzerActivationMs: 0 };
+
   constructor(config?: ParsedFakeAwsConfig) {
     if (config) this.seed(config);
   }
 
   /** Adds a config's accounts (the management account first) and applies its `organization`. */
   seed(config: ParsedFakeAwsConfig): void {
+    if (config.settings) this.configure(config.settings);
     const org = config.organization;
     const accounts = [
       ...config.accounts.filter((a) => a.orgRole === "management"),
@@ -437,6 +475,20 @@ export class FakeAwsState {
     for (const da of org.delegatedAdministrators) {
       this.organization.register(da.accountId, da.servicePrincipal);
     }
+  }
+
+  /** Changes settings; applies to analyzers created afterwards. */
+  configure(settings: Partial<FakeAwsSettings>): FakeAwsSettings {
+    const ms = settings.analyzerActivationMs;
+    if (ms !== undefined) {
+      if (!Number.isInteger(ms) || ms < 0) {
+        throw new Error(
+          `analyzerActivationMs must be a whole number of ms >= 0, got ${String(ms)}`,
+        );
+      }
+      this.settings.analyzerActivationMs = ms;
+    }
+    return { ...this.settings };
   }
 
   // ---- accounts, regions, credentials --------------------------------------------------------
@@ -680,7 +732,7 @@ export class FakeAwsState {
     const org = this.organizationOf(accountId);
     if (!org || !org.trustedAccess.has(ACCESS_ANALYZER_PRINCIPAL)) {
       throw new AwsError("ValidationException", 400, "Service not enabled for AWS Organizations", {
-        reason: "FIELD_VALIDATION_FAILED",
+        reason: "notSupported",
       });
     }
     if (
@@ -738,7 +790,10 @@ export class FakeAwsState {
   /** CreateAnalyzer with all of AWS's checks. Returns the analyzer (existing one on an idempotent retry). */
   createAnalyzer(accountId: string, region: string, input: CreateAnalyzerInput): Analyzer {
     this.requireAccount(accountId);
-    const name = validateName("analyzerName", input.analyzerName);
+    const name = validateName("analyzerName", input.analyzerName, {
+      re: ANALYZER_NAME_PATTERN,
+      text: "[A-Za-z_][A-Za-z0-9_.-]*",
+    });
     if (!ANALYZER_TYPES.includes(input.type as AnalyzerType)) {
       throw aaValidation(
         "type",
@@ -792,7 +847,9 @@ export class FakeAwsState {
       arn: `arn:aws:access-analyzer:${region}:${accountId}:analyzer/${name}`,
       name,
       type,
-      status: "ACTIVE",
+      ...(this.settings.analyzerActivationMs > 0
+        ? { status: "CREATING" as const, activeAt: Date.now() + this.settings.analyzerActivationMs }
+        : { status: "ACTIVE" as const }),
       createdAt: now(),
       tags,
       configuration,
@@ -806,19 +863,18 @@ export class FakeAwsState {
 
   /** The analyzer, or ResourceNotFoundException as AWS answers. */
   getAnalyzer(accountId: string, region: string, name: string): Analyzer {
-    const analyzer = this.analyzers.get(`${accountId}/${region}`)?.get(name);
+    const analyzer = this.findAnalyzer(accountId, region, name);
     if (!analyzer) throw aaNotFound(ANALYZER_RESOURCE_TYPE, name, `Analyzer ${name}`);
     return analyzer;
   }
 
   findAnalyzer(accountId: string, region: string, name: string): Analyzer | undefined {
-    return this.analyzers.get(`${accountId}/${region}`)?.get(name);
+    const analyzer = this.analyzers.get(`${accountId}/${region}`)?.get(name);
+    return analyzer && settle(analyzer);
   }
 
   analyzerByArn(accountId: string, region: string, arn: unknown): Analyzer {
-    const analyzer = [...(this.analyzers.get(`${accountId}/${region}`)?.values() ?? [])].find(
-      (a) => a.arn === arn,
-    );
+    const analyzer = this.listAnalyzers(accountId, region).find((a) => a.arn === arn);
     if (!analyzer) throw aaNotFound(ANALYZER_RESOURCE_TYPE, String(arn), "Analyzer");
     return analyzer;
   }
@@ -826,10 +882,10 @@ export class FakeAwsState {
   /** Analyzers of one account (in one region, or all regions), creation order. */
   listAnalyzers(accountId: string, region?: string): Analyzer[] {
     if (region !== undefined)
-      return [...(this.analyzers.get(`${accountId}/${region}`)?.values() ?? [])];
+      return [...(this.analyzers.get(`${accountId}/${region}`)?.values() ?? [])].map(settle);
     return [...this.analyzers.entries()]
       .filter(([key]) => key.startsWith(`${accountId}/`))
-      .flatMap(([, map]) => [...map.values()]);
+      .flatMap(([, map]) => [...map.values()].map(settle));
   }
 
   deleteAnalyzer(accountId: string, region: string, name: string): void {
@@ -967,6 +1023,7 @@ export class FakeAwsState {
       isPublic: input.isPublic,
       status: input.status ?? "ACTIVE",
       findingType: input.findingType ?? defaultFindingType(analyzer.type),
+      ...(input.unusedAccess ? { unusedAccess: { ...input.unusedAccess } } : {}),
       error: input.error,
       createdAt: t,
       analyzedAt: t,
@@ -1101,6 +1158,15 @@ export function analyzerView(a: Analyzer): AnalyzerView {
     archiveRules: [...a.archiveRules.values()].map((r) => ({ ...r })),
     findings: a.findings.map((f) => ({ ...f })),
   };
+}
+
+/** A CREATING analyzer whose activation time has passed becomes ACTIVE. */
+function settle(a: Analyzer): Analyzer {
+  if (a.status === "CREATING" && a.activeAt !== undefined && Date.now() >= a.activeAt) {
+    a.status = "ACTIVE";
+    delete a.activeAt;
+  }
+  return a;
 }
 
 function stableId(seed: string): string {

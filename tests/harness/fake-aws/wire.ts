@@ -107,3 +107,53 @@ export function errorResponse(service: ServiceName, err: AwsError, reqId: string
     body: JSON.stringify({ message: err.message, ...err.fields }),
   };
 }
+
+/**
+ * The answer to a call for a service fake-aws does not serve (IAM, …), in that caller's protocol so
+ * its SDK reads the code: awsQuery (form body) gets `<ErrorResponse>` XML with `InvalidAction`, as a
+ * query service answers an action it does not know; awsJson (`X-Amz-Target`) and restJson get
+ * `UnknownOperationException` in JSON with `__type` and `x-amzn-errortype`.
+ */
+export function unservedResponse(
+  signingName: string,
+  headers: Record<string, string | string[] | undefined>,
+  form: URLSearchParams | undefined,
+  reqId: string,
+): WireResponse {
+  const notServed = `fake-aws does not serve service '${signingName}'`;
+  if (form) {
+    const action = form.get("Action") ?? "";
+    const version = form.get("Version") ?? "";
+    const err = new AwsError(
+      "InvalidAction",
+      400,
+      `Could not find operation ${action} for version ${version} (${notServed})`,
+    );
+    return {
+      status: err.httpStatus,
+      headers: { "content-type": "text/xml", "x-amzn-requestid": reqId },
+      body:
+        `<ErrorResponse xmlns="https://${xmlEscape(signingName)}.amazonaws.com/doc/${xmlEscape(version)}/">` +
+        `<Error><Type>Sender</Type><Code>${err.code}</Code><Message>${xmlEscape(err.message)}</Message></Error>` +
+        `<RequestId>${reqId}</RequestId></ErrorResponse>`,
+    };
+  }
+  const target = headers["x-amz-target"];
+  const operation = typeof target === "string" ? target.slice(target.indexOf(".") + 1) : undefined;
+  const code = "UnknownOperationException";
+  const contentType = String(headers["content-type"] ?? "");
+  return {
+    status: 400,
+    headers: {
+      "content-type": contentType.startsWith("application/x-amz-json")
+        ? contentType
+        : "application/json",
+      "x-amzn-requestid": reqId,
+      "x-amzn-errortype": code,
+    },
+    body: JSON.stringify({
+      __type: code,
+      message: `${operation ? `Unknown operation ${operation}: ` : ""}${notServed}`,
+    }),
+  };
+}

@@ -70,6 +70,20 @@ describe("audit verdicts (pure)", () => {
     assert.match(r.detail ?? "", /is FAILED \(SERVICE_LINKED_ROLE_CREATION_FAILED\)/);
   });
 
+  it("says pending (not not-active, not a failure) for an ACCOUNT analyzer that is CREATING", () => {
+    const r = regionAudit("eu-west-1", reading([analyzer("new", "ACCOUNT", "CREATING")]));
+    assert.strictEqual(r.verdict, "pending");
+    assert.strictEqual(r.analyzer?.name, "new");
+    const audit = accountAudit(
+      ["eu-west-1"],
+      {},
+      { "eu-west-1": reading([analyzer("new", "ACCOUNT", "CREATING")]) },
+    );
+    assert.strictEqual(audit.counts.pending, 1);
+    assert.strictEqual(audit.counts.notActive, 0);
+    assert.strictEqual(auditOutcome(audit), "succeeded");
+  });
+
   it("prefers an ACTIVE ACCOUNT analyzer over a CREATING one in the same region", () => {
     const r = regionAudit(
       "eu-west-1",
@@ -112,6 +126,7 @@ describe("audit verdicts (pure)", () => {
     assert.deepStrictEqual(audit.counts, {
       enabled: 4,
       covered: 2,
+      pending: 0,
       missing: 0,
       notActive: 0,
       excluded: 2,
@@ -311,13 +326,19 @@ describe("auditAccount (through an AccountReader)", () => {
       new ScriptedReader({ regions: ["r-1", "r-2"], analyzers: { "r-1": [a], "r-2": [org] } }),
     );
     const text = formatAuditTable([result]);
-    assert.match(text, /^ACCOUNT\s+RESULT\s+ENABLED\s+COVERED\s+MISSING\s+NOT-ACTIVE\s+EXCLUDED/);
-    assert.match(text, /prod 111122223333\s+noncompliant\s+2\s+1\s+1\s+0\s+0/);
+    assert.match(
+      text,
+      /^ACCOUNT\s+RESULT\s+ENABLED\s+COVERED\s+PENDING\s+MISSING\s+NOT-ACTIVE\s+EXCLUDED/,
+    );
+    assert.match(text, /prod 111122223333\s+noncompliant\s+2\s+1\s+0\s+1\s+0\s+0/);
     assert.match(
       text,
       /prod 111122223333\s+r-2\s+missing\s+no ACCOUNT analyzer; ORGANIZATION analyzer "org"/,
     );
-    assert.match(text, /1 account\(s\): 1 noncompliant; regions: 2 enabled, 1 covered, 1 missing/);
+    assert.match(
+      text,
+      /1 account\(s\): 1 noncompliant; regions: 2 enabled, 1 covered, 0 pending, 1 missing/,
+    );
   });
 });
 
@@ -449,6 +470,7 @@ describe("SdkAccountReader against fake-aws", function () {
     assert.deepStrictEqual(audit.counts, {
       enabled: 18,
       covered: 2,
+      pending: 0,
       missing: 16,
       notActive: 0,
       excluded: 0,
@@ -537,6 +559,58 @@ describe("SdkAccountReader against fake-aws", function () {
     const t = roleTarget(EXPLICIT, "explicit", { regions: ["us-east-1", "eu-west-1"] });
     const result = await auditAccount(t, reader(t));
     assert.strictEqual(result.outcome, "succeeded");
+  });
+
+  it("reports a CREATING analyzer as pending, and with waitForActiveMs waits until it is ACTIVE", async () => {
+    const t = roleTarget(EXPLICIT, "explicit", { regions: ["us-east-1", "eu-west-1"] });
+    fake.state.deleteAnalyzer(EXPLICIT, "eu-west-1", "external-access");
+    fake.state.configure({ analyzerActivationMs: 600 });
+    try {
+      fake.state.createAnalyzer(EXPLICIT, "eu-west-1", {
+        analyzerName: "external-access",
+        type: "ACCOUNT",
+      });
+      const now = await auditAccount(t, reader(t));
+      const west = now.audit?.regions.find((r) => r.region === "eu-west-1");
+      assert.strictEqual(west?.verdict, "pending");
+      assert.strictEqual(now.audit?.counts.pending, 1);
+      assert.strictEqual(now.outcome, "succeeded");
+
+      const waited = await auditAccount(t, reader(t), {
+        waitForActiveMs: 5000,
+        pollIntervalMs: 100,
+      });
+      assert.strictEqual(
+        waited.audit?.regions.find((r) => r.region === "eu-west-1")?.verdict,
+        "covered",
+      );
+      assert.strictEqual(waited.audit?.counts.pending, 0);
+    } finally {
+      fake.state.configure({ analyzerActivationMs: 0 });
+    }
+  });
+
+  it("stops waiting for a CREATING analyzer after waitForActiveMs and leaves it pending", async () => {
+    const t = roleTarget(EXPLICIT, "explicit", { regions: ["us-east-1", "eu-west-1"] });
+    const a = fake.state.getAnalyzer(EXPLICIT, "eu-west-1", "external-access");
+    a.status = "CREATING"; // no activation time: stays CREATING
+    try {
+      const started = Date.now();
+      const result = await auditAccount(t, reader(t), { waitForActiveMs: 300, pollIntervalMs: 50 });
+      const took = Date.now() - started;
+      assert.strictEqual(
+        result.audit?.regions.find((r) => r.region === "eu-west-1")?.verdict,
+        "pending",
+      );
+      assert.ok(took >= 300, `waited ${took} ms`);
+      assert.ok(
+        fake.state.calls.filter((c) => c.operation === "ListAnalyzers" && c.region === "eu-west-1")
+          .length > 1,
+        "re-read the pending region",
+      );
+    } finally {
+      a.status = "ACTIVE";
+    }
   });
 
   it("says not-active for an ACCOUNT analyzer that AWS reports DISABLED", async () => {
@@ -666,6 +740,7 @@ accounts:
         accounts: 4,
         enabled: 18 + 17 + 17,
         covered: 2 + 0 + 2,
+        pending: 0,
         missing: 16 - 1 + 17,
         notActive: 0,
         excluded: 1 + 15,
@@ -685,7 +760,10 @@ accounts:
       const h = harness();
       const code = await main(["audit", "--accounts", "covered,org-only"], h.deps);
       assert.strictEqual(code, 2, h.err());
-      assert.match(h.out(), /covered 111111111111\s+noncompliant\s+18\s+2\s+15\s+0\s+1\s+108\s+1/);
+      assert.match(
+        h.out(),
+        /covered 111111111111\s+noncompliant\s+18\s+2\s+0\s+15\s+0\s+1\s+108\s+1/,
+      );
       assert.match(h.out(), /covered 111111111111\s+af-south-1\s+missing\s+no ACCOUNT analyzer/);
       assert.match(
         h.out(),
