@@ -18,7 +18,7 @@ import {
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { describeError, type AccountReader, type AnalyzerInfo } from "./audit";
-import type { Target } from "./types";
+import type { AccountAccess, Target } from "./types";
 
 /** The region asked for the enabled regions and used for STS when the fleet file names none. */
 export const DEFAULT_LOOKUP_REGION = "us-east-1";
@@ -54,6 +54,55 @@ export class AssumeRoleError extends Error {
     super(message);
     this.name = "AssumeRoleError";
   }
+}
+
+/**
+ * Credentials of `access.roleArn`, assumed through `sts` once and shared, renewed before they
+ * expire; a failed AssumeRole raises `AssumeRoleError` and is tried again by the next call.
+ */
+export function assumedRoleProvider(
+  sts: STSClient,
+  access: Pick<AccountAccess, "roleArn" | "externalId" | "sessionName">,
+  sendOptions: { abortSignal?: AbortSignal } = {},
+): AwsCredentialIdentityProvider {
+  const { roleArn, externalId, sessionName } = access;
+  let current: Promise<AwsCredentialIdentity> | undefined;
+  let expiresAt = Number.POSITIVE_INFINITY;
+  const assume = async (): Promise<AwsCredentialIdentity> => {
+    try {
+      const out = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: sessionName ?? "access-analyzer-fleet",
+          ...(externalId !== undefined ? { ExternalId: externalId } : {}),
+        }),
+        sendOptions,
+      );
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey) {
+        throw new Error("the response carried no credentials");
+      }
+      expiresAt = c.Expiration ? c.Expiration.getTime() : Number.POSITIVE_INFINITY;
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        ...(c.Expiration ? { expiration: c.Expiration } : {}),
+      };
+    } catch (error) {
+      if (error instanceof Error && error.name === "AbortError") throw error;
+      throw new AssumeRoleError(`AssumeRole ${roleArn}: ${describeError(error)}`);
+    }
+  };
+  return () => {
+    if (current === undefined || Date.now() >= expiresAt - RENEW_BEFORE_MS) {
+      expiresAt = Number.POSITIVE_INFINITY;
+      current = assume();
+      // A failed AssumeRole is tried again by the next call, not cached.
+      current.catch(() => (current = undefined));
+    }
+    return current;
+  };
 }
 
 /** Prefixes an SDK error with the call that failed, unless it is a failed AssumeRole. */
@@ -100,46 +149,9 @@ export class SdkAccountReader implements AccountReader {
 
   /** One provider for every client of the account: assumes the role once, renews near expiry. */
   private assumeRole(start: CommonConfig): AwsCredentialIdentityProvider {
-    const { roleArn, externalId, sessionName } = this.target.access;
     const sts = new STSClient({ ...start, region: this.lookupRegion });
     this.others.push(sts);
-    let current: Promise<AwsCredentialIdentity> | undefined;
-    let expiresAt = Number.POSITIVE_INFINITY;
-    const assume = async (): Promise<AwsCredentialIdentity> => {
-      try {
-        const out = await sts.send(
-          new AssumeRoleCommand({
-            RoleArn: roleArn,
-            RoleSessionName: sessionName ?? "access-analyzer-fleet",
-            ...(externalId !== undefined ? { ExternalId: externalId } : {}),
-          }),
-          this.sendOptions,
-        );
-        const c = out.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey) {
-          throw new Error("the response carried no credentials");
-        }
-        expiresAt = c.Expiration ? c.Expiration.getTime() : Number.POSITIVE_INFINITY;
-        return {
-          accessKeyId: c.AccessKeyId,
-          secretAccessKey: c.SecretAccessKey,
-          ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
-          ...(c.Expiration ? { expiration: c.Expiration } : {}),
-        };
-      } catch (error) {
-        if (error instanceof Error && error.name === "AbortError") throw error;
-        throw new AssumeRoleError(`AssumeRole ${roleArn}: ${describeError(error)}`);
-      }
-    };
-    return () => {
-      if (current === undefined || Date.now() >= expiresAt - RENEW_BEFORE_MS) {
-        expiresAt = Number.POSITIVE_INFINITY;
-        current = assume();
-        // A failed AssumeRole is tried again by the next call, not cached.
-        current.catch(() => (current = undefined));
-      }
-      return current;
-    };
+    return assumedRoleProvider(sts, this.target.access, this.sendOptions);
   }
 
   private analyzerClient(region: string): AccessAnalyzerClient {

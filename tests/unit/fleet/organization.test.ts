@@ -1,0 +1,310 @@
+import * as assert from "assert";
+import {
+  discoverAccounts,
+  organizationSchema,
+  OrganizationReadError,
+  OrganizationScopeError,
+  selectAccounts,
+  type OrganizationTree,
+} from "../../../fleet/organization";
+import { FakeAwsAdminClient, startFakeAws, type FakeAws } from "../../harness/fake-aws";
+
+/** Root ─ mgmt; Prod ─ EU (a, b), US (c, suspended d); Sandbox ─ Deep (e); Security (f). */
+const TREE: OrganizationTree = {
+  organizationId: "o-abcdefghij",
+  managementAccountId: "100000000000",
+  rootId: "r-root",
+  ous: [
+    { id: "ou-root-prod0000", name: "Prod", parentId: "r-root" },
+    { id: "ou-root-eu000000", name: "EU", parentId: "ou-root-prod0000" },
+    { id: "ou-root-us000000", name: "US", parentId: "ou-root-prod0000" },
+    { id: "ou-root-sandbox0", name: "Sandbox", parentId: "r-root" },
+    { id: "ou-root-deep0000", name: "Deep", parentId: "ou-root-sandbox0" },
+    { id: "ou-root-security", name: "Security", parentId: "r-root" },
+  ],
+  accounts: [
+    {
+      accountId: "600000000000",
+      name: "f",
+      email: "f@x.io",
+      status: "ACTIVE",
+      parentId: "ou-root-security",
+    },
+    {
+      accountId: "100000000000",
+      name: "mgmt",
+      email: "m@x.io",
+      status: "ACTIVE",
+      parentId: "r-root",
+    },
+    {
+      accountId: "200000000000",
+      name: "a",
+      email: "a@x.io",
+      status: "ACTIVE",
+      parentId: "ou-root-eu000000",
+    },
+    {
+      accountId: "300000000000",
+      name: "b",
+      email: "b@x.io",
+      status: "ACTIVE",
+      parentId: "ou-root-eu000000",
+    },
+    {
+      accountId: "400000000000",
+      name: "c",
+      email: "c@x.io",
+      status: "ACTIVE",
+      parentId: "ou-root-us000000",
+    },
+    {
+      accountId: "450000000000",
+      name: "d",
+      email: "d@x.io",
+      status: "SUSPENDED",
+      parentId: "ou-root-us000000",
+    },
+    {
+      accountId: "500000000000",
+      name: "e",
+      email: "e@x.io",
+      status: "ACTIVE",
+      parentId: "ou-root-deep0000",
+    },
+  ],
+};
+
+const ids = (xs: { accountId: string }[]) => xs.map((x) => x.accountId);
+
+describe("organization: account selection (pure)", () => {
+  it("covers every ACTIVE account of the whole organization by default, sorted by id, with OU paths", () => {
+    const s = selectAccounts(TREE, {});
+    assert.deepStrictEqual(ids(s.accounts), [
+      "100000000000",
+      "200000000000",
+      "300000000000",
+      "400000000000",
+      "500000000000",
+      "600000000000",
+    ]);
+    assert.strictEqual(
+      s.accounts.find((a) => a.accountId === "500000000000")!.ouPath,
+      "Root/Sandbox/Deep",
+    );
+    assert.deepStrictEqual(s.leftOut, [
+      {
+        ...s.leftOut[0],
+        accountId: "450000000000",
+        reason: "not-active",
+        detail: "status SUSPENDED",
+      },
+    ]);
+  });
+
+  it("includes OUs with their nested OUs, by path or id, and says who fell outside", () => {
+    const s = selectAccounts(TREE, { include: { ous: ["Root/Prod", "ou-root-security"] } });
+    assert.deepStrictEqual(ids(s.accounts), [
+      "200000000000",
+      "300000000000",
+      "400000000000",
+      "600000000000",
+    ]);
+    const outside = s.leftOut.filter((l) => l.reason === "outside-scope");
+    assert.deepStrictEqual(ids(outside), ["100000000000", "500000000000"]);
+    assert.strictEqual(s.leftOut.find((l) => l.accountId === "450000000000")!.reason, "not-active");
+  });
+
+  it("excludes OUs with their nested OUs, and account ids, naming why", () => {
+    const s = selectAccounts(TREE, {
+      exclude: { ous: ["Root/Sandbox"], accounts: ["300000000000", "999999999999"] },
+    });
+    assert.deepStrictEqual(ids(s.accounts), [
+      "100000000000",
+      "200000000000",
+      "400000000000",
+      "600000000000",
+    ]);
+    const e = s.leftOut.find((l) => l.accountId === "500000000000")!;
+    assert.deepStrictEqual([e.reason, e.detail], ["excluded-ou", "in excluded OU Root/Sandbox"]);
+    assert.strictEqual(
+      s.leftOut.find((l) => l.accountId === "300000000000")!.reason,
+      "excluded-account",
+    );
+    assert.deepStrictEqual(s.warnings, [
+      "organization.exclude.accounts: 999999999999 is not in organization o-abcdefghij (nothing to exclude)",
+    ]);
+  });
+
+  it("treats Root as the whole organization", () => {
+    assert.strictEqual(selectAccounts(TREE, { include: { ous: ["Root"] } }).accounts.length, 6);
+  });
+
+  it("rejects OUs that do not exist, all at once, naming the key and the OUs there are", () => {
+    assert.throws(
+      () =>
+        selectAccounts(TREE, {
+          include: { ous: ["Root/prod"] },
+          exclude: { ous: ["ou-root-nothere0"] },
+        }),
+      (e: unknown) => {
+        assert.ok(e instanceof OrganizationScopeError);
+        assert.strictEqual(e.problems.length, 2);
+        assert.match(
+          e.problems[0],
+          /^organization\.include\.ous\[0\]: no OU "Root\/prod" in organization o-abcdefghij; its OUs are Root, Root\/Prod, .*case-sensitive/,
+        );
+        assert.match(e.problems[1], /^organization\.exclude\.ous\[0\]: no OU "ou-root-nothere0"/);
+        return true;
+      },
+    );
+  });
+
+  it("refuses an organization with another management account than the file expects", () => {
+    assert.throws(
+      () => selectAccounts(TREE, { managementAccountId: "111111111111" }),
+      /organization\.managementAccountId: expected 111111111111, but organization o-abcdefghij is managed by 100000000000/,
+    );
+  });
+});
+
+describe("organization: the fleet file section", () => {
+  it("accepts the documented keys", () => {
+    const parsed = organizationSchema.parse({
+      roleArn: "arn:aws:iam::100000000000:role/OrganizationsReader",
+      externalId: "ext-123",
+      managementAccountId: "100000000000",
+      include: { ous: ["Root/Prod", "ou-ab12-34567890"] },
+      exclude: { ous: ["r-ab12"], accounts: ["200000000000"] },
+      delegatedAdministrator: { accountId: "200000000000", enableTrustedAccess: true },
+    });
+    assert.strictEqual(parsed.delegatedAdministrator!.enableTrustedAccess, true);
+  });
+
+  it("names the key and the fix for a bad OU, an unknown key and an unquoted id", () => {
+    const r = organizationSchema.safeParse({
+      include: { ous: ["Prod"] },
+      exclude: { accounts: [200000000000] },
+      roleName: "x",
+    });
+    assert.ok(!r.success);
+    const messages = r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    assert.ok(
+      messages.some((m) => /^include\.ous\.0: must be an OU id .*"Root\/Prod\/EU"/.test(m)),
+      messages.join("\n"),
+    );
+    assert.ok(
+      messages.some((m) => /^exclude\.accounts\.0: must be a quoted string of 12 digits/.test(m)),
+      messages.join("\n"),
+    );
+    assert.ok(
+      messages.some((m) => /roleName/.test(m)),
+      messages.join("\n"),
+    );
+  });
+});
+
+describe("organization: reading AWS Organizations (fake-aws, real SDK)", function () {
+  this.timeout(30000);
+  let fake: FakeAws;
+  const MGMT_KEY = {
+    accessKeyId: "AKIATESTDISCOVERY001",
+    secretAccessKey: "discovery-secret-000000000000000000000",
+  };
+  const MEMBER_KEY = {
+    accessKeyId: "AKIATESTDISCOVERY002",
+    secretAccessKey: "discovery-secret-111111111111111111111",
+  };
+  const READER = "arn:aws:iam::111111111111:role/OrganizationsReader";
+
+  beforeEach(async () => {
+    fake = await startFakeAws({
+      config: {
+        organization: { ous: ["Sandbox"] },
+        accounts: [
+          {
+            id: "111111111111",
+            orgRole: "management",
+            accessKeys: [{ ...MGMT_KEY, userName: "fleet-bot" }],
+            roles: [{ name: "OrganizationsReader", trustedAccountIds: ["111111111111"] }],
+          },
+          { id: "222222222222", orgRole: "member", ou: "Security", accessKeys: [MEMBER_KEY] },
+          { id: "333333333333", orgRole: "member", ou: "Prod/EU" },
+          { id: "444444444444", orgRole: "member", ou: "Prod/EU" },
+          { id: "555555555555", orgRole: "member", ou: "Prod/US", status: "SUSPENDED" },
+          { id: "666666666666", orgRole: "member", ou: "Sandbox/Experiments" },
+          { id: "777777777777", orgRole: "member", ou: "Prod/US" },
+        ],
+      },
+    });
+  });
+  afterEach(() => fake.close());
+
+  it("reads nested OUs over pages of 1 and covers exactly the in-scope ACTIVE accounts", async () => {
+    const s = await discoverAccounts(
+      { roleArn: READER, exclude: { ous: ["Root/Sandbox"] } },
+      { endpoint: fake.url, credentials: MGMT_KEY, pageSize: 1, maxAttempts: 1 },
+    );
+    assert.deepStrictEqual(ids(s.accounts), [
+      "111111111111",
+      "222222222222",
+      "333333333333",
+      "444444444444",
+      "777777777777",
+    ]);
+    assert.strictEqual(
+      s.accounts.find((a) => a.accountId === "333333333333")!.ouPath,
+      "Root/Prod/EU",
+    );
+    assert.deepStrictEqual(
+      s.leftOut.map((l) => [l.accountId, l.reason]),
+      [
+        ["555555555555", "not-active"],
+        ["666666666666", "excluded-ou"],
+      ],
+    );
+    // Every page was asked for: more than one call per listing with accounts.
+    const calls = fake.state.calls.filter((c) => c.operation === "ListAccountsForParent");
+    assert.ok(calls.length > 7, `expected paging, got ${calls.length} ListAccountsForParent calls`);
+    assert.ok(calls.every((c) => c.accountId === "111111111111" && c.region === "us-east-1"));
+  });
+
+  it("covers an account created in the organization at the next read, with nothing else changed", async () => {
+    const settings = { include: { ous: ["Root/Prod"] } };
+    const options = { endpoint: fake.url, credentials: MGMT_KEY, pageSize: 2, maxAttempts: 1 };
+    const before = await discoverAccounts(settings, options);
+    await new FakeAwsAdminClient(fake.url).createAccount({ id: "888888888888", ou: "Prod/EU/New" });
+    const after = await discoverAccounts(settings, options);
+    assert.deepStrictEqual(ids(after.accounts), [...ids(before.accounts), "888888888888"].sort());
+  });
+
+  it("says which permission and role were refused when a member account reads", async () => {
+    await assert.rejects(
+      discoverAccounts({}, { endpoint: fake.url, credentials: MEMBER_KEY, maxAttempts: 1 }),
+      (e: unknown) => {
+        assert.ok(e instanceof OrganizationReadError);
+        assert.match(
+          e.message,
+          /^ListRoots was denied to the bot's own credentials: only the management account or a delegated administrator/,
+        );
+        assert.match(e.message, /organizations:ListRoots is the one refused/);
+        return true;
+      },
+    );
+  });
+
+  it("says the account is not in an organization, and an included OU that does not exist", async () => {
+    await new FakeAwsAdminClient(fake.url).removeAccount("222222222222");
+    await assert.rejects(
+      discoverAccounts({}, { endpoint: fake.url, credentials: MEMBER_KEY, maxAttempts: 1 }),
+      /DescribeOrganization: the bot's own credentials is not in an AWS organization; set organization.roleArn/,
+    );
+    await assert.rejects(
+      discoverAccounts(
+        { include: { ous: ["Root/Nope"] } },
+        { endpoint: fake.url, credentials: MGMT_KEY, maxAttempts: 1 },
+      ),
+      OrganizationScopeError,
+    );
+  });
+});
