@@ -1,7 +1,8 @@
 /**
- * `AccountReader` over the AWS SDK for JavaScript v3: STS to reach the account, EC2
- * `DescribeRegions` for its enabled regions, Access Analyzer `ListAnalyzers` and `ListFindingsV2`.
- * Read-only: it never calls anything that changes the account.
+ * `AccountReader` (for `audit`) and `FindingsAccountReader` (for `findings`) over the AWS SDK for
+ * JavaScript v3: STS to reach the account, EC2 `DescribeRegions` for its enabled regions, Access
+ * Analyzer `ListAnalyzers`, `ListFindingsV2` and `GetFindingV2`. Read-only: it never calls anything
+ * that changes the account.
  *
  * Reaching an account, as the fleet file says:
  * - start from the bot's own credentials (the SDK's default chain), or the target's `profile`;

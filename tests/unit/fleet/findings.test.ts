@@ -9,7 +9,12 @@ import {
   type Finding,
   type FindingsFilter,
 } from "../../../fleet/findings/model";
-import { readAccountFindings, runFindings } from "../../../fleet/findings/read";
+import {
+  readAccountFindings,
+  runFindings,
+  type FindingCriteria,
+  type FindingsAccountReader,
+} from "../../../fleet/findings/read";
 import type { Target } from "../../../fleet/types";
 import { FakeAwsAdminClient, startFakeAws, type FakeAws } from "../../harness/fake-aws";
 
@@ -96,6 +101,77 @@ describe("findings filters (pure)", () => {
       "AWS: 444455556666; Service: lambda.amazonaws.com (if aws:SourceIp: 10.0.0.0/8)",
     );
     assert.strictEqual(grantDescription({}), "");
+  });
+});
+
+describe("readAccountFindings with details (through a FindingsAccountReader)", () => {
+  const arn = "arn:aws:access-analyzer:eu-west-1:111122223333:analyzer/external-access";
+  function stubReader(calls: string[]): FindingsAccountReader {
+    return {
+      enabledRegions: () => Promise.resolve(["eu-west-1"]),
+      analyzers: () =>
+        Promise.resolve([{ name: "external-access", arn, type: "ACCOUNT", status: "ACTIVE" }]),
+      activeFindings: () => Promise.reject(new Error("not used by findings")),
+      findings: (_region: string, _arn: string, criteria: FindingCriteria) => {
+        calls.push(`list ${JSON.stringify(criteria)}`);
+        return Promise.resolve([
+          {
+            id: "f1",
+            resourceType: "AWS::KMS::Key",
+            resource: "arn:aws:kms:eu-west-1:111122223333:key/k",
+            resourceOwnerAccount: "111122223333",
+            status: "ACTIVE",
+            findingType: "ExternalAccess",
+            updatedAt: "2025-06-10T00:00:00.000Z",
+          },
+        ]);
+      },
+      findingDetail: (_region: string, _arn: string, id: string) => {
+        calls.push(`get ${id}`);
+        return Promise.resolve({
+          isPublic: false,
+          principal: { AWS: "arn:aws:iam::444455556666:root" },
+          condition: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+          action: ["kms:Decrypt"],
+        });
+      },
+    };
+  }
+
+  it("reads each external-access finding with GetFindingV2 for its principal, condition and actions", async () => {
+    const calls: string[] = [];
+    const got = await readAccountFindings(
+      { accountId: "111122223333", stack: "s", access: {}, settings: {} },
+      stubReader(calls),
+      ACTIVE,
+      { details: true },
+    );
+    assert.deepStrictEqual(calls, ['list {"status":{"eq":["ACTIVE"]}}', "get f1"]);
+    const f = got.findings[0];
+    assert.deepStrictEqual(
+      [f.exposure, f.principal, f.condition, f.action],
+      [
+        "cross-account",
+        { AWS: "arn:aws:iam::444455556666:root" },
+        { "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+        ["kms:Decrypt"],
+      ],
+    );
+  });
+
+  it("without details, asks AWS for the public ones with an isPublic filter instead", async () => {
+    const calls: string[] = [];
+    const got = await readAccountFindings(
+      { accountId: "111122223333", stack: "s", access: {}, settings: {} },
+      stubReader(calls),
+      ACTIVE,
+    );
+    assert.deepStrictEqual(calls, [
+      'list {"status":{"eq":["ACTIVE"]}}',
+      'list {"status":{"eq":["ACTIVE"]},"isPublic":{"eq":["true"]}}',
+    ]);
+    assert.strictEqual(got.findings[0].exposure, "public");
+    assert.strictEqual(got.findings[0].principal, undefined);
   });
 });
 
