@@ -7,7 +7,12 @@
  */
 import { accountLabel } from "../report";
 import type { RegionVerdict } from "../types";
-import { grantDescription, type AccountFindings, type FindingsReport } from "./model";
+import {
+  describeFilter,
+  grantDescription,
+  type AccountFindings,
+  type FindingsReport,
+} from "./model";
 
 /** Text → HTML text or attribute value (`&`, `<`, `>`, `"`, `'`). */
 export function escapeHtml(text: string): string {
@@ -103,13 +108,7 @@ function accountSection(a: AccountFindings): string {
 /** The `--format html` page. */
 export function renderFindingsHtml(report: FindingsReport): string {
   const t = report.totals;
-  const f = report.filter;
-  const filters = [
-    `status ${f.status}`,
-    ...(f.resourceTypes ? [`resource type ${f.resourceTypes.join(", ")}`] : []),
-    ...(f.publicOnly ? ["public only"] : []),
-    ...(f.since !== undefined ? [`updated since ${f.since}`] : []),
-  ].join("; ");
+  const filters = describeFilter(report.filter);
   return [
     "<!DOCTYPE html>",
     '<html lang="en"><head><meta charset="utf-8">',

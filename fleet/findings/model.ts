@@ -212,6 +212,16 @@ export function serverCriteria(
   };
 }
 
+/** `status ACTIVE; resource type AWS::S3::Bucket; public only; updated since …`. Pure. */
+export function describeFilter(f: FindingsFilter): string {
+  return [
+    `status ${f.status}`,
+    ...(f.resourceTypes ? [`resource type ${f.resourceTypes.join(", ")}`] : []),
+    ...(f.publicOnly ? ["public only"] : []),
+    ...(f.since !== undefined ? [`updated since ${f.since}`] : []),
+  ].join("; ");
+}
+
 /** Whether the report keeps a finding: the filters AWS did not apply. Pure. */
 export function keepFinding(f: Finding, filter: FindingsFilter): boolean {
   if (f.status !== filter.status) return false;

@@ -3,7 +3,7 @@
  * be read, and a totals line. Pure.
  */
 import { accountLabel, alignColumns, firstLine } from "../report";
-import { grantDescription, type FindingsReport } from "./model";
+import { describeFilter, grantDescription, type FindingsReport } from "./model";
 
 /**
  * Control characters (ANSI escapes, carriage returns, …) replaced by `?`: finding fields such as
@@ -58,16 +58,9 @@ export function formatFindingsTable(report: FindingsReport): string {
     lines.push("", "Not read:", ...alignColumns(problems).map((l) => `  ${l}`));
   }
   const t = report.totals;
-  const f = report.filter;
-  const filters = [
-    `status ${f.status}`,
-    ...(f.resourceTypes ? [`resource type ${f.resourceTypes.join(", ")}`] : []),
-    ...(f.publicOnly ? ["public only"] : []),
-    ...(f.since !== undefined ? [`updated since ${f.since}`] : []),
-  ];
   lines.push(
     "",
-    `${t.findings} finding(s) (${filters.join("; ")}): ${t.public} public, ${t.crossAccount} cross-account, ` +
+    `${t.findings} finding(s) (${describeFilter(report.filter)}): ${t.public} public, ${t.crossAccount} cross-account, ` +
       `${t.unused} unused access; ${t.accounts} account(s) read, ${t.failedAccounts} with errors, ` +
       `${t.unreadableRegions} region(s) unreadable`,
   );
