@@ -7,7 +7,15 @@
  * (I/O only through `AccountReader`) and the table. The AWS SDK implementation of `AccountReader`
  * is in `auditSdk.ts`, loaded only when `audit` runs.
  */
-import { accountLabel, firstLine, formatDuration, noChanges, OUTCOMES, totalsOf } from "./report";
+import {
+  accountLabel,
+  alignColumns,
+  firstLine,
+  formatDuration,
+  noChanges,
+  OUTCOMES,
+  totalsOf,
+} from "./report";
 import { runAll } from "./scheduler";
 import type {
   AccountAudit,
@@ -264,6 +272,50 @@ async function readRegion(reader: AccountReader, region: string): Promise<Region
   return { analyzers, findings };
 }
 
+/** The account's enabled regions, and what was read in each one the fleet file keeps in scope. */
+export interface RegionScan<R> {
+  /** As the account reported them. */
+  readonly enabled: string[];
+  /** Region → reading, for every enabled region in scope (none for excluded ones). */
+  readonly readings: Record<string, R>;
+}
+
+export interface ScanRegionsOptions<R> {
+  /** Regions read at once (default 4). */
+  readonly regionConcurrency?: number;
+  /** Aborts in-flight reads; regions not started get `failed("aborted before it was read")`. */
+  readonly signal?: AbortSignal;
+  /** The reading of a region whose `read` threw or never started. */
+  readonly failed: (error: string) => R;
+}
+
+/**
+ * Lists the account's enabled regions, then runs `read` on each one in scope (not excluded by the
+ * fleet file), at most `regionConcurrency` at a time. One region's failure never stops the others.
+ * Throws only when the enabled regions cannot be read. Shared by `audit` and `findings`.
+ */
+export async function scanRegions<R>(
+  target: Pick<Target, "settings">,
+  reader: Pick<AccountReader, "enabledRegions">,
+  read: (region: string) => Promise<R>,
+  options: ScanRegionsOptions<R>,
+): Promise<RegionScan<R>> {
+  const enabled = await reader.enabledRegions();
+  const inScope = [...new Set(enabled)]
+    .sort()
+    .filter((r) => exclusionReason(r, target.settings) === undefined);
+  const scheduled = await runAll(inScope, read, {
+    concurrency: options.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY,
+    ...(options.signal ? { signal: options.signal } : {}),
+    isFailure: () => false,
+    onError: (_region, error) => options.failed(describeError(error)),
+    onSkip: () => options.failed("aborted before it was read"),
+  });
+  const readings: Record<string, R> = {};
+  inScope.forEach((region, i) => (readings[region] = scheduled.results[i]));
+  return { enabled, readings };
+}
+
 /**
  * Audits one account through `reader` and returns its result. Never throws: an account that cannot
  * be reached is `failed` with the error; a region that cannot be read is an `error` region (the
@@ -307,25 +359,20 @@ export async function auditAccount(
   };
 
   try {
-    let enabled: string[];
+    let scan: RegionScan<RegionReading>;
     try {
-      enabled = await reader.enabledRegions();
+      scan = await scanRegions(target, reader, (region) => readRegion(reader, region), {
+        ...(options.regionConcurrency !== undefined
+          ? { regionConcurrency: options.regionConcurrency }
+          : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        failed: (error): RegionReading => ({ findings: {}, error }),
+      });
     } catch (error) {
       if (options.signal?.aborted) return finish("aborted", undefined, "aborted");
       return finish("failed", undefined, describeError(error));
     }
-    const inScope = [...new Set(enabled)]
-      .sort()
-      .filter((r) => exclusionReason(r, target.settings) === undefined);
-    const scheduled = await runAll(inScope, (region) => readRegion(reader, region), {
-      concurrency: options.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY,
-      ...(options.signal ? { signal: options.signal } : {}),
-      isFailure: () => false,
-      onError: (_region, error): RegionReading => ({ findings: {}, error: describeError(error) }),
-      onSkip: (): RegionReading => ({ findings: {}, error: "aborted before it was read" }),
-    });
-    const readings: Record<string, RegionReading> = {};
-    inScope.forEach((region, i) => (readings[region] = scheduled.results[i]));
+    const { enabled, readings } = scan;
     await waitForPending(reader, readings, options);
     const audit = accountAudit(enabled, target.settings, readings);
     if (options.signal?.aborted) return finish("aborted", audit, "aborted");
@@ -436,29 +483,19 @@ function auditRow(r: StackResult): string[] {
   ];
 }
 
-function columns(rows: string[][]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
-      .join("  ")
-      .trimEnd(),
-  );
-}
-
 /**
  * The `audit` summary: one row per account, then one line per region that is not covered
  * (missing, not-active, error), then the totals.
  */
 export function formatAuditTable(results: readonly StackResult[]): string {
-  const lines = columns([[...AUDIT_COLUMNS], ...results.map(auditRow)]);
+  const lines = alignColumns([[...AUDIT_COLUMNS], ...results.map(auditRow)]);
   const details = results.flatMap((r) =>
     (r.audit?.regions ?? [])
       .filter((g) => isNonCompliant(g) || g.verdict === "error" || g.verdict === "pending")
       .map((g) => [accountLabel(r), g.region, g.verdict, firstLine(g.error ?? g.detail, 200)]),
   );
   if (details.length > 0) {
-    lines.push("", "Regions not covered:", ...columns(details).map((l) => `  ${l}`));
+    lines.push("", "Regions not covered:", ...alignColumns(details).map((l) => `  ${l}`));
   }
   const t = totalsOf(results);
   const a = auditTotals(results);

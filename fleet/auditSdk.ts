@@ -1,7 +1,8 @@
 /**
- * `AccountReader` over the AWS SDK for JavaScript v3: STS to reach the account, EC2
- * `DescribeRegions` for its enabled regions, Access Analyzer `ListAnalyzers` and `ListFindingsV2`.
- * Read-only: it never calls anything that changes the account.
+ * `AccountReader` (for `audit`) and `FindingsAccountReader` (for `findings`) over the AWS SDK for
+ * JavaScript v3: STS to reach the account, EC2 `DescribeRegions` for its enabled regions, Access
+ * Analyzer `ListAnalyzers`, `ListFindingsV2` and `GetFindingV2`. Read-only: it never calls anything
+ * that changes the account.
  *
  * Reaching an account, as the fleet file says:
  * - start from the bot's own credentials (the SDK's default chain), or the target's `profile`;
@@ -11,13 +12,21 @@
  */
 import {
   AccessAnalyzerClient,
+  GetFindingV2Command,
   ListAnalyzersCommand,
   ListFindingsV2Command,
   type AnalyzerSummary,
+  type FindingSummaryV2,
 } from "@aws-sdk/client-accessanalyzer";
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { describeError, type AccountReader, type AnalyzerInfo } from "./audit";
+import { describeError, type AnalyzerInfo } from "./audit";
+import type {
+  FindingCriteria,
+  FindingDetail,
+  FindingSummary,
+  FindingsAccountReader,
+} from "./findings/read";
 import type { AccountAccess, Target } from "./types";
 
 /** The region asked for the enabled regions and used for STS when the fleet file names none. */
@@ -120,7 +129,7 @@ type CommonConfig = {
 };
 
 /** Reads one account. Create one per account; `close()` when done. */
-export class SdkAccountReader implements AccountReader {
+export class SdkAccountReader implements FindingsAccountReader {
   private readonly lookupRegion: string;
   private readonly common: CommonConfig;
   private readonly clients = new Map<string, AccessAnalyzerClient>();
@@ -203,26 +212,71 @@ export class SdkAccountReader implements AccountReader {
   }
 
   async activeFindings(region: string, analyzerArn: string): Promise<number> {
+    return (await this.findings(region, analyzerArn, { status: { eq: ["ACTIVE"] } })).length;
+  }
+
+  /** `ListFindingsV2`, every page, with AWS applying `criteria`. */
+  async findings(
+    region: string,
+    analyzerArn: string,
+    criteria: FindingCriteria,
+  ): Promise<FindingSummary[]> {
     const client = this.analyzerClient(region);
-    let count = 0;
+    const found: FindingSummary[] = [];
     let nextToken: string | undefined;
     try {
       do {
         const out = await client.send(
           new ListFindingsV2Command({
             analyzerArn,
-            filter: { status: { eq: ["ACTIVE"] } },
+            filter: criteria,
             ...(nextToken !== undefined ? { nextToken } : {}),
           }),
           this.sendOptions,
         );
-        count += out.findings?.length ?? 0;
+        for (const f of out.findings ?? []) found.push(findingSummary(f));
         nextToken = out.nextToken;
       } while (nextToken);
     } catch (error) {
       throw wrap(`ListFindingsV2 ${analyzerArn}`, error);
     }
-    return count;
+    return found;
+  }
+
+  /** `GetFindingV2`: who is granted access, and whether it is public (external access). */
+  async findingDetail(region: string, analyzerArn: string, id: string): Promise<FindingDetail> {
+    const client = this.analyzerClient(region);
+    let nextToken: string | undefined;
+    const detail: {
+      isPublic?: boolean;
+      principal?: Record<string, string>;
+      condition?: Record<string, string>;
+      action?: string[];
+    } = {};
+    try {
+      do {
+        const out = await client.send(
+          new GetFindingV2Command({
+            analyzerArn,
+            id,
+            ...(nextToken !== undefined ? { nextToken } : {}),
+          }),
+          this.sendOptions,
+        );
+        for (const d of out.findingDetails ?? []) {
+          const e = d.externalAccessDetails;
+          if (!e) continue;
+          if (e.isPublic !== undefined) detail.isPublic = (detail.isPublic ?? false) || e.isPublic;
+          if (e.principal) detail.principal = { ...detail.principal, ...e.principal };
+          if (e.condition) detail.condition = { ...detail.condition, ...e.condition };
+          if (e.action) detail.action = [...new Set([...(detail.action ?? []), ...e.action])];
+        }
+        nextToken = out.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      throw wrap(`GetFindingV2 ${id}`, error);
+    }
+    return detail;
   }
 
   close(): void {
@@ -242,10 +296,24 @@ function analyzerInfo(a: AnalyzerSummary): AnalyzerInfo {
   };
 }
 
-/** The reader the CLI uses for a target. */
+function findingSummary(f: FindingSummaryV2): FindingSummary {
+  return {
+    id: f.id ?? "",
+    resourceType: f.resourceType ?? "UNKNOWN",
+    resourceOwnerAccount: f.resourceOwnerAccount ?? "",
+    status: f.status ?? "UNKNOWN",
+    updatedAt: (f.updatedAt ?? f.createdAt ?? new Date(0)).toISOString(),
+    ...(f.resource !== undefined ? { resource: f.resource } : {}),
+    ...(f.findingType !== undefined ? { findingType: f.findingType } : {}),
+    ...(f.createdAt !== undefined ? { createdAt: f.createdAt.toISOString() } : {}),
+    ...(f.error !== undefined ? { error: f.error } : {}),
+  };
+}
+
+/** The reader the CLI uses for a target (`audit` and `findings`). */
 export function createSdkAccountReader(
   target: Target,
   options: SdkReaderOptions = {},
-): AccountReader {
+): FindingsAccountReader {
   return new SdkAccountReader(target, options);
 }

@@ -230,16 +230,24 @@ function row(r: StackResult): string[] {
   ];
 }
 
-/** The summary table people read at the end of a run, with a totals line. */
-export function formatTable(results: readonly StackResult[]): string {
-  const rows = [COLUMNS.slice() as string[], ...results.map(row)];
-  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const lines = rows.map((r) =>
+/**
+ * Rows of cells → aligned lines: every column but the last padded to its widest cell, two spaces
+ * apart, no trailing blanks. The first row is usually the header. Pure.
+ */
+export function alignColumns(rows: readonly (readonly string[])[]): string[] {
+  if (rows.length === 0) return [];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) =>
     r
       .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
       .join("  ")
       .trimEnd(),
   );
+}
+
+/** The summary table people read at the end of a run, with a totals line. */
+export function formatTable(results: readonly StackResult[]): string {
+  const lines = alignColumns([COLUMNS, ...results.map(row)]);
   const t = totalsOf(results);
   const counts = OUTCOMES.filter((o) => t[o] > 0).map((o) => `${t[o]} ${o}`);
   lines.push(

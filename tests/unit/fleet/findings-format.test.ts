@@ -1,0 +1,323 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import Ajv from "ajv-draft-04";
+import addFormats from "ajv-formats";
+import { accountAudit } from "../../../fleet/audit";
+import { parseFindingsFormat, renderFindings } from "../../../fleet/findings";
+import { escapeHtml, renderFindingsHtml } from "../../../fleet/findings/html";
+import {
+  findingsTotals,
+  type AccountFindings,
+  type Finding,
+  type FindingsReport,
+} from "../../../fleet/findings/model";
+import { artifactUri } from "../../../fleet/findings/sarif";
+import { formatFindingsTable, printable } from "../../../fleet/findings/table";
+
+const PROD = "111122223333";
+const DEV = "444455556666";
+const XSS = "<script>alert(1)</script>";
+
+function finding(extra: Partial<Finding> & Pick<Finding, "id">): Finding {
+  return {
+    accountId: PROD,
+    accountName: "prod",
+    region: "us-east-1",
+    analyzer: {
+      name: "external-access",
+      arn: `arn:aws:access-analyzer:us-east-1:${PROD}:analyzer/external-access`,
+      type: "ACCOUNT",
+    },
+    findingType: "ExternalAccess",
+    resourceType: "AWS::S3::Bucket",
+    resource: "arn:aws:s3:::open-data",
+    resourceOwnerAccount: PROD,
+    exposure: "public",
+    principal: { AWS: "*" },
+    status: "ACTIVE",
+    updatedAt: "2025-06-10T08:00:00.000Z",
+    ...extra,
+  };
+}
+
+const analyzer = (region: string) => ({
+  name: "external-access",
+  arn: `arn:aws:access-analyzer:${region}:${PROD}:analyzer/external-access`,
+  type: "ACCOUNT",
+  status: "ACTIVE",
+});
+
+function sampleReport(): FindingsReport {
+  const prod: AccountFindings = {
+    accountId: PROD,
+    name: "prod",
+    outcome: "failed",
+    error: "1 region(s) could not be read: eu-west-1: AccessDeniedException: no",
+    coverage: accountAudit(
+      ["us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"],
+      { excludeRegions: ["sa-east-1"] },
+      {
+        "us-east-1": { analyzers: [analyzer("us-east-1")], findings: {} },
+        "eu-west-1": { analyzers: [analyzer("eu-west-1")], findings: {} },
+        "ap-south-1": { analyzers: [], findings: {} },
+      },
+    ),
+    regionErrors: [{ region: "eu-west-1", error: "AccessDeniedException: no" }],
+    findings: [
+      finding({ id: "f-public" }),
+      finding({
+        id: "f-cross",
+        resourceType: "AWS::IAM::Role",
+        resource: `arn:aws:iam::${PROD}:role/${XSS}`,
+        exposure: "cross-account",
+        principal: { AWS: `arn:aws:iam::${DEV}:root` },
+        condition: { "aws:SourceIp": "10.0.0.0/8" },
+      }),
+      finding({
+        id: "f-unused",
+        analyzer: {
+          name: "unused-access",
+          arn: `arn:aws:access-analyzer:us-east-1:${PROD}:analyzer/unused-access`,
+          type: "ACCOUNT_UNUSED_ACCESS",
+        },
+        findingType: "UnusedIAMRole",
+        resourceType: "AWS::IAM::Role",
+        resource: `arn:aws:iam::${PROD}:role/Forgotten`,
+        exposure: "unused",
+        principal: undefined,
+      }),
+    ],
+    durationMs: 1200,
+  };
+  const dev: AccountFindings = {
+    accountId: DEV,
+    outcome: "failed",
+    error: "AssumeRole arn:aws:iam::444455556666:role/Auditor: AccessDenied",
+    regionErrors: [],
+    findings: [],
+    durationMs: 300,
+  };
+  return {
+    schemaVersion: 1,
+    kind: "access-analyzer-fleet/findings",
+    fleetFile: "./fleet.yaml",
+    generatedAt: "2025-06-15T12:00:00.000Z",
+    filter: { status: "ACTIVE", publicOnly: false },
+    totals: findingsTotals([prod, dev]),
+    accounts: [prod, dev],
+  };
+}
+
+describe("findings table", () => {
+  it("shows one aligned row per finding with account, region, analyzer, access, resource and grant", () => {
+    const lines = formatFindingsTable(sampleReport()).split("\n");
+    assert.match(lines[0], /^ACCOUNT\s+REGION\s+ANALYZER\s+FINDING\s+ACCESS\s+RESOURCE TYPE/);
+    const row = lines.find((l) => l.includes("f-public") || l.includes("open-data")) ?? "";
+    assert.match(
+      row,
+      /^prod 111122223333\s+us-east-1\s+external-access\s+ExternalAccess\s+public\s+AWS::S3::Bucket\s+arn:aws:s3:::open-data\s+AWS: \*\s+2025-06-10 08:00:00$/,
+    );
+    const cross = lines.find((l) => l.includes("cross-account")) ?? "";
+    assert.match(cross, /AWS: arn:aws:iam::444455556666:root \(if aws:SourceIp: 10\.0\.0\.0\/8\)/);
+    assert.strictEqual(lines[0].indexOf("REGION"), row.indexOf("us-east-1"));
+  });
+
+  it("lists the unreadable region and the unreachable account, then the totals", () => {
+    const text = formatFindingsTable(sampleReport());
+    assert.match(
+      text,
+      /Not read:\n {2}prod 111122223333\s+eu-west-1\s+unreadable\s+AccessDeniedException: no/,
+    );
+    assert.match(text, /444455556666\s+-\s+failed\s+AssumeRole .*AccessDenied/);
+    assert.match(
+      text,
+      /3 finding\(s\) \(status ACTIVE\): 1 public, 1 cross-account, 1 unused access; 2 account\(s\) read, 2 with errors, 1 region\(s\) unreadable$/,
+    );
+  });
+
+  it("replaces control characters in attacker-named resources so they cannot drive the terminal", () => {
+    const report = sampleReport();
+    const evil = finding({ id: "f-ansi", resource: "arn:aws:s3:::x\u001b[2J\rfake" });
+    const text = formatFindingsTable({
+      ...report,
+      accounts: [{ ...report.accounts[0], findings: [evil] }],
+    });
+    assert.ok(!/[\u001b\r]/.test(text));
+    assert.match(text, /arn:aws:s3:::x\?\[2J\?fake/);
+    assert.strictEqual(printable("a\tb\u009bc"), "a?b?c");
+  });
+
+  it("says so when there are no findings", () => {
+    const report = sampleReport();
+    const empty = report.accounts.map((a) => ({ ...a, findings: [] }));
+    assert.match(
+      formatFindingsTable({ ...report, accounts: empty, totals: findingsTotals(empty) }),
+      /^No findings\./,
+    );
+  });
+});
+
+describe("findings JSON", () => {
+  it("is the report itself with schemaVersion 1, and parses back to it", () => {
+    const report = sampleReport();
+    const parsed = JSON.parse(renderFindings(report, "json")) as FindingsReport;
+    assert.strictEqual(parsed.schemaVersion, 1);
+    assert.strictEqual(parsed.kind, "access-analyzer-fleet/findings");
+    assert.deepStrictEqual(parsed, JSON.parse(JSON.stringify(report)));
+  });
+
+  it("--format accepts the four formats and names the choices otherwise", () => {
+    assert.strictEqual(parseFindingsFormat("SARIF"), "sarif");
+    assert.throws(
+      () => parseFindingsFormat("xml"),
+      /^Error: --format: "xml" is not a format; use one of table, json, sarif, html$/,
+    );
+  });
+});
+
+describe("findings SARIF", () => {
+  const schema = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "../../fixtures/sarif-schema-2.1.0.json"), "utf8"),
+  ) as Record<string, unknown>;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+
+  type Sarif = {
+    runs: {
+      tool: { driver: { rules: { id: string; defaultConfiguration: { level: string } }[] } };
+      results: {
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        message: { text: string };
+        locations: {
+          physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+          logicalLocations: { fullyQualifiedName: string; kind: string }[];
+        }[];
+        partialFingerprints: Record<string, string>;
+      }[];
+    }[];
+  };
+  const sarifOf = (report: FindingsReport) => JSON.parse(renderFindings(report, "sarif")) as Sarif;
+
+  it("validates against the official SARIF 2.1.0 schema", () => {
+    const log = sarifOf(sampleReport());
+    const ok = validate(log);
+    assert.ok(ok, JSON.stringify(validate.errors, null, 2));
+  });
+
+  it("the validator does reject a log that breaks the schema", () => {
+    const log = sarifOf(sampleReport()) as unknown as { runs: { results: { level: string }[] }[] };
+    log.runs[0].results[0].level = "critical";
+    assert.strictEqual(validate(log), false);
+  });
+
+  it("has one run, one rule per finding type and one result per finding, leveled by exposure", () => {
+    const log = sarifOf(sampleReport());
+    assert.strictEqual(log.runs.length, 1);
+    const run = log.runs[0];
+    assert.deepStrictEqual(
+      run.tool.driver.rules.map((r) => [r.id, r.defaultConfiguration.level]),
+      [
+        ["ExternalAccess", "warning"],
+        ["UnusedIAMRole", "note"],
+      ],
+    );
+    assert.deepStrictEqual(
+      run.results.map((r) => [r.ruleId, r.level, run.tool.driver.rules[r.ruleIndex].id]),
+      [
+        ["ExternalAccess", "error", "ExternalAccess"],
+        ["ExternalAccess", "warning", "ExternalAccess"],
+        ["UnusedIAMRole", "note", "UnusedIAMRole"],
+      ],
+    );
+    assert.match(
+      run.results[0].message.text,
+      /^Public access to AWS::S3::Bucket arn:aws:s3:::open-data in account 111122223333, region us-east-1, granted to AWS: \*/,
+    );
+  });
+
+  it("locates each result at the fleet file and, logically, at account/region/resource", () => {
+    const loc = sarifOf(sampleReport()).runs[0].results[0].locations[0];
+    assert.deepStrictEqual(loc.physicalLocation, {
+      artifactLocation: { uri: "fleet.yaml" },
+      region: { startLine: 1 },
+    });
+    assert.deepStrictEqual(loc.logicalLocations, [
+      {
+        name: "arn:aws:s3:::open-data",
+        fullyQualifiedName: `${PROD}/us-east-1/arn:aws:s3:::open-data`,
+        kind: "resource",
+      },
+    ]);
+    assert.strictEqual(artifactUri(".\\config\\fleet.yaml"), "config/fleet.yaml");
+  });
+
+  it("fingerprints a finding by its analyzer and id, whatever else changes between runs", () => {
+    const first = sarifOf(sampleReport()).runs[0].results[0];
+    const report = sampleReport();
+    const moved = {
+      ...report,
+      accounts: [
+        {
+          ...report.accounts[0],
+          findings: [
+            finding({ id: "f-new" }),
+            finding({ id: "f-public", updatedAt: "2025-06-14T00:00:00.000Z", principal: {} }),
+          ],
+        },
+      ],
+    };
+    const again = sarifOf(moved).runs[0].results.find((r) =>
+      Object.values(r.partialFingerprints)[0].endsWith("/f-public"),
+    );
+    assert.deepStrictEqual(again?.partialFingerprints, first.partialFingerprints);
+    assert.deepStrictEqual(first.partialFingerprints, {
+      "accessAnalyzerFinding/v1": `arn:aws:access-analyzer:us-east-1:${PROD}:analyzer/external-access/f-public`,
+    });
+  });
+});
+
+describe("findings HTML", () => {
+  const html = renderFindingsHtml(sampleReport());
+
+  it("renders a resource named <script>alert(1)</script> as inert text", () => {
+    assert.ok(!/<script/i.test(html), "no script element");
+    assert.ok(html.includes(`role/${escapeHtml(XSS)}`));
+    assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert.strictEqual(escapeHtml(`"'<>&`), "&quot;&#39;&lt;&gt;&amp;");
+  });
+
+  it("is self-contained: a CSP that allows nothing but inline style, and no URL to fetch", () => {
+    assert.match(
+      html,
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">/,
+    );
+    assert.ok(!/\b(src|href)\s*=/i.test(html), "no src or href attribute");
+    assert.ok(!/@import|url\(/i.test(html), "no CSS fetch");
+  });
+
+  it("shows the accounts × regions matrix with audit's verdicts", () => {
+    const row = /<tr><th>prod 111122223333<\/th>(.*?)<\/tr>/.exec(html)?.[1] ?? "";
+    const cells = [...row.matchAll(/<td class="v ([a-z-]+)"/g)].map((m) => m[1]);
+    // Columns: ap-south-1, eu-west-1, sa-east-1, us-east-1 (the union, sorted).
+    assert.deepStrictEqual(cells, ["missing", "covered", "excluded", "covered"]);
+    const dev = /<tr><th>444455556666<\/th>(.*?)<\/tr>/.exec(html)?.[1] ?? "";
+    assert.strictEqual([...dev.matchAll(/title="account not read"/g)].length, 4);
+  });
+
+  it("groups the findings by account, with counts and the read errors", () => {
+    const prod = html.slice(
+      html.indexOf("<h2>prod 111122223333</h2>"),
+      html.indexOf("<h2>444455556666</h2>"),
+    );
+    assert.match(prod, /3 finding\(s\).*1 public.*1 cross-account.*1 unused access/s);
+    assert.strictEqual((prod.match(/<tr><td>/g) ?? []).length, 3);
+    assert.match(prod, /eu-west-1 could not be read: AccessDeniedException: no/);
+    const dev = html.slice(html.indexOf("<h2>444455556666</h2>"));
+    assert.match(dev, /0 finding\(s\)/);
+    assert.match(dev, /failed: AssumeRole arn:aws:iam::444455556666:role\/Auditor: AccessDenied/);
+  });
+});

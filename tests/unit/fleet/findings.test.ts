@@ -1,0 +1,406 @@
+import * as assert from "assert";
+import { SdkAccountReader } from "../../../fleet/auditSdk";
+import {
+  FindingsFilterError,
+  grantDescription,
+  keepFinding,
+  parseFindingsFilter,
+  parseSince,
+  type Finding,
+  type FindingsFilter,
+} from "../../../fleet/findings/model";
+import {
+  readAccountFindings,
+  runFindings,
+  type FindingCriteria,
+  type FindingsAccountReader,
+} from "../../../fleet/findings/read";
+import type { Target } from "../../../fleet/types";
+import { FakeAwsAdminClient, startFakeAws, type FakeAws } from "../../harness/fake-aws";
+
+const NOW = new Date("2025-06-15T12:00:00.000Z");
+const ACTIVE: FindingsFilter = { status: "ACTIVE", publicOnly: false };
+
+describe("findings filters (pure)", () => {
+  it("defaults to ACTIVE findings of every resource type, public or not, of any age", () => {
+    assert.deepStrictEqual(parseFindingsFilter({}, NOW), ACTIVE);
+  });
+
+  it("accepts a status in any case and resource types comma-separated or repeated", () => {
+    const f = parseFindingsFilter(
+      { status: "archived", resourceType: ["aws::s3::bucket,AWS::IAM::Role", "AWS::KMS::Key"] },
+      NOW,
+    );
+    assert.strictEqual(f.status, "ARCHIVED");
+    assert.deepStrictEqual(f.resourceTypes, ["AWS::S3::Bucket", "AWS::IAM::Role", "AWS::KMS::Key"]);
+  });
+
+  it("rejects an unknown status, naming --status and the allowed values", () => {
+    assert.throws(
+      () => parseFindingsFilter({ status: "OPEN" }, NOW),
+      (e: Error) =>
+        e instanceof FindingsFilterError &&
+        /^--status: "OPEN" is not a finding status; use one of ACTIVE, ARCHIVED, RESOLVED$/.test(
+          e.message,
+        ),
+    );
+  });
+
+  it("rejects an unknown resource type, naming --resource-type and listing the known ones", () => {
+    assert.throws(
+      () => parseFindingsFilter({ resourceType: "AWS::S3::Buckets" }, NOW),
+      /--resource-type: "AWS::S3::Buckets" is not a resource type Access Analyzer reports; use one of .*AWS::S3::Bucket,/,
+    );
+  });
+
+  it("reads --since as a duration before now or as an ISO date", () => {
+    assert.strictEqual(parseSince("7d", NOW), "2025-06-08T12:00:00.000Z");
+    assert.strictEqual(parseSince("12h", NOW), "2025-06-15T00:00:00.000Z");
+    assert.strictEqual(parseSince("30m", NOW), "2025-06-15T11:30:00.000Z");
+    assert.strictEqual(parseSince("2w", NOW), "2025-06-01T12:00:00.000Z");
+    assert.strictEqual(parseSince("2025-01-31", NOW), "2025-01-31T00:00:00.000Z");
+    assert.strictEqual(parseSince("2025-01-31T10:00:00+02:00", NOW), "2025-01-31T08:00:00.000Z");
+  });
+
+  it("rejects a --since that is neither, saying what to write", () => {
+    for (const bad of ["yesterday", "7 days", "2025-13-45", "-7d"]) {
+      assert.throws(() => parseSince(bad, NOW), /^FindingsFilterError: --since: .* such as 30m/);
+    }
+  });
+
+  const finding = (extra: Partial<Finding>): Finding => ({
+    accountId: "111122223333",
+    region: "eu-west-1",
+    analyzer: { name: "a", arn: "arn", type: "ACCOUNT" },
+    id: "f1",
+    findingType: "ExternalAccess",
+    resourceType: "AWS::S3::Bucket",
+    resourceOwnerAccount: "111122223333",
+    exposure: "cross-account",
+    status: "ACTIVE",
+    updatedAt: "2025-06-10T00:00:00.000Z",
+    ...extra,
+  });
+
+  it("keeps only public findings with publicOnly, and only recent ones with since", () => {
+    const filter: FindingsFilter = { ...ACTIVE, publicOnly: true, since: "2025-06-09T00:00:00Z" };
+    assert.strictEqual(keepFinding(finding({ exposure: "public" }), filter), true);
+    assert.strictEqual(keepFinding(finding({}), filter), false);
+    assert.strictEqual(
+      keepFinding(finding({ exposure: "public", updatedAt: "2025-06-08T23:59:59.000Z" }), filter),
+      false,
+    );
+  });
+
+  it("describes the grant by principal, then condition, in a stable order", () => {
+    assert.strictEqual(
+      grantDescription({
+        principal: { Service: "lambda.amazonaws.com", AWS: "444455556666" },
+        condition: { "aws:SourceIp": "10.0.0.0/8" },
+      }),
+      "AWS: 444455556666; Service: lambda.amazonaws.com (if aws:SourceIp: 10.0.0.0/8)",
+    );
+    assert.strictEqual(grantDescription({}), "");
+  });
+});
+
+describe("readAccountFindings with details (through a FindingsAccountReader)", () => {
+  const arn = "arn:aws:access-analyzer:eu-west-1:111122223333:analyzer/external-access";
+  function stubReader(calls: string[]): FindingsAccountReader {
+    return {
+      enabledRegions: () => Promise.resolve(["eu-west-1"]),
+      analyzers: () =>
+        Promise.resolve([{ name: "external-access", arn, type: "ACCOUNT", status: "ACTIVE" }]),
+      activeFindings: () => Promise.reject(new Error("not used by findings")),
+      findings: (_region: string, _arn: string, criteria: FindingCriteria) => {
+        calls.push(`list ${JSON.stringify(criteria)}`);
+        return Promise.resolve([
+          {
+            id: "f1",
+            resourceType: "AWS::KMS::Key",
+            resource: "arn:aws:kms:eu-west-1:111122223333:key/k",
+            resourceOwnerAccount: "111122223333",
+            status: "ACTIVE",
+            findingType: "ExternalAccess",
+            updatedAt: "2025-06-10T00:00:00.000Z",
+          },
+        ]);
+      },
+      findingDetail: (_region: string, _arn: string, id: string) => {
+        calls.push(`get ${id}`);
+        return Promise.resolve({
+          isPublic: false,
+          principal: { AWS: "arn:aws:iam::444455556666:root" },
+          condition: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+          action: ["kms:Decrypt"],
+        });
+      },
+    };
+  }
+
+  it("reads each external-access finding with GetFindingV2 for its principal, condition and actions", async () => {
+    const calls: string[] = [];
+    const got = await readAccountFindings(
+      { accountId: "111122223333", stack: "s", access: {}, settings: {} },
+      stubReader(calls),
+      ACTIVE,
+      { details: true },
+    );
+    assert.deepStrictEqual(calls, ['list {"status":{"eq":["ACTIVE"]}}', "get f1"]);
+    const f = got.findings[0];
+    assert.deepStrictEqual(
+      [f.exposure, f.principal, f.condition, f.action],
+      [
+        "cross-account",
+        { AWS: "arn:aws:iam::444455556666:root" },
+        { "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+        ["kms:Decrypt"],
+      ],
+    );
+  });
+
+  it("without details, asks AWS for the public ones with an isPublic filter instead", async () => {
+    const calls: string[] = [];
+    const got = await readAccountFindings(
+      { accountId: "111122223333", stack: "s", access: {}, settings: {} },
+      stubReader(calls),
+      ACTIVE,
+    );
+    assert.deepStrictEqual(calls, [
+      'list {"status":{"eq":["ACTIVE"]}}',
+      'list {"status":{"eq":["ACTIVE"]},"isPublic":{"eq":["true"]}}',
+    ]);
+    assert.strictEqual(got.findings[0].exposure, "public");
+    assert.strictEqual(got.findings[0].principal, undefined);
+  });
+});
+
+const BOT = "999999999999";
+const OWNER = "111122223333";
+const DENIED = "222233334444";
+const OTHER = "444455556666";
+const BOT_KEY = {
+  accessKeyId: "AKIAFAKEFINDINGSBOT1",
+  secretAccessKey: "findings-bot-secret-00000000000000000000",
+};
+const ROLE = "AccessAnalyzerAuditor";
+
+function roleTarget(id: string, name: string, settings: Target["settings"] = {}): Target {
+  return {
+    accountId: id,
+    name,
+    stack: `acct-${id}`,
+    access: { roleArn: `arn:aws:iam::${id}:role/${ROLE}`, sessionName: "findings-test" },
+    settings,
+  };
+}
+
+describe("findings reader against fake-aws (real SDK, findings planted through the admin API)", function () {
+  this.timeout(60000);
+  let fake: FakeAws;
+  const reader = (t: Target) =>
+    new SdkAccountReader(t, { endpoint: fake.url, credentials: BOT_KEY });
+
+  before(async () => {
+    fake = await startFakeAws({
+      config: {
+        accounts: [
+          { id: BOT, accessKeys: [{ ...BOT_KEY, userName: "findings-bot" }] },
+          {
+            id: OWNER,
+            roles: [{ name: ROLE, trustedAccountIds: [BOT] }],
+            analyzers: [
+              { region: "us-east-1", name: "external-access", type: "ACCOUNT" },
+              { region: "eu-west-1", name: "ConsoleAnalyzer", type: "ACCOUNT" },
+              { region: "us-east-1", name: "unused-access", type: "ACCOUNT_UNUSED_ACCESS" },
+            ],
+          },
+          { id: DENIED, roles: [{ name: ROLE, trustedAccountIds: [OTHER] }] },
+        ],
+      },
+    });
+    const admin = new FakeAwsAdminClient(fake.url);
+    await admin.addFinding(OWNER, "us-east-1", "external-access", {
+      id: "public-bucket",
+      resourceType: "AWS::S3::Bucket",
+      resource: "arn:aws:s3:::open-data",
+      isPublic: true,
+      principal: { AWS: "*" },
+      action: ["s3:GetObject"],
+    });
+    await admin.addFinding(OWNER, "eu-west-1", "ConsoleAnalyzer", {
+      id: "cross-account-role",
+      resourceType: "AWS::IAM::Role",
+      resource: `arn:aws:iam::${OWNER}:role/PartnerAccess`,
+      isPublic: false,
+      principal: { AWS: `arn:aws:iam::${OTHER}:root` },
+      action: ["sts:AssumeRole"],
+    });
+    await admin.addFinding(OWNER, "us-east-1", "unused-access", {
+      id: "unused-role",
+      resourceType: "AWS::IAM::Role",
+      resource: `arn:aws:iam::${OWNER}:role/Forgotten`,
+      findingType: "UnusedIAMRole",
+    });
+    await admin.addFinding(OWNER, "us-east-1", "external-access", {
+      id: "archived-queue",
+      resourceType: "AWS::SQS::Queue",
+      resource: `arn:aws:sqs:us-east-1:${OWNER}:old`,
+      isPublic: true,
+      status: "ARCHIVED",
+    });
+    // A finding that arrives beyond the first page of 100.
+    for (let i = 0; i < 101; i++) {
+      fake.state.addFinding(OWNER, "eu-west-1", "ConsoleAnalyzer", {
+        id: `bulk-${String(i).padStart(3, "0")}`,
+        resourceType: "AWS::KMS::Key",
+        resource: `arn:aws:kms:eu-west-1:${OWNER}:key/${i}`,
+        isPublic: false,
+      });
+    }
+  });
+
+  after(async () => {
+    await fake.close();
+  });
+
+  beforeEach(() => {
+    fake.state.clearFaults();
+  });
+
+  it("lists the ACTIVE public bucket, cross-account role and unused role; the archived one is left out", async () => {
+    const t = roleTarget(OWNER, "owner");
+    const got = await readAccountFindings(t, reader(t), {
+      ...ACTIVE,
+      resourceTypes: ["AWS::S3::Bucket", "AWS::IAM::Role", "AWS::SQS::Queue"],
+    });
+    assert.strictEqual(got.outcome, "succeeded", got.error);
+    const byId = new Map(got.findings.map((f) => [f.id, f]));
+    assert.deepStrictEqual([...byId.keys()].sort(), [
+      "cross-account-role",
+      "public-bucket",
+      "unused-role",
+    ]);
+    const bucket = byId.get("public-bucket");
+    assert.deepStrictEqual(
+      {
+        region: bucket?.region,
+        analyzer: bucket?.analyzer.name,
+        type: bucket?.analyzer.type,
+        findingType: bucket?.findingType,
+        resource: bucket?.resource,
+        exposure: bucket?.exposure,
+        owner: bucket?.resourceOwnerAccount,
+        account: bucket?.accountName,
+      },
+      {
+        region: "us-east-1",
+        analyzer: "external-access",
+        type: "ACCOUNT",
+        findingType: "ExternalAccess",
+        resource: "arn:aws:s3:::open-data",
+        exposure: "public",
+        owner: OWNER,
+        account: "owner",
+      },
+    );
+    assert.ok(!Number.isNaN(Date.parse(bucket?.updatedAt ?? "")), "updatedAt is an ISO time");
+    assert.strictEqual(byId.get("cross-account-role")?.exposure, "cross-account");
+    assert.strictEqual(byId.get("cross-account-role")?.region, "eu-west-1");
+    assert.strictEqual(byId.get("unused-role")?.exposure, "unused");
+    assert.strictEqual(byId.get("unused-role")?.findingType, "UnusedIAMRole");
+    assert.strictEqual(got.coverage?.counts.covered, 2);
+    assert.strictEqual(got.coverage?.counts.missing, 15);
+  });
+
+  it("reads every page of ListFindingsV2", async () => {
+    const t = roleTarget(OWNER, "owner");
+    const got = await readAccountFindings(t, reader(t), {
+      ...ACTIVE,
+      resourceTypes: ["AWS::KMS::Key"],
+    });
+    assert.strictEqual(got.findings.length, 101);
+    assert.ok(got.findings.some((f) => f.id === "bulk-100"));
+  });
+
+  it("with status ARCHIVED lists only the archived finding", async () => {
+    const t = roleTarget(OWNER, "owner");
+    const got = await readAccountFindings(t, reader(t), { status: "ARCHIVED", publicOnly: false });
+    assert.deepStrictEqual(
+      got.findings.map((f) => [f.id, f.status, f.exposure]),
+      [["archived-queue", "ARCHIVED", "public"]],
+    );
+  });
+
+  it("with publicOnly keeps the public bucket only", async () => {
+    const t = roleTarget(OWNER, "owner");
+    const got = await readAccountFindings(t, reader(t), { ...ACTIVE, publicOnly: true });
+    assert.deepStrictEqual(
+      got.findings.map((f) => f.id),
+      ["public-bucket"],
+    );
+  });
+
+  it("reports an unreadable region and still reads the others", async () => {
+    fake.state.injectFault({
+      count: 10,
+      service: "access-analyzer",
+      operation: "ListFindingsV2",
+      region: "eu-west-1",
+      errorCode: "AccessDeniedException",
+      httpStatus: 403,
+    });
+    const t = roleTarget(OWNER, "owner");
+    const got = await readAccountFindings(
+      t,
+      new SdkAccountReader(t, { endpoint: fake.url, credentials: BOT_KEY, maxAttempts: 1 }),
+      { ...ACTIVE, resourceTypes: ["AWS::S3::Bucket", "AWS::IAM::Role"] },
+    );
+    assert.strictEqual(got.outcome, "failed");
+    assert.deepStrictEqual(
+      got.regionErrors.map((e) => e.region),
+      ["eu-west-1"],
+    );
+    assert.match(got.regionErrors[0].error, /ListFindingsV2 .*AccessDeniedException/);
+    assert.deepStrictEqual(
+      got.findings.map((f) => f.id),
+      ["public-bucket", "unused-role"],
+    );
+    // The analyzers were read, so the coverage verdict stands.
+    assert.strictEqual(
+      got.coverage?.regions.find((r) => r.region === "eu-west-1")?.verdict,
+      "covered",
+    );
+  });
+
+  it("runFindings reads several accounts; one that cannot be reached fails alone", async () => {
+    const lines: string[] = [];
+    const report = await runFindings({
+      targets: [roleTarget(OWNER, "owner"), roleTarget(DENIED, "denied")],
+      fleetFile: "fleet.yaml",
+      filter: { ...ACTIVE, resourceTypes: ["AWS::S3::Bucket"] },
+      createReader: (t, o) =>
+        new SdkAccountReader(t, { ...o, endpoint: fake.url, credentials: BOT_KEY }),
+      onProgress: (l) => lines.push(l),
+      now: () => NOW,
+    });
+    assert.deepStrictEqual(
+      report.accounts.map((a) => [a.accountId, a.outcome, a.findings.length]),
+      [
+        [OWNER, "succeeded", 1],
+        [DENIED, "failed", 0],
+      ],
+    );
+    assert.match(report.accounts[1].error ?? "", /AssumeRole .*AccessDenied/);
+    assert.deepStrictEqual(
+      { findings: report.totals.findings, public: report.totals.public },
+      { findings: 1, public: 1 },
+    );
+    assert.strictEqual(report.totals.failedAccounts, 1);
+    assert.strictEqual(report.generatedAt, NOW.toISOString());
+    assert.ok(
+      lines.some((l) => /^\[denied 222233334444\] FAILED: AssumeRole/.test(l)),
+      lines.join("\n"),
+    );
+  });
+});
