@@ -119,11 +119,26 @@ describe("AllRegionsAccessAnalyzer", () => {
       );
     });
 
-    it("covers exactly the explicit regions, sorted, looked up from the first of them", async () => {
+    it("covers exactly the explicit regions, sorted, looked up from the lookup region", async () => {
       const component = await build("aa", { regions: ["us-west-2", "eu-west-1"] });
       assert.deepEqual(await promiseOf(component.regions), ["eu-west-1", "us-west-2"]);
       assert.equal(externalAnalyzers().length, 2);
-      assert.equal(mocks.named("aa-lookup", PROVIDER).inputs.region, "us-west-2");
+      assert.equal(mocks.named("aa-lookup", PROVIDER).inputs.region, "us-east-1");
+    });
+
+    it("says a first explicit region is not enabled, instead of asking it for the region list", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const component = new lib.AllRegionsAccessAnalyzer("aa", {
+        regions: ["af-south-1", "eu-west-1"],
+      });
+      await assert.rejects(promiseOf(component.regions), (err: Error) => {
+        assert.match(err.message, /regions\[0\]: "af-south-1" is not enabled in this account/);
+        assert.doesNotMatch(err.message, /AuthFailure/);
+        return true;
+      });
+      assert.equal(mocks.named("aa-lookup", PROVIDER).inputs.region, "us-east-1");
+      assert.equal(regionalProviders().length, 0);
+      assert.equal(mocks.ofType(ANALYZER).length, 0);
     });
 
     it("subtracts exclusions from explicit regions", async () => {

@@ -263,7 +263,9 @@ accounts:
   });
 
   it("uses the partition from defaults for role ARNs", () => {
-    const fleet = fleetOf(`defaults:\n  partition: aws-us-gov\n  roleName: R\n${ONE}`);
+    const fleet = fleetOf(
+      `defaults:\n  partition: aws-us-gov\n  roleName: R\n  lookupRegion: us-gov-west-1\n${ONE}`,
+    );
     assert.strictEqual(fleet.targets[0].access.roleArn, "arn:aws-us-gov:iam::111122223333:role/R");
   });
 
