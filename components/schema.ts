@@ -158,6 +158,7 @@ export const tags = z
   .refine((t) => Object.keys(t).length <= TAG_LIMITS.maxTags, {
     error: (iss) => tooManyTags(Object.keys(iss.input as object).length),
   })
+  .meta({ maxProperties: TAG_LIMITS.maxTags })
   .describe("Tags on every analyzer.");
 
 /** An AWS account id, 12 digits in a string. */
@@ -184,9 +185,9 @@ export const unusedAccess = z
     region: regionCode.describe("The home region of the one unused-access analyzer."),
     unusedAccessAge: z
       .number({ error: `must be a number; ${AGE_RANGE}` })
-      .refine((age) => Number.isInteger(age) && age >= 1 && age <= 365, {
-        error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}`,
-      })
+      .int({ error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}`, abort: true })
+      .min(1, { error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}` })
+      .max(365, { error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}` })
       .optional(),
     analyzerName: analyzerName.optional(),
     exclusions: z.array(unusedAccessExclusion).optional(),
@@ -232,13 +233,11 @@ export function archiveRulesOf<F extends z.ZodType>(filter: F) {
       }),
       { error: "must be a list of { name, filters } rules" },
     )
+    .max(MAX_ARCHIVE_RULES, {
+      error: (iss) =>
+        `has ${(iss.input as unknown[]).length} rules; AWS allows at most ${MAX_ARCHIVE_RULES} per analyzer`,
+    })
     .superRefine((rules, ctx) => {
-      if (rules.length > MAX_ARCHIVE_RULES) {
-        ctx.addIssue({
-          code: "custom",
-          message: `has ${rules.length} rules; AWS allows at most ${MAX_ARCHIVE_RULES} per analyzer`,
-        });
-      }
       rules.forEach((rule, i) => {
         if (rules.findIndex((r) => r.name === rule.name) < i) {
           ctx.addIssue({

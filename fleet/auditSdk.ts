@@ -18,10 +18,10 @@ import {
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { describeError, type AccountReader, type AnalyzerInfo } from "./audit";
+import { DEFAULTS, ENABLED_OPT_IN_STATUSES } from "../components/schema";
+import { DEFAULT_SESSION_NAME } from "./fleetFile";
 import type { Target } from "./types";
 
-/** The region asked for the enabled regions and used for STS when the fleet file names none. */
-export const DEFAULT_LOOKUP_REGION = "us-east-1";
 /** AWS credentials (the shape the SDK's `credentials` option takes). Never printed or stored. */
 export interface AwsCredentialIdentity {
   readonly accessKeyId: string;
@@ -81,7 +81,7 @@ export class SdkAccountReader implements AccountReader {
     private readonly target: Target,
     private readonly options: SdkReaderOptions = {},
   ) {
-    this.lookupRegion = target.settings.lookupRegion ?? DEFAULT_LOOKUP_REGION;
+    this.lookupRegion = target.settings.lookupRegion ?? DEFAULTS.lookupRegion;
     const base: CommonConfig = {
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
@@ -110,7 +110,7 @@ export class SdkAccountReader implements AccountReader {
         const out = await sts.send(
           new AssumeRoleCommand({
             RoleArn: roleArn,
-            RoleSessionName: sessionName ?? "access-analyzer-fleet",
+            RoleSessionName: sessionName ?? DEFAULT_SESSION_NAME,
             ...(externalId !== undefined ? { ExternalId: externalId } : {}),
           }),
           this.sendOptions,
@@ -156,7 +156,7 @@ export class SdkAccountReader implements AccountReader {
     try {
       const out = await ec2.send(
         new DescribeRegionsCommand({
-          Filters: [{ Name: "opt-in-status", Values: ["opt-in-not-required", "opted-in"] }],
+          Filters: [{ Name: "opt-in-status", Values: [...ENABLED_OPT_IN_STATUSES] }],
         }),
         this.sendOptions,
       );
