@@ -4,7 +4,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { ENABLED_OPT_IN_STATUSES, selectRegions } from "./regions";
+import { selectRegions } from "./regions";
+import { ENABLED_OPT_IN_STATUSES } from "./schema";
 import { AllRegionsAccessAnalyzerArgs, RegionalProviderArgs } from "./types";
 import { DEFAULTS, checkArgs, formatProblems } from "./validation";
 
@@ -223,13 +224,17 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     return built;
   }
 
-  /** The enabled regions of the account, asked through an explicit lookup provider. */
+  /**
+   * The enabled regions of the account, asked through an explicit lookup provider in
+   * `lookupRegion`, always: a region of `regions` may be one the account has not enabled, and a
+   * provider there fails with an authentication error instead of the clear "not enabled" problem.
+   */
   private async enabledRegions(
     name: string,
     args: AllRegionsAccessAnalyzerArgs,
     providerArgs: RegionalProviderArgs,
   ): Promise<string[]> {
-    const lookupRegion = args.regions?.[0] ?? args.lookupRegion ?? DEFAULTS.lookupRegion;
+    const lookupRegion = args.lookupRegion ?? DEFAULTS.lookupRegion;
     const lookup = new aws.Provider(
       `${name}-lookup`,
       { ...providerArgs, region: lookupRegion },

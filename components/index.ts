@@ -24,4 +24,18 @@ export {
   selectRegions,
 } from "./regions";
 export type { ArgumentProblem, RegionSelection } from "./regions";
+export { formatPath, suggestKey } from "./problems";
+export {
+  ACCOUNT_ID_PATTERN,
+  ANALYZER_ZONES,
+  NAME_MAX,
+  NAME_PATTERN,
+  PARTITIONS,
+  REGION_PATTERN,
+  TAG_LIMITS,
+  componentArgs,
+  partitionOfArn,
+  partitionOfRegion,
+} from "./schema";
+export type { ComponentArgsSchemaType, ProviderArgField } from "./schema";
 export { DEFAULTS, MAX_ARCHIVE_RULES, checkArgs, checkName, formatProblems } from "./validation";

@@ -2,60 +2,22 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /**
- * Region selection and region-name validation. Pure functions: no Pulumi, no I/O.
+ * Region selection and region-list validation. Pure functions: no Pulumi, no I/O.
  */
 
-/**
- * The `opt-in-status` values of regions an account can use. `DescribeRegions` without `AllRegions`
- * already returns only these; the filter says so explicitly, so a lookup never covers a region the
- * account has not enabled (`not-opted-in`).
- */
-export const ENABLED_OPT_IN_STATUSES: readonly string[] = ["opt-in-not-required", "opted-in"];
+import { ArgumentProblem, genericMessage, problemsOf } from "./problems";
+import { regionList } from "./schema";
 
-/**
- * The shape of an AWS region code in every partition: `us-east-1`, `eu-central-2`, `us-gov-west-1`,
- * `cn-northwest-1`, `ap-southeast-7`, `us-isob-east-1`.
- */
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+){1,3}-\d{1,2}$/;
-
-/** True when `region` looks like an AWS region code (`us-east-1`). It does not say the region exists. */
-export function isValidRegionName(region: unknown): region is string {
-  return typeof region === "string" && REGION_PATTERN.test(region);
-}
-
-/** A problem with one argument: `path` names the argument (`excludeRegions[2]`), `message` the fix. */
-export interface ArgumentProblem {
-  readonly path: string;
-  readonly message: string;
-}
+export { ENABLED_OPT_IN_STATUSES, isValidRegionName } from "./schema";
+export type { ArgumentProblem };
 
 /** Checks a list of region codes; returns one problem per bad or repeated entry. */
 export function checkRegionList(path: string, regions: unknown): ArgumentProblem[] {
   if (regions === undefined) {
     return [];
   }
-  if (!Array.isArray(regions)) {
-    return [{ path, message: `must be a list of region codes, e.g. ["us-east-1", "eu-west-1"]` }];
-  }
-  const problems: ArgumentProblem[] = [];
-  const seen = new Set<string>();
-  regions.forEach((region, i) => {
-    if (!isValidRegionName(region)) {
-      problems.push({
-        path: `${path}[${i}]`,
-        message: `${JSON.stringify(region)} is not a region code; use the form "us-east-1"`,
-      });
-    } else if (seen.has(region)) {
-      problems.push({
-        path: `${path}[${i}]`,
-        message: `"${region}" is listed twice; list each region once`,
-      });
-    }
-    if (typeof region === "string") {
-      seen.add(region);
-    }
-  });
-  return problems;
+  const parsed = regionList.safeParse(regions, { error: genericMessage });
+  return parsed.success ? [] : problemsOf(parsed.error.issues, { schema: regionList }, [path]);
 }
 
 /** Which regions to cover, and what a person should hear about the choice. */
@@ -103,7 +65,12 @@ export function selectRegions(
 
   const candidateSet = new Set(candidates);
   for (const region of exclude) {
-    if (!candidateSet.has(region)) {
+    if (explicit?.includes(region)) {
+      warnings.push(
+        `excludeRegions: "${region}" is also in regions; it is not covered (remove it from ` +
+          `one of the lists)`,
+      );
+    } else if (!candidateSet.has(region)) {
       warnings.push(
         explicit
           ? `excludeRegions: "${region}" is not in regions; nothing to exclude`
@@ -118,9 +85,11 @@ export function selectRegions(
   if (regions.length === 0 && problems.length === 0) {
     problems.push({
       path: "excludeRegions",
-      message:
-        `leaves no region to cover (enabled: ${enabled.join(", ") || "none"}); ` +
-        `remove some exclusions`,
+      message: explicit
+        ? `leaves no region to cover: every region in regions (${explicit.join(", ")}) is ` +
+          `also excluded; remove it from one of the lists`
+        : `leaves no region to cover (enabled: ${enabled.join(", ") || "none"}); ` +
+          `remove some exclusions`,
     });
   }
   return { regions, problems, warnings };

@@ -86,7 +86,8 @@ export interface AllRegionsAccessAnalyzerArgs {
    */
   readonly excludeRegions?: string[];
   /**
-   * The region that answers the enabled-regions lookup (when `regions` is absent) and the default
+   * The region that answers the enabled-regions lookup (always, also when `regions` is given:
+   * a listed region may not be enabled) and the default
    * `stsRegion` of every provider. Set it to a region of your partition outside the commercial one
    * (e.g. `us-gov-west-1`).
    * @default "us-east-1"
@@ -127,7 +128,8 @@ export interface AllRegionsAccessAnalyzerArgs {
    */
   readonly archiveRules?: ArchiveRuleArgs[];
   /**
-   * Tags on every analyzer (Security Hub IAM.23 checks that analyzers are tagged).
+   * Tags on every analyzer (Security Hub IAM.23 checks that analyzers are tagged). AWS's rules:
+   * at most 50, keys 1–128 characters not starting with `aws:`, values up to 256 characters.
    * @default {}
    */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;

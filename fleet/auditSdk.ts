@@ -21,6 +21,8 @@ import {
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { describeError, type AnalyzerInfo } from "./audit";
+import { DEFAULTS, ENABLED_OPT_IN_STATUSES } from "../components/schema";
+import { DEFAULT_SESSION_NAME } from "./fleetFile";
 import type {
   FindingCriteria,
   FindingDetail,
@@ -29,8 +31,6 @@ import type {
 } from "./findings/read";
 import type { AccountAccess, Target } from "./types";
 
-/** The region asked for the enabled regions and used for STS when the fleet file names none. */
-export const DEFAULT_LOOKUP_REGION = "us-east-1";
 /** AWS credentials (the shape the SDK's `credentials` option takes). Never printed or stored. */
 export interface AwsCredentialIdentity {
   readonly accessKeyId: string;
@@ -82,7 +82,7 @@ export function assumedRoleProvider(
       const out = await sts.send(
         new AssumeRoleCommand({
           RoleArn: roleArn,
-          RoleSessionName: sessionName ?? "access-analyzer-fleet",
+          RoleSessionName: sessionName ?? DEFAULT_SESSION_NAME,
           ...(externalId !== undefined ? { ExternalId: externalId } : {}),
         }),
         sendOptions,
@@ -139,7 +139,7 @@ export class SdkAccountReader implements FindingsAccountReader {
     private readonly target: Target,
     private readonly options: SdkReaderOptions = {},
   ) {
-    this.lookupRegion = target.settings.lookupRegion ?? DEFAULT_LOOKUP_REGION;
+    this.lookupRegion = target.settings.lookupRegion ?? DEFAULTS.lookupRegion;
     const base: CommonConfig = {
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
@@ -177,7 +177,7 @@ export class SdkAccountReader implements FindingsAccountReader {
     try {
       const out = await ec2.send(
         new DescribeRegionsCommand({
-          Filters: [{ Name: "opt-in-status", Values: ["opt-in-not-required", "opted-in"] }],
+          Filters: [{ Name: "opt-in-status", Values: [...ENABLED_OPT_IN_STATUSES] }],
         }),
         this.sendOptions,
       );

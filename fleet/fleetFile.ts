@@ -5,20 +5,26 @@
  */
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { formatPath, genericMessage, problemsOf, suggestKey } from "../components/problems";
+import {
+  ACCOUNT_ID_PATTERN,
+  PARTITIONS,
+  TAG_LIMITS,
+  archiveRuleFilterShape,
+  archiveRulesOf,
+  componentArgsObject,
+  hasComparator,
+  NO_COMPARATOR,
+  tags,
+} from "../components/schema";
 import { checkArgs } from "../components/validation";
 import type { AllRegionsAccessAnalyzerArgs } from "../components/types";
 import { componentSettings, providerArgsFor } from "./config";
 import type { AccountAccess, AnalyzerSettings, Fleet, Target } from "./types";
-import {
-  ANALYZER_NAME_PATTERN,
-  analyzerNameProblem,
-  REGION_PATTERN,
-  regionProblem,
-  tagKeyProblem,
-  tagValueProblem,
-} from "./validators";
 
-const ACCOUNT_ID = /^\d{12}$/;
+export { formatPath, suggestKey };
+
+const ACCOUNT_ID = ACCOUNT_ID_PATTERN;
 const ROLE_ARN =
   /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -32,6 +38,21 @@ const SECRETS_PROVIDER = /^(passphrase|default|(awskms|azurekeyvault|gcpkms|hash
 /** The session name the bot uses when the fleet file sets none. */
 export const DEFAULT_SESSION_NAME = "access-analyzer-fleet";
 
+/**
+ * The largest fleet file read: a fleet of thousands of accounts is well under 1 MB; anything far
+ * bigger is a mistake (or an attack) and is refused before it is parsed.
+ */
+export const MAX_FLEET_FILE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The `yaml` library's `maxAliasCount`. It counts, per anchor, the uses of the anchor times the
+ * aliases nested inside it (at least 1), and refuses a document whose count passes the limit.
+ * The library's default of 100 refuses a fleet of 101 accounts that share one anchor, which is
+ * legitimate; 10,000 allows 1,000 accounts each reusing an anchor that itself nests up to 10
+ * aliases, and still refuses a "billion laughs" expansion (its count grows exponentially).
+ */
+export const MAX_ALIAS_COUNT = 10_000;
+
 /** The stack name of an account whose entry sets none. Ids never change; names might. */
 export function defaultStackName(accountId: string): string {
   return `acct-${accountId}`;
@@ -39,133 +60,66 @@ export function defaultStackName(accountId: string): string {
 
 const quoted = (v: unknown): string => JSON.stringify(v);
 
-const regionCode = z
-  .string({ error: 'must be a region code string, e.g. "eu-west-1"' })
-  .refine((r) => regionProblem(r) === undefined, { error: (iss) => regionProblem(iss.input) })
-  .meta({ pattern: REGION_PATTERN.source, description: 'An AWS region code, e.g. "eu-west-1".' });
-
-const regionList = z
-  .array(regionCode, { error: 'must be a list of region codes, e.g. ["us-east-1", "eu-west-1"]' })
-  .min(1, {
-    error: "must list at least one region; leave the key out to use every enabled region",
-  });
-
-const analyzerName = z
-  .string({ error: 'must be a string, e.g. "external-access"' })
-  .refine((n) => analyzerNameProblem(n) === undefined, {
-    error: (iss) => analyzerNameProblem(iss.input),
-  })
-  .meta({ pattern: ANALYZER_NAME_PATTERN.source });
-
-const tagMap = z
-  .record(
-    z.string().refine((key) => tagKeyProblem(key) === undefined, {
-      error: (iss) => tagKeyProblem(String(iss.input)),
-    }),
-    z
-      .string({ error: 'tag values must be strings; quote numbers and booleans, e.g. "true"' })
-      .refine((value) => tagValueProblem(value) === undefined, {
-        error: (iss) => tagValueProblem(String(iss.input)),
-      }),
-  )
-  .refine((tags) => Object.keys(tags).length <= 50, {
-    error: "at most 50 tags can be set on an analyzer",
-  })
-  .describe("Tags on every analyzer. Defaults and account tags merge; the account wins per key.");
-
-const stringList = z.array(z.string().min(1), { error: "must be a list of strings" });
-
-const archiveFilter = z
+/** An archive filter as the fleet file takes it: `exists` may also be a YAML boolean. */
+const fleetArchiveFilter = z
   .strictObject({
-    criteria: z
-      .string({ error: 'is required: the finding attribute to match, e.g. "principal.AWS"' })
-      .min(1, { error: 'must not be empty, e.g. "principal.AWS"' }),
-    eqs: stringList.optional(),
-    neqs: stringList.optional(),
-    contains: stringList.optional(),
+    ...archiveRuleFilterShape,
     exists: z
       .union([z.boolean(), z.enum(["true", "false"])], {
         error: 'must be true or false (or "true" / "false")',
       })
       .optional(),
   })
-  .refine(
-    (f) =>
-      f.eqs !== undefined ||
-      f.neqs !== undefined ||
-      f.contains !== undefined ||
-      f.exists !== undefined,
-    { error: "needs at least one comparator: eqs, neqs, contains or exists" },
-  );
+  .refine(hasComparator, { error: NO_COMPARATOR });
 
-const archiveRule = z.strictObject({
-  name: analyzerName.describe("Archive rule name (same rules as analyzer names)."),
-  filters: z
-    .array(archiveFilter, { error: "is required: a list of filters" })
-    .min(1, { error: "needs at least one filter" }),
-});
-
-const unusedAccess = z
-  .strictObject({
-    region: regionCode.describe("The home region of the one unused-access analyzer."),
-    unusedAccessAge: z
-      .number({ error: "must be a whole number of days from 1 to 365" })
-      .int({ error: "must be a whole number of days from 1 to 365" })
-      .min(1, { error: "must be a whole number of days from 1 to 365" })
-      .max(365, { error: "must be a whole number of days from 1 to 365" })
-      .optional(),
-    analyzerName: analyzerName.optional(),
-    exclusions: z
-      .array(
-        z.strictObject({
-          accountIds: z
-            .array(
-              z.string().regex(ACCOUNT_ID, { error: 'must be 12 digits, e.g. "111122223333"' }),
-            )
-            .optional(),
-          resourceTags: z.array(z.record(z.string(), z.string())).optional(),
-        }),
-      )
-      .optional(),
+/**
+ * The component settings both `defaults` and an account may set: the component's own schema
+ * (components/schema.ts), less what the bot sets itself (`providerArgs`), with plain tags (no
+ * Outputs in a file) and archive filters that also take YAML booleans.
+ */
+export const fleetSettings = componentArgsObject
+  .pick({
+    regions: true,
+    excludeRegions: true,
+    type: true,
+    tags: true,
+    unusedAccess: true,
+    archiveRules: true,
+    analyzerName: true,
+    lookupRegion: true,
+    protect: true,
+    retainOnDelete: true,
   })
-  .describe("One unused-access analyzer in a home region (IAM is global: one region is enough).");
-
-/** Settings both `defaults` and an account may set. */
-const settingsShape = {
-  regions: regionList
-    .optional()
-    .describe("Explicit regions; leave out to use every enabled region."),
-  excludeRegions: regionList.optional().describe("Regions to leave out."),
-  type: z
-    .enum(["ACCOUNT", "ORGANIZATION"], {
-      error: (iss) => `must be "ACCOUNT" or "ORGANIZATION" (got ${quoted(iss.input)})`,
-    })
-    .optional()
-    .describe('Analyzer type; default "ACCOUNT" (what Security Hub IAM.28 counts).'),
-  tags: tagMap.optional(),
-  unusedAccess: unusedAccess.optional(),
-  archiveRules: z
-    .array(archiveRule, { error: "must be a list of { name, filters }" })
-    .max(100, { error: "at most 100 archive rules per analyzer" })
-    .optional()
-    .describe(
-      "Archive rules on every regional external-access analyzer (replaces the defaults' list).",
+  .extend({
+    regions: componentArgsObject.shape.regions.describe(
+      "Explicit regions; leave out to use every enabled region.",
     ),
-  analyzerName: analyzerName
-    .optional()
-    .describe('External-access analyzer name; default "external-access".'),
-  lookupRegion: regionCode
-    .optional()
-    .describe('Region used to discover the enabled regions; default "us-east-1".'),
-  protect: z
-    .boolean({ error: "must be true or false" })
-    .optional()
-    .describe("Protect the analyzers."),
-  retainOnDelete: z
-    .boolean({ error: "must be true or false" })
-    .optional()
-    .describe("Keep the analyzers in AWS when they leave the stack."),
-};
+    excludeRegions: componentArgsObject.shape.excludeRegions.describe("Regions to leave out."),
+    type: componentArgsObject.shape.type.describe(
+      'Analyzer type; default "ACCOUNT" (what Security Hub IAM.28 counts).',
+    ),
+    tags: tags
+      .optional()
+      .describe(
+        "Tags on every analyzer. Defaults and account tags merge; the account wins per key.",
+      ),
+    archiveRules: archiveRulesOf(fleetArchiveFilter)
+      .optional()
+      .describe(
+        "Archive rules on every regional external-access analyzer (replaces the defaults' list).",
+      ),
+    analyzerName: componentArgsObject.shape.analyzerName.describe(
+      'External-access analyzer name; default "external-access".',
+    ),
+    lookupRegion: componentArgsObject.shape.lookupRegion.describe(
+      'Region used to discover the enabled regions; default "us-east-1".',
+    ),
+    protect: componentArgsObject.shape.protect.describe("Protect the analyzers."),
+    retainOnDelete: componentArgsObject.shape.retainOnDelete.describe(
+      "Keep the analyzers in AWS when they leave the stack.",
+    ),
+  });
+const settingsShape = fleetSettings.shape;
 
 /** How to reach an account; `defaults` may set all but `roleArn` (which names one account). */
 const accessShape = {
@@ -234,7 +188,7 @@ const accountSchema = z.strictObject({
 
 const defaultsSchema = z.strictObject({
   partition: z
-    .enum(["aws", "aws-cn", "aws-us-gov"], {
+    .enum(PARTITIONS, {
       error: 'must be "aws", "aws-cn" or "aws-us-gov"',
     })
     .optional()
@@ -286,75 +240,6 @@ export function fleetJsonSchema(): Record<string, unknown> {
   };
 }
 
-/** A dotted path as people read it: `accounts[3].tags["cost center"]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") {
-      out += `[${part}]`;
-    } else if (typeof part === "string" && /^[A-Za-z_$][\w$]*$/.test(part)) {
-      out += out === "" ? part : `.${part}`;
-    } else {
-      out += `[${JSON.stringify(String(part))}]`;
-    }
-  }
-  return out === "" ? "(top level)" : out;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-/** The closest allowed key, when it is close enough to be a typo. */
-export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of allowed) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "object") return "a map";
-  return `${typeof v} ${quoted(v)}`;
-}
-
-/** Messages for the issues the schema gives no message of its own. */
-function genericMessage(iss: z.core.$ZodRawIssue): string | undefined {
-  switch (iss.code) {
-    case "invalid_type":
-      if (iss.input === undefined) return "is required";
-      return `must be ${iss.expected === "array" ? "a list" : iss.expected === "object" || iss.expected === "record" ? "a map" : `a ${iss.expected}`} (got ${typeName(iss.input)})`;
-    case "too_small":
-      return iss.origin === "array"
-        ? `must have at least ${iss.minimum} item(s)`
-        : `must be at least ${iss.minimum}`;
-    case "too_big":
-      return iss.origin === "array"
-        ? `must have at most ${iss.maximum} item(s)`
-        : `must be at most ${iss.maximum}`;
-    default:
-      return undefined;
-  }
-}
-
 /** One problem in a fleet file. `path` is how `formatPath` prints it. */
 export interface FleetProblem {
   readonly path: string;
@@ -369,26 +254,6 @@ export type ParseResult =
   | { readonly ok: true; readonly fleet: Fleet }
   | { readonly ok: false; readonly problems: FleetProblem[]; readonly messages: string[] };
 
-function allowedKeysAt(path: readonly PropertyKey[]): string[] {
-  const shape =
-    path.length === 0
-      ? fleetFileSchema.shape
-      : path[0] === "defaults" && path.length === 1
-        ? defaultsSchema.shape
-        : path[0] === "accounts" && path.length === 2
-          ? accountSchema.shape
-          : path.at(-1) === "unusedAccess"
-            ? unusedAccess.shape
-            : path.at(-2) === "archiveRules"
-              ? archiveRule.shape
-              : path.at(-2) === "filters"
-                ? { criteria: 1, eqs: 1, neqs: 1, contains: 1, exists: 1 }
-                : path.at(-2) === "exclusions"
-                  ? { accountIds: 1, resourceTags: 1 }
-                  : {};
-  return Object.keys(shape);
-}
-
 /** Keys that belong elsewhere, with where they go. */
 const KEY_HINTS: Record<string, string> = {
   "defaults.roleArn":
@@ -399,32 +264,7 @@ const KEY_HINTS: Record<string, string> = {
 };
 
 function zodProblems(error: z.ZodError): FleetProblem[] {
-  const problems: FleetProblem[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === "unrecognized_keys") {
-      const allowed = allowedKeysAt(issue.path);
-      for (const key of issue.keys) {
-        const where = formatPath([...issue.path, key]);
-        if (where in KEY_HINTS) {
-          problems.push({ path: where, message: KEY_HINTS[where] });
-          continue;
-        }
-        const suggestion = suggestKey(key, allowed);
-        problems.push({
-          path: formatPath([...issue.path, key]),
-          message:
-            `unknown key` +
-            (suggestion ? `; did you mean "${suggestion}"?` : ".") +
-            (allowed.length ? ` Allowed here: ${allowed.join(", ")}` : ""),
-        });
-      }
-    } else if (issue.code === "invalid_key" && issue.issues.length > 0) {
-      problems.push({ path: formatPath(issue.path), message: issue.issues[0].message });
-    } else {
-      problems.push({ path: formatPath(issue.path), message: issue.message });
-    }
-  }
-  return problems;
+  return problemsOf(error.issues, { schema: fleetFileSchema, keyHints: KEY_HINTS });
 }
 
 /** Applies defaults: the account's value wins; tags merge per key. */
@@ -510,6 +350,34 @@ function componentProblems(
     providerArgs: providerArgsFor(target),
   } as AllRegionsAccessAnalyzerArgs;
   return checkArgs(args).map((problem) => {
+    if (problem.path === "tags" && account.tags !== undefined && defaults.tags !== undefined) {
+      const count = (v: unknown) => Object.keys(v as object).length;
+      return {
+        path: `${formatPath(["accounts", index, "tags"])}`,
+        message:
+          `defaults.tags (${count(defaults.tags)}) and this account's tags ` +
+          `(${count(account.tags)}) merge to ${count(target.settings.tags)} tags; AWS allows at ` +
+          `most ${TAG_LIMITS.maxTags} per analyzer: drop some here or in defaults.tags`,
+      };
+    }
+    const role = /^providerArgs\.assumeRoles\[0\]\.roleArn: ?/;
+    if (role.test(`${problem.path}: `)) {
+      // The bot's own role: named by the account's roleArn, or built from defaults.partition.
+      const where =
+        account.roleArn !== undefined
+          ? formatPath(["accounts", index, "roleArn"])
+          : defaults.partition !== undefined
+            ? "defaults.partition"
+            : formatPath(["accounts", index, "roleName"]);
+      return {
+        path: where,
+        message: `${problem.message.replace(/^"([^"]+)"/, "the role $1")} (applies to accounts[${index}], ${target.accountId})`,
+      };
+    }
+    problem = {
+      path: problem.path,
+      message: problem.message.replace(/providerArgs\.assumeRoles\[0\]\.roleArn/g, "the role"),
+    };
     const key = /^[A-Za-z]+/.exec(problem.path)?.[0] ?? "";
     if (account[key] === undefined && defaults[key] !== undefined) {
       return {
@@ -584,6 +452,15 @@ export function parseFleetFile(text: string, file: string): ParseResult {
     problems,
     messages: problems.map((p) => formatProblem(file, p)),
   });
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_FLEET_FILE_BYTES) {
+    return fail([
+      {
+        path: "(top level)",
+        message: `the file is ${bytes} bytes; a fleet file may be at most ${MAX_FLEET_FILE_BYTES} bytes (10 MB): split the fleet, or check that this is the right file`,
+      },
+    ]);
+  }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return fail(
@@ -593,7 +470,19 @@ export function parseFleetFile(text: string, file: string): ParseResult {
       })),
     );
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    // The yaml library's resource-exhaustion guard ("Excessive alias count …").
+    return fail([
+      {
+        path: "(top level)",
+        message: `YAML aliases (*name) expand to too much data (the limit is ${MAX_ALIAS_COUNT} alias uses, weighted by the aliases nested in each anchor); write the repeated settings once under defaults instead of repeating an anchor`,
+      },
+    ]);
+  }
   if (data === null || data === undefined) {
     return fail([
       { path: "(top level)", message: "the file is empty; start from fleet.example.yaml" },

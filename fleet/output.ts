@@ -64,9 +64,20 @@ const GENERIC_ERRORS = /^error: (update|preview|refresh|destroy) failed$/i;
  */
 export function summariseError(message: string): string {
   const lines = message.split(/\r?\n/).map((l) => l.trim());
-  const errors = lines
-    .map((l) => l.replace(/^(stderr|stdout|err\?):\s*/, ""))
-    .filter((l) => /^error:/i.test(l) || /\berror:\s/i.test(l));
+  // An error's reasons follow it as "- <setting>: <problem>" lines (the component's and the
+  // program's argument problems): they stay with their error line, or the reason is lost.
+  const errors: string[] = [];
+  let inError = false;
+  for (const line of lines.map((l) => l.replace(/^(stderr|stdout|err\?):\s*/, ""))) {
+    if (/^error:/i.test(line) || /\berror:\s/i.test(line)) {
+      errors.push(line);
+      inError = true;
+    } else if (inError && line.startsWith("- ")) {
+      errors[errors.length - 1] += `\n  ${line}`;
+    } else {
+      inError = false;
+    }
+  }
   const specific = errors.filter((l) => !GENERIC_ERRORS.test(l));
   if (/ENOENT: pulumi\b/.test(message)) {
     return "the pulumi CLI was not found: put it on PATH or pass --pulumi-root DIR (the folder holding bin/pulumi)";

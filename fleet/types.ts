@@ -2,48 +2,14 @@
  * The types the fleet modules share. Data flows one way:
  * fleet file ─▶ targets ─▶ scheduler ─▶ StackRunner (one stack per account) ─▶ results ─▶ report.
  */
+import type { z } from "zod";
+import type { fleetSettings } from "./fleetFile";
 
-/** The component settings a fleet file can set for every account (`defaults`) or for one account. */
-export interface AnalyzerSettings {
-  /** Explicit regions; absent means "discover the account's enabled regions". */
-  readonly regions?: string[];
-  /** Regions to leave out. */
-  readonly excludeRegions?: string[];
-  /** Analyzer type. */
-  readonly type?: "ACCOUNT" | "ORGANIZATION";
-  /** Tags on every analyzer (defaults and account tags are merged, the account wins per key). */
-  readonly tags?: Record<string, string>;
-  /** One unused-access analyzer in a home region. */
-  readonly unusedAccess?: UnusedAccessSettings;
-  /** Archive rules on every regional external-access analyzer. */
-  readonly archiveRules?: ArchiveRuleSettings[];
-  /** The external-access analyzer name. */
-  readonly analyzerName?: string;
-  /** Region used to discover the enabled regions. */
-  readonly lookupRegion?: string;
-  /** Protect the analyzers from deletion. */
-  readonly protect?: boolean;
-  /** Keep the analyzers in AWS when they leave the stack. */
-  readonly retainOnDelete?: boolean;
-}
-
-export interface UnusedAccessSettings {
-  readonly region: string;
-  readonly unusedAccessAge?: number;
-  readonly analyzerName?: string;
-  readonly exclusions?: { accountIds?: string[]; resourceTags?: Record<string, string>[] }[];
-}
-
-export interface ArchiveRuleSettings {
-  readonly name: string;
-  readonly filters: {
-    criteria: string;
-    eqs?: string[];
-    neqs?: string[];
-    contains?: string[];
-    exists?: boolean | "true" | "false";
-  }[];
-}
+/**
+ * The component settings a fleet file can set for every account (`defaults`) or for one account:
+ * the fleet file's schema (`fleetSettings`, picked from the component's own schema) decides.
+ */
+export type AnalyzerSettings = Readonly<z.infer<typeof fleetSettings>>;
 
 /** How the bot reaches an account from its own base credentials. Never holds a credential. */
 export interface AccountAccess {

@@ -6,54 +6,12 @@
  * component's arguments. Pure: it takes the config map and returns arguments or a clear error.
  */
 
-import { z } from "zod";
+import { AllRegionsAccessAnalyzerArgs, checkArgs, componentArgs, suggestKey } from "../components";
+import { genericMessage, problemsOf } from "../components/problems";
+import { componentArgsObject } from "../components/schema";
 
-import { AllRegionsAccessAnalyzerArgs, checkArgs } from "../components";
-
-const stringList = z.array(z.string());
-const filter = z
-  .object({
-    criteria: z.string(),
-    eqs: stringList.optional(),
-    neqs: stringList.optional(),
-    contains: stringList.optional(),
-    exists: z.enum(["true", "false"]).optional(),
-  })
-  .strict();
-
-/**
- * The shape of each key. Semantics (region codes, name rules, ranges) are the component's own
- * checks, run below with the config key as the path, so a rule lives in one place.
- */
-const KEYS = {
-  regions: stringList,
-  excludeRegions: stringList,
-  lookupRegion: z.string(),
-  analyzerName: z.string(),
-  type: z.enum(["ACCOUNT", "ORGANIZATION"]),
-  unusedAccess: z
-    .object({
-      region: z.string(),
-      unusedAccessAge: z.number().optional(),
-      analyzerName: z.string().optional(),
-      exclusions: z
-        .array(
-          z
-            .object({
-              accountIds: stringList.optional(),
-              resourceTags: z.array(z.record(z.string(), z.string())).optional(),
-            })
-            .strict(),
-        )
-        .optional(),
-    })
-    .strict(),
-  archiveRules: z.array(z.object({ name: z.string(), filters: z.array(filter) }).strict()),
-  tags: z.record(z.string(), z.string()),
-  providerArgs: z.record(z.string(), z.unknown()),
-  protect: z.boolean(),
-  retainOnDelete: z.boolean(),
-} as const;
+/** The schema of each key: the component's own, so a rule lives in one place. */
+const KEYS = componentArgsObject.shape;
 
 type Key = keyof typeof KEYS;
 
@@ -95,14 +53,6 @@ function parseValue(key: Key, raw: string): unknown {
   }
 }
 
-function closest(key: string): Key | undefined {
-  const lower = key.toLowerCase();
-  return (Object.keys(KEYS) as Key[]).find((k) => {
-    const candidate = k.toLowerCase();
-    return candidate.startsWith(lower.slice(0, 5)) || lower.startsWith(candidate.slice(0, 5));
-  });
-}
-
 /**
  * Turns the stack's configuration into the component's arguments.
  *
@@ -125,7 +75,7 @@ export function parseProgramConfig(
     }
     const key = fullKey.slice(prefix.length);
     if (!(key in KEYS)) {
-      const guess = closest(key);
+      const guess = suggestKey(key, Object.keys(KEYS));
       problems.push(
         `${fullKey}: is not a setting of this program` +
           (guess ? `; did you mean ${prefix}${guess}?` : "") +
@@ -133,12 +83,14 @@ export function parseProgramConfig(
       );
       continue;
     }
-    const parsed = KEYS[key as Key].safeParse(parseValue(key as Key, raw));
+    const parsed = KEYS[key as Key].safeParse(parseValue(key as Key, raw), {
+      error: genericMessage,
+    });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const path = [fullKey, ...issue.path.map(String)].join(".").replace(/\.(\d+)/g, "[$1]");
+      for (const problem of problemsOf(parsed.error.issues, { schema: componentArgs }, [key])) {
         problems.push(
-          `${path}: ${issue.message}. Example: pulumi config set ${fullKey} ${EXAMPLES[key as Key]}`,
+          `${prefix}${problem.path}: ${problem.message}. ` +
+            `Example: pulumi config set ${fullKey} ${EXAMPLES[key as Key]}`,
         );
       }
       continue;

@@ -119,11 +119,26 @@ describe("AllRegionsAccessAnalyzer", () => {
       );
     });
 
-    it("covers exactly the explicit regions, sorted, looked up from the first of them", async () => {
+    it("covers exactly the explicit regions, sorted, looked up from the lookup region", async () => {
       const component = await build("aa", { regions: ["us-west-2", "eu-west-1"] });
       assert.deepEqual(await promiseOf(component.regions), ["eu-west-1", "us-west-2"]);
       assert.equal(externalAnalyzers().length, 2);
-      assert.equal(mocks.named("aa-lookup", PROVIDER).inputs.region, "us-west-2");
+      assert.equal(mocks.named("aa-lookup", PROVIDER).inputs.region, "us-east-1");
+    });
+
+    it("says a first explicit region is not enabled, instead of asking it for the region list", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const component = new lib.AllRegionsAccessAnalyzer("aa", {
+        regions: ["af-south-1", "eu-west-1"],
+      });
+      await assert.rejects(promiseOf(component.regions), (err: Error) => {
+        assert.match(err.message, /regions\[0\]: "af-south-1" is not enabled in this account/);
+        assert.doesNotMatch(err.message, /AuthFailure/);
+        return true;
+      });
+      assert.equal(mocks.named("aa-lookup", PROVIDER).inputs.region, "us-east-1");
+      assert.equal(regionalProviders().length, 0);
+      assert.equal(mocks.ofType(ANALYZER).length, 0);
     });
 
     it("subtracts exclusions from explicit regions", async () => {
@@ -501,7 +516,60 @@ describe("AllRegionsAccessAnalyzer", () => {
       [
         "a misspelt provider setting",
         { providerArgs: { assumeRole: [] } as any },
-        /providerArgs.assumeRole: is not an aws.ProviderArgs field/,
+        /providerArgs.assumeRole: is not an aws.ProviderArgs field; did you mean "assumeRoles"\?/,
+      ],
+      [
+        "an aws:-prefixed tag key",
+        { tags: { "aws:cloudformation:stack-name": "x" } },
+        /tags\["aws:cloudformation:stack-name"\]: tag key .* uses the reserved prefix "aws:"/,
+      ],
+      [
+        "more than 50 tags",
+        { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"])) },
+        /tags: has 51 tags; AWS allows at most 50/,
+      ],
+      [
+        "assumeRoles given as one string",
+        { providerArgs: { assumeRoles: "arn:aws:iam::111122223333:role/R" as any } },
+        /providerArgs.assumeRoles: must be a list of roles/,
+      ],
+      [
+        "an 11-digit allowed account id",
+        { providerArgs: { allowedAccountIds: ["11112222333"] } },
+        /providerArgs.allowedAccountIds\[0\]: "11112222333" is not an account id/,
+      ],
+      [
+        "a forbidden account id given as a number",
+        { providerArgs: { forbiddenAccountIds: [111122223333 as any] } },
+        /providerArgs.forbiddenAccountIds\[0\]: must be a quoted string of 12 digits/,
+      ],
+      [
+        "a boolean provider setting given as a string",
+        { providerArgs: { insecure: "false" as any } },
+        /providerArgs.insecure: must be true or false/,
+      ],
+      [
+        "a role of another partition than the lookup region",
+        {
+          lookupRegion: "us-gov-west-1",
+          providerArgs: { assumeRoles: [{ roleArn: "arn:aws:iam::111122223333:role/R" }] },
+        },
+        /providerArgs.assumeRoles\[0\].roleArn: .* is in partition aws, but lookupRegion "us-gov-west-1" is in aws-us-gov/,
+      ],
+      [
+        "China regions looked up from the default lookup region",
+        { regions: ["cn-north-1"] },
+        /lookupRegion: is not set, so it is "us-east-1" \(partition aws\)/,
+      ],
+      [
+        "a home region of another partition",
+        { lookupRegion: "cn-north-1", unusedAccess: { region: "us-east-1" } },
+        /unusedAccess.region: "us-east-1" is in partition aws, but lookupRegion "cn-north-1" is in aws-cn/,
+      ],
+      [
+        "every listed region also excluded",
+        { regions: ["eu-west-1"], excludeRegions: ["eu-west-1"] },
+        /excludeRegions: excludes every region in regions \(eu-west-1\): a region both listed and excluded is not covered/,
       ],
     ];
     for (const [what, args, expected] of cases) {
@@ -518,6 +586,47 @@ describe("AllRegionsAccessAnalyzer", () => {
         assert.equal(mocks.invokes.length, 0, "nothing may be looked up");
       });
     }
+
+    it("lets values the program computes through to the providers, checking only plain ones", async () => {
+      mocks.reset(["us-east-1"]);
+      await build("aa", {
+        tags: { owner: pulumi.output("security") },
+        providerArgs: {
+          assumeRoles: [{ roleArn: pulumi.output("arn:aws:iam::111122223333:role/R") }],
+          allowedAccountIds: pulumi.output(["111122223333"]),
+        },
+      });
+      assert.deepEqual(mocks.ofType(ANALYZER)[0].inputs.tags, { owner: "security" });
+      assert.throws(
+        () =>
+          new lib.AllRegionsAccessAnalyzer("bad", {
+            tags: { "aws:x": pulumi.output("v") },
+            providerArgs: { allowedAccountIds: [pulumi.output("1"), "123"] },
+          }),
+        (err: Error) =>
+          /tags\["aws:x"\]: tag key/.test(err.message) &&
+          /allowedAccountIds\[1\]: "123" is not an account id/.test(err.message) &&
+          !/allowedAccountIds\[0\]/.test(err.message),
+      );
+    });
+
+    it("warns that a region both listed and excluded is not covered", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const warnings: string[] = [];
+      const warn = pulumi.log.warn;
+      pulumi.log.warn = (message: string) => {
+        warnings.push(message);
+        return Promise.resolve();
+      };
+      try {
+        await build("aa", { regions: ["eu-west-1", "us-east-1"], excludeRegions: ["eu-west-1"] });
+      } finally {
+        pulumi.log.warn = warn;
+      }
+      assert.deepEqual(warnings, [
+        `excludeRegions: "eu-west-1" is also in regions; it is not covered (remove it from one of the lists)`,
+      ]);
+    });
 
     it("reports every problem at once", () => {
       assert.throws(

@@ -93,7 +93,114 @@ describe("program configuration", () => {
     const [problem] = problemsOf({
       "access-analyzer:unusedAccess": `{"region":"us-east-1","unusedAccesAge":30}`,
     });
-    assert.match(problem, /^access-analyzer:unusedAccess: .*unusedAccesAge/);
+    assert.match(
+      problem,
+      /^access-analyzer:unusedAccess\.unusedAccesAge: unknown key; did you mean "unusedAccessAge"\?/,
+    );
+  });
+
+  /** [what, config key, JSON value, expected problem] */
+  const GAPS: [string, string, string, RegExp][] = [
+    [
+      "an aws:-prefixed tag (the provider would drop it silently)",
+      "tags",
+      `{"aws:owner":"x"}`,
+      /^access-analyzer:tags\["aws:owner"\]: tag key "aws:owner" uses the reserved prefix "aws:"/,
+    ],
+    [
+      "51 tags",
+      "tags",
+      JSON.stringify(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]))),
+      /^access-analyzer:tags: has 51 tags; AWS allows at most 50/,
+    ],
+    [
+      "a tag key of 129 characters",
+      "tags",
+      JSON.stringify({ ["k".repeat(129)]: "v" }),
+      /tag key must be 1 to 128 characters long \(got 129\)/,
+    ],
+    [
+      "a tag value of 257 characters",
+      "tags",
+      JSON.stringify({ owner: "v".repeat(257) }),
+      /^access-analyzer:tags\.owner: tag value must be at most 256 characters long/,
+    ],
+    [
+      "assumeRoles given as a string",
+      "providerArgs",
+      `{"assumeRoles":"arn:aws:iam::111122223333:role/R"}`,
+      /^access-analyzer:providerArgs\.assumeRoles: must be a list of roles/,
+    ],
+    [
+      "an 11-digit allowedAccountIds entry",
+      "providerArgs",
+      `{"allowedAccountIds":["11112222333"]}`,
+      /^access-analyzer:providerArgs\.allowedAccountIds\[0\]: "11112222333" is not an account id/,
+    ],
+    [
+      "a role ARN that is not a role",
+      "providerArgs",
+      `{"assumeRoles":[{"roleArn":"arn:aws:iam::111122223333:user/bob"}]}`,
+      /providerArgs\.assumeRoles\[0\]\.roleArn: .* is not an IAM role ARN/,
+    ],
+    [
+      "maxRetries as a fraction",
+      "providerArgs",
+      `{"maxRetries":2.5}`,
+      /providerArgs\.maxRetries: must be a whole number/,
+    ],
+    [
+      "skipRegionValidation as a string",
+      "providerArgs",
+      `{"skipRegionValidation":"yes"}`,
+      /providerArgs\.skipRegionValidation: must be true or false/,
+    ],
+    [
+      "defaultTags without its tags map",
+      "providerArgs",
+      `{"defaultTags":{"owner":"x"}}`,
+      /providerArgs\.defaultTags\.owner: unknown key/,
+    ],
+  ];
+  for (const [what, key, value, expected] of GAPS) {
+    it(`rejects ${what}`, () => {
+      const problems = problemsOf({ [`access-analyzer:${key}`]: value });
+      assert.ok(
+        problems.some((p) => expected.test(p)),
+        `no problem matches ${expected}: ${problems.join("\n")}`,
+      );
+    });
+  }
+
+  it("refuses a role of another partition than the lookup region", () => {
+    const problems = problemsOf({
+      "access-analyzer:lookupRegion": "us-east-1",
+      "access-analyzer:providerArgs": `{"assumeRoles":[{"roleArn":"arn:aws-us-gov:iam::111122223333:role/R"}]}`,
+    });
+    assert.deepEqual(problems, [
+      `access-analyzer:providerArgs.assumeRoles[0].roleArn: "arn:aws-us-gov:iam::111122223333:role/R" ` +
+        `is in partition aws-us-gov, but lookupRegion "us-east-1" is in aws; a stack works in one ` +
+        `partition: use values of aws only`,
+    ]);
+  });
+
+  it("asks for a lookup region when the regions are in another partition", () => {
+    const [problem] = problemsOf({ "access-analyzer:regions": `["cn-north-1","cn-northwest-1"]` });
+    assert.match(
+      problem,
+      /^access-analyzer:lookupRegion: is not set, so it is "us-east-1" \(partition aws\), but regions\[0\] "cn-north-1" is in aws-cn; set lookupRegion to a region of aws-cn, e.g. "cn-north-1"/,
+    );
+  });
+
+  it("says why a region both listed and excluded leaves nothing to cover", () => {
+    const [problem] = problemsOf({
+      "access-analyzer:regions": `["eu-west-1"]`,
+      "access-analyzer:excludeRegions": `["eu-west-1"]`,
+    });
+    assert.match(
+      problem,
+      /^access-analyzer:excludeRegions: excludes every region in regions \(eu-west-1\): a region both listed and excluded is not covered/,
+    );
   });
 
   it("reports the component's own rules against the config key", () => {

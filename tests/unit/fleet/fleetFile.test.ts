@@ -56,7 +56,7 @@ const BAD_INPUTS: [string, string, string, string][] = [
     "a bad region code",
     `${ONE}    regions: [us-east-1, mars-north-1x]\n`,
     "accounts[0].regions[1]",
-    "is not an AWS region code",
+    "is not a region code",
   ],
   ["an empty region list", `${ONE}    regions: []\n`, "accounts[0].regions", "at least one region"],
   [
@@ -69,7 +69,7 @@ const BAD_INPUTS: [string, string, string, string][] = [
     "a bad analyzer type",
     `${ONE}    type: ACOUNT\n`,
     "accounts[0].type",
-    'must be "ACCOUNT" or "ORGANIZATION"',
+    'must be "ACCOUNT" (every account) or "ORGANIZATION"',
   ],
   [
     "a numeric tag value",
@@ -175,6 +175,42 @@ const BAD_INPUTS: [string, string, string, string][] = [
     "listed twice",
   ],
   [
+    "51 tags once defaults and the account merge",
+    `defaults:\n  tags: {${Array.from({ length: 30 }, (_, i) => `d${i}: x`).join(", ")}}\n${ONE}    tags: {${Array.from({ length: 21 }, (_, i) => `a${i}: x`).join(", ")}}\n`,
+    "accounts[0].tags",
+    "defaults.tags (30) and this account's tags (21) merge to 51 tags; AWS allows at most 50",
+  ],
+  [
+    "an aws:-prefixed tag in defaults",
+    `defaults:\n  tags: { "AWS:team": x }\n${ONE}`,
+    'defaults.tags["AWS:team"]',
+    'reserved prefix "aws:"',
+  ],
+  [
+    "a role of another partition than the lookup region",
+    `${ONE}    roleArn: arn:aws-cn:iam::111122223333:role/A\n    lookupRegion: us-east-1\n`,
+    "accounts[0].roleArn",
+    'the role arn:aws-cn:iam::111122223333:role/A is in partition aws-cn, but lookupRegion "us-east-1" is in aws',
+  ],
+  [
+    "a GovCloud partition without a GovCloud lookup region",
+    `defaults:\n  partition: aws-us-gov\n  roleName: R\n${ONE}`,
+    "accounts[0].lookupRegion",
+    'is not set, so it is "us-east-1" (partition aws), but the role "arn:aws-us-gov:iam::111122223333:role/R" is in aws-us-gov',
+  ],
+  [
+    "regions of two partitions",
+    `${ONE}    lookupRegion: us-gov-west-1\n    regions: [us-gov-west-1, us-east-1]\n`,
+    "accounts[0].regions[1]",
+    '"us-east-1" is in partition aws, but lookupRegion "us-gov-west-1" is in aws-us-gov',
+  ],
+  [
+    "every listed region also excluded",
+    `${ONE}    regions: [eu-west-1]\n    excludeRegions: [eu-west-1]\n`,
+    "accounts[0].excludeRegions",
+    "a region both listed and excluded is not covered",
+  ],
+  [
     "a defaults value that breaks one account (component check)",
     `defaults:\n  unusedAccess: { region: eu-west-1 }\naccounts:\n  - id: "111122223333"\n    regions: [us-east-1]\n`,
     "defaults.unusedAccess.region",
@@ -195,6 +231,46 @@ describe("fleet file", () => {
         );
       });
     }
+  });
+
+  describe("YAML aliases and size", () => {
+    /** A fleet of `count` accounts that all reuse one anchor. */
+    function sharedAnchor(count: number): string {
+      const ids = Array.from({ length: count }, (_, i) => String(100000000000 + i));
+      return (
+        `accounts:\n  - id: "${ids[0]}"\n    tags: &common { Owner: security }\n` +
+        ids
+          .slice(1)
+          .map((id) => `  - id: "${id}"\n    tags: *common\n`)
+          .join("")
+      );
+    }
+
+    it("accepts 1000 accounts that reuse one anchor (the yaml library alone refuses 101)", () => {
+      const fleet = fleetOf(sharedAnchor(1001));
+      assert.strictEqual(fleet.targets.length, 1001);
+      assert.deepStrictEqual(fleet.targets[1000].settings.tags, { Owner: "security" });
+    });
+
+    it("refuses a billion-laughs file with a clear problem instead of a stack trace", () => {
+      const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+      for (let i = 1; i < 9; i++) {
+        const prev = String.fromCharCode(96 + i);
+        const name = String.fromCharCode(97 + i);
+        levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(", ")}]`);
+      }
+      const text = `x-laughs:\n${levels.map((l) => `  ${l}`).join("\n")}\n${ONE}`;
+      const [problem] = problemsOf(text);
+      assert.strictEqual(problem.path, "(top level)");
+      assert.match(problem.message, /YAML aliases \(\*name\) expand to too much data/);
+    });
+
+    it("refuses a file over 10 MB before parsing it", () => {
+      const text = `${ONE}# ${"x".repeat(10 * 1024 * 1024)}\n`;
+      const [problem] = problemsOf(text);
+      assert.strictEqual(problem.path, "(top level)");
+      assert.match(problem.message, /a fleet file may be at most 10485760 bytes \(10 MB\)/);
+    });
   });
 
   it("prefixes every message with the file name and the path", () => {
@@ -263,7 +339,9 @@ accounts:
   });
 
   it("uses the partition from defaults for role ARNs", () => {
-    const fleet = fleetOf(`defaults:\n  partition: aws-us-gov\n  roleName: R\n${ONE}`);
+    const fleet = fleetOf(
+      `defaults:\n  partition: aws-us-gov\n  roleName: R\n  lookupRegion: us-gov-west-1\n${ONE}`,
+    );
     assert.strictEqual(fleet.targets[0].access.roleArn, "arn:aws-us-gov:iam::111122223333:role/R");
   });
 

@@ -58,6 +58,23 @@ describe("fleet output", () => {
     assert.strictEqual(summariseError("spawn pulumi ENOENT"), "spawn pulumi ENOENT");
   });
 
+  it("keeps the reasons listed under an argument error", () => {
+    const message = [
+      "code: 255",
+      ' stderr: error: AllRegionsAccessAnalyzer "access-analyzer" has invalid arguments:',
+      "      - excludeRegions: excludes every region in regions (eu-west-1)",
+      "      - tags: has 51 tags; AWS allows at most 50 per analyzer",
+      "",
+      "error: update failed",
+    ].join("\n");
+    assert.strictEqual(
+      summariseError(message),
+      'error: AllRegionsAccessAnalyzer "access-analyzer" has invalid arguments:\n' +
+        "  - excludeRegions: excludes every region in regions (eu-west-1)\n" +
+        "  - tags: has 51 tags; AWS allows at most 50 per analyzer",
+    );
+  });
+
   describe("abort steps", () => {
     it("on the first SIGTERM stops starting stacks and stops the engines", () => {
       assert.deepStrictEqual(abortStep("SIGTERM", 1, true), {

@@ -3,7 +3,6 @@ import * as fs from "fs";
 import { isValidRegionName } from "../../../components/regions";
 import { checkName } from "../../../components/validation";
 import { SCHEMA_PATH, schemaText } from "../../../fleet/generate-schema";
-import { ANALYZER_NAME_PATTERN, REGION_PATTERN } from "../../../fleet/validators";
 
 describe("fleet JSON Schema", () => {
   it("is up to date with the zod schema (run `npm run fleet-schema` when this fails)", async () => {
@@ -22,6 +21,16 @@ describe("fleet JSON Schema", () => {
   });
 
   it("gives editors region and name patterns that agree with the component's validators", () => {
+    const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, "utf8"));
+    const account = schema.properties.accounts.items.properties;
+    const REGION_PATTERN = new RegExp(account.regions.items.pattern);
+    const name = account.analyzerName;
+    const ANALYZER_NAME_PATTERN = {
+      test: (n: string) =>
+        new RegExp(name.pattern).test(n) &&
+        n.length >= name.minLength &&
+        n.length <= name.maxLength,
+    };
     const regions = [
       "us-east-1",
       "eu-central-2",

@@ -72,6 +72,17 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   public call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
     this.invokes.push(args);
     if (args.token === "aws:index/getRegions:getRegions") {
+      // As AWS does: an opt-in region the account has not enabled rejects the caller's
+      // credentials (the default regions cannot be disabled).
+      const region = this.regionOf({ provider: args.provider } as Registration);
+      const usable = [...this.enabledRegions, ...DEFAULT_REGIONS];
+      if (region === undefined || !usable.includes(region)) {
+        throw new Error(
+          `operation error EC2: DescribeRegions in ${region ?? "(no provider region)"}, ` +
+            `StatusCode: 401, api error AuthFailure: AWS was not able to validate the provided ` +
+            `access credentials`,
+        );
+      }
       return { id: "aws", names: [...this.enabledRegions] };
     }
     throw new Error(`Mock not implemented: ${args.token}`);

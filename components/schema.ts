@@ -1,0 +1,576 @@
+// Copyright 2026 The pulumi-access-analyzer-all-regions authors.
+// SPDX-License-Identifier: Apache-2.0
+
+/**
+ * The one description of the component's settings: a zod schema per concept, the constants they
+ * rest on, and the cross-field rules. The component (`checkArgs`), the per-account program's stack
+ * configuration and the fleet file all validate through these schemas, and the fleet file's JSON
+ * Schema is generated from them. Pure: no Pulumi, no I/O.
+ */
+
+import type * as aws from "@pulumi/aws";
+import { z } from "zod";
+
+// ---------------------------------------------------------------------------------------------
+// Constants: each is defined here and only here.
+
+/**
+ * The shape of an AWS region code in every partition: `us-east-1`, `eu-central-2`, `us-gov-west-1`,
+ * `cn-northwest-1`, `ap-southeast-7`, `us-isob-east-1`. It does not say the region exists.
+ */
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+){1,3}-\d{1,2}$/;
+
+/** AWS's CreateAnalyzer rule for analyzer names (API_CreateAnalyzer); archive rule names share it. */
+export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+/** The longest analyzer or archive rule name AWS accepts. */
+export const NAME_MAX = 255;
+/** AWS quota: archive rules per analyzer. */
+export const MAX_ARCHIVE_RULES = 100;
+/** AWS tagging rules: tags per resource, key and value lengths, the reserved prefix. */
+export const TAG_LIMITS = { maxTags: 50, keyMax: 128, valueMax: 256, reservedPrefix: "aws:" };
+/** An AWS account id. */
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/** The zones of trust an external-access analyzer can have (see `AnalyzerZone`). */
+export const ANALYZER_ZONES = ["ACCOUNT", "ORGANIZATION"] as const;
+
+/**
+ * The `opt-in-status` values of regions an account can use. `DescribeRegions` without `AllRegions`
+ * already returns only these; the filter says so explicitly, so a lookup never covers a region the
+ * account has not enabled (`not-opted-in`).
+ */
+export const ENABLED_OPT_IN_STATUSES: readonly string[] = ["opt-in-not-required", "opted-in"];
+
+/**
+ * Defaults, resolved in this one place. Changing one changes every stack that relies on it (a new
+ * analyzer name replaces every analyzer): treat a change as a breaking release.
+ */
+export const DEFAULTS = {
+  analyzerName: "external-access",
+  type: "ACCOUNT" as (typeof ANALYZER_ZONES)[number],
+  lookupRegion: "us-east-1",
+  unusedAccessAnalyzerName: "unused-access",
+  unusedAccessAge: 90,
+} as const;
+
+/** The AWS partitions a stack can work in, and how their region codes start. */
+export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
+const PARTITION_OF_PREFIX: readonly [string, string][] = [
+  ["cn-", "aws-cn"],
+  ["us-gov-", "aws-us-gov"],
+  ["us-isob-", "aws-iso-b"],
+  ["us-isof-", "aws-iso-f"],
+  ["eu-isoe-", "aws-iso-e"],
+  ["us-iso-", "aws-iso"],
+];
+/** An example region per partition, for messages. */
+const PARTITION_EXAMPLE: Record<string, string> = {
+  aws: "us-east-1",
+  "aws-cn": "cn-north-1",
+  "aws-us-gov": "us-gov-west-1",
+};
+
+/** The partition a region code belongs to (`aws` for the commercial regions). */
+export function partitionOfRegion(region: string): string {
+  return PARTITION_OF_PREFIX.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
+}
+
+/** The partition of an ARN (`arn:aws-us-gov:iam::…`), or undefined when it is not an ARN. */
+export function partitionOfArn(arn: string): string | undefined {
+  return /^arn:([a-z-]+):/.exec(arn)?.[1];
+}
+
+// ---------------------------------------------------------------------------------------------
+// One schema per concept.
+
+const quoted = (v: unknown): string => JSON.stringify(v);
+
+/** An AWS region code. */
+export const regionCode = z
+  .string({ error: 'must be a region code string, e.g. "us-east-1"' })
+  .regex(REGION_PATTERN, {
+    error: (iss) => `${quoted(iss.input)} is not a region code; use the form "us-east-1"`,
+  })
+  .describe('An AWS region code, e.g. "eu-west-1".');
+
+/** True when `region` looks like an AWS region code (`us-east-1`). It does not say the region exists. */
+export function isValidRegionName(region: unknown): region is string {
+  return regionCode.safeParse(region).success;
+}
+
+/** A list of region codes, each listed once. */
+export const regionList = z
+  .array(regionCode, { error: 'must be a list of region codes, e.g. ["us-east-1", "eu-west-1"]' })
+  .superRefine((regions, ctx) => {
+    regions.forEach((region, i) => {
+      if (regions.indexOf(region) < i) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i],
+          message: `"${region}" is listed twice; list each region once`,
+        });
+      }
+    });
+  });
+
+/** An analyzer (or archive rule) name, by AWS's rule. */
+export const analyzerName = z
+  .string({ error: `must be a non-empty string, e.g. "${DEFAULTS.analyzerName}"` })
+  .min(1, { error: `must be a non-empty string, e.g. "${DEFAULTS.analyzerName}"`, abort: true })
+  .max(NAME_MAX, {
+    error: (iss) =>
+      `is ${(iss.input as string).length} characters long; AWS allows at most ${NAME_MAX}`,
+    abort: true,
+  })
+  .regex(NAME_PATTERN, {
+    error: (iss) =>
+      `${quoted(iss.input)} is not allowed: start with a letter and use only letters, digits, ` +
+      `"_", "." and "-" (e.g. "${DEFAULTS.analyzerName}")`,
+  });
+
+/** A tag key by AWS's rules. */
+export const tagKey = z
+  .string()
+  .min(1, { error: `tag keys must be 1 to ${TAG_LIMITS.keyMax} characters long (got 0)` })
+  .max(TAG_LIMITS.keyMax, {
+    error: (iss) =>
+      `tag key must be 1 to ${TAG_LIMITS.keyMax} characters long (got ${(iss.input as string).length})`,
+  })
+  .refine((key) => !key.toLowerCase().startsWith(TAG_LIMITS.reservedPrefix), {
+    error: (iss) =>
+      `tag key ${quoted(iss.input)} uses the reserved prefix "aws:" (AWS sets those tags ` +
+      `itself, and the provider drops them); choose another key`,
+  });
+
+/** A tag value by AWS's rules. */
+export const tagValue = z
+  .string({ error: 'tag values must be strings; quote numbers and booleans, e.g. "true"' })
+  .max(TAG_LIMITS.valueMax, {
+    error: (iss) =>
+      `tag value must be at most ${TAG_LIMITS.valueMax} characters long (got ${(iss.input as string).length})`,
+  });
+
+const tooManyTags = (count: number) =>
+  `has ${count} tags; AWS allows at most ${TAG_LIMITS.maxTags} per analyzer`;
+
+/** Tags on every analyzer. */
+export const tags = z
+  .record(tagKey, tagValue)
+  .refine((t) => Object.keys(t).length <= TAG_LIMITS.maxTags, {
+    error: (iss) => tooManyTags(Object.keys(iss.input as object).length),
+  })
+  .meta({ maxProperties: TAG_LIMITS.maxTags })
+  .describe("Tags on every analyzer.");
+
+/** An AWS account id, 12 digits in a string. */
+export const accountId = z
+  .string({ error: 'must be a quoted string of 12 digits, e.g. "111122223333"' })
+  .regex(ACCOUNT_ID_PATTERN, {
+    error: (iss) => `${quoted(iss.input)} is not an account id; use 12 digits, e.g. "111122223333"`,
+  });
+
+/** One exclusion of the unused-access analysis. */
+export const unusedAccessExclusion = z
+  .strictObject({
+    accountIds: z.array(accountId, { error: "must be a list of account ids" }).optional(),
+    resourceTags: z.array(z.record(z.string(), z.string())).optional(),
+  })
+  .refine((e) => (e.accountIds?.length ?? 0) > 0 || (e.resourceTags?.length ?? 0) > 0, {
+    error: "excludes nothing; give accountIds or resourceTags",
+  });
+
+const AGE_RANGE = "use a whole number of days from 1 to 365";
+/** The one unused-access analyzer. */
+export const unusedAccess = z
+  .strictObject({
+    region: regionCode.describe("The home region of the one unused-access analyzer."),
+    unusedAccessAge: z
+      .number({ error: `must be a number; ${AGE_RANGE}` })
+      .int({ error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}`, abort: true })
+      .min(1, { error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}` })
+      .max(365, { error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}` })
+      .optional(),
+    analyzerName: analyzerName.optional(),
+    exclusions: z.array(unusedAccessExclusion).optional(),
+  })
+  .describe("One unused-access analyzer in a home region (IAM is global: one region is enough).");
+
+/** A comparator list of an archive filter. */
+const comparator = z.array(z.string(), { error: "must be a list of strings" });
+const COMPARATORS = ["eqs", "neqs", "contains", "exists"] as const;
+
+/** The fields of an archive rule filter; `exists` is `"true"` or `"false"`. */
+export const archiveRuleFilterShape = {
+  criteria: z
+    .string({ error: 'must name a finding property, e.g. "resourceType"' })
+    .min(1, { error: 'must name a finding property, e.g. "resourceType"' }),
+  eqs: comparator.optional(),
+  neqs: comparator.optional(),
+  contains: comparator.optional(),
+  exists: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).optional(),
+};
+
+/** At least one comparator, so the filter matches something. */
+export function hasComparator(filter: Partial<Record<(typeof COMPARATORS)[number], unknown>>) {
+  return COMPARATORS.some((key) => filter[key] !== undefined);
+}
+export const NO_COMPARATOR =
+  "matches nothing; give at least one comparator: eqs, neqs, contains or exists";
+
+/** One filter of an archive rule. */
+export const archiveRuleFilter = z
+  .strictObject(archiveRuleFilterShape)
+  .refine(hasComparator, { error: NO_COMPARATOR });
+
+/** Archive rules on every regional analyzer, from the filter schema a caller accepts. */
+export function archiveRulesOf<F extends z.ZodType>(filter: F) {
+  return z
+    .array(
+      z.strictObject({
+        name: analyzerName.describe("Archive rule name (same rules as analyzer names)."),
+        filters: z.array(filter, { error: "is required: a list of filters" }).min(1, {
+          error: 'needs at least one filter, e.g. [{ criteria: "isPublic", eqs: ["false"] }]',
+        }),
+      }),
+      { error: "must be a list of { name, filters } rules" },
+    )
+    .max(MAX_ARCHIVE_RULES, {
+      error: (iss) =>
+        `has ${(iss.input as unknown[]).length} rules; AWS allows at most ${MAX_ARCHIVE_RULES} per analyzer`,
+    })
+    .superRefine((rules, ctx) => {
+      rules.forEach((rule, i) => {
+        if (rules.findIndex((r) => r.name === rule.name) < i) {
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "name"],
+            message: `"${rule.name}" is used by another rule; rule names are unique per analyzer`,
+          });
+        }
+      });
+    })
+    .describe("Archive rules on every regional external-access analyzer.");
+}
+
+/** Archive rules as the component takes them. */
+export const archiveRules = archiveRulesOf(archiveRuleFilter);
+
+/** The zone of trust of the external-access analyzers. */
+export const analyzerZone = z.enum(ANALYZER_ZONES, {
+  error: (iss) =>
+    `${quoted(iss.input)} is not supported; must be "ACCOUNT" (every account) or ` +
+    `"ORGANIZATION" (management or delegated administrator account only)`,
+});
+
+const flag = z.boolean({ error: "must be true or false" });
+
+// ---------------------------------------------------------------------------------------------
+// providerArgs: `aws.ProviderArgs` but `region`. The component passes it on to every provider, so
+// a value of the wrong shape would only fail in the provider, region after region.
+
+/**
+ * A value the embedding program computes (a `pulumi.Output` or a promise): it cannot be checked
+ * before it resolves, so it is let through. Only plain values are validated.
+ */
+export const deferred = z.custom<PromiseLike<unknown> | { readonly __pulumiOutput: true }>(
+  (v) =>
+    typeof v === "object" &&
+    v !== null &&
+    ((v as { __pulumiOutput?: unknown }).__pulumiOutput === true ||
+      typeof (v as { then?: unknown }).then === "function"),
+);
+
+/** A plain value checked by `plain`, or a deferred one let through. */
+export function inputOf<T extends z.ZodType>(plain: T) {
+  return z.union([plain, deferred]);
+}
+
+const text = inputOf(z.string({ error: "must be a string" }));
+const texts = inputOf(z.array(text, { error: "must be a list of strings" }));
+const bool = inputOf(flag);
+const IAM_ROLE_ARN = /^arn:[a-z-]+:iam::\d{12}:role\/.+$/;
+const roleArn = inputOf(
+  z.string({ error: "must be a string" }).regex(IAM_ROLE_ARN, {
+    error: (iss) =>
+      `${quoted(iss.input)} is not an IAM role ARN, e.g. "arn:aws:iam::111122223333:role/Deployer"`,
+  }),
+);
+const accountIds = inputOf(
+  z.array(inputOf(accountId), {
+    error: 'must be a list of account ids, e.g. ["111122223333"]',
+  }),
+);
+const plainTags = inputOf(z.record(z.string(), text, { error: "must be a map of tags" }));
+const providerObject = <S extends z.core.$ZodLooseShape>(shape: S, example: string) =>
+  inputOf(z.strictObject(shape, { error: `must be an object, e.g. ${example}` }));
+const ASSUME_ROLE_EXAMPLE = '{ roleArn: "arn:aws:iam::111122223333:role/Deployer" }';
+
+/** The shape of `aws.ProviderArgs.assumeRoles[i]` (`inputs.ProviderAssumeRole`). */
+const assumeRole = providerObject(
+  {
+    duration: text.optional(),
+    externalId: text.optional(),
+    policy: text.optional(),
+    policyArns: texts.optional(),
+    roleArn: roleArn.optional(),
+    sessionName: text.optional(),
+    sourceIdentity: text.optional(),
+    tags: plainTags.optional(),
+    transitiveTagKeys: texts.optional(),
+  },
+  ASSUME_ROLE_EXAMPLE,
+);
+
+/**
+ * Every field of `aws.ProviderArgs` but `region`. The `Record` type makes the compiler fail when
+ * `@pulumi/aws` adds or drops a field, so the list stays complete and a typo in `providerArgs` is
+ * caught at once instead of being silently ignored by the provider.
+ */
+const PROVIDER_ARG_SHAPES = {
+  accessKey: text,
+  allowedAccountIds: accountIds,
+  assumeRoleWithWebIdentity: providerObject(
+    {
+      duration: text.optional(),
+      policy: text.optional(),
+      policyArns: texts.optional(),
+      roleArn: roleArn.optional(),
+      sessionName: text.optional(),
+      webIdentityToken: text.optional(),
+      webIdentityTokenFile: text.optional(),
+    },
+    '{ roleArn: "…", webIdentityTokenFile: "/var/run/token" }',
+  ),
+  assumeRoles: inputOf(
+    z.array(assumeRole, { error: `must be a list of roles, e.g. [${ASSUME_ROLE_EXAMPLE}]` }),
+  ),
+  customCaBundle: text,
+  defaultTags: providerObject({ tags: plainTags.optional() }, '{ tags: { owner: "security" } }'),
+  ec2MetadataServiceEndpoint: text,
+  ec2MetadataServiceEndpointMode: text,
+  endpoints: inputOf(
+    z.array(inputOf(z.record(z.string(), text)), {
+      error: 'must be a list of { <service>: "<url>" } maps',
+    }),
+  ),
+  forbiddenAccountIds: accountIds,
+  httpProxy: text,
+  httpsProxy: text,
+  ignoreTags: providerObject(
+    { keyPrefixes: texts.optional(), keys: texts.optional() },
+    '{ keyPrefixes: ["kubernetes.io/"] }',
+  ),
+  insecure: bool,
+  maxRetries: inputOf(
+    z
+      .number({ error: "must be a whole number" })
+      .int({ error: "must be a whole number" })
+      .min(0, { error: "must be 0 or more" }),
+  ),
+  noProxy: text,
+  profile: text,
+  retryMode: text,
+  s3UsEast1RegionalEndpoint: text,
+  s3UsePathStyle: bool,
+  secretKey: text,
+  sharedConfigFiles: texts,
+  sharedCredentialsFiles: texts,
+  skipCredentialsValidation: bool,
+  skipMetadataApiCheck: bool,
+  skipRegionValidation: bool,
+  skipRequestingAccountId: bool,
+  stsRegion: inputOf(regionCode),
+  tagPolicyCompliance: text,
+  token: text,
+  tokenBucketRateLimiterCapacity: inputOf(
+    z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }),
+  ),
+  useDualstackEndpoint: bool,
+  useFipsEndpoint: bool,
+  userAgents: texts,
+} satisfies Record<ProviderArgField, z.ZodType>;
+
+/** The fields of `aws.ProviderArgs` the component passes on (all but `region`). */
+export type ProviderArgField = Exclude<keyof aws.ProviderArgs, "region">;
+
+/** `providerArgs`: the settings every regional provider and the lookup get. */
+export const providerArgs = z.strictObject(
+  Object.fromEntries(
+    Object.entries(PROVIDER_ARG_SHAPES).map(([key, schema]) => [key, schema.optional()]),
+  ) as { [K in ProviderArgField]: z.ZodOptional<(typeof PROVIDER_ARG_SHAPES)[K]> },
+  { error: 'must be an object of aws.ProviderArgs fields, e.g. { profile: "audit" }' },
+);
+
+/** Why `providerArgs.region` is refused. */
+export const PROVIDER_REGION_HINT =
+  "is set by the component for each region; remove it (use regions or lookupRegion instead)";
+
+// ---------------------------------------------------------------------------------------------
+// The component's arguments.
+
+/**
+ * The fields of the component's arguments, each with its own rules. Fleet files pick the
+ * fleet-settable ones (`.pick`), so this object carries no cross-field rule.
+ */
+export const componentArgsObject = z.object({
+  regions: regionList.optional(),
+  excludeRegions: regionList.optional(),
+  lookupRegion: regionCode.optional(),
+  providerArgs: providerArgs.optional(),
+  analyzerName: analyzerName.optional(),
+  type: analyzerZone.optional(),
+  unusedAccess: unusedAccess.optional(),
+  archiveRules: archiveRules.optional(),
+  tags: inputOf(z.record(tagKey, inputOf(tagValue)))
+    .refine((t) => !isRecord(t) || Object.keys(t).length <= TAG_LIMITS.maxTags, {
+      error: (iss) => tooManyTags(Object.keys(iss.input as object).length),
+    })
+    .optional(),
+  protect: flag.optional(),
+  retainOnDelete: flag.optional(),
+});
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !deferred.safeParse(v).success;
+}
+
+/** A field of a plain object; undefined for anything else (a deferred value, a list). */
+function field(v: unknown, key: string): unknown {
+  return isRecord(v) && !Array.isArray(v) ? v[key] : undefined;
+}
+
+/** What the cross-field rules read: the component's settings, loosely typed (they may be partial). */
+type SettingsView = Partial<z.infer<typeof componentArgsObject>>;
+
+/** One value's partition, and where it came from. */
+interface PartitionSource {
+  readonly path: (string | number)[];
+  readonly value: string;
+  readonly partition: string;
+}
+
+function partitionSources(args: SettingsView): PartitionSource[] {
+  const sources: PartitionSource[] = [];
+  const region = (path: (string | number)[], value: unknown) => {
+    if (typeof value === "string" && REGION_PATTERN.test(value)) {
+      sources.push({ path, value, partition: partitionOfRegion(value) });
+    }
+  };
+  const arn = (path: (string | number)[], value: unknown) => {
+    const partition = typeof value === "string" ? partitionOfArn(value) : undefined;
+    if (partition !== undefined) sources.push({ path, value: value as string, partition });
+  };
+  region(["lookupRegion"], args.lookupRegion);
+  (args.regions ?? []).forEach((r, i) => region(["regions", i], r));
+  region(["unusedAccess", "region"], args.unusedAccess?.region);
+  const p = args.providerArgs;
+  if (isRecord(p)) {
+    region(["providerArgs", "stsRegion"], p.stsRegion);
+    if (Array.isArray(p.assumeRoles)) {
+      p.assumeRoles.forEach((role, i) =>
+        arn(["providerArgs", "assumeRoles", i, "roleArn"], field(role, "roleArn")),
+      );
+    }
+    const web = p.assumeRoleWithWebIdentity;
+    arn(["providerArgs", "assumeRoleWithWebIdentity", "roleArn"], field(web, "roleArn"));
+  }
+  return sources;
+}
+
+/**
+ * One stack works in one partition (aws, aws-cn, aws-us-gov): its lookup region, regions, home
+ * region and roles must agree, or the run fails later with an authentication error.
+ */
+function partitionProblems(args: SettingsView, ctx: z.RefinementCtx): void {
+  const sources = partitionSources(args);
+  const lookup = sources.find((s) => s.path[0] === "lookupRegion");
+  const reference = lookup ?? sources[0];
+  if (reference === undefined) return;
+  if (lookup === undefined && reference.partition !== "aws") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["lookupRegion"],
+      message:
+        `is not set, so it is "${DEFAULTS.lookupRegion}" (partition aws), but ` +
+        `${describeSource(reference)}; set lookupRegion to a region of ${reference.partition}` +
+        (PARTITION_EXAMPLE[reference.partition]
+          ? `, e.g. "${PARTITION_EXAMPLE[reference.partition]}"`
+          : ""),
+    });
+  }
+  for (const source of sources) {
+    if (source !== reference && source.partition !== reference.partition) {
+      ctx.addIssue({
+        code: "custom",
+        path: source.path,
+        message:
+          `"${source.value}" is in partition ${source.partition}, but ${describeSource(reference)}; ` +
+          `a stack works in one partition: use values of ${reference.partition} only`,
+      });
+    }
+  }
+}
+
+function describeSource(source: PartitionSource): string {
+  const where = source.path
+    .map((part) => (typeof part === "number" ? `[${part}]` : `.${part}`))
+    .join("")
+    .slice(1);
+  return `${where} "${source.value}" is in ${source.partition}`;
+}
+
+/**
+ * The rules that relate several settings. Kept in this one place; the component, the program and
+ * the fleet file all run them through `componentArgs`.
+ */
+export function crossFieldRules(args: SettingsView, ctx: z.RefinementCtx): void {
+  const { regions, excludeRegions, unusedAccess: unused } = args;
+  if (regions !== undefined && regions.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["regions"],
+      message: "is empty: list at least one region, or leave it out to cover every enabled region",
+    });
+  }
+  if (regions?.length && excludeRegions && regions.every((r) => excludeRegions.includes(r))) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["excludeRegions"],
+      message:
+        `excludes every region in regions (${regions.join(", ")}): a region both listed and ` +
+        `excluded is not covered, which leaves nothing to cover; remove it from one of the lists`,
+    });
+  }
+  if (unused !== undefined) {
+    const home = unused.region;
+    if (excludeRegions?.includes(home)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["unusedAccess", "region"],
+        message: `"${home}" is in excludeRegions; pick a covered home region`,
+      });
+    } else if (regions?.length && REGION_PATTERN.test(home) && !regions.includes(home)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["unusedAccess", "region"],
+        message: `"${home}" is not in regions; pick one of ${regions.join(", ")}`,
+      });
+    }
+    const unusedName = unused.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName;
+    if (unusedName === (args.analyzerName ?? DEFAULTS.analyzerName)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["unusedAccess", "analyzerName"],
+        message:
+          `"${unusedName}" is also the external-access analyzer's name; names are unique per ` +
+          `region, so give the unused-access analyzer another one`,
+      });
+    }
+  }
+  partitionProblems(args, ctx);
+}
+
+/** The component's whole arguments, with the cross-field rules. */
+export const componentArgs = componentArgsObject.superRefine(crossFieldRules);
+
+/** The component's arguments as the schema reads them (see `AllRegionsAccessAnalyzerArgs`). */
+export type ComponentArgsSchemaType = z.infer<typeof componentArgs>;
