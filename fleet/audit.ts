@@ -7,7 +7,15 @@
  * (I/O only through `AccountReader`) and the table. The AWS SDK implementation of `AccountReader`
  * is in `auditSdk.ts`, loaded only when `audit` runs.
  */
-import { accountLabel, firstLine, formatDuration, noChanges, OUTCOMES, totalsOf } from "./report";
+import {
+  accountLabel,
+  firstLine,
+  formatColumns,
+  formatDuration,
+  noChanges,
+  OUTCOMES,
+  totalsOf,
+} from "./report";
 import { runAll } from "./scheduler";
 import type {
   AccountAudit,
@@ -366,29 +374,19 @@ function auditRow(r: StackResult): string[] {
   ];
 }
 
-function columns(rows: string[][]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
-      .join("  ")
-      .trimEnd(),
-  );
-}
-
 /**
  * The `audit` summary: one row per account, then one line per region that is not covered
  * (missing, not-active, error), then the totals.
  */
 export function formatAuditTable(results: readonly StackResult[]): string {
-  const lines = columns([[...AUDIT_COLUMNS], ...results.map(auditRow)]);
+  const lines = formatColumns([[...AUDIT_COLUMNS], ...results.map(auditRow)]);
   const details = results.flatMap((r) =>
     (r.audit?.regions ?? [])
       .filter((g) => isNonCompliant(g) || g.verdict === "error")
       .map((g) => [accountLabel(r), g.region, g.verdict, firstLine(g.error ?? g.detail, 200)]),
   );
   if (details.length > 0) {
-    lines.push("", "Regions not covered:", ...columns(details).map((l) => `  ${l}`));
+    lines.push("", "Regions not covered:", ...formatColumns(details).map((l) => `  ${l}`));
   }
   const t = totalsOf(results);
   const a = auditTotals(results);

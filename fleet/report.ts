@@ -230,16 +230,20 @@ function row(r: StackResult): string[] {
   ];
 }
 
-/** The summary table people read at the end of a run, with a totals line. */
-export function formatTable(results: readonly StackResult[]): string {
-  const rows = [COLUMNS.slice() as string[], ...results.map(row)];
-  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const lines = rows.map((r) =>
+/** Rows of cells → aligned lines, two spaces between columns; the last column is not padded. */
+export function formatColumns(rows: readonly (readonly string[])[]): string[] {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) =>
     r
       .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
       .join("  ")
       .trimEnd(),
   );
+}
+
+/** The summary table people read at the end of a run, with a totals line. */
+export function formatTable(results: readonly StackResult[]): string {
+  const lines = formatColumns([[...COLUMNS], ...results.map(row)]);
   const t = totalsOf(results);
   const counts = OUTCOMES.filter((o) => t[o] > 0).map((o) => `${t[o]} ${o}`);
   lines.push(
