@@ -4,7 +4,9 @@
  *
  * - Stack create/select and config writes are serialised (they rewrite shared workspace files,
  *   pulumi/pulumi#8186); the operations themselves run concurrently.
+ * - What to call and how results and errors map to outcomes is decided in fleet/runPlan.ts.
  * - A locked stack (ConcurrentUpdateError) is reported as `locked` and never cancelled.
+ * - A stack another bot created between our select and create is selected again (runPlan).
  * - The AbortSignal goes to the Automation API, which sends SIGINT to the CLI so the engine stops
  *   cleanly and releases its lock.
  * - The bot's environment passes through to every command; only `envVars` are added.
@@ -12,18 +14,24 @@
 import * as fs from "fs";
 import * as path from "path";
 import {
-  ConcurrentUpdateError,
   LocalWorkspace,
   PulumiCommand,
-  Stack,
-  StackNotFoundError,
+  type ConfigMap,
+  type Stack,
   type LocalWorkspaceOptions,
   type OpMap,
   type OutputMap,
 } from "@pulumi/pulumi/automation";
-import { stackConfigFor, staleConfigKeys } from "./config";
 import { summariseError } from "./output";
-import { accountLabel, countChanges, hasChanges, noChanges } from "./report";
+import { accountLabel, countChanges, noChanges } from "./report";
+import {
+  configUpdate,
+  errorOutcome,
+  planOperation,
+  retrySelectAfterCreate,
+  successOutcome,
+  type OperationPlan,
+} from "./runPlan";
 import { Mutex } from "./scheduler";
 import type {
   ChangeCounts,
@@ -80,11 +88,111 @@ export function logFileName(stack: string): string {
   return `${stack.replace(/[^A-Za-z0-9_.-]/g, "_")}.log`;
 }
 
+/** The options every operation's call takes. */
+type CallOptions = {
+  onOutput: (text: string) => void;
+  onError: (text: string) => void;
+  color: "never";
+  signal?: AbortSignal;
+  parallel?: number;
+  refresh?: boolean;
+};
+
+/**
+ * The part of the Automation API's `Stack` the runner uses (the real `Stack` satisfies it; the
+ * unit tests pass a fake).
+ */
+export interface RunnerStack {
+  readonly name: string;
+  getAllConfig(): Promise<ConfigMap>;
+  removeAllConfig(keys: string[]): Promise<void>;
+  setAllConfig(config: ConfigMap): Promise<void>;
+  preview(options: CallOptions): Promise<{ changeSummary: OpMap }>;
+  up(options: CallOptions): Promise<{ summary: { resourceChanges?: OpMap }; outputs: OutputMap }>;
+  refresh(options: CallOptions): Promise<{ summary: { resourceChanges?: OpMap } }>;
+  destroy(options: CallOptions): Promise<{ summary: { resourceChanges?: OpMap } }>;
+  outputs(): Promise<OutputMap>;
+}
+
+/** Opens a stack of the program by name. */
+export interface StackOpener<S extends RunnerStack = RunnerStack> {
+  createOrSelect(stackName: string): Promise<S>;
+  select(stackName: string): Promise<S>;
+}
+
+/** Opens stacks of the program in `workDir` through `LocalWorkspace`. */
+export function localStackOpener(
+  workDir: string,
+  workspace: () => Promise<LocalWorkspaceOptions>,
+): StackOpener<Stack> {
+  const args = (stackName: string) => ({ stackName, workDir });
+  return {
+    createOrSelect: async (name) =>
+      LocalWorkspace.createOrSelectStack(args(name), await workspace()),
+    select: async (name) => LocalWorkspace.selectStack(args(name), await workspace()),
+  };
+}
+
+/**
+ * Opens the stack as the plan says. A create that loses the race with another bot (stack already
+ * exists) selects the stack once more; if that bot still holds it, the operation reports `locked`.
+ */
+export async function openStack<S extends RunnerStack>(
+  opener: StackOpener<S>,
+  stackName: string,
+  open: OperationPlan["open"],
+): Promise<S> {
+  if (open === "select") return opener.select(stackName);
+  try {
+    return await opener.createOrSelect(stackName);
+  } catch (e) {
+    if (!retrySelectAfterCreate(e)) throw e;
+    return opener.select(stackName);
+  }
+}
+
+/** Makes the stack's `access-analyzer:*` config the target's: stale keys removed, the rest set. */
+export async function writeStackConfig(stack: RunnerStack, target: Target): Promise<void> {
+  const update = configUpdate(target, await stack.getAllConfig());
+  if (update.remove.length > 0) await stack.removeAllConfig(update.remove);
+  await stack.setAllConfig(update.set);
+}
+
+/** Runs the plan's call; returns the engine's change counts and, for `up`, the outputs. */
+async function callStack(
+  stack: RunnerStack,
+  plan: OperationPlan,
+  common: CallOptions,
+): Promise<{ opMap?: OpMap; outputs?: OutputMap }> {
+  const options = plan.refresh !== undefined ? { ...common, refresh: plan.refresh } : common;
+  switch (plan.call) {
+    case "preview":
+      return { opMap: (await stack.preview(options)).changeSummary };
+    case "up": {
+      const result = await stack.up(options);
+      return { opMap: result.summary.resourceChanges, outputs: result.outputs };
+    }
+    case "refresh":
+      return { opMap: (await stack.refresh(options)).summary.resourceChanges };
+    case "destroy":
+      return { opMap: (await stack.destroy(options)).summary.resourceChanges };
+    case undefined:
+      return {};
+  }
+}
+
 export class AutomationStackRunner implements StackRunner {
   private readonly mutex = new Mutex();
   private command?: Promise<PulumiCommand>;
+  private readonly opener: StackOpener;
 
-  constructor(private readonly options: AutomationRunnerOptions) {}
+  /** `opener`: how stacks are opened (default: `LocalWorkspace` on `workDir`); tests pass a fake. */
+  constructor(
+    private readonly options: AutomationRunnerOptions,
+    opener?: StackOpener,
+  ) {
+    this.opener = opener ?? localStackOpener(options.workDir, () => this.workspaceOptions());
+  }
 
   private pulumiCommand(): Promise<PulumiCommand> {
     this.command ??= PulumiCommand.get(
@@ -93,26 +201,20 @@ export class AutomationStackRunner implements StackRunner {
     return this.command;
   }
 
-  /** Selects (or, for preview/up, creates) the stack and writes its config, one stack at a time. */
-  private async prepare(target: Target, operation: Operation): Promise<Stack> {
-    const wsOptions: LocalWorkspaceOptions = {
+  private async workspaceOptions(): Promise<LocalWorkspaceOptions> {
+    return {
       workDir: this.options.workDir,
       envVars: { ...this.options.envVars },
       pulumiCommand: await this.pulumiCommand(),
       ...(this.options.secretsProvider ? { secretsProvider: this.options.secretsProvider } : {}),
     };
-    const args = { stackName: target.stack, workDir: this.options.workDir };
+  }
+
+  /** Opens the stack and writes its config, one stack at a time (shared workspace files). */
+  private prepare(target: Target, plan: OperationPlan): Promise<RunnerStack> {
     return this.mutex.run(async () => {
-      const stack =
-        operation === "preview" || operation === "up"
-          ? await LocalWorkspace.createOrSelectStack(args, wsOptions)
-          : await LocalWorkspace.selectStack(args, wsOptions);
-      if (operation !== "outputs") {
-        const desired = stackConfigFor(target);
-        const stale = staleConfigKeys(await stack.getAllConfig(), desired);
-        if (stale.length > 0) await stack.removeAllConfig(stale);
-        await stack.setAllConfig(desired);
-      }
+      const stack = await openStack(this.opener, target.stack, plan.open);
+      if (plan.writeConfig) await writeStackConfig(stack, target);
       return stack;
     });
   }
@@ -123,13 +225,16 @@ export class AutomationStackRunner implements StackRunner {
     const logFile = path.join(this.options.logDir, logFileName(target.stack));
     fs.mkdirSync(this.options.logDir, { recursive: true });
     const log = fs.createWriteStream(logFile, { flags: "a" });
+    // Everything written to the log or handed out goes through the redactor.
     const write = (text: string) => {
       const clean = this.options.redact(text);
       log.write(clean);
       options.onOutput?.(clean);
     };
-    log.write(`# ${operation} ${target.stack} [${label}] started ${started.toISOString()}\n`);
+    const note = (text: string) => log.write(this.options.redact(text));
+    note(`# ${operation} ${target.stack} [${label}] started ${started.toISOString()}\n`);
 
+    const plan = planOperation(operation, this.options.refresh);
     let outcome: Outcome = "succeeded";
     let changes: ChangeCounts = noChanges();
     let outputs: Pick<StackResult, "regions" | "analyzerArns" | "unusedAccessAnalyzerArn"> = {
@@ -138,68 +243,31 @@ export class AutomationStackRunner implements StackRunner {
     };
     let error: string | undefined;
     try {
-      const stack = await this.prepare(target, operation);
-      const common = {
+      const stack = await this.prepare(target, plan);
+      const result = await callStack(stack, plan, {
         onOutput: write,
         onError: write,
-        color: "never" as const,
+        color: "never",
         ...(options.signal ? { signal: options.signal } : {}),
         ...(this.options.parallel ? { parallel: this.options.parallel } : {}),
-      };
-      let opMap: OpMap | undefined;
-      switch (operation) {
-        case "preview":
-          opMap = (await stack.preview({ ...common, refresh: this.options.refresh })).changeSummary;
-          break;
-        case "up":
-          opMap = (await stack.up({ ...common, refresh: this.options.refresh })).summary
-            .resourceChanges;
-          break;
-        case "refresh":
-          opMap = (await stack.refresh(common)).summary.resourceChanges;
-          break;
-        case "destroy":
-          opMap = (await stack.destroy({ ...common, refresh: this.options.refresh })).summary
-            .resourceChanges;
-          break;
-        case "drift":
-          // Refresh state from AWS in memory, then diff the program against it: any change an `up`
-          // would make is drift (edited or deleted analyzers, new regions, changed fleet settings).
-          // A preview never writes state.
-          opMap = (await stack.preview({ ...common, refresh: true })).changeSummary;
-          break;
-        case "outputs":
-          break;
-      }
-      changes = countChanges(opMap);
-      if (operation === "drift" && hasChanges(changes)) outcome = "drifted";
-      if (operation !== "destroy") {
+      });
+      changes = countChanges(result.opMap);
+      outcome = successOutcome(operation, changes);
+      if (result.outputs) outputs = readOutputs(result.outputs);
+      else if (plan.outputs === "read") {
         try {
           outputs = readOutputs(await stack.outputs());
         } catch (e) {
-          log.write(
-            `# could not read stack outputs: ${this.options.redact(summariseError(String(e)))}\n`,
-          );
+          note(`# could not read stack outputs: ${summariseError(String(e))}\n`);
         }
       }
     } catch (e) {
-      if (e instanceof ConcurrentUpdateError) {
-        outcome = "locked";
-        error = `stack ${target.stack} is locked by another update; not cancelled. ${summariseError(e.message)}`;
-      } else if (e instanceof StackNotFoundError) {
-        outcome = "missing";
-        error = `stack ${target.stack} does not exist (never deployed with "up")`;
-      } else if (options.signal?.aborted) {
-        outcome = "aborted";
-        error = "aborted";
-      } else {
-        outcome = "failed";
-        error = summariseError(e instanceof Error ? e.message : String(e));
-      }
-      error = this.options.redact(error);
+      const failure = errorOutcome(e, target.stack, options.signal?.aborted ?? false);
+      outcome = failure.outcome;
+      error = this.options.redact(failure.error);
     }
     const durationMs = Date.now() - started.getTime();
-    log.write(`\n# ${outcome}${error ? `: ${error}` : ""} after ${durationMs} ms\n`);
+    note(`\n# ${outcome}${error ? `: ${error}` : ""} after ${durationMs} ms\n`);
     await new Promise<void>((resolve) => log.end(resolve));
     return {
       accountId: target.accountId,

@@ -93,10 +93,24 @@ export function workspaceEnv(
 ): Record<string, string> {
   const env: Record<string, string> = { PULUMI_SKIP_UPDATE_CHECK: "true" };
   if (fleet.backend !== undefined) {
-    const relative = /^file:\/\/(\.\.?(\/.*)?)$/.exec(fleet.backend);
-    env.PULUMI_BACKEND_URL = relative ? `file://${resolve(fleetDir, relative[1])}` : fleet.backend;
+    const local = relativeBackendDir(fleet, fleetDir, resolve);
+    env.PULUMI_BACKEND_URL = local !== undefined ? `file://${local}` : fleet.backend;
   }
   return env;
+}
+
+/**
+ * The folder of a relative `file://./dir` backend, resolved against the fleet file's folder; the
+ * bot creates it when it is missing. Undefined for any other backend (an absolute `file://` path
+ * that is missing may be an unmounted volume, so it is never created).
+ */
+export function relativeBackendDir(
+  fleet: { backend?: string },
+  fleetDir: string,
+  resolve: (...parts: string[]) => string,
+): string | undefined {
+  const relative = /^file:\/\/(\.\.?(\/.*)?)$/.exec(fleet.backend ?? "");
+  return relative ? resolve(fleetDir, relative[1]) : undefined;
 }
 
 /**

@@ -3,6 +3,7 @@
  * progress lines, the results of targets that threw or never started, and the results to report
  * when a run is abandoned mid-way.
  */
+import { progressLine } from "./progress";
 import { isFailure, skippedResult } from "./report";
 import { runAll } from "./scheduler";
 import type { Command, StackResult, Target } from "./types";
@@ -17,6 +18,11 @@ export interface ScheduleTargetsOptions {
   readonly startLine: (target: Target) => string;
   /** The progress line as a target ends (none for a skipped one). */
   readonly endLine: (target: Target, result: StackResult) => string;
+  /**
+   * The clock for the progress line said after each end line (`[12/340] 2 failed, ~14 min left`),
+   * when more than one target runs. Absent: no progress line.
+   */
+  readonly now?: () => number;
 }
 
 /** One command's run over its targets; remembers which started and which finished. */
@@ -41,7 +47,10 @@ export class TargetRun {
     options: ScheduleTargetsOptions,
   ): Promise<StackResult[]> {
     const { command, redact, say } = this;
-    const { failureTolerance } = options;
+    const { failureTolerance, now } = options;
+    const startedAt = now?.();
+    let finished = 0;
+    let failed = 0;
     const outcome = await runAll(this.targets, run, {
       concurrency: options.concurrency,
       ...(failureTolerance !== undefined ? { failureTolerance } : {}),
@@ -64,8 +73,20 @@ export class TargetRun {
       },
       onFinish: (target, result) => {
         this.done.set(target, result);
+        finished++;
         if (result.outcome === "skipped") return;
+        if (isFailure(result.outcome)) failed++;
         say(options.endLine(target, result));
+        if (now && startedAt !== undefined && this.targets.length > 1) {
+          say(
+            progressLine({
+              done: finished,
+              total: this.targets.length,
+              failed,
+              elapsedMs: now() - startedAt,
+            }),
+          );
+        }
       },
     });
     return outcome.results;

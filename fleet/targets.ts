@@ -1,6 +1,7 @@
 /**
  * Which targets a run covers (`--shard`, `--accounts`) and how many run at once (`--concurrency`).
- * Pure functions; problems are thrown as `UsageError` (exit code 3).
+ * Pure functions; problems are thrown as `UsageError` (exit code 3). The options themselves are
+ * parsed in fleet/commands/options.ts.
  */
 import type { Target } from "./types";
 
@@ -16,22 +17,6 @@ export interface Shard {
   /** 1-based. */
   readonly index: number;
   readonly count: number;
-}
-
-/** Parses `K/N` with 1 ≤ K ≤ N. */
-export function parseShard(text: string): Shard {
-  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!match) {
-    throw new UsageError(`--shard "${text}": write it as K/N, e.g. --shard 2/4`);
-  }
-  const index = Number(match[1]);
-  const count = Number(match[2]);
-  if (count < 1 || index < 1 || index > count) {
-    throw new UsageError(
-      `--shard "${text}": K and N must satisfy 1 ≤ K ≤ N, e.g. --shard 1/${Math.max(count, 1)}`,
-    );
-  }
-  return { index, count };
 }
 
 /**
@@ -50,18 +35,6 @@ export function shardTargets(targets: readonly Target[], shard: Shard): Target[]
     if (i % shard.count === shard.index - 1) inShard.add(t.accountId);
   });
   return targets.filter((t) => inShard.has(t.accountId));
-}
-
-/** Splits `--accounts a,b, c` into its entries. */
-export function parseAccountList(text: string): string[] {
-  const entries = text
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-  if (entries.length === 0) {
-    throw new UsageError(`--accounts "${text}": list account ids or names, comma-separated`);
-  }
-  return entries;
 }
 
 /**
@@ -137,12 +110,4 @@ export function defaultConcurrency(
   const budget = Math.min(memory.free, 0.75 * memory.total);
   const fits = Math.floor(budget / perStack);
   return Math.max(1, Math.min(fits, MAX_DEFAULT_CONCURRENCY, Math.max(targets, 1)));
-}
-
-/** Parses a positive whole number option such as `--concurrency 4`. */
-export function parsePositiveInt(option: string, text: string): number {
-  if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1) {
-    throw new UsageError(`${option} "${text}": must be a whole number ≥ 1`);
-  }
-  return Number(text);
 }

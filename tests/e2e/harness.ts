@@ -4,7 +4,8 @@
 // Each World owns a temp folder holding a COPY of the program (stack files and state never touch
 // the repo), a file:// backend, its own PULUMI_HOME and a fake with a "tooling" account whose
 // long-term keys are the base credentials; every target account is reached by assuming its
-// AccessAnalyzerDeployer role, exactly as the fleet does (fleet/config.ts providerArgsFor).
+// AccessAnalyzerDeployer role, exactly as the fleet does: stacks are opened and configured by the
+// fleet runner's own code (fleet/automation.ts openStack, writeStackConfig).
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -12,15 +13,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import {
-  LocalWorkspace,
-  PulumiCommand,
-  type ConfigMap,
-  type OpMap,
-  type Stack,
-} from "@pulumi/pulumi/automation";
+import { PulumiCommand, type OpMap, type Stack } from "@pulumi/pulumi/automation";
 
-import { stackConfigFor } from "../../fleet/config";
+import { localStackOpener, openStack, writeStackConfig } from "../../fleet/automation";
 import type { AnalyzerSettings, FleetReport } from "../../fleet/types";
 import {
   FakeAwsAdminClient,
@@ -225,27 +220,25 @@ export class World {
    * write (assumeRoles + allowedAccountIds) for these settings.
    */
   async stack(accountId: string, settings: AnalyzerSettings = {}): Promise<Stack> {
-    const stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: `acct-${accountId}`, workDir: this.workDir },
-      { envVars: this.env, pulumiCommand: this.command },
+    const opener = localStackOpener(this.workDir, () =>
+      Promise.resolve({ envVars: this.env, pulumiCommand: this.command }),
     );
+    const stack = await openStack(opener, `acct-${accountId}`, "create-or-select");
     await this.configure(stack, accountId, settings);
     return stack;
   }
 
-  /** Replaces the stack's `access-analyzer:*` config with the fleet's config for `settings`. */
+  /**
+   * Replaces the stack's `access-analyzer:*` config with the fleet's config for `settings`, with
+   * the fleet runner's own code (stale keys removed, the rest set).
+   */
   async configure(stack: Stack, accountId: string, settings: AnalyzerSettings): Promise<void> {
-    const desired: ConfigMap = stackConfigFor({
+    await writeStackConfig(stack, {
       accountId,
       stack: stack.name,
       access: { roleArn: World.roleArn(accountId), sessionName: "access-analyzer-e2e" },
       settings,
     });
-    const stale = Object.keys(await stack.getAllConfig()).filter(
-      (k) => k.startsWith("access-analyzer:") && !(k in desired),
-    );
-    if (stale.length > 0) await stack.removeAllConfig(stale);
-    await stack.setAllConfig(desired);
   }
 
   /** Region → ARN of every analyzer the fake holds for the account (admin API). */

@@ -786,7 +786,10 @@ accounts:
       fake.state.clearCalls();
       const code = await main(["audit", "--region-concurrency", "0"], h.deps);
       assert.strictEqual(code, 3);
-      assert.match(h.err(), /--region-concurrency "0": must be a whole number/);
+      assert.match(
+        h.err(),
+        /'--region-concurrency <n>' argument '0' is invalid\. must be a whole number/,
+      );
       assert.strictEqual(fake.state.calls.length, 0);
     });
   });

@@ -210,7 +210,55 @@ describe("fleet CLI", () => {
       [
         "a zero concurrency",
         ["up", "--concurrency", "0"],
-        /--concurrency "0": must be a whole number ≥ 1/,
+        /option '--concurrency <n>' argument '0' is invalid\. must be a whole number from 1 to 1000/,
+      ],
+      [
+        "an absurd --parallel",
+        ["up", "--parallel", "5000"],
+        /'--parallel <n>' argument '5000' is invalid\. must be a whole number from 1 to 1000/,
+      ],
+      ["a fractional --concurrency", ["up", "--concurrency", "1.5"], /'--concurrency <n>'/],
+      [
+        "a zero --failure-tolerance",
+        ["up", "--failure-tolerance", "0"],
+        /'--failure-tolerance <n>' argument '0' is invalid/,
+      ],
+      [
+        "an absurd audit --region-concurrency",
+        ["audit", "--region-concurrency", "101"],
+        /'--region-concurrency <n>' argument '101' is invalid\. must be a whole number from 1 to 100/,
+      ],
+      ["an empty --accounts", ["up", "--accounts", " , "], /list account ids or names/],
+      [
+        "a --report under a file",
+        ["up", "--report", "fleet.yaml/report.json"],
+        /--report fleet\.yaml\/report\.json: .*fleet\.yaml is a file, not a folder; write the report somewhere else/,
+      ],
+      [
+        "a --report that is a folder",
+        ["up", "--report", "other"],
+        /--report other: .*other is a folder; name a file, e.g. other\/report\.json/,
+      ],
+      [
+        "an audit --report under a file",
+        ["audit", "--report", "fleet.yaml/r.json"],
+        /--report .*fleet\.yaml is a file, not a folder/,
+      ],
+      [
+        "a --log-dir under a file",
+        ["up", "--log-dir", "fleet.yaml/logs"],
+        /--log-dir fleet\.yaml\/logs: .*fleet\.yaml is a file, not a folder; pick another folder/,
+      ],
+      [
+        "a --pulumi-root without bin/pulumi",
+        ["up", "--pulumi-root", "other"],
+        /--pulumi-root .*other: no executable .*bin\/pulumi; pass the folder that holds bin\/pulumi/,
+      ],
+      [
+        "a relative backend under a file",
+        ["up"],
+        /fleet\.yaml: backend file:\/\/\.\/fleet\.yaml\/state: .*fleet\.yaml is a file, not a folder; point backend at a folder/,
+        'backend: file://./fleet.yaml/state\nsecretsProvider: awskms://alias/k?region=eu-west-1\naccounts:\n  - id: "111122223333"\n',
       ],
       ["a destroy without --yes", ["destroy", "--all"], /add --yes/],
       [
@@ -241,12 +289,60 @@ describe("fleet CLI", () => {
           path.join(h.dir, "other", "Pulumi.yaml"),
           "name: other\nruntime: nodejs\n",
         );
-        const code = await main(argv, h.deps);
+        let reads = 0;
+        const code = await main(argv, {
+          ...h.deps,
+          createAccountReader: () => {
+            reads++;
+            throw new Error("no account may be read");
+          },
+        });
         assert.strictEqual(code, 3);
         assert.match(h.err(), message);
         assert.strictEqual(h.runner.calls.length, 0);
+        assert.strictEqual(h.runnerOptions.length, 0);
+        assert.strictEqual(reads, 0);
+        assert.ok(!fs.existsSync(path.join(h.dir, "report.json")));
       });
     }
+  });
+
+  it("creates a missing relative file:// backend folder next to the fleet file", async () => {
+    const h = harness();
+    fs.mkdirSync(path.join(h.dir, "conf"));
+    fs.renameSync(path.join(h.dir, "fleet.yaml"), path.join(h.dir, "conf", "fleet.yaml"));
+    assert.strictEqual(await main(["up", "--fleet", "conf/fleet.yaml"], h.deps), 0);
+    assert.ok(fs.statSync(path.join(h.dir, "conf", "state")).isDirectory());
+    assert.strictEqual(
+      h.runnerOptions[0].envVars.PULUMI_BACKEND_URL,
+      `file://${path.join(h.dir, "conf", "state")}`,
+    );
+  });
+
+  it("does not create an absolute file:// backend folder", async () => {
+    const absolute = path.join(os.tmpdir(), `fleet-no-such-state-${process.pid}`);
+    const h = harness(
+      {},
+      `backend: file://${absolute}\nsecretsProvider: awskms://alias/k?region=eu-west-1\naccounts:\n  - id: "111122223333"\n`,
+    );
+    await main(["up"], h.deps);
+    assert.ok(!fs.existsSync(absolute));
+  });
+
+  it("says done/total, failures so far and the time left on stderr as each stack ends", async () => {
+    const h = harness({ "444455556666": { outcome: "failed", error: "error: x" } });
+    let clock = 0;
+    const deps = { ...h.deps, now: () => new Date((clock += 60_000)) };
+    await main(["up", "--concurrency", "1", "--json"], deps);
+    const lines = h
+      .err()
+      .split("\n")
+      .filter((l) => /^\[\d+\/3\]/.test(l));
+    assert.strictEqual(lines.length, 3);
+    assert.match(lines[0], /^\[1\/3\] 0 failed, ~\d+ min left$/);
+    assert.match(lines[1], /^\[2\/3\] 1 failed, ~\d+ min left$/);
+    assert.strictEqual(lines[2], "[3/3] 1 failed, all done");
+    assert.doesNotMatch(h.out(), /failed, /);
   });
 
   it("destroys only with --yes and an explicit choice", async () => {

@@ -1,0 +1,174 @@
+/**
+ * `audit`: reads every selected account from AWS (no Pulumi, no state, no changes) and reports,
+ * per enabled region, whether an ACTIVE ACCOUNT analyzer covers it, with active finding counts.
+ */
+import { setMaxListeners } from "events";
+import * as path from "path";
+import { Command } from "commander";
+import {
+  auditAccount,
+  auditTotals,
+  DEFAULT_AUDIT_CONCURRENCY,
+  DEFAULT_REGION_CONCURRENCY,
+  formatAuditTable,
+  type AccountReader,
+} from "../audit";
+import type { SdkReaderOptions } from "../auditSdk";
+import { makeRedactor } from "../output";
+import { accountLabel, buildReport, EXIT, firstLine, formatDuration, isFailure } from "../report";
+import { TargetRun } from "../targetRun";
+import type { StackResult, Target } from "../types";
+import type { CliDeps } from "./deps";
+import {
+  addReportOptions,
+  addSelectionOptions,
+  LIMITS,
+  loadFleet,
+  numberOption,
+  reportFileProblem,
+  selectedTargets,
+  throwProblems,
+  type RunFlags,
+} from "./options";
+import { emitReport } from "./reportOutput";
+import { handleAuditSignals } from "./signals";
+
+const AUDIT_HELP = `
+Read-only: never creates or changes anything, and never reads Pulumi state. For each account it
+assumes the fleet file's role (or uses its profile) from the bot's own credentials, lists the
+enabled regions (ec2:DescribeRegions), then in each region not excluded by the fleet file lists the
+analyzers and counts ACTIVE findings (access-analyzer:ListAnalyzers, access-analyzer:ListFindings,
+which authorises ListFindingsV2). Only an ACTIVE analyzer of type ACCOUNT covers a region: Security
+Hub IAM.28 does not count ORGANIZATION analyzers.
+
+Region verdicts: covered, missing, not-active (CREATING/DISABLED/FAILED), excluded (fleet file),
+error (could not be read).
+
+Exit codes:
+  ${EXIT.ok}    every enabled, non-excluded region of every account is covered
+  ${EXIT.failed}    an account or a region could not be read (the others are still reported)
+  ${EXIT.noncompliant}    at least one region is missing or not-active, and everything was read
+  ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path; nothing ran
+  ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; the report was still written
+When several apply, the first in this order wins: 3, 130, 1, 2, 0.`;
+
+/** The `audit` command's options. */
+export function addAuditOptions(cmd: Command): Command {
+  addSelectionOptions(cmd, "audit shard K of N (accounts sorted by id, dealt round-robin)")
+    .addOption(
+      numberOption(
+        "--concurrency <n>",
+        `accounts read at once (default ${DEFAULT_AUDIT_CONCURRENCY})`,
+        LIMITS.concurrency,
+      ),
+    )
+    .addOption(
+      numberOption(
+        "--region-concurrency <n>",
+        `regions read at once in each account (default ${DEFAULT_REGION_CONCURRENCY})`,
+        LIMITS.regionConcurrency,
+      ),
+    )
+    .addOption(
+      numberOption(
+        "--failure-tolerance <n>",
+        "stop starting new accounts after N could not be read; the rest are skipped",
+        LIMITS.failureTolerance,
+      ),
+    );
+  return addReportOptions(cmd).addHelpText("after", AUDIT_HELP);
+}
+
+/** The SDK reader, loaded only when `audit` runs (the SDK clients take a moment to load). */
+function sdkReaderFactory(): (target: Target, options: SdkReaderOptions) => AccountReader {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createSdkAccountReader } = require("../auditSdk") as typeof import("../auditSdk");
+  return createSdkAccountReader;
+}
+
+/** The line said as an account's audit ends. */
+function endLine(result: StackResult): string {
+  const c = result.audit?.counts;
+  const f = result.audit?.activeFindings;
+  const facts = c
+    ? `${c.enabled} enabled, ${c.covered} covered, ${c.missing} missing, ${c.notActive} not-active, ${c.excluded} excluded, ${c.error} unreadable; active findings ${f?.externalAccess ?? 0} external-access, ${f?.unusedAccess ?? 0} unused-access`
+    : "no regions read";
+  return isFailure(result.outcome)
+    ? `[${accountLabel(result)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (${facts})`
+    : `[${accountLabel(result)}] done ${result.outcome}: ${facts}, ${formatDuration(result.durationMs)}`;
+}
+
+export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<number> {
+  const startedAt = deps.now();
+  const fleet = loadFleet(flags.fleet, deps.cwd);
+  const targets = selectedTargets(fleet, flags);
+  const { failureTolerance } = flags;
+  const concurrency = flags.concurrency ?? DEFAULT_AUDIT_CONCURRENCY;
+  const regionConcurrency = flags.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY;
+  throwProblems([
+    flags.report !== undefined
+      ? reportFileProblem(flags.report, path.resolve(deps.cwd, flags.report))
+      : undefined,
+  ]);
+  const createReader = deps.createAccountReader ?? sdkReaderFactory();
+  const redact = makeRedactor(deps.env);
+  const say = (line: string) => deps.stderr(`${line}\n`);
+  say(
+    `audit: ${targets.length} account(s), ${concurrency} at a time, ${regionConcurrency} region(s) at a time per account` +
+      (failureTolerance !== undefined ? `, stop after ${failureTolerance} failure(s)` : ""),
+  );
+
+  const stop = new AbortController();
+  // Every SDK call in flight listens on this one signal (several listeners per call, with retries).
+  setMaxListeners(Math.max(10, concurrency * (regionConcurrency + 1) * 4), stop.signal);
+  const run = new TargetRun(targets, "audit", say, redact);
+  const finish = (results: StackResult[]): number =>
+    emitReport(
+      buildReport({
+        command: "audit",
+        fleetFile: flags.fleet,
+        startedAt,
+        finishedAt: deps.now(),
+        options: {
+          concurrency,
+          ...(flags.accounts ? { accounts: flags.accounts } : {}),
+          ...(flags.shard ? { shard: `${flags.shard.index}/${flags.shard.count}` } : {}),
+          ...(failureTolerance !== undefined ? { failureTolerance } : {}),
+          refresh: false,
+          regionConcurrency,
+        },
+        aborted: stop.signal.aborted,
+        results,
+        audit: auditTotals(results),
+      }),
+      flags,
+      deps,
+      () => formatAuditTable(results),
+    );
+
+  const unsubscribe = handleAuditSignals(deps, say, stop, () =>
+    finish(run.abandonedResults("aborted")),
+  );
+  try {
+    const results = await run.schedule(
+      (target) =>
+        auditAccount(target, createReader(target, { signal: stop.signal }), {
+          regionConcurrency,
+          signal: stop.signal,
+          redact,
+          now: deps.now,
+        }),
+      {
+        concurrency,
+        failureTolerance,
+        stop: stop.signal,
+        startLine: (target) => `[${accountLabel(target)}] start audit`,
+        endLine: (_target, result) => endLine(result),
+        now: () => deps.now().getTime(),
+      },
+    );
+    return finish(results);
+  } finally {
+    unsubscribe();
+  }
+}

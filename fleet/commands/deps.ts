@@ -1,0 +1,30 @@
+/** What the command line takes from the process, so tests can drive it with fakes. */
+import type { AccountReader } from "../audit";
+import type { AutomationRunnerOptions } from "../automation";
+import type { StackRunner, Target } from "../types";
+
+export interface CliDeps {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Record<string, string | undefined>;
+  readonly cwd: string;
+  readonly memory: () => { total: number; free: number };
+  readonly createRunner: (options: AutomationRunnerOptions) => StackRunner;
+  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
+  readonly onSignal: (handler: (signal: "SIGINT" | "SIGTERM") => void) => () => void;
+  /** Whether a person at a terminal runs the bot (Ctrl-C then reaches the engines directly). */
+  readonly interactive: boolean;
+  /** Immediate exit, used only on the third Ctrl-C. */
+  readonly exit: (code: number) => void;
+  readonly now: () => Date;
+  /** Default --work-dir: the package root holding Pulumi.yaml, if found. */
+  readonly programDir?: string;
+  /**
+   * `audit`: how to read one account. Default: the AWS SDK (`fleet/auditSdk.ts`) from the bot's
+   * own credentials, as the fleet file says.
+   */
+  readonly createAccountReader?: (
+    target: Target,
+    options: { signal?: AbortSignal },
+  ) => AccountReader;
+}

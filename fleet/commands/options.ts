@@ -1,0 +1,222 @@
+/**
+ * The command line's shared options: parsed and bounded by commander (`Option.argParser`, so a
+ * bad value is rejected with exit 3 before anything is read or run), and the checks of paths and
+ * the fleet file that every command makes before its first stack or account.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { parse as parseYaml } from "yaml";
+import { projectProblem } from "../config";
+import { parseFleetFile } from "../fleetFile";
+import { selectTargets, UsageError, type Shard } from "../targets";
+import type { Fleet, Target } from "../types";
+
+/** Option values after commander parsed them. */
+export interface RunFlags {
+  fleet: string;
+  accounts?: string[];
+  all?: boolean;
+  shard?: Shard;
+  concurrency?: number;
+  failureTolerance?: number;
+  parallel?: number;
+  refresh?: boolean;
+  regionConcurrency?: number;
+  report?: string;
+  json?: boolean;
+  logDir: string;
+  workDir?: string;
+  pulumiRoot?: string;
+  yes?: boolean;
+}
+
+/** Bounds of the numeric options: beyond them a value is a typo, not a plan. */
+export const LIMITS = {
+  concurrency: { min: 1, max: 1000 },
+  parallel: { min: 1, max: 1000 },
+  regionConcurrency: { min: 1, max: 100 },
+  failureTolerance: { min: 1, max: 1_000_000 },
+} as const;
+
+/** An `argParser` for a whole number in [min, max]. */
+export function wholeNumber(min: number, max: number): (text: string) => number {
+  return (text) => {
+    const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+    if (!(n >= min && n <= max)) {
+      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
+    }
+    return n;
+  };
+}
+
+/** `K/N` with 1 ≤ K ≤ N. */
+export function shardArg(text: string): Shard {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!match) throw new InvalidArgumentError("write it as K/N, e.g. --shard 2/4.");
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  if (count < 1 || index < 1 || index > count) {
+    throw new InvalidArgumentError(
+      `K and N must satisfy 1 ≤ K ≤ N, e.g. --shard 1/${Math.max(count, 1)}.`,
+    );
+  }
+  return { index, count };
+}
+
+/** `a,b, c`: account ids or names. */
+export function accountsArg(text: string): string[] {
+  const entries = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  if (entries.length === 0) {
+    throw new InvalidArgumentError("list account ids or names, comma-separated.");
+  }
+  return entries;
+}
+
+/** A numeric option with its bounds. */
+export function numberOption(
+  flags: string,
+  description: string,
+  limits: { min: number; max: number },
+): Option {
+  return new Option(flags, `${description} (${limits.min}–${limits.max})`).argParser(
+    wholeNumber(limits.min, limits.max),
+  );
+}
+
+/** `--fleet`, `--accounts` and `--shard`, which every command takes. */
+export function addSelectionOptions(cmd: Command, shardHelp: string): Command {
+  return cmd
+    .option("--fleet <file>", "fleet file (YAML)", "fleet.yaml")
+    .addOption(
+      new Option(
+        "--accounts <list>",
+        "only these accounts: ids or names, comma-separated",
+      ).argParser(accountsArg),
+    )
+    .addOption(new Option("--shard <K/N>", shardHelp).argParser(shardArg));
+}
+
+/** `--report` and `--json`. */
+export function addReportOptions(cmd: Command): Command {
+  return cmd
+    .option("--report <file>", "also write the JSON report to FILE")
+    .option("--json", "print the JSON report on stdout (progress stays on stderr)");
+}
+
+/** Reads and validates the fleet file; every problem is a UsageError (exit 3). */
+export function loadFleet(file: string, cwd: string): Fleet {
+  const full = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(full, "utf8");
+  } catch {
+    throw new UsageError(
+      `${file}: cannot read the fleet file; pass --fleet FILE or start from fleet.example.yaml`,
+    );
+  }
+  const parsed = parseFleetFile(text, file);
+  if (!parsed.ok) {
+    throw new UsageError(
+      `${parsed.messages.join("\n")}\n${file}: ${parsed.problems.length} problem(s); nothing was run`,
+    );
+  }
+  return parsed.fleet;
+}
+
+/** The fleet file's targets chosen by `--accounts` and `--shard`. */
+export function selectedTargets(
+  fleet: Fleet,
+  flags: Pick<RunFlags, "all" | "accounts" | "shard">,
+): Target[] {
+  if (flags.all && flags.accounts) {
+    throw new UsageError("--all and --accounts cannot be used together; pick one");
+  }
+  return selectTargets(fleet.targets, {
+    ...(flags.accounts ? { accounts: flags.accounts } : {}),
+    ...(flags.shard ? { shard: flags.shard } : {}),
+  });
+}
+
+/** Checks that `workDir` holds the access-analyzer program's Pulumi.yaml. */
+export function checkWorkDir(workDir: string | undefined): string {
+  if (workDir === undefined) {
+    throw new UsageError("cannot find the program's Pulumi.yaml; pass --work-dir DIR");
+  }
+  const projectFile = path.join(workDir, "Pulumi.yaml");
+  let project: unknown;
+  try {
+    project = parseYaml(fs.readFileSync(projectFile, "utf8"));
+  } catch {
+    throw new UsageError(
+      `${projectFile}: cannot read it; pass --work-dir pointing at the access-analyzer program`,
+    );
+  }
+  const problem = projectProblem(projectFile, project);
+  if (problem) throw new UsageError(problem);
+  return workDir;
+}
+
+/** The nearest folder of `target` or its ancestors that exists, or the file that blocks it. */
+function nearestExisting(target: string): { path: string; isDir: boolean } {
+  let p = target;
+  for (;;) {
+    try {
+      return { path: p, isDir: fs.statSync(p).isDirectory() };
+    } catch {
+      const parent = path.dirname(p);
+      if (parent === p) return { path: p, isDir: false };
+      p = parent;
+    }
+  }
+}
+
+function writable(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Problem with a folder the run will create and write into: it, or the nearest existing folder
+ * above it, must be a writable folder. `subject` names the option and its value as given, `fix`
+ * says what to do.
+ */
+export function folderProblem(subject: string, dir: string, fix: string): string | undefined {
+  const found = nearestExisting(dir);
+  if (!found.isDir) return `${subject}: ${found.path} is a file, not a folder; ${fix}`;
+  if (!writable(found.path)) return `${subject}: ${found.path} is not writable; ${fix}`;
+  return undefined;
+}
+
+/** Problem with a file the run writes at the end (`--report FILE`, resolved as `file`). */
+export function reportFileProblem(given: string, file: string): string | undefined {
+  const subject = `--report ${given}`;
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+    return `${subject}: ${file} is a folder; name a file, e.g. ${path.join(given, "report.json")}`;
+  }
+  return folderProblem(subject, path.dirname(file), "write the report somewhere else");
+}
+
+/** Problem with `--pulumi-root`: it must hold an executable bin/pulumi. */
+export function pulumiRootProblem(root: string): string | undefined {
+  const bin = path.join(root, "bin", "pulumi");
+  try {
+    fs.accessSync(bin, fs.constants.X_OK);
+    return undefined;
+  } catch {
+    return `--pulumi-root ${root}: no executable ${bin}; pass the folder that holds bin/pulumi (scripts/ensure-pulumi.sh prints that bin folder), or leave it out to use pulumi on PATH`;
+  }
+}
+
+/** Throws every problem at once as a UsageError; nothing has run yet. */
+export function throwProblems(problems: readonly (string | undefined)[]): void {
+  const found = problems.filter((p): p is string => p !== undefined);
+  if (found.length > 0) throw new UsageError(found.join("\n"));
+}

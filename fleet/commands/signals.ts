@@ -1,0 +1,71 @@
+/**
+ * Ctrl-C / SIGTERM during a run: the stack commands stop in steps (fleet/abort.ts), `audit` stops
+ * its reads at once. Both write the report with what is known when told a last time.
+ */
+import { abortStep } from "../abort";
+import type { CliDeps } from "./deps";
+
+export interface StackRunSignals {
+  /** Aborted on the first signal: no more stacks start. */
+  readonly stop: AbortController;
+  /** Aborted when the engines must stop (their Automation API `signal`). */
+  readonly engines: AbortController;
+  readonly unsubscribe: () => void;
+}
+
+/**
+ * Subscribes the stack commands' handler. `abandon` writes the report of an abandoned run and
+ * returns its exit code (third signal).
+ */
+export function handleStackRunSignals(
+  deps: Pick<CliDeps, "onSignal" | "interactive" | "exit">,
+  say: (line: string) => void,
+  abandon: (stop: AbortController) => number,
+): StackRunSignals {
+  const stop = new AbortController();
+  const engines = new AbortController();
+  let signals = 0;
+  const unsubscribe = deps.onSignal((signal) => {
+    signals++;
+    const step = abortStep(signal, signals, deps.interactive);
+    if (step.exitNow) {
+      say(`${signal} again: not waiting any longer; writing the report and exiting`);
+      deps.exit(abandon(stop));
+      return;
+    }
+    if (!stop.signal.aborted) {
+      say(
+        `${signal}: starting no more stacks; waiting for running stacks to stop cleanly (again to stop the engines, a third time to exit)`,
+      );
+      stop.abort();
+    }
+    if (step.abortEngines && !engines.signal.aborted) {
+      say(`${signal}: asking running engines to stop (they release their stack locks)`);
+      engines.abort();
+    }
+  });
+  return { stop, engines, unsubscribe };
+}
+
+/**
+ * Subscribes `audit`'s handler: reads change nothing, so the first signal aborts them at once;
+ * a second one writes the report (`abandon`) and exits.
+ */
+export function handleAuditSignals(
+  deps: Pick<CliDeps, "onSignal" | "exit">,
+  say: (line: string) => void,
+  stop: AbortController,
+  abandon: () => number,
+): () => void {
+  let signals = 0;
+  return deps.onSignal((signal) => {
+    signals++;
+    if (signals === 1) {
+      say(`${signal}: aborting the reads in flight (again to exit at once)`);
+      stop.abort();
+      return;
+    }
+    say(`${signal} again: writing the report with what is known and exiting`);
+    deps.exit(abandon());
+  });
+}

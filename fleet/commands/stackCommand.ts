@@ -1,0 +1,242 @@
+/**
+ * The stack commands (`preview`, `up`, `refresh`, `drift`, `outputs`, `destroy`): every check
+ * first, then each account's stack through the StackRunner, then the report.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Command } from "commander";
+import { preflightProblems, relativeBackendDir, workspaceEnv } from "../config";
+import { LineSplitter, makeRedactor, prefixLine } from "../output";
+import {
+  accountLabel,
+  buildReport,
+  EXIT,
+  firstLine,
+  formatDuration,
+  formatOutputs,
+  formatTable,
+  isFailure,
+} from "../report";
+import { TargetRun } from "../targetRun";
+import { defaultConcurrency, maxRegionCount, UsageError, type Shard } from "../targets";
+import type { FleetReport, Operation, StackResult } from "../types";
+import type { CliDeps } from "./deps";
+import {
+  addReportOptions,
+  addSelectionOptions,
+  checkWorkDir,
+  folderProblem,
+  LIMITS,
+  loadFleet,
+  numberOption,
+  reportFileProblem,
+  pulumiRootProblem,
+  selectedTargets,
+  throwProblems,
+  type RunFlags,
+} from "./options";
+import { emitReport } from "./reportOutput";
+import { handleStackRunSignals } from "./signals";
+
+export const EXIT_HELP = `
+Exit codes:
+  ${EXIT.ok}    every stack succeeded (drift: none drifted)
+  ${EXIT.failed}    at least one stack failed or was locked by another update
+  ${EXIT.drift}    drift: at least one stack drifted or was never deployed (and none failed);
+       audit: at least one enabled region has no ACTIVE ACCOUNT analyzer (and all were read)
+  ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path; nothing ran
+  ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; in-flight stacks stopped cleanly, report written
+
+Default --concurrency: floor(min(freemem, 0.75 x totalmem) / ((maxRegions + 1) x 430 MiB + 400 MiB)),
+clamped to 1..min(8, stacks); maxRegions counts 17 for accounts that discover their regions.`;
+
+/** The options of the stack commands. */
+export function addRunOptions(cmd: Command): Command {
+  addSelectionOptions(
+    cmd,
+    "run shard K of N (accounts sorted by id, dealt round-robin) for CI matrices",
+  )
+    .addOption(
+      numberOption(
+        "--concurrency <n>",
+        "stacks in flight at once (default: sized for memory, see below)",
+        LIMITS.concurrency,
+      ),
+    )
+    .addOption(
+      numberOption(
+        "--failure-tolerance <n>",
+        "stop starting new stacks after N failed stacks; the rest are skipped",
+        LIMITS.failureTolerance,
+      ),
+    )
+    .addOption(
+      numberOption(
+        "--parallel <n>",
+        "resource operations each engine runs at once (pulumi --parallel)",
+        LIMITS.parallel,
+      ),
+    )
+    .option("--refresh", "refresh each stack's state before the operation");
+  return addReportOptions(cmd)
+    .option("--log-dir <dir>", "folder for per-stack engine logs", ".fleet-logs")
+    .option(
+      "--work-dir <dir>",
+      "folder with the program's Pulumi.yaml (default: this package's root)",
+    )
+    .option("--pulumi-root <dir>", "folder holding bin/pulumi (default: pulumi on PATH)")
+    .addHelpText("after", EXIT_HELP);
+}
+
+const resolvePath = (...parts: string[]) => path.resolve(...parts);
+
+function runDirName(command: Operation, started: Date, shard?: Shard): string {
+  const stamp = started.toISOString().replace(/[:.]/g, "-");
+  return `${stamp}-${command}${shard ? `-shard-${shard.index}-of-${shard.count}` : ""}`;
+}
+
+/** The line said as a stack ends. */
+function endLine(result: StackResult): string {
+  const c = result.changes;
+  const facts = `+${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.same}, ${result.regions.length} region(s), ${formatDuration(result.durationMs)}`;
+  return isFailure(result.outcome)
+    ? `[${accountLabel(result)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (log: ${result.logFile ?? "-"})`
+    : `[${accountLabel(result)}] done ${result.outcome}: ${facts}`;
+}
+
+export async function runStackCommand(
+  command: Operation,
+  flags: RunFlags,
+  deps: CliDeps,
+): Promise<number> {
+  const startedAt = deps.now();
+  const fleet = loadFleet(flags.fleet, deps.cwd);
+  if (command === "destroy") {
+    if (!flags.yes)
+      throw new UsageError(
+        "destroy deletes every analyzer of the chosen accounts; add --yes to confirm",
+      );
+    if (!flags.all && !flags.accounts) {
+      throw new UsageError(
+        "destroy needs an explicit choice of accounts: --accounts ID,NAME,… or --all",
+      );
+    }
+  }
+  const targets = selectedTargets(fleet, flags);
+  const { failureTolerance, parallel } = flags;
+  const concurrency =
+    flags.concurrency ?? defaultConcurrency(deps.memory(), maxRegionCount(targets), targets.length);
+  const workDir = checkWorkDir(
+    flags.workDir ? path.resolve(deps.cwd, flags.workDir) : deps.programDir,
+  );
+  const fleetDir = path.dirname(path.resolve(deps.cwd, flags.fleet));
+  const backendDir = relativeBackendDir(fleet, fleetDir, resolvePath);
+  const pulumiRoot =
+    flags.pulumiRoot !== undefined ? path.resolve(deps.cwd, flags.pulumiRoot) : undefined;
+  // Everything that could stop the run is checked before the first stack starts.
+  throwProblems([
+    ...(command === "outputs" ? [] : preflightProblems(fleet, deps.env)),
+    flags.report !== undefined
+      ? reportFileProblem(flags.report, path.resolve(deps.cwd, flags.report))
+      : undefined,
+    folderProblem(
+      `--log-dir ${flags.logDir}`,
+      path.resolve(deps.cwd, flags.logDir),
+      "pick another folder for the logs",
+    ),
+    pulumiRoot !== undefined ? pulumiRootProblem(pulumiRoot) : undefined,
+    backendDir !== undefined
+      ? folderProblem(
+          `${flags.fleet}: backend ${fleet.backend}`,
+          backendDir,
+          "point backend at a folder (relative to the fleet file's folder)",
+        )
+      : undefined,
+  ]);
+  // A relative file:// backend is the fleet file's own state folder: created on first use.
+  if (backendDir !== undefined) fs.mkdirSync(backendDir, { recursive: true });
+
+  const logDir = path.resolve(deps.cwd, flags.logDir, runDirName(command, startedAt, flags.shard));
+  const redact = makeRedactor(deps.env);
+  const runner = deps.createRunner({
+    workDir,
+    envVars: workspaceEnv(fleet, fleetDir, resolvePath),
+    ...(fleet.secretsProvider !== undefined ? { secretsProvider: fleet.secretsProvider } : {}),
+    ...(parallel !== undefined ? { parallel } : {}),
+    refresh: !!flags.refresh,
+    logDir,
+    ...(pulumiRoot !== undefined ? { pulumiRoot } : {}),
+    redact,
+  });
+
+  const say = (line: string) => deps.stderr(`${line}\n`);
+  say(
+    `${command}: ${targets.length} stack(s), concurrency ${concurrency}` +
+      (failureTolerance !== undefined ? `, stop after ${failureTolerance} failure(s)` : "") +
+      `; logs in ${path.relative(deps.cwd, logDir) || logDir}`,
+  );
+
+  const run = new TargetRun(targets, command, say, redact);
+  const reportOptions: FleetReport["options"] = {
+    concurrency,
+    ...(flags.accounts ? { accounts: flags.accounts } : {}),
+    ...(flags.shard ? { shard: `${flags.shard.index}/${flags.shard.count}` } : {}),
+    ...(failureTolerance !== undefined ? { failureTolerance } : {}),
+    ...(parallel !== undefined ? { parallel } : {}),
+    refresh: !!flags.refresh,
+    workDir,
+    logDir,
+  };
+  const finish = (results: StackResult[], aborted: boolean): number => {
+    const report = buildReport({
+      command,
+      fleetFile: flags.fleet,
+      startedAt,
+      finishedAt: deps.now(),
+      options: reportOptions,
+      aborted,
+      results,
+    });
+    return emitReport(
+      report,
+      flags,
+      deps,
+      () => (command === "outputs" ? `${formatOutputs(results)}\n\n` : "") + formatTable(results),
+    );
+  };
+
+  const { stop, engines, unsubscribe } = handleStackRunSignals(deps, say, (stopped) =>
+    finish(
+      run.abandonedResults("still running when the run was abandoned; the stack may stay locked"),
+      stopped.signal.aborted,
+    ),
+  );
+  try {
+    const results = await run.schedule(
+      async (target) => {
+        const label = accountLabel(target);
+        const lines = new LineSplitter((line) => say(prefixLine(label, line)));
+        const result = await runner.run(target, command, {
+          signal: engines.signal,
+          onOutput: (text) => lines.push(text),
+        });
+        lines.flush();
+        // Stopped by a Ctrl-C that reached the engine directly: that is an abort, not a failure.
+        return stop.signal.aborted && result.outcome === "failed"
+          ? { ...result, outcome: "aborted" as const }
+          : result;
+      },
+      {
+        concurrency,
+        failureTolerance,
+        stop: stop.signal,
+        startLine: (target) => `[${accountLabel(target)}] start ${command} (stack ${target.stack})`,
+        endLine: (_target, result) => endLine(result),
+        now: () => deps.now().getTime(),
+      },
+    );
+    return finish(results, stop.signal.aborted);
+  } finally {
+    unsubscribe();
+  }
+}

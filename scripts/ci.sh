@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every suite CI runs, from a fresh clone: install from the lockfile, `npm test` (type-check, lint,
+# format check, schema check, unit tests), build the Pulumi CLI, then `npm run test:e2e` (the real
+# Pulumi engine against the local stand-ins for AWS). `npm run ci` runs this; so does .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== node $(node --version), npm $(npm --version), $(go version)"
+npm ci --no-audit --no-fund
+
+echo "== npm test"
+npm test
+
+# The Pulumi CLI and Node language host are built from Go modules: minutes on a new machine, seconds
+# when Go's build cache is warm. Built here, outside the test runner's timeouts.
+echo "== Pulumi CLI"
+start=$SECONDS
+bin="$(scripts/ensure-pulumi.sh)"
+echo "ready in $((SECONDS - start))s: $("$bin/pulumi" version)"
+
+echo "== npm run test:e2e"
+PATH="$bin:$PATH" npm run test:e2e

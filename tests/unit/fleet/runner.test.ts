@@ -1,0 +1,382 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  ConcurrentUpdateError,
+  StackAlreadyExistsError,
+  StackNotFoundError,
+  type ConfigMap,
+  type OpMap,
+  type OutputMap,
+} from "@pulumi/pulumi/automation";
+import {
+  AutomationStackRunner,
+  openStack,
+  type RunnerStack,
+  type StackOpener,
+} from "../../../fleet/automation";
+import { PROJECT_NAME } from "../../../fleet/config";
+import { makeRedactor } from "../../../fleet/output";
+import {
+  configUpdate,
+  errorOutcome,
+  planOperation,
+  retrySelectAfterCreate,
+  successOutcome,
+} from "../../../fleet/runPlan";
+import { noChanges } from "../../../fleet/report";
+import type { Operation } from "../../../fleet/types";
+import { target } from "./helpers";
+
+/** A CommandError as the Automation API builds it from a failed `pulumi` command. */
+function commandError<T>(ErrorClass: abstract new (message?: string) => T, stderr: string): T {
+  // The constructor is @internal: it takes the command's result, not a message.
+  const Make = ErrorClass as unknown as new (result: object) => T;
+  return new Make({
+    stdout: "",
+    stderr,
+    code: 255,
+    toString: () => `code: 255\n stderr: ${stderr}`,
+  });
+}
+
+const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY";
+const KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+
+describe("runner decisions (fleet/runPlan)", () => {
+  describe("planOperation", () => {
+    it("drift previews with refresh, whatever --refresh says", () => {
+      for (const flag of [false, true]) {
+        const plan = planOperation("drift", flag);
+        assert.strictEqual(plan.call, "preview");
+        assert.strictEqual(plan.refresh, true);
+      }
+    });
+
+    it("passes --refresh through to preview, up and destroy", () => {
+      for (const op of ["preview", "up", "destroy"] as const) {
+        assert.strictEqual(planOperation(op, true).refresh, true, op);
+        assert.strictEqual(planOperation(op, false).refresh, false, op);
+      }
+    });
+
+    it("creates stacks only for preview and up", () => {
+      const opens = Object.fromEntries(
+        (["preview", "up", "refresh", "destroy", "drift", "outputs"] as Operation[]).map((op) => [
+          op,
+          planOperation(op, false).open,
+        ]),
+      );
+      assert.deepStrictEqual(opens, {
+        preview: "create-or-select",
+        up: "create-or-select",
+        refresh: "select",
+        destroy: "select",
+        drift: "select",
+        outputs: "select",
+      });
+    });
+
+    it("writes config for every operation but outputs, which makes no call", () => {
+      assert.strictEqual(planOperation("outputs", false).writeConfig, false);
+      assert.strictEqual(planOperation("outputs", false).call, undefined);
+      for (const op of ["preview", "up", "refresh", "destroy", "drift"] as const) {
+        assert.strictEqual(planOperation(op, false).writeConfig, true, op);
+      }
+    });
+
+    it("takes up's outputs from its result, reads them after preview/refresh/drift, none after destroy", () => {
+      assert.strictEqual(planOperation("up", false).outputs, "result");
+      assert.strictEqual(planOperation("destroy", false).outputs, "none");
+      for (const op of ["preview", "refresh", "drift", "outputs"] as const) {
+        assert.strictEqual(planOperation(op, false).outputs, "read", op);
+      }
+    });
+  });
+
+  describe("successOutcome", () => {
+    it("is drifted for a drift with changes, succeeded without", () => {
+      assert.strictEqual(successOutcome("drift", { ...noChanges(), create: 1 }), "drifted");
+      assert.strictEqual(successOutcome("drift", { ...noChanges(), same: 4 }), "succeeded");
+    });
+
+    it("is succeeded for any other operation with changes", () => {
+      assert.strictEqual(successOutcome("preview", { ...noChanges(), delete: 2 }), "succeeded");
+    });
+  });
+
+  describe("errorOutcome", () => {
+    it("maps a ConcurrentUpdateError to locked, even after an abort", () => {
+      const e = commandError(
+        ConcurrentUpdateError,
+        "error: the stack is currently locked by 1 lock(s)",
+      );
+      const r = errorOutcome(e, "acct-1", true);
+      assert.strictEqual(r.outcome, "locked");
+      assert.match(r.error, /locked by another update; not cancelled/);
+    });
+
+    it("maps a lock message without the error class to locked", () => {
+      const r = errorOutcome(
+        new Error("error: [409] Conflict: Another update is currently in progress."),
+        "acct-1",
+        false,
+      );
+      assert.strictEqual(r.outcome, "locked");
+    });
+
+    it("maps StackNotFoundError to missing", () => {
+      const e = commandError(StackNotFoundError, "error: no stack named 'acct-1' found");
+      assert.deepStrictEqual(errorOutcome(e, "acct-1", false), {
+        outcome: "missing",
+        error: 'stack acct-1 does not exist (never deployed with "up")',
+      });
+    });
+
+    it("maps any other error after an abort to aborted", () => {
+      assert.deepStrictEqual(errorOutcome(new Error("boom"), "acct-1", true), {
+        outcome: "aborted",
+        error: "aborted",
+      });
+    });
+
+    it("maps any other error to failed with the engine's error lines", () => {
+      const r = errorOutcome(
+        new Error(
+          "code: 255\n stdout: ok\n stderr: error: update failed\nerror: AccessDenied: nope",
+        ),
+        "acct-1",
+        false,
+      );
+      assert.deepStrictEqual(r, { outcome: "failed", error: "error: AccessDenied: nope" });
+    });
+  });
+
+  describe("retrySelectAfterCreate", () => {
+    it("retries on StackAlreadyExistsError and on its message", () => {
+      assert.ok(
+        retrySelectAfterCreate(
+          commandError(StackAlreadyExistsError, "error: stack 'acct-1' already exists"),
+        ),
+      );
+      assert.ok(retrySelectAfterCreate(new Error("error: stack 'org/p/acct-1' already exists")));
+    });
+
+    it("does not retry on other errors", () => {
+      assert.ok(!retrySelectAfterCreate(new Error("error: could not create stack: denied")));
+    });
+  });
+
+  describe("configUpdate", () => {
+    it("removes the program's keys the target no longer sets and sets the rest", () => {
+      const t = { ...target("111122223333"), settings: { analyzerName: "aa" } };
+      const update = configUpdate(t, {
+        [`${PROJECT_NAME}:regions`]: { value: "[]" },
+        [`${PROJECT_NAME}:analyzerName`]: { value: "old" },
+        "aws:region": { value: "us-east-1" },
+      });
+      assert.deepStrictEqual(update.remove, [`${PROJECT_NAME}:regions`]);
+      assert.deepStrictEqual(update.set[`${PROJECT_NAME}:analyzerName`], { value: "aa" });
+    });
+  });
+});
+
+/** A scriptable stand-in for an Automation API stack; records every call. */
+class FakeStack implements RunnerStack {
+  readonly calls: { method: string; options?: Record<string, unknown> }[] = [];
+  config: ConfigMap = {};
+  constructor(
+    readonly name: string,
+    private readonly script: {
+      opMap?: OpMap;
+      outputs?: OutputMap;
+      fail?: Error;
+      output?: string;
+      outputsFail?: Error;
+    } = {},
+  ) {}
+
+  private op(method: string, options: Record<string, unknown>) {
+    this.calls.push({ method, options });
+    if (this.script.output !== undefined) {
+      (options.onOutput as (t: string) => void)(this.script.output);
+    }
+    if (this.script.fail !== undefined) return Promise.reject(this.script.fail);
+    return Promise.resolve(this.script.opMap ?? {});
+  }
+  getAllConfig() {
+    this.calls.push({ method: "getAllConfig" });
+    return Promise.resolve({ ...this.config });
+  }
+  removeAllConfig(keys: string[]) {
+    this.calls.push({ method: "removeAllConfig", options: { keys } });
+    for (const k of keys) delete this.config[k];
+    return Promise.resolve();
+  }
+  setAllConfig(config: ConfigMap) {
+    this.calls.push({ method: "setAllConfig" });
+    Object.assign(this.config, config);
+    return Promise.resolve();
+  }
+  async preview(options: Record<string, unknown>) {
+    return { changeSummary: await this.op("preview", options) };
+  }
+  async up(options: Record<string, unknown>) {
+    return {
+      summary: { resourceChanges: await this.op("up", options) },
+      outputs: this.script.outputs ?? {},
+    };
+  }
+  async refresh(options: Record<string, unknown>) {
+    return { summary: { resourceChanges: await this.op("refresh", options) } };
+  }
+  async destroy(options: Record<string, unknown>) {
+    return { summary: { resourceChanges: await this.op("destroy", options) } };
+  }
+  outputs() {
+    this.calls.push({ method: "outputs" });
+    if (this.script.outputsFail !== undefined) return Promise.reject(this.script.outputsFail);
+    return Promise.resolve(this.script.outputs ?? {});
+  }
+}
+
+function opener(stack: FakeStack, createError?: Error): StackOpener & { opened: string[] } {
+  const opened: string[] = [];
+  return {
+    opened,
+    createOrSelect: (name) => {
+      opened.push(`createOrSelect ${name}`);
+      return createError !== undefined ? Promise.reject(createError) : Promise.resolve(stack);
+    },
+    select: (name) => {
+      opened.push(`select ${name}`);
+      return Promise.resolve(stack);
+    },
+  };
+}
+
+describe("AutomationStackRunner (fake stacks)", () => {
+  let logDir: string;
+  beforeEach(() => {
+    logDir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-runner-"));
+  });
+  afterEach(() => fs.rmSync(logDir, { recursive: true, force: true }));
+
+  function runner(stack: FakeStack, refresh = false, createError?: Error) {
+    const open = opener(stack, createError);
+    const r = new AutomationStackRunner(
+      {
+        workDir: "/nowhere",
+        envVars: {},
+        refresh,
+        logDir,
+        redact: makeRedactor({ AWS_SECRET_ACCESS_KEY: SECRET }),
+      },
+      open,
+    );
+    return { runner: r, opened: open.opened };
+  }
+
+  it("drift previews with refresh: true and reports changes as drifted", async () => {
+    const stack = new FakeStack("acct-1", { opMap: { update: 1, same: 3 } });
+    const { runner: r, opened } = runner(stack);
+    const result = await r.run(target("111122223333"), "drift", {});
+    const preview = stack.calls.find((c) => c.method === "preview");
+    assert.strictEqual(preview?.options?.refresh, true);
+    assert.strictEqual(result.outcome, "drifted");
+    assert.deepStrictEqual(opened, ["select acct-111122223333"]);
+  });
+
+  it("removes stale config keys before writing the desired config", async () => {
+    const stack = new FakeStack("acct-1");
+    stack.config = {
+      [`${PROJECT_NAME}:excludeRegions`]: { value: '["eu-west-1"]' },
+      "aws:region": { value: "us-east-1" },
+    };
+    await runner(stack).runner.run(target("111122223333"), "preview", {});
+    assert.ok(!(`${PROJECT_NAME}:excludeRegions` in stack.config));
+    assert.ok("aws:region" in stack.config);
+    assert.ok(`${PROJECT_NAME}:providerArgs` in stack.config);
+    const methods = stack.calls.map((c) => c.method);
+    assert.deepStrictEqual(methods.slice(0, 4), [
+      "getAllConfig",
+      "removeAllConfig",
+      "setAllConfig",
+      "preview",
+    ]);
+  });
+
+  it("takes up's outputs from its result without reading them again", async () => {
+    const stack = new FakeStack("acct-1", {
+      opMap: { create: 2 },
+      outputs: { regions: { value: ["us-east-1", "eu-west-1"], secret: false } },
+    });
+    const result = await runner(stack, true).runner.run(target("111122223333"), "up", {});
+    assert.deepStrictEqual(result.regions, ["eu-west-1", "us-east-1"]);
+    assert.strictEqual(result.changes.create, 2);
+    assert.ok(!stack.calls.some((c) => c.method === "outputs"));
+    assert.strictEqual(stack.calls.find((c) => c.method === "up")?.options?.refresh, true);
+  });
+
+  it("redacts engine output, the log file and the error it returns", async () => {
+    const stack = new FakeStack("acct-1", {
+      output: `key ${KEY_ID} secret ${SECRET}\n`,
+      fail: new Error(`error: bad credentials ${SECRET} for ${KEY_ID}`),
+    });
+    const seen: string[] = [];
+    const result = await runner(stack).runner.run(target("111122223333"), "up", {
+      onOutput: (t) => seen.push(t),
+    });
+    const log = fs.readFileSync(result.logFile ?? "", "utf8");
+    for (const [where, text] of [
+      ["onOutput", seen.join("")],
+      ["log", log],
+      ["error", result.error ?? ""],
+    ]) {
+      assert.ok(!text.includes(SECRET), `${where} holds the secret`);
+      assert.ok(!text.includes(KEY_ID), `${where} holds the key id`);
+    }
+    assert.match(log, /\[redacted\]/);
+    assert.strictEqual(result.outcome, "failed");
+  });
+
+  it("redacts a failed outputs read in the log and still succeeds", async () => {
+    const stack = new FakeStack("acct-1", {
+      outputsFail: new Error(`error: cannot read outputs with ${SECRET}`),
+    });
+    const result = await runner(stack).runner.run(target("111122223333"), "preview", {});
+    const log = fs.readFileSync(result.logFile ?? "", "utf8");
+    assert.match(log, /could not read stack outputs: .*cannot read outputs with \[redacted\]/);
+    assert.ok(!log.includes(SECRET));
+    assert.strictEqual(result.outcome, "succeeded");
+  });
+
+  it("reports locked, not failed, when another bot created the stack first and holds it", async () => {
+    const stack = new FakeStack("acct-1", {
+      fail: commandError(
+        ConcurrentUpdateError,
+        "error: the stack is currently locked by 1 lock(s)",
+      ),
+    });
+    const { runner: r, opened } = runner(
+      stack,
+      false,
+      commandError(StackAlreadyExistsError, "error: stack 'acct-111122223333' already exists"),
+    );
+    const result = await r.run(target("111122223333"), "up", {});
+    assert.deepStrictEqual(opened, [
+      "createOrSelect acct-111122223333",
+      "select acct-111122223333",
+    ]);
+    assert.strictEqual(result.outcome, "locked");
+  });
+});
+
+describe("openStack", () => {
+  it("does not retry a create that failed for another reason", async () => {
+    const open = opener(new FakeStack("s"), new Error("error: permission denied"));
+    await assert.rejects(openStack(open, "s", "create-or-select"), /permission denied/);
+    assert.deepStrictEqual(open.opened, ["createOrSelect s"]);
+  });
+});
