@@ -5,8 +5,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { selectRegions } from "./regions";
-import { ENABLED_OPT_IN_STATUSES } from "./schema";
-import { AllRegionsAccessAnalyzerArgs, RegionalProviderArgs } from "./types";
+import { ENABLED_OPT_IN_STATUSES, homeRegions } from "./schema";
+import { AllRegionsAccessAnalyzerArgs, RegionalProviderArgs, UnusedAccessArgs } from "./types";
+import { formatPath } from "./problems";
 import { DEFAULTS, checkArgs, formatProblems } from "./validation";
 
 /** The component's Pulumi type token. Part of every child's URN: renaming it is a breaking change. */
@@ -18,6 +19,10 @@ interface Built {
   readonly providers: Readonly<Record<string, aws.Provider>>;
   readonly analyzers: Readonly<Record<string, aws.accessanalyzer.Analyzer>>;
   readonly unusedAccessAnalyzer?: aws.accessanalyzer.Analyzer;
+  readonly organizationAnalyzers: Readonly<Record<string, aws.accessanalyzer.Analyzer>>;
+  readonly organizationUnusedAccessAnalyzer?: aws.accessanalyzer.Analyzer;
+  readonly internalAccessAnalyzers: Readonly<Record<string, aws.accessanalyzer.Analyzer>>;
+  readonly organizationInternalAccessAnalyzer?: aws.accessanalyzer.Analyzer;
 }
 
 /**
@@ -61,6 +66,14 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
   public readonly analyzerArns: pulumi.Output<Record<string, string>>;
   /** The ARN of the unused-access analyzer; undefined when `unusedAccess` is not set. */
   public readonly unusedAccessAnalyzerArn: pulumi.Output<string | undefined>;
+  /** Region → ARN of the `ORGANIZATION` analyzer there; `{}` when `organization.externalAccess` is off. */
+  public readonly organizationAnalyzerArns: pulumi.Output<Record<string, string>>;
+  /** The ARN of the `ORGANIZATION_UNUSED_ACCESS` analyzer; undefined when not asked for. */
+  public readonly organizationUnusedAccessAnalyzerArn: pulumi.Output<string | undefined>;
+  /** Region → ARN of the `ACCOUNT_INTERNAL_ACCESS` analyzer there; `{}` when off. */
+  public readonly internalAccessAnalyzerArns: pulumi.Output<Record<string, string>>;
+  /** The ARN of the `ORGANIZATION_INTERNAL_ACCESS` analyzer; undefined when not asked for. */
+  public readonly organizationInternalAccessAnalyzerArn: pulumi.Output<string | undefined>;
   /**
    * The regional providers, keyed by region code, for programs that attach their own regional
    * resources (they resolve once the regions are known). See also {@link providerFor}.
@@ -94,12 +107,18 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     this.providers = quiet(built.then((b) => b.providers));
     this.analyzers = quiet(built.then((b) => b.analyzers));
     this.regions = pulumi.output(built).apply((b) => b.regions);
-    this.analyzerArns = pulumi
-      .output(built)
-      .apply((b) => pulumi.all(mapValues(b.analyzers, (analyzer) => analyzer.arn)));
-    this.unusedAccessAnalyzerArn = pulumi
-      .output(built)
-      .apply((b) => b.unusedAccessAnalyzer?.arn ?? pulumi.output(undefined));
+    this.analyzerArns = arnsOf(built, (b) => b.analyzers);
+    this.unusedAccessAnalyzerArn = arnOf(built, (b) => b.unusedAccessAnalyzer);
+    this.organizationAnalyzerArns = arnsOf(built, (b) => b.organizationAnalyzers);
+    this.organizationUnusedAccessAnalyzerArn = arnOf(
+      built,
+      (b) => b.organizationUnusedAccessAnalyzer,
+    );
+    this.internalAccessAnalyzerArns = arnsOf(built, (b) => b.internalAccessAnalyzers);
+    this.organizationInternalAccessAnalyzerArn = arnOf(
+      built,
+      (b) => b.organizationInternalAccessAnalyzer,
+    );
   }
 
   /**
@@ -137,12 +156,15 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     const enabled = await this.enabledRegions(name, args, providerArgs);
     const selection = selectRegions(enabled, args.regions, args.excludeRegions);
     const problems = [...selection.problems];
-    const home = args.unusedAccess?.region;
-    if (home && problems.length === 0 && !selection.regions.includes(home)) {
-      problems.push({
-        path: "unusedAccess.region",
-        message: `"${home}" is not covered; pick one of ${selection.regions.join(", ")}`,
-      });
+    if (problems.length === 0) {
+      for (const { path, region } of homeRegions(args)) {
+        if (!selection.regions.includes(region)) {
+          problems.push({
+            path: formatPath(path),
+            message: `"${region}" is not covered; pick one of ${selection.regions.join(", ")}`,
+          });
+        }
+      }
     }
     if (problems.length > 0) {
       throw new pulumi.ResourceError(
@@ -162,64 +184,118 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       // type) can never be created while the old analyzer exists: delete it first.
       deleteBeforeReplace: true,
     };
+    const analyzer = (
+      urnName: string,
+      provider: aws.Provider,
+      analyzerArgs: aws.accessanalyzer.AnalyzerArgs,
+    ) =>
+      new aws.accessanalyzer.Analyzer(
+        urnName,
+        { ...analyzerArgs, tags: args.tags },
+        { parent: this, provider, ...analyzerOpts },
+      );
+    const archiveRules = (
+      urnName: string,
+      provider: aws.Provider,
+      on: aws.accessanalyzer.Analyzer,
+    ) => {
+      for (const rule of args.archiveRules ?? []) {
+        new aws.accessanalyzer.ArchiveRule(
+          `${urnName}-${rule.name}`,
+          { analyzerName: on.analyzerName, ruleName: rule.name, filters: rule.filters },
+          { parent: this, provider, retainOnDelete: args.retainOnDelete },
+        );
+      }
+    };
+    const org = args.organization;
+    const orgExternal = org?.externalAccess;
+    const internal = args.internalAccess;
+    const internalRegions = internal?.regions ?? selection.regions;
+
     const providers: Record<string, aws.Provider> = {};
     const analyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
+    const organizationAnalyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
+    const internalAccessAnalyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     for (const region of selection.regions) {
       const provider = new aws.Provider(
         `${name}-${region}`,
         { ...providerArgs, region },
         { parent: this },
       );
-      const analyzer = new aws.accessanalyzer.Analyzer(
-        `${name}-${region}`,
-        {
-          analyzerName: args.analyzerName ?? DEFAULTS.analyzerName,
-          type: args.type ?? DEFAULTS.type,
-          tags: args.tags,
-        },
-        { parent: this, provider, ...analyzerOpts },
-      );
-      for (const rule of args.archiveRules ?? []) {
-        new aws.accessanalyzer.ArchiveRule(
-          `${name}-${region}-${rule.name}`,
-          { analyzerName: analyzer.analyzerName, ruleName: rule.name, filters: rule.filters },
-          { parent: this, provider, retainOnDelete: args.retainOnDelete },
-        );
-      }
       providers[region] = provider;
-      analyzers[region] = analyzer;
+      // The ACCOUNT analyzer is always there: it is what Security Hub IAM.28 counts.
+      analyzers[region] = analyzer(`${name}-${region}`, provider, {
+        analyzerName: args.analyzerName ?? DEFAULTS.analyzerName,
+        type: "ACCOUNT",
+      });
+      archiveRules(`${name}-${region}`, provider, analyzers[region]);
+      if (orgExternal) {
+        const urnName = `${name}-org-${region}`;
+        organizationAnalyzers[region] = analyzer(urnName, provider, {
+          analyzerName:
+            (orgExternal === true ? undefined : orgExternal.analyzerName) ??
+            DEFAULTS.organizationAnalyzerName,
+          type: "ORGANIZATION",
+        });
+        archiveRules(urnName, provider, organizationAnalyzers[region]);
+      }
+      if (internal && internalRegions.includes(region)) {
+        internalAccessAnalyzers[region] = analyzer(`${name}-internal-${region}`, provider, {
+          analyzerName: internal.analyzerName ?? DEFAULTS.internalAccessAnalyzerName,
+          type: "ACCOUNT_INTERNAL_ACCESS",
+          configuration: internal.analysisRule
+            ? { internalAccess: { analysisRule: internal.analysisRule } }
+            : undefined,
+        });
+      }
     }
 
-    let unusedAccessAnalyzer: aws.accessanalyzer.Analyzer | undefined;
-    if (args.unusedAccess) {
-      const unused = args.unusedAccess;
-      unusedAccessAnalyzer = new aws.accessanalyzer.Analyzer(
-        `${name}-unused-access`,
-        {
-          analyzerName: unused.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName,
-          type:
-            (args.type ?? DEFAULTS.type) === "ORGANIZATION"
-              ? "ORGANIZATION_UNUSED_ACCESS"
-              : "ACCOUNT_UNUSED_ACCESS",
-          configuration: {
-            unusedAccess: {
-              unusedAccessAge: unused.unusedAccessAge ?? DEFAULTS.unusedAccessAge,
-              analysisRule: unused.exclusions?.length
-                ? { exclusions: unused.exclusions }
-                : undefined,
-            },
-          },
-          tags: args.tags,
-        },
-        { parent: this, provider: providers[unused.region], ...analyzerOpts },
-      );
-    }
+    const unusedAccessAnalyzer = args.unusedAccess
+      ? analyzer(`${name}-unused-access`, providers[args.unusedAccess.region], {
+          analyzerName: args.unusedAccess.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName,
+          type: "ACCOUNT_UNUSED_ACCESS",
+          configuration: unusedAccessConfiguration(args.unusedAccess),
+        })
+      : undefined;
+    const organizationUnusedAccessAnalyzer = org?.unusedAccess
+      ? analyzer(`${name}-org-unused-access`, providers[org.unusedAccess.region], {
+          analyzerName:
+            org.unusedAccess.analyzerName ?? DEFAULTS.organizationUnusedAccessAnalyzerName,
+          type: "ORGANIZATION_UNUSED_ACCESS",
+          configuration: unusedAccessConfiguration(org.unusedAccess),
+        })
+      : undefined;
+    const orgInternal = org?.internalAccess;
+    const organizationInternalAccessAnalyzer = orgInternal
+      ? analyzer(`${name}-org-internal-access`, providers[orgInternal.region], {
+          analyzerName: orgInternal.analyzerName ?? DEFAULTS.organizationInternalAccessAnalyzerName,
+          type: "ORGANIZATION_INTERNAL_ACCESS",
+          configuration: orgInternal.analysisRule
+            ? { internalAccess: { analysisRule: orgInternal.analysisRule } }
+            : undefined,
+        })
+      : undefined;
 
-    const built: Built = { regions: selection.regions, providers, analyzers, unusedAccessAnalyzer };
+    const built: Built = {
+      regions: selection.regions,
+      providers,
+      analyzers,
+      unusedAccessAnalyzer,
+      organizationAnalyzers,
+      organizationUnusedAccessAnalyzer,
+      internalAccessAnalyzers,
+      organizationInternalAccessAnalyzer,
+    };
+    const arns = (record: Readonly<Record<string, aws.accessanalyzer.Analyzer>>) =>
+      mapValues(record, (a) => a.arn);
     this.registerOutputs({
       regions: selection.regions,
-      analyzerArns: mapValues(analyzers, (analyzer) => analyzer.arn),
+      analyzerArns: arns(analyzers),
       unusedAccessAnalyzerArn: unusedAccessAnalyzer?.arn,
+      organizationAnalyzerArns: arns(organizationAnalyzers),
+      organizationUnusedAccessAnalyzerArn: organizationUnusedAccessAnalyzer?.arn,
+      internalAccessAnalyzerArns: arns(internalAccessAnalyzers),
+      organizationInternalAccessAnalyzerArn: organizationInternalAccessAnalyzer?.arn,
     });
     return built;
   }
@@ -252,6 +328,34 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
 function publicInputs(args: AllRegionsAccessAnalyzerArgs): pulumi.Inputs {
   const { providerArgs, ...rest } = args;
   return { ...rest, providerArgs: providerArgs ? Object.keys(providerArgs).sort() : undefined };
+}
+
+/** The `configuration` of an unused-access analyzer (account or organization). */
+function unusedAccessConfiguration(
+  unused: UnusedAccessArgs,
+): aws.types.input.accessanalyzer.AnalyzerConfiguration {
+  return {
+    unusedAccess: {
+      unusedAccessAge: unused.unusedAccessAge ?? DEFAULTS.unusedAccessAge,
+      analysisRule: unused.exclusions?.length ? { exclusions: unused.exclusions } : undefined,
+    },
+  };
+}
+
+/** Region → ARN of a set of built analyzers, as one output. */
+function arnsOf(
+  built: Promise<Built>,
+  pick: (b: Built) => Readonly<Record<string, aws.accessanalyzer.Analyzer>>,
+): pulumi.Output<Record<string, string>> {
+  return pulumi.output(built).apply((b) => pulumi.all(mapValues(pick(b), (a) => a.arn)));
+}
+
+/** The ARN of one optional built analyzer, as one output. */
+function arnOf(
+  built: Promise<Built>,
+  pick: (b: Built) => aws.accessanalyzer.Analyzer | undefined,
+): pulumi.Output<string | undefined> {
+  return pulumi.output(built).apply((b) => pick(b)?.arn ?? pulumi.output(undefined));
 }
 
 function mapValues<T, U>(

@@ -8,11 +8,24 @@
  */
 
 export { AllRegionsAccessAnalyzer, COMPONENT_TYPE } from "./allRegionsAccessAnalyzer";
+export {
+  AccessAnalyzerDelegatedAdministrator,
+  DELEGATED_ADMINISTRATOR_TYPE,
+  ENABLE_TRUSTED_ACCESS_COMMAND,
+  checkDelegatedAdministratorArgs,
+} from "./delegatedAdministrator";
+export type { AccessAnalyzerDelegatedAdministratorArgs } from "./delegatedAdministrator";
 export type {
   AllRegionsAccessAnalyzerArgs,
   AnalyzerZone,
   ArchiveRuleArgs,
   ArchiveRuleFilterArgs,
+  InternalAccessArgs,
+  InternalAccessInclusion,
+  OrganizationAnalyzersArgs,
+  OrganizationExternalAccessArgs,
+  OrganizationInternalAccessArgs,
+  OrganizationInternalAccessInclusion,
   RegionalProviderArgs,
   UnusedAccessArgs,
   UnusedAccessExclusion,
@@ -26,6 +39,7 @@ export {
 export type { ArgumentProblem, RegionSelection } from "./regions";
 export { formatPath, suggestKey } from "./problems";
 export {
+  ACCESS_ANALYZER_PRINCIPAL,
   ACCOUNT_ID_PATTERN,
   ANALYZER_ZONES,
   NAME_MAX,
@@ -33,6 +47,7 @@ export {
   PARTITIONS,
   REGION_PATTERN,
   TAG_LIMITS,
+  TYPE_REPLACED,
   componentArgs,
   partitionOfArn,
   partitionOfRegion,

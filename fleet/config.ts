@@ -60,8 +60,9 @@ export function stackConfigFor(target: Target): StackConfig {
   json("excludeRegions", s.excludeRegions);
   text("analyzerName", s.analyzerName);
   text("lookupRegion", s.lookupRegion);
-  text("type", s.type);
   json("unusedAccess", s.unusedAccess);
+  json("internalAccess", s.internalAccess);
+  json("organization", s.organization);
   json("archiveRules", s.archiveRules);
   json("tags", s.tags);
   json("providerArgs", providerArgsFor(target));

@@ -84,6 +84,8 @@ export const fleetSettings = componentArgsObject
     type: true,
     tags: true,
     unusedAccess: true,
+    internalAccess: true,
+    organization: true,
     archiveRules: true,
     analyzerName: true,
     lookupRegion: true,
@@ -95,9 +97,6 @@ export const fleetSettings = componentArgsObject
       "Explicit regions; leave out to use every enabled region.",
     ),
     excludeRegions: componentArgsObject.shape.excludeRegions.describe("Regions to leave out."),
-    type: componentArgsObject.shape.type.describe(
-      'Analyzer type; default "ACCOUNT" (what Security Hub IAM.28 counts).',
-    ),
     tags: tags
       .optional()
       .describe(

@@ -43,6 +43,8 @@ const ARG_FIELDS: Record<keyof AllRegionsAccessAnalyzerArgs, true> = {
   analyzerName: true,
   type: true,
   unusedAccess: true,
+  internalAccess: true,
+  organization: true,
   archiveRules: true,
   tags: true,
   protect: true,
