@@ -150,7 +150,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       // enabled it, which the deploying identity's account often has not; a default-enabled
       // region's STS issues tokens valid in every region.
       stsRegion: args.lookupRegion ?? DEFAULTS.lookupRegion,
-      ...args.providerArgs,
+      ...secretProviderArgs(args.providerArgs),
     };
 
     const enabled = await this.enabledRegions(name, args, providerArgs);
@@ -373,4 +373,23 @@ function mapValues<T, U>(
 function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
+}
+
+/**
+ * Provider inputs that carry secrets the `aws.Provider` does not mark itself (it marks only
+ * `accessKey`, `secretKey` and `token`): role chains hold external ids, the web-identity role holds
+ * a token. Unmarked, they would sit in plain text in the state of every regional provider.
+ */
+export const SECRET_PROVIDER_INPUTS = ["assumeRoles", "assumeRoleWithWebIdentity"] as const;
+
+/** `args` with every `SECRET_PROVIDER_INPUTS` value wrapped in `pulumi.secret`, before the engine sees it. */
+export function secretProviderArgs(
+  args: RegionalProviderArgs | undefined,
+): RegionalProviderArgs | undefined {
+  if (args === undefined) return undefined;
+  const out: Record<string, unknown> = { ...args };
+  for (const key of SECRET_PROVIDER_INPUTS) {
+    if (out[key] !== undefined) out[key] = pulumi.secret(out[key]);
+  }
+  return out;
 }

@@ -12,6 +12,11 @@ import { runAuditCommand, addAuditOptions } from "./commands/auditCommand";
 import type { CliDeps } from "./commands/deps";
 import type { RunFlags } from "./commands/options";
 import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackCommand";
+import {
+  addFindingsOptions,
+  runFindingsCommand,
+  type FindingsFlags,
+} from "./commands/findingsCommand";
 import { addValidateOptions, runValidateCommand } from "./commands/validateCommand";
 import { EXIT } from "./report";
 import { UsageError } from "./targets";
@@ -83,6 +88,15 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
       ),
   ).action(async (flags: RunFlags) => {
     exitCode = await runAuditCommand(flags, deps);
+  });
+  addFindingsOptions(
+    program
+      .command("findings")
+      .description(
+        "read the findings of every account's analyzers (read-only) and report them as a table, JSON, SARIF or HTML",
+      ),
+  ).action(async (flags: FindingsFlags) => {
+    exitCode = await runFindingsCommand(flags, deps);
   });
   addValidateOptions(
     program

@@ -1,6 +1,7 @@
 /** What the command line takes from the process, so tests can drive it with fakes. */
 import type { AccountReader } from "../audit";
 import type { AutomationRunnerOptions } from "../automation";
+import type { FindingsAccountReader } from "../findings";
 import type { StackRunner, Target } from "../types";
 
 export interface CliDeps {
@@ -27,4 +28,9 @@ export interface CliDeps {
     target: Target,
     options: { signal?: AbortSignal },
   ) => AccountReader;
+  /** `findings`: how to read one account. Default: the AWS SDK reader `audit` uses. */
+  readonly createFindingsReader?: (
+    target: Target,
+    options: { signal?: AbortSignal },
+  ) => FindingsAccountReader;
 }

@@ -197,7 +197,12 @@ export function folderProblem(subject: string, dir: string, fix: string): string
 
 /** Problem with a file the run writes at the end (`--report FILE`, resolved as `file`). */
 export function reportFileProblem(given: string, file: string): string | undefined {
-  const subject = `--report ${given}`;
+  return outputFileProblem("--report", given, file);
+}
+
+/** Problem with a file `option` names (`given`, resolved as `file`) that the run writes at the end. */
+export function outputFileProblem(option: string, given: string, file: string): string | undefined {
+  const subject = `${option} ${given}`;
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
     return `${subject}: ${file} is a folder; name a file, e.g. ${path.join(given, "report.json")}`;
   }
