@@ -95,6 +95,18 @@ describe("fleet targets", () => {
         UsageError,
       );
     });
+    it("deals shards over the whole fleet, not over the --accounts subset", () => {
+      // Whole fleet sorted: 111… → shard 1, 444… (dev) → shard 2, 777… → shard 3. Dealt over the
+      // subset [dev, 777…] instead, shard 2 would hold 777….
+      const chosen = selectTargets(fleet, {
+        accounts: ["dev", "777788889999"],
+        shard: { index: 2, count: 3 },
+      });
+      assert.deepStrictEqual(
+        chosen.map((t) => t.accountId),
+        ["444455556666"],
+      );
+    });
   });
 
   describe("default concurrency", () => {
