@@ -56,6 +56,22 @@ describe("runner decisions (fleet/runPlan)", () => {
       }
     });
 
+    it("calls the operation's own Automation API method; drift previews", () => {
+      const calls = Object.fromEntries(
+        (["preview", "up", "refresh", "destroy", "drift"] as const).map((op) => [
+          op,
+          planOperation(op, false).call,
+        ]),
+      );
+      assert.deepStrictEqual(calls, {
+        preview: "preview",
+        up: "up",
+        refresh: "refresh",
+        destroy: "destroy",
+        drift: "preview",
+      });
+    });
+
     it("passes --refresh through to preview, up and destroy", () => {
       for (const op of ["preview", "up", "destroy"] as const) {
         assert.strictEqual(planOperation(op, true).refresh, true, op);
