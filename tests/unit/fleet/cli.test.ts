@@ -35,6 +35,7 @@ function harness(
   scripts: Record<string, Script> = {},
   fleet = FLEET,
   interactive = false,
+  env: Record<string, string> = {},
 ): Harness {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-cli-"));
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: access-analyzer\nruntime: nodejs\n");
@@ -48,7 +49,7 @@ function harness(
   const deps: CliDeps = {
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
-    env: {},
+    env,
     cwd: dir,
     memory: () => ({ total: 64 * 1024 ** 3, free: 64 * 1024 ** 3 }),
     createRunner: (options) => {
@@ -129,6 +130,21 @@ describe("fleet CLI", () => {
     assert.strictEqual(options.refresh, true);
     assert.ok(options.logDir.startsWith(path.join(h.dir, ".fleet-logs")));
     assert.match(options.logDir, /-preview-shard-2-of-3$/);
+  });
+
+  it("masks the bot's secrets and access key ids in the runner's output and in internal errors", async () => {
+    const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY";
+    const h = harness({ "444455556666": { throws: `bug with ${secret}` } }, FLEET, false, {
+      AWS_SECRET_ACCESS_KEY: secret,
+    });
+    await main(["up", "--report", "report.json"], h.deps);
+    assert.strictEqual(
+      h.runnerOptions[0].redact(`key AKIAIOSFODNN7EXAMPLE secret ${secret}`),
+      "key AKIA**************** secret [redacted]",
+    );
+    const failed = readReport(h).results.find((r) => r.accountId === "444455556666");
+    assert.strictEqual(failed?.error, "internal error: Error: bug with [redacted]");
+    assert.ok(!h.err().includes(secret) && !h.out().includes(secret));
   });
 
   it("prints only the JSON report on stdout with --json", async () => {

@@ -12,7 +12,9 @@ import {
 } from "@pulumi/pulumi/automation";
 import {
   AutomationStackRunner,
+  logFileName,
   openStack,
+  readOutputs,
   type RunnerStack,
   type StackOpener,
 } from "../../../fleet/automation";
@@ -52,6 +54,22 @@ describe("runner decisions (fleet/runPlan)", () => {
         assert.strictEqual(plan.call, "preview");
         assert.strictEqual(plan.refresh, true);
       }
+    });
+
+    it("calls the operation's own Automation API method; drift previews", () => {
+      const calls = Object.fromEntries(
+        (["preview", "up", "refresh", "destroy", "drift"] as const).map((op) => [
+          op,
+          planOperation(op, false).call,
+        ]),
+      );
+      assert.deepStrictEqual(calls, {
+        preview: "preview",
+        up: "up",
+        refresh: "refresh",
+        destroy: "destroy",
+        drift: "preview",
+      });
     });
 
     it("passes --refresh through to preview, up and destroy", () => {
@@ -288,6 +306,39 @@ describe("AutomationStackRunner (fake stacks)", () => {
     assert.deepStrictEqual(opened, ["select acct-111122223333"]);
   });
 
+  it("passes --parallel and the abort signal to the engine and logs the operation's start and outcome", async () => {
+    const stack = new FakeStack("acct-1", { opMap: { create: 1 } });
+    const r = new AutomationStackRunner(
+      { workDir: "/nowhere", envVars: {}, refresh: false, parallel: 4, logDir, redact: (t) => t },
+      opener(stack),
+    );
+    const signal = new AbortController().signal;
+    const result = await r.run(target("111122223333", "prod"), "preview", { signal });
+    const preview = stack.calls.find((c) => c.method === "preview");
+    assert.strictEqual(preview?.options?.parallel, 4);
+    assert.strictEqual(preview?.options?.signal, signal);
+    assert.strictEqual(preview?.options?.color, "never");
+    assert.strictEqual(result.logFile, path.join(logDir, "acct-111122223333.log"));
+    assert.strictEqual(result.name, "prod");
+    assert.strictEqual(result.operation, "preview");
+    const log = fs.readFileSync(result.logFile, "utf8");
+    assert.match(log, /^# preview acct-111122223333 \[prod 111122223333\] started \d{4}-/);
+    assert.match(log, /\n# succeeded after \d+ ms\n$/);
+  });
+
+  it("writes no config and makes no call for outputs, and reads the last deployment's outputs", async () => {
+    const stack = new FakeStack("acct-1", {
+      outputs: { regions: { value: ["eu-west-1"], secret: false } },
+    });
+    const result = await runner(stack).runner.run(target("111122223333"), "outputs", {});
+    assert.deepStrictEqual(
+      stack.calls.map((c) => c.method),
+      ["outputs"],
+    );
+    assert.deepStrictEqual(result.regions, ["eu-west-1"]);
+    assert.strictEqual(result.outcome, "succeeded");
+  });
+
   it("removes stale config keys before writing the desired config", async () => {
     const stack = new FakeStack("acct-1");
     stack.config = {
@@ -378,5 +429,48 @@ describe("openStack", () => {
     const open = opener(new FakeStack("s"), new Error("error: permission denied"));
     await assert.rejects(openStack(open, "s", "create-or-select"), /permission denied/);
     assert.deepStrictEqual(open.opened, ["createOrSelect s"]);
+  });
+});
+
+describe("readOutputs", () => {
+  const out = (value: unknown) => ({ value, secret: false });
+
+  it("sorts the regions, keeps string ARNs and the unused-access ARN", () => {
+    assert.deepStrictEqual(
+      readOutputs({
+        regions: out(["us-east-1", 7, "eu-west-1"]),
+        analyzerArns: out({ "eu-west-1": "arn:a", "us-east-1": null }),
+        unusedAccessAnalyzerArn: out("arn:u"),
+      }),
+      {
+        regions: ["eu-west-1", "us-east-1"],
+        analyzerArns: { "eu-west-1": "arn:a" },
+        unusedAccessAnalyzerArn: "arn:u",
+      },
+    );
+  });
+
+  it("reads missing or malformed outputs as none, and an empty unused-access ARN as absent", () => {
+    const none = { regions: [], analyzerArns: {} };
+    assert.deepStrictEqual(readOutputs({}), none);
+    assert.deepStrictEqual(
+      readOutputs({
+        regions: out("us-east-1"),
+        analyzerArns: out(["arn:a"]),
+        unusedAccessAnalyzerArn: out(""),
+      }),
+      none,
+    );
+    assert.deepStrictEqual(readOutputs({ analyzerArns: out(null) }), none);
+  });
+});
+
+describe("logFileName", () => {
+  it("turns a fully qualified stack name into one safe file name", () => {
+    assert.strictEqual(
+      logFileName("org/access-analyzer/acct-1.a"),
+      "org_access-analyzer_acct-1.a.log",
+    );
+    assert.strictEqual(logFileName("a b:c"), "a_b_c.log");
   });
 });

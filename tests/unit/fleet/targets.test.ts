@@ -49,6 +49,25 @@ describe("fleet targets", () => {
       );
     });
 
+    it("deals the accounts in id order: shard K of N holds the K-th, (K+N)-th, … smallest ids", () => {
+      const shuffled = [
+        "500000000000",
+        "100000000000",
+        "400000000000",
+        "200000000000",
+        "300000000000",
+      ];
+      const fleetOf = shuffled.map((id) => target(id));
+      assert.deepStrictEqual(
+        shardTargets(fleetOf, { index: 1, count: 2 }).map((t) => t.accountId),
+        ["500000000000", "100000000000", "300000000000"],
+      );
+      assert.deepStrictEqual(
+        shardTargets(fleetOf, { index: 2, count: 2 }).map((t) => t.accountId),
+        ["400000000000", "200000000000"],
+      );
+    });
+
     it("keeps the fleet file's order inside a shard", () => {
       const shard = shardTargets(fleet, { index: 1, count: 2 });
       const positions = shard.map((t) => fleet.indexOf(t));
@@ -95,6 +114,18 @@ describe("fleet targets", () => {
         UsageError,
       );
     });
+    it("deals shards over the whole fleet, not over the --accounts subset", () => {
+      // Whole fleet sorted: 111… → shard 1, 444… (dev) → shard 2, 777… → shard 3. Dealt over the
+      // subset [dev, 777…] instead, shard 2 would hold 777….
+      const chosen = selectTargets(fleet, {
+        accounts: ["dev", "777788889999"],
+        shard: { index: 2, count: 3 },
+      });
+      assert.deepStrictEqual(
+        chosen.map((t) => t.accountId),
+        ["444455556666"],
+      );
+    });
   });
 
   describe("default concurrency", () => {
@@ -105,6 +136,8 @@ describe("fleet targets", () => {
       assert.strictEqual(defaultConcurrency({ total: 64 * GiB, free: 9 * GiB }, 17, 50), 1);
       // 2 regions → 1690 MiB per stack: 48 GiB budget fits 29, capped at 8.
       assert.strictEqual(defaultConcurrency({ total: 64 * GiB, free: 60 * GiB }, 2, 50), 8);
+      // 1 region → 2 × 430 + 400 = 1260 MiB per stack; 3 GiB budget fits 2.
+      assert.strictEqual(defaultConcurrency({ total: 4 * GiB, free: 4 * GiB }, 1, 50), 2);
     });
 
     it("is at least 1 and never more than the stacks to run", () => {
@@ -122,6 +155,12 @@ describe("fleet targets", () => {
         },
       };
       assert.strictEqual(maxRegionCount([explicit]), 2);
+      assert.strictEqual(
+        maxRegionCount([
+          { ...target("111122223333"), settings: { regions: ["us-east-1", "eu-west-1"] } },
+        ]),
+        2,
+      );
       assert.strictEqual(maxRegionCount([explicit, target("444455556666")]), 17);
     });
   });
