@@ -165,6 +165,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     const providers: Record<string, aws.Provider> = {};
     const analyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     for (const region of selection.regions) {
+      const adopted = args.adopt?.[region];
       const provider = new aws.Provider(
         `${name}-${region}`,
         { ...providerArgs, region },
@@ -173,11 +174,12 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       const analyzer = new aws.accessanalyzer.Analyzer(
         `${name}-${region}`,
         {
-          analyzerName: args.analyzerName ?? DEFAULTS.analyzerName,
+          analyzerName: adopted ?? args.analyzerName ?? DEFAULTS.analyzerName,
           type: args.type ?? DEFAULTS.type,
           tags: args.tags,
         },
-        { parent: this, provider, ...analyzerOpts },
+        // An adopted analyzer is imported under its name (the provider's import ID).
+        { parent: this, provider, ...analyzerOpts, ...(adopted ? { import: adopted } : {}) },
       );
       for (const rule of args.archiveRules ?? []) {
         new aws.accessanalyzer.ArchiveRule(

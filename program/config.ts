@@ -31,6 +31,7 @@ const EXAMPLES: Record<Key, string> = {
   providerArgs: `'{"assumeRoles":[{"roleArn":"arn:aws:iam::111122223333:role/Deployer"}]}'`,
   protect: "true",
   retainOnDelete: "true",
+  adopt: `'{"eu-west-1":"console-analyzer"}'`,
 };
 
 /** Bad stack configuration. The message names each key and how to set it right. */
