@@ -73,8 +73,12 @@ export interface ConfigUpdate {
   readonly set: StackConfig;
 }
 
-export function configUpdate(target: Target, existing: Record<string, unknown>): ConfigUpdate {
-  const set = stackConfigFor(target);
+export function configUpdate(
+  target: Target,
+  existing: Record<string, unknown>,
+  adopt: Record<string, string> = {},
+): ConfigUpdate {
+  const set = stackConfigFor(target, adopt);
   return { remove: staleConfigKeys(existing, set), set };
 }
 
