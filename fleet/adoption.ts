@@ -16,8 +16,14 @@
  *   not import a resource already in the state, and refuses to replace one while it is named).
  */
 import { NAME_PATTERN } from "../components/schema";
-import { exclusionReason, type AnalyzerInfo } from "./audit";
-import type { AnalyzerSettings, RegionNote } from "./types";
+import {
+  describeError,
+  exclusionReason,
+  scanRegions,
+  type AccountReader,
+  type AnalyzerInfo,
+} from "./audit";
+import type { AnalyzerSettings, RegionNote, Target } from "./types";
 
 /** What the stack's state holds in one region. */
 export interface HeldRegion {
@@ -179,4 +185,36 @@ export function decideRegions(input: {
     }
   }
   return { adopt, dropFromState, notes, blockers };
+}
+
+/**
+ * Reads what `decideRegions` needs through an account reader (the one `audit` uses): the enabled
+ * regions, and every analyzer in each enabled region in scope. Throws when a region cannot be
+ * read: deciding without it could create a second analyzer where one exists.
+ */
+export async function readAccountView(
+  target: Target,
+  reader: AccountReader,
+  signal?: AbortSignal,
+): Promise<AccountView> {
+  try {
+    const scan = await scanRegions<{ analyzers?: AnalyzerInfo[]; error?: string }>(
+      target,
+      reader,
+      async (region) => ({ analyzers: await reader.analyzers(region) }),
+      { ...(signal ? { signal } : {}), failed: (error) => ({ error }) },
+    );
+    const analyzers: Record<string, AnalyzerInfo[]> = {};
+    for (const [region, reading] of Object.entries(scan.readings)) {
+      if (reading.error !== undefined) {
+        throw new Error(`could not list the analyzers in ${region}: ${reading.error}`);
+      }
+      analyzers[region] = reading.analyzers ?? [];
+    }
+    return { enabled: scan.enabled, analyzers };
+  } catch (error) {
+    throw new Error(`before the engine ran, reading the account failed: ${describeError(error)}`);
+  } finally {
+    reader.close?.();
+  }
 }

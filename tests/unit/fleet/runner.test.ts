@@ -391,6 +391,24 @@ describe("openStack", () => {
   });
 });
 
+describe("stale locks (fleet/runPlan)", () => {
+  it("says how old the lock is, who holds it, and the exact unlock command; never unlocks", () => {
+    const message =
+      "the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end " +
+      "or delete the lock file with `pulumi cancel`.\n  file:///s/.pulumi/locks/x.json: created by " +
+      "bot@host-1 (pid 4242) at 2026-01-01T10:00:00Z";
+    const { outcome, error } = errorOutcome(
+      new Error(message),
+      "acct-1",
+      false,
+      Date.parse("2026-01-01T10:45:00Z"),
+    );
+    assert.strictEqual(outcome, "locked");
+    assert.match(error, /Locked 45 min ago by bot@host-1 \(pid 4242\)/);
+    assert.match(error, /pulumi cancel --yes --stack acct-1/);
+  });
+});
+
 describe("AutomationStackRunner before the engine (fake stack, fake account)", () => {
   let logDir: string;
   beforeEach(() => {
