@@ -291,6 +291,7 @@ export class AutomationStackRunner implements StackRunner {
     stack: RunnerStack,
     target: Target,
     operation: Operation,
+    refreshes: boolean,
     signal: AbortSignal | undefined,
     note: (text: string) => void,
   ): Promise<BeforeEngine> {
@@ -312,7 +313,9 @@ export class AutomationStackRunner implements StackRunner {
       throw new BlockedError(decision.blockers, notes);
     }
     const writes = operation === "up" || operation === "refresh" || operation === "destroy";
-    if (writes) {
+    // A refresh reads every resource in the state, `--exclude` or not (drift, preview --refresh):
+    // then the disabled region must leave the state too. A bookkeeping change only: AWS keeps it.
+    if (writes || refreshes) {
       for (const urn of decision.dropFromState) await stack.deleteFromState(urn);
     }
     const pending = (state?.pending_operations ?? []).filter((op) => op.type === "creating");
@@ -330,7 +333,11 @@ export class AutomationStackRunner implements StackRunner {
         detail: `cleared ${pending.length} pending create(s) a killed run left: ${pending.map((p) => p.resource?.urn).join(", ")}`,
       });
     }
-    return { adopt: decision.adopt, exclude: writes ? [] : decision.dropFromState, notes };
+    return {
+      adopt: decision.adopt,
+      exclude: writes || refreshes ? [] : decision.dropFromState,
+      notes,
+    };
   }
 
   async run(target: Target, operation: Operation, options: RunOptions): Promise<StackResult> {
@@ -359,7 +366,14 @@ export class AutomationStackRunner implements StackRunner {
     let notes: StackNote[] = [];
     try {
       const stack = await this.open(target, plan);
-      const before = await this.beforeEngine(stack, target, operation, options.signal, note);
+      const before = await this.beforeEngine(
+        stack,
+        target,
+        operation,
+        plan.refresh === true,
+        options.signal,
+        note,
+      );
       notes = before.notes;
       if (plan.writeConfig) await this.configure(stack, target, before.adopt);
       const result = await callStack(stack, plan, {

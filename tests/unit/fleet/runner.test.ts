@@ -505,4 +505,17 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
     assert.strictEqual(preview?.options?.excludeDependents, true);
     assert.ok(result.notes?.some((n) => n.status === "would-adopt" && n.region === "eu-west-1"));
   });
+
+  it("drift drops a disabled region from the state first: its refresh would read every resource, excluded or not", async () => {
+    const stack = new FakeStack("acct-1", { state: heldState });
+    const result = await runner(stack).run(target("111122223333"), "drift", {});
+    assert.strictEqual(result.outcome, "succeeded", result.error);
+    const methods = stack.calls.map((c) => c.method);
+    assert.ok(methods.indexOf("deleteFromState") < methods.indexOf("preview"), methods.join());
+    assert.strictEqual(
+      stack.calls.find((c) => c.method === "preview")?.options?.exclude,
+      undefined,
+    );
+    assert.ok(!methods.includes("refresh"), "pending creates are left to up");
+  });
 });
