@@ -188,11 +188,12 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       urnName: string,
       provider: aws.Provider,
       analyzerArgs: aws.accessanalyzer.AnalyzerArgs,
+      extraOpts: pulumi.CustomResourceOptions = {},
     ) =>
       new aws.accessanalyzer.Analyzer(
         urnName,
         { ...analyzerArgs, tags: args.tags },
-        { parent: this, provider, ...analyzerOpts },
+        { parent: this, provider, ...analyzerOpts, ...extraOpts },
       );
     const archiveRules = (
       urnName: string,
@@ -217,6 +218,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     const organizationAnalyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     const internalAccessAnalyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     for (const region of selection.regions) {
+      const adopted = args.adopt?.[region];
       const provider = new aws.Provider(
         `${name}-${region}`,
         { ...providerArgs, region },
@@ -224,10 +226,13 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       );
       providers[region] = provider;
       // The ACCOUNT analyzer is always there: it is what Security Hub IAM.28 counts.
-      analyzers[region] = analyzer(`${name}-${region}`, provider, {
-        analyzerName: args.analyzerName ?? DEFAULTS.analyzerName,
-        type: "ACCOUNT",
-      });
+      // An adopted analyzer is imported under its own name (the provider's import ID).
+      analyzers[region] = analyzer(
+        `${name}-${region}`,
+        provider,
+        { analyzerName: adopted ?? args.analyzerName ?? DEFAULTS.analyzerName, type: "ACCOUNT" },
+        adopted ? { import: adopted } : {},
+      );
       archiveRules(`${name}-${region}`, provider, analyzers[region]);
       if (orgExternal) {
         const urnName = `${name}-org-${region}`;

@@ -551,6 +551,11 @@ export const componentArgsObject = z.object({
     .optional(),
   protect: flag.optional(),
   retainOnDelete: flag.optional(),
+  adopt: z
+    .record(regionCode, analyzerName, {
+      error: 'must be a map of region to analyzer name, e.g. { "eu-west-1": "console-analyzer" }',
+    })
+    .optional(),
 });
 
 function isRecord(v: unknown): v is Record<string, unknown> {

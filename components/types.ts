@@ -233,4 +233,14 @@ export interface AllRegionsAccessAnalyzerArgs {
    * @default false
    */
   readonly retainOnDelete?: boolean;
+  /**
+   * Analyzers that already exist, to take into the stack instead of creating one: region → the
+   * existing analyzer's name. That region's analyzer gets this name and Pulumi's `import` option,
+   * so its findings and archive state are kept. The engine imports it once (a resource already in
+   * the state with this ID is not imported again) and refuses to replace it while `adopt` names
+   * it. Tags that differ are updated after the import. The fleet bot sets this by itself for
+   * analyzers it lost, and for console-made ones with `up --adopt`.
+   * @default {}
+   */
+  readonly adopt?: Record<string, string>;
 }

@@ -63,11 +63,16 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     ["outputs", "print each stack's regions and analyzer ARNs"],
   ];
   for (const [name, description] of operations) {
-    addRunOptions(program.command(name).description(description)).action(
-      async (flags: RunFlags) => {
-        exitCode = await runStackCommand(name, flags, deps);
-      },
-    );
+    const cmd = program.command(name).description(description);
+    if (name === "preview" || name === "up") {
+      cmd.option(
+        "--adopt",
+        "take analyzers made outside the stack (the console's) into it, findings kept; without it, up stops on one and preview shows it",
+      );
+    }
+    addRunOptions(cmd).action(async (flags: RunFlags) => {
+      exitCode = await runStackCommand(name, flags, deps);
+    });
   }
   addRunOptions(
     program

@@ -46,8 +46,11 @@ export function componentSettings(settings: AnalyzerSettings): AnalyzerSettings 
   };
 }
 
-/** The complete `access-analyzer:*` config of a target's stack. */
-export function stackConfigFor(target: Target): StackConfig {
+/**
+ * The complete `access-analyzer:*` config of a target's stack. `adopt` (region → existing
+ * analyzer name) is the bot's own decision before the run (fleet/adoption.ts), not a fleet setting.
+ */
+export function stackConfigFor(target: Target, adopt: Record<string, string> = {}): StackConfig {
   const s = componentSettings(target.settings);
   const config: StackConfig = {};
   const json = (name: string, value: unknown) => {
@@ -68,6 +71,7 @@ export function stackConfigFor(target: Target): StackConfig {
   json("providerArgs", providerArgsFor(target));
   text("protect", s.protect);
   text("retainOnDelete", s.retainOnDelete);
+  if (Object.keys(adopt).length > 0) json("adopt", adopt);
   return config;
 }
 

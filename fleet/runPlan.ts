@@ -73,8 +73,12 @@ export interface ConfigUpdate {
   readonly set: StackConfig;
 }
 
-export function configUpdate(target: Target, existing: Record<string, unknown>): ConfigUpdate {
-  const set = stackConfigFor(target);
+export function configUpdate(
+  target: Target,
+  existing: Record<string, unknown>,
+  adopt: Record<string, string> = {},
+): ConfigUpdate {
+  const set = stackConfigFor(target, adopt);
   return { remove: staleConfigKeys(existing, set), set };
 }
 
@@ -106,12 +110,15 @@ export function errorOutcome(
   error: unknown,
   stack: string,
   aborted: boolean,
+  now: number = Date.now(),
 ): { outcome: Outcome; error: string } {
   const message = messageOf(error);
   if (error instanceof ConcurrentUpdateError || LOCKED.test(message)) {
     return {
       outcome: "locked",
-      error: `stack ${stack} is locked by another update; not cancelled. ${summariseError(message)}`,
+      error:
+        `stack ${stack} is locked by another update; not cancelled. ${lockAdvice(message, stack, now)}` +
+        summariseError(message),
     };
   }
   if (error instanceof StackNotFoundError) {
@@ -122,4 +129,43 @@ export function errorOutcome(
   }
   if (aborted) return { outcome: "aborted", error: "aborted" };
   return { outcome: "failed", error: summariseError(message) };
+}
+
+/** One lock the file backend names in its error: `created by user@host (pid N) at <RFC 3339>`. */
+export interface LockHolder {
+  readonly holder: string;
+  readonly pid: number;
+  readonly at: Date;
+}
+
+const LOCK_HOLDER = /created by (\S+) \(pid (\d+)\) at (\S+)/g;
+
+/** The locks a locked error names (file backends name each one; Pulumi Cloud none). */
+export function lockHolders(message: string): LockHolder[] {
+  return [...message.matchAll(LOCK_HOLDER)]
+    .map((m) => ({ holder: m[1], pid: Number(m[2]), at: new Date(m[3]) }))
+    .filter((l) => !Number.isNaN(l.at.getTime()));
+}
+
+/**
+ * What to say about a lock: how old it is and, since a bot killed with SIGKILL leaves its lock
+ * behind, the exact command that removes it once nobody runs on the stack. Never run by itself.
+ */
+export function lockAdvice(message: string, stack: string, now: number): string {
+  const oldest = lockHolders(message).sort((a, b) => a.at.getTime() - b.at.getTime())[0];
+  const age =
+    oldest !== undefined
+      ? `Locked ${formatAge(now - oldest.at.getTime())} ago by ${oldest.holder} (pid ${oldest.pid}). `
+      : "";
+  return (
+    `${age}If no run holds it any more (a killed bot), unlock with the fleet's backend: ` +
+    `pulumi cancel --yes --stack ${stack}. `
+  );
+}
+
+function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
 }

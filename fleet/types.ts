@@ -102,7 +102,35 @@ export interface StackResult {
   readonly logFile?: string;
   /** `audit` only: what was read from AWS, region by region. */
   readonly audit?: AccountAudit;
+  /**
+   * What the bot did (or would do) before the engine ran, per region: a region no longer enabled
+   * left the state, an existing analyzer was (or would be) adopted, pending creates were cleared.
+   */
+  readonly notes?: StackNote[];
 }
+
+/**
+ * - `region-disabled`: the stack held the region, the account no longer has it enabled; its
+ *   resources left the state (no AWS call); AWS keeps the analyzer.
+ * - `adopted`: an existing analyzer is taken into the stack (ours, lost; or with `--adopt`).
+ * - `would-adopt`: an analyzer made outside the stack is there; `--adopt` takes it.
+ * - `unmanageable`: an analyzer the provider cannot manage (a `_`-leading name) is there.
+ * - `pending-cleared`: creates a killed run left pending were cleared (`refresh --clear-pending-creates`).
+ */
+export type NoteStatus =
+  "region-disabled" | "adopted" | "would-adopt" | "unmanageable" | "pending-cleared";
+
+export interface StackNote {
+  /** Absent for a note about the whole stack. */
+  readonly region?: string;
+  readonly status: NoteStatus;
+  /** The analyzer the note is about. */
+  readonly analyzer?: string;
+  readonly detail?: string;
+}
+
+/** A note about one region. */
+export type RegionNote = StackNote & { readonly region: string };
 
 /**
  * `audit`'s verdict on one enabled region (Security Hub IAM.28 counts only `ACCOUNT` analyzers):

@@ -49,6 +49,7 @@ const EXAMPLES: Record<Key, string> = {
   delegatedAdministrator: `'{"accountId":"111122223333","enableTrustedAccess":false}'`,
   protect: "true",
   retainOnDelete: "true",
+  adopt: `'{"eu-west-1":"console-analyzer"}'`,
 };
 
 /** Bad stack configuration. The message names each key and how to set it right. */

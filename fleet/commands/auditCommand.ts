@@ -79,8 +79,8 @@ export function addAuditOptions(cmd: Command): Command {
   return addReportOptions(cmd).addHelpText("after", AUDIT_HELP);
 }
 
-/** The SDK reader, loaded only when `audit` runs (the SDK clients take a moment to load). */
-function sdkReaderFactory(): (target: Target, options: SdkReaderOptions) => AccountReader {
+/** The SDK reader, loaded only when it is used (the SDK clients take a moment to load). */
+export function sdkReaderFactory(): (target: Target, options: SdkReaderOptions) => AccountReader {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createSdkAccountReader } = require("../auditSdk") as typeof import("../auditSdk");
   return createSdkAccountReader;

@@ -29,6 +29,8 @@ export interface RunFlags {
   workDir?: string;
   pulumiRoot?: string;
   yes?: boolean;
+  /** `preview`/`up --adopt`: adopt analyzers made outside the stack. */
+  adopt?: boolean;
 }
 
 /** Bounds of the numeric options: beyond them a value is a typo, not a plan. */

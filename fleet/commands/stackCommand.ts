@@ -35,6 +35,8 @@ import {
   throwProblems,
   type RunFlags,
 } from "./options";
+import { readAccountView } from "../adoption";
+import { sdkReaderFactory } from "./auditCommand";
 import { emitReport } from "./reportOutput";
 import { handleStackRunSignals } from "./signals";
 
@@ -99,9 +101,12 @@ function runDirName(command: Operation, started: Date, shard?: Shard): string {
 function endLine(result: StackResult): string {
   const c = result.changes;
   const facts = `+${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.same}, ${result.regions.length} region(s), ${formatDuration(result.durationMs)}`;
+  const notes = (result.notes ?? [])
+    .map((n) => `${n.region ?? "stack"} ${n.status}${n.analyzer ? ` (${n.analyzer})` : ""}`)
+    .join(", ");
   return isFailure(result.outcome)
     ? `[${accountLabel(result)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (log: ${result.logFile ?? "-"})`
-    : `[${accountLabel(result)}] done ${result.outcome}: ${facts}`;
+    : `[${accountLabel(result)}] done ${result.outcome}: ${facts}${notes ? `; ${notes}` : ""}`;
 }
 
 export async function runStackCommand(
@@ -158,6 +163,7 @@ export async function runStackCommand(
 
   const logDir = path.resolve(deps.cwd, flags.logDir, runDirName(command, startedAt, flags.shard));
   const redact = makeRedactor(deps.env);
+  const createReader = deps.createAccountReader ?? sdkReaderFactory();
   const runner = deps.createRunner({
     workDir,
     envVars: workspaceEnv(fleet, fleetDir, resolvePath),
@@ -167,6 +173,10 @@ export async function runStackCommand(
     logDir,
     ...(pulumiRoot !== undefined ? { pulumiRoot } : {}),
     redact,
+    // Enabled regions and existing analyzers, read before the engine runs (fleet/adoption.ts).
+    readAccount: (target, signal) =>
+      readAccountView(target, createReader(target, signal ? { signal } : {}), signal),
+    adopt: !!flags.adopt,
   });
 
   const say = (line: string) => deps.stderr(`${line}\n`);

@@ -437,6 +437,17 @@ describe("AllRegionsAccessAnalyzer", () => {
       assert.equal(mocks.ofType(ANALYZER)[0].inputs.analyzerName, "cis-1-19");
     });
 
+    it("imports an adopted region's existing analyzer under its own name, leaving the other regions alone", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await build("aa", { adopt: { "eu-west-1": "console-analyzer" } });
+      const byRegion = Object.fromEntries(externalAnalyzers().map((a) => [mocks.regionOf(a), a]));
+      assert.equal(byRegion["eu-west-1"].inputs.analyzerName, "console-analyzer");
+      assert.equal(byRegion["eu-west-1"].importId, "console-analyzer");
+      assert.equal(byRegion["eu-west-1"].parent, mocks.named("aa").urn);
+      assert.equal(byRegion["us-east-1"].inputs.analyzerName, "external-access");
+      assert.equal(byRegion["us-east-1"].importId, undefined);
+    });
+
     it("forwards protect and retainOnDelete to the analyzers", async () => {
       mocks.reset(["eu-west-1", "us-east-1"]);
       await build("aa", {

@@ -212,8 +212,18 @@ class FakeStack implements RunnerStack {
       fail?: Error;
       output?: string;
       outputsFail?: Error;
+      /** What `exportStack` returns as `deployment`. */
+      state?: unknown;
     } = {},
   ) {}
+  exportStack() {
+    this.calls.push({ method: "exportStack" });
+    return Promise.resolve({ deployment: this.script.state });
+  }
+  deleteFromState(urn: string) {
+    this.calls.push({ method: "deleteFromState", options: { urn } });
+    return Promise.resolve();
+  }
 
   private op(method: string, options: Record<string, unknown>) {
     this.calls.push({ method, options });
@@ -472,5 +482,134 @@ describe("logFileName", () => {
       "org_access-analyzer_acct-1.a.log",
     );
     assert.strictEqual(logFileName("a b:c"), "a_b_c.log");
+  });
+});
+
+describe("stale locks (fleet/runPlan)", () => {
+  it("says how old the lock is, who holds it, and the exact unlock command; never unlocks", () => {
+    const message =
+      "the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end " +
+      "or delete the lock file with `pulumi cancel`.\n  file:///s/.pulumi/locks/x.json: created by " +
+      "bot@host-1 (pid 4242) at 2026-01-01T10:00:00Z";
+    const { outcome, error } = errorOutcome(
+      new Error(message),
+      "acct-1",
+      false,
+      Date.parse("2026-01-01T10:45:00Z"),
+    );
+    assert.strictEqual(outcome, "locked");
+    assert.match(error, /Locked 45 min ago by bot@host-1 \(pid 4242\)/);
+    assert.match(error, /pulumi cancel --yes --stack acct-1/);
+  });
+});
+
+describe("AutomationStackRunner before the engine (fake stack, fake account)", () => {
+  let logDir: string;
+  beforeEach(() => {
+    logDir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-runner-"));
+  });
+  afterEach(() => fs.rmSync(logDir, { recursive: true, force: true }));
+
+  const P =
+    "urn:pulumi:s::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer$pulumi:providers:aws::access-analyzer-";
+  const heldState = {
+    resources: ["ap-east-1", "us-east-1"].flatMap((region) => [
+      {
+        urn: `${P}${region}`,
+        id: region,
+        type: "pulumi:providers:aws",
+        parent: "c",
+        inputs: { region },
+      },
+      {
+        urn: `a-${region}`,
+        type: "aws:accessanalyzer/analyzer:Analyzer",
+        provider: `${P}${region}::${region}`,
+        inputs: { analyzerName: "external-access" },
+      },
+    ]),
+    pending_operations: [{ type: "creating", resource: { urn: "a-eu-west-1" } }],
+  };
+
+  function runner(stack: FakeStack, adopt = false) {
+    return new AutomationStackRunner(
+      {
+        workDir: "/nowhere",
+        envVars: {},
+        refresh: false,
+        logDir,
+        redact: (t) => t,
+        adopt,
+        readAccount: () =>
+          Promise.resolve({
+            enabled: ["eu-west-1", "us-east-1"],
+            analyzers: {
+              "eu-west-1": [
+                { name: "console-analyzer", arn: "arn", type: "ACCOUNT", status: "ACTIVE" },
+              ],
+            },
+          }),
+      },
+      opener(stack),
+    );
+  }
+
+  it("up without --adopt stops before the engine on a console-made analyzer, changing nothing", async () => {
+    const stack = new FakeStack("acct-1", { state: heldState });
+    const result = await runner(stack).run(target("111122223333"), "up", {});
+    assert.strictEqual(result.outcome, "failed");
+    assert.match(result.error ?? "", /console-analyzer.*--adopt/s);
+    const methods = stack.calls.map((c) => c.method);
+    assert.ok(!methods.includes("up") && !methods.includes("deleteFromState"), methods.join());
+    assert.ok(!methods.includes("setAllConfig"), methods.join());
+  });
+
+  it("up --adopt drops the disabled region from the state, clears pending creates, and passes adopt", async () => {
+    const stack = new FakeStack("acct-1", { state: heldState });
+    const result = await runner(stack, true).run(target("111122223333"), "up", {});
+    assert.strictEqual(result.outcome, "succeeded", result.error);
+    const methods = stack.calls.map((c) => c.method);
+    assert.deepStrictEqual(
+      stack.calls.filter((c) => c.method === "deleteFromState").map((c) => c.options?.urn),
+      [`${P}ap-east-1`],
+    );
+    assert.strictEqual(
+      stack.calls.find((c) => c.method === "refresh")?.options?.clearPendingCreates,
+      true,
+    );
+    assert.ok(methods.indexOf("deleteFromState") < methods.indexOf("refresh"));
+    assert.ok(methods.indexOf("refresh") < methods.indexOf("up"));
+    assert.deepStrictEqual(stack.config[`${PROJECT_NAME}:adopt`], {
+      value: JSON.stringify({ "eu-west-1": "console-analyzer" }),
+    });
+    assert.deepStrictEqual(
+      result.notes?.map((n) => `${n.region ?? "-"} ${n.status}`),
+      ["ap-east-1 region-disabled", "eu-west-1 adopted", "- pending-cleared"],
+    );
+  });
+
+  it("preview leaves the state alone: a disabled region is excluded, not deleted", async () => {
+    const stack = new FakeStack("acct-1", { state: heldState });
+    const result = await runner(stack).run(target("111122223333"), "preview", {});
+    assert.strictEqual(result.outcome, "succeeded", result.error);
+    const methods = stack.calls.map((c) => c.method);
+    assert.ok(!methods.includes("deleteFromState") && !methods.includes("refresh"));
+    const preview = stack.calls.find((c) => c.method === "preview");
+    assert.deepStrictEqual(preview?.options?.exclude, [`${P}ap-east-1`]);
+    assert.strictEqual(preview?.options?.excludeDependents, true);
+    assert.ok(result.notes?.some((n) => n.status === "would-adopt" && n.region === "eu-west-1"));
+  });
+
+  it("drift drops a disabled region from the state first: its refresh would read every resource, excluded or not", async () => {
+    const stack = new FakeStack("acct-1", { state: heldState });
+    const result = await runner(stack).run(target("111122223333"), "drift", {});
+    assert.strictEqual(result.outcome, "succeeded", result.error);
+    const methods = stack.calls.map((c) => c.method);
+    assert.ok(methods.indexOf("deleteFromState") < methods.indexOf("preview"), methods.join());
+    assert.strictEqual(
+      stack.calls.find((c) => c.method === "preview")?.options?.exclude,
+      undefined,
+    );
+    assert.ok(!methods.includes("refresh"), "pending creates are left to up");
   });
 });

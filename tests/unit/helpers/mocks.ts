@@ -18,6 +18,8 @@ export interface Registration {
   readonly name: string;
   readonly urn: string;
   readonly id: string | undefined;
+  /** The `import` option's ID the program gave (the engine passes it as the mock's `id`). */
+  readonly importId: string | undefined;
   readonly inputs: Record<string, any>;
   /** The provider reference (`urn::id`) given to the resource, if any. */
   readonly provider?: string;
@@ -65,6 +67,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       name: args.name,
       urn: `urn:pulumi:${MOCK_STACK}::${MOCK_PROJECT}::${type}::${args.name}`,
       id,
+      importId: args.id || undefined,
       inputs: args.inputs,
       provider: args.provider || undefined,
       parent: options?.parent,
