@@ -214,9 +214,15 @@ export class AutomationStackRunner implements StackRunner {
   private prepare(target: Target, plan: OperationPlan): Promise<RunnerStack> {
     return this.mutex.run(async () => {
       const stack = await openStack(this.opener, target.stack, plan.open);
-      if (plan.writeConfig) await writeStackConfig(stack, target);
+      if (plan.writeConfig && target.orphaned === undefined) await writeStackConfig(stack, target);
       return stack;
     });
+  }
+
+  /** The program's stacks in the backend, through the Automation API workspace. */
+  async listStacks(): Promise<string[]> {
+    const workspace = await LocalWorkspace.create(await this.workspaceOptions());
+    return (await workspace.listStacks()).map((s) => s.name);
   }
 
   async run(target: Target, operation: Operation, options: RunOptions): Promise<StackResult> {

@@ -67,6 +67,8 @@ export function stackConfigFor(target: Target): StackConfig {
   json("providerArgs", providerArgsFor(target));
   text("protect", s.protect);
   text("retainOnDelete", s.retainOnDelete);
+  // The organization's own keys (registration stack, delegated administrator); they win.
+  for (const [name, value] of Object.entries(target.programConfig ?? {})) json(name, value);
   return config;
 }
 
