@@ -30,6 +30,13 @@ export const MAX_ARCHIVE_RULES = 100;
 export const TAG_LIMITS = { maxTags: 50, keyMax: 128, valueMax: 256, reservedPrefix: "aws:" };
 /** An AWS account id. */
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/** An IAM role ARN in one of the partitions; group 2 is the role's account id. */
+export const ROLE_ARN_PATTERN =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+/** STS AssumeRole's ExternalId. */
+export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
+/** STS AssumeRole's RoleSessionName. */
+export const SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
 /** The zones of trust an external-access analyzer can have (see `AnalyzerZone`). */
 export const ANALYZER_ZONES = ["ACCOUNT", "ORGANIZATION"] as const;
 /** The service principal of IAM Access Analyzer in AWS Organizations (trusted access, delegation). */
@@ -171,6 +178,20 @@ export const accountId = z
   .string({ error: 'must be a quoted string of 12 digits, e.g. "111122223333"' })
   .regex(ACCOUNT_ID_PATTERN, {
     error: (iss) => `${quoted(iss.input)} is not an account id; use 12 digits, e.g. "111122223333"`,
+  });
+
+/** `externalId`, for a role the bot assumes (fleet file). */
+export const externalIdSetting = z
+  .string({ error: "must be a string" })
+  .regex(EXTERNAL_ID_PATTERN, {
+    error: "must be 2 to 1224 characters of letters, digits and +=,.@:/-",
+  });
+
+/** `sessionName`, for a role the bot assumes (fleet file). */
+export const sessionNameSetting = z
+  .string({ error: "must be a string" })
+  .regex(SESSION_NAME_PATTERN, {
+    error: "must be 2 to 64 characters of letters, digits and +=,.@-",
   });
 
 /** One exclusion of the unused-access analysis. */

@@ -296,7 +296,10 @@ export class AutomationStackRunner implements StackRunner {
     note: (text: string) => void,
   ): Promise<BeforeEngine> {
     const none: BeforeEngine = { adopt: {}, exclude: [], notes: [] };
-    if (!this.options.readAccount || operation === "outputs") return none;
+    // An orphan (a stack the fleet no longer covers) is only ever destroyed, with its own config.
+    if (!this.options.readAccount || operation === "outputs" || target.orphaned !== undefined) {
+      return none;
+    }
     const state = (await stack.exportStack()).deployment as
       { pending_operations?: { type?: string; resource?: { urn?: string } }[] } | undefined;
     const view = await this.options.readAccount(target, signal);
@@ -340,6 +343,12 @@ export class AutomationStackRunner implements StackRunner {
     };
   }
 
+  /** The program's stacks in the backend, through the Automation API workspace. */
+  async listStacks(): Promise<string[]> {
+    const workspace = await LocalWorkspace.create(await this.workspaceOptions());
+    return (await workspace.listStacks()).map((s) => s.name);
+  }
+
   async run(target: Target, operation: Operation, options: RunOptions): Promise<StackResult> {
     const started = new Date();
     const label = accountLabel(target);
@@ -375,7 +384,9 @@ export class AutomationStackRunner implements StackRunner {
         note,
       );
       notes = before.notes;
-      if (plan.writeConfig) await this.configure(stack, target, before.adopt);
+      if (plan.writeConfig && target.orphaned === undefined) {
+        await this.configure(stack, target, before.adopt);
+      }
       const result = await callStack(stack, plan, {
         onOutput: write,
         onError: write,

@@ -106,9 +106,11 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   addValidateOptions(
     program
       .command("validate")
-      .description("check the fleet file only and list the accounts a run would cover"),
-  ).action((flags: RunFlags) => {
-    exitCode = runValidateCommand(flags, deps);
+      .description(
+        "check the fleet file (and read the organization, with organization:) and list the accounts a run would cover",
+      ),
+  ).action(async (flags: RunFlags) => {
+    exitCode = await runValidateCommand(flags, deps);
   });
 
   try {

@@ -72,6 +72,8 @@ export function stackConfigFor(target: Target, adopt: Record<string, string> = {
   text("protect", s.protect);
   text("retainOnDelete", s.retainOnDelete);
   if (Object.keys(adopt).length > 0) json("adopt", adopt);
+  // The organization's own keys (registration stack, delegated administrator); they win.
+  for (const [name, value] of Object.entries(target.programConfig ?? {})) json(name, value);
   return config;
 }
 
