@@ -18,5 +18,19 @@ start=$SECONDS
 bin="$(scripts/ensure-pulumi.sh)"
 echo "ready in $((SECONDS - start))s: $("$bin/pulumi" version)"
 
+# The e2e suite opens the findings HTML report in a real headless browser: Debian's chromium package
+# (playwright-core drives it; its own browser downloads are not used). CI runs as root on a fresh
+# machine, so it is installed there when missing; elsewhere the command to run is printed.
+if ! command -v chromium >/dev/null 2>&1 && [[ -z "${CHROMIUM_PATH:-}" ]]; then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "== apt-get install chromium"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "chromium is missing: install it (sudo apt-get install -y chromium) or set CHROMIUM_PATH" >&2
+    exit 1
+  fi
+fi
+
 echo "== npm run test:e2e"
 PATH="$bin:$PATH" npm run test:e2e
