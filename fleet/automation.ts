@@ -9,7 +9,8 @@
  * - A stack another bot created between our select and create is selected again (runPlan).
  * - The AbortSignal goes to the Automation API, which sends SIGINT to the CLI so the engine stops
  *   cleanly and releases its lock.
- * - The bot's environment passes through to every command; only `envVars` are added.
+ * - The bot's environment passes through to every command; only `envVars` are added, and each
+ *   stack's own workspace adds its target's `stackEnvFor` (the external id: never config, never argv).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -22,6 +23,7 @@ import {
   type OpMap,
   type OutputMap,
 } from "@pulumi/pulumi/automation";
+import { stackEnvFor } from "./config";
 import { summariseError } from "./output";
 import { accountLabel, countChanges, noChanges } from "./report";
 import {
@@ -114,22 +116,25 @@ export interface RunnerStack {
   outputs(): Promise<OutputMap>;
 }
 
-/** Opens a stack of the program by name. */
+/**
+ * Opens a stack of the program by name, in a workspace of its own; `env` is added to that
+ * workspace's environment only.
+ */
 export interface StackOpener<S extends RunnerStack = RunnerStack> {
-  createOrSelect(stackName: string): Promise<S>;
-  select(stackName: string): Promise<S>;
+  createOrSelect(stackName: string, env?: Record<string, string>): Promise<S>;
+  select(stackName: string, env?: Record<string, string>): Promise<S>;
 }
 
 /** Opens stacks of the program in `workDir` through `LocalWorkspace`. */
 export function localStackOpener(
   workDir: string,
-  workspace: () => Promise<LocalWorkspaceOptions>,
+  workspace: (env: Record<string, string>) => Promise<LocalWorkspaceOptions>,
 ): StackOpener<Stack> {
   const args = (stackName: string) => ({ stackName, workDir });
   return {
-    createOrSelect: async (name) =>
-      LocalWorkspace.createOrSelectStack(args(name), await workspace()),
-    select: async (name) => LocalWorkspace.selectStack(args(name), await workspace()),
+    createOrSelect: async (name, env = {}) =>
+      LocalWorkspace.createOrSelectStack(args(name), await workspace(env)),
+    select: async (name, env = {}) => LocalWorkspace.selectStack(args(name), await workspace(env)),
   };
 }
 
@@ -141,13 +146,14 @@ export async function openStack<S extends RunnerStack>(
   opener: StackOpener<S>,
   stackName: string,
   open: OperationPlan["open"],
+  env: Record<string, string> = {},
 ): Promise<S> {
-  if (open === "select") return opener.select(stackName);
+  if (open === "select") return opener.select(stackName, env);
   try {
-    return await opener.createOrSelect(stackName);
+    return await opener.createOrSelect(stackName, env);
   } catch (e) {
     if (!retrySelectAfterCreate(e)) throw e;
-    return opener.select(stackName);
+    return opener.select(stackName, env);
   }
 }
 
@@ -191,7 +197,7 @@ export class AutomationStackRunner implements StackRunner {
     private readonly options: AutomationRunnerOptions,
     opener?: StackOpener,
   ) {
-    this.opener = opener ?? localStackOpener(options.workDir, () => this.workspaceOptions());
+    this.opener = opener ?? localStackOpener(options.workDir, (env) => this.workspaceOptions(env));
   }
 
   private pulumiCommand(): Promise<PulumiCommand> {
@@ -201,10 +207,10 @@ export class AutomationStackRunner implements StackRunner {
     return this.command;
   }
 
-  private async workspaceOptions(): Promise<LocalWorkspaceOptions> {
+  private async workspaceOptions(env: Record<string, string>): Promise<LocalWorkspaceOptions> {
     return {
       workDir: this.options.workDir,
-      envVars: { ...this.options.envVars },
+      envVars: { ...this.options.envVars, ...env },
       pulumiCommand: await this.pulumiCommand(),
       ...(this.options.secretsProvider ? { secretsProvider: this.options.secretsProvider } : {}),
     };
@@ -213,7 +219,7 @@ export class AutomationStackRunner implements StackRunner {
   /** Opens the stack and writes its config, one stack at a time (shared workspace files). */
   private prepare(target: Target, plan: OperationPlan): Promise<RunnerStack> {
     return this.mutex.run(async () => {
-      const stack = await openStack(this.opener, target.stack, plan.open);
+      const stack = await openStack(this.opener, target.stack, plan.open, stackEnvFor(target));
       if (plan.writeConfig) await writeStackConfig(stack, target);
       return stack;
     });
