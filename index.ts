@@ -8,7 +8,7 @@ import { ConfigError, readProgramConfig } from "./program/config";
 
 function readConfig() {
   try {
-    return readProgramConfig(pulumi.runtime.allConfig(), pulumi.getProject());
+    return readProgramConfig(pulumi.runtime.allConfig(), pulumi.getProject(), process.env);
   } catch (err) {
     // A RunError prints its message alone, without a stack trace: the message is the fix.
     throw err instanceof ConfigError ? new pulumi.RunError(err.message) : err;

@@ -9,7 +9,8 @@
  * - A stack another bot created between our select and create is selected again (runPlan).
  * - The AbortSignal goes to the Automation API, which sends SIGINT to the CLI so the engine stops
  *   cleanly and releases its lock.
- * - The bot's environment passes through to every command; only `envVars` are added.
+ * - The bot's environment passes through to every command; only `envVars` are added, and each
+ *   stack's own workspace adds its target's `stackEnvFor` (the external id: never config, never argv).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -25,6 +26,7 @@ import {
   type OutputMap,
 } from "@pulumi/pulumi/automation";
 import { decideRegions, heldRegions, type AccountView } from "./adoption";
+import { stackEnvFor } from "./config";
 import { summariseError } from "./output";
 import { accountLabel, countChanges, noChanges } from "./report";
 import {
@@ -159,20 +161,23 @@ export interface RunnerStack {
   deleteFromState(urn: string): Promise<void>;
 }
 
-/** Opens a stack of the program by name. */
+/**
+ * Opens a stack of the program by name, in a workspace of its own; `env` is added to that
+ * workspace's environment only.
+ */
 export interface StackOpener<S extends RunnerStack = RunnerStack> {
-  createOrSelect(stackName: string): Promise<S>;
-  select(stackName: string): Promise<S>;
+  createOrSelect(stackName: string, env?: Record<string, string>): Promise<S>;
+  select(stackName: string, env?: Record<string, string>): Promise<S>;
 }
 
 /** Opens stacks of the program in `workDir` through `LocalWorkspace`. */
 export function localStackOpener(
   workDir: string,
-  workspace: () => Promise<LocalWorkspaceOptions>,
+  workspace: (env: Record<string, string>) => Promise<LocalWorkspaceOptions>,
 ): StackOpener<Stack & RunnerStack> {
   const args = (stackName: string) => ({ stackName, workDir });
   const withStateEditing = async (stack: Stack): Promise<Stack & RunnerStack> => {
-    const options = await workspace();
+    const options = await workspace({});
     const deleteFromState = async (urn: string): Promise<void> => {
       const command = options.pulumiCommand?.command ?? "pulumi";
       const argv = ["state", "delete", urn, "--target-dependents", "--force", "--yes"];
@@ -184,10 +189,10 @@ export function localStackOpener(
     return Object.assign(stack, { deleteFromState });
   };
   return {
-    createOrSelect: async (name) =>
-      withStateEditing(await LocalWorkspace.createOrSelectStack(args(name), await workspace())),
-    select: async (name) =>
-      withStateEditing(await LocalWorkspace.selectStack(args(name), await workspace())),
+    createOrSelect: async (name, env = {}) =>
+      withStateEditing(await LocalWorkspace.createOrSelectStack(args(name), await workspace(env))),
+    select: async (name, env = {}) =>
+      withStateEditing(await LocalWorkspace.selectStack(args(name), await workspace(env))),
   };
 }
 
@@ -199,13 +204,14 @@ export async function openStack<S extends RunnerStack>(
   opener: StackOpener<S>,
   stackName: string,
   open: OperationPlan["open"],
+  env: Record<string, string> = {},
 ): Promise<S> {
-  if (open === "select") return opener.select(stackName);
+  if (open === "select") return opener.select(stackName, env);
   try {
-    return await opener.createOrSelect(stackName);
+    return await opener.createOrSelect(stackName, env);
   } catch (e) {
     if (!retrySelectAfterCreate(e)) throw e;
-    return opener.select(stackName);
+    return opener.select(stackName, env);
   }
 }
 
@@ -253,7 +259,7 @@ export class AutomationStackRunner implements StackRunner {
     private readonly options: AutomationRunnerOptions,
     opener?: StackOpener,
   ) {
-    this.opener = opener ?? localStackOpener(options.workDir, () => this.workspaceOptions());
+    this.opener = opener ?? localStackOpener(options.workDir, (env) => this.workspaceOptions(env));
   }
 
   private pulumiCommand(): Promise<PulumiCommand> {
@@ -263,10 +269,10 @@ export class AutomationStackRunner implements StackRunner {
     return this.command;
   }
 
-  private async workspaceOptions(): Promise<LocalWorkspaceOptions> {
+  private async workspaceOptions(env: Record<string, string>): Promise<LocalWorkspaceOptions> {
     return {
       workDir: this.options.workDir,
-      envVars: { ...this.options.envVars },
+      envVars: { ...this.options.envVars, ...env },
       pulumiCommand: await this.pulumiCommand(),
       ...(this.options.secretsProvider ? { secretsProvider: this.options.secretsProvider } : {}),
     };
@@ -274,7 +280,9 @@ export class AutomationStackRunner implements StackRunner {
 
   /** Opens the stack, one stack at a time (shared workspace files). */
   private open(target: Target, plan: OperationPlan): Promise<RunnerStack> {
-    return this.mutex.run(() => openStack(this.opener, target.stack, plan.open));
+    return this.mutex.run(() =>
+      openStack(this.opener, target.stack, plan.open, stackEnvFor(target)),
+    );
   }
 
   /** Writes the stack's config, one stack at a time (shared workspace files). */
@@ -345,7 +353,7 @@ export class AutomationStackRunner implements StackRunner {
 
   /** The program's stacks in the backend, through the Automation API workspace. */
   async listStacks(): Promise<string[]> {
-    const workspace = await LocalWorkspace.create(await this.workspaceOptions());
+    const workspace = await LocalWorkspace.create(await this.workspaceOptions({}));
     return (await workspace.listStacks()).map((s) => s.name);
   }
 

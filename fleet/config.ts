@@ -1,8 +1,12 @@
 /**
  * Turns a target into the program's stack config (docs/CONTRACTS.md). Pure.
  * Structured values are JSON strings; nothing here is a credential: the role is assumed from the
- * bot's own environment credentials by the AWS provider at run time.
+ * bot's own environment credentials by the AWS provider at run time. The one sensitive value, the
+ * role's external id, never enters stack config (plaintext in `Pulumi.<stack>.yaml`, and on the
+ * `pulumi config set-all` command line): it reaches the program through its stack's own workspace
+ * environment (`stackEnvFor`), and the component makes it a secret before the engine sees it.
  */
+import { EXTERNAL_ID_ENV } from "../program/externalId";
 import type { AnalyzerSettings, Target } from "./types";
 
 /** The program's project name, and so its config namespace. */
@@ -16,17 +20,26 @@ const key = (name: string) => `${PROJECT_NAME}:${name}`;
 /** The `access-analyzer:providerArgs` value: how every regional provider reaches the account. */
 export function providerArgsFor(target: Target): Record<string, unknown> {
   const args: Record<string, unknown> = {};
-  const { roleArn, sessionName, externalId, profile } = target.access;
+  const { roleArn, sessionName, profile } = target.access;
   if (roleArn !== undefined) {
     const role: Record<string, string> = { roleArn };
     if (sessionName !== undefined) role.sessionName = sessionName;
-    if (externalId !== undefined) role.externalId = externalId;
     args.assumeRoles = [role];
   }
   if (profile !== undefined) args.profile = profile;
   // The provider refuses to touch any other account, whatever the credentials resolve to.
   args.allowedAccountIds = [target.accountId];
   return args;
+}
+
+/**
+ * Variables added to the environment of this target's stack only (its own workspace): the role's
+ * external id, so it is neither stack config nor a command-line argument, and one account's id
+ * never reaches another account's stack.
+ */
+export function stackEnvFor(target: Target): Record<string, string> {
+  const { roleArn, externalId } = target.access;
+  return roleArn !== undefined && externalId !== undefined ? { [EXTERNAL_ID_ENV]: externalId } : {};
 }
 
 /**

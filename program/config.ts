@@ -10,6 +10,7 @@ import { AllRegionsAccessAnalyzerArgs, checkArgs, componentArgs, suggestKey } fr
 import type { AccessAnalyzerDelegatedAdministratorArgs } from "../components";
 import { genericMessage, problemsOf } from "../components/problems";
 import { TYPE_REPLACED, componentArgsObject, delegatedAdministrator } from "../components/schema";
+import { withExternalIdFromEnv } from "./externalId";
 
 /** The schema of each key: the component's own, so a rule lives in one place. */
 const KEYS = {
@@ -88,11 +89,14 @@ export type ProgramConfig =
  * @param config every configuration value, keyed `namespace:key`, as `pulumi.runtime.allConfig()`
  *   returns it (structured values arrive as JSON text).
  * @param namespace the project name.
+ * @param env the environment: `ACCESS_ANALYZER_EXTERNAL_ID` is the external id of the last role in
+ *   `providerArgs.assumeRoles` (program/externalId.ts).
  * @throws ConfigError naming every bad key; nothing is created then.
  */
 export function readProgramConfig(
   config: Record<string, string>,
   namespace: string,
+  env: Record<string, string | undefined> = {},
 ): ProgramConfig {
   const problems: string[] = [];
   const args: Record<string, unknown> = {};
@@ -129,6 +133,16 @@ export function readProgramConfig(
       continue;
     }
     args[key] = parsed.data;
+  }
+
+  if (problems.length === 0) {
+    const external = withExternalIdFromEnv(
+      args.providerArgs as Record<string, unknown> | undefined,
+      env,
+      `${prefix}providerArgs`,
+    );
+    if ("problem" in external) problems.push(external.problem);
+    else if (external.providerArgs !== undefined) args.providerArgs = external.providerArgs;
   }
 
   const registration = args.delegatedAdministrator as

@@ -42,8 +42,10 @@ analyzers and counts ACTIVE findings (access-analyzer:ListAnalyzers, access-anal
 which authorises ListFindingsV2). Only an ACTIVE analyzer of type ACCOUNT covers a region: Security
 Hub IAM.28 does not count ORGANIZATION analyzers.
 
-Region verdicts: covered, missing, not-active (CREATING/DISABLED/FAILED), excluded (fleet file),
-error (could not be read).
+Region verdicts: covered, pending (the ACCOUNT analyzer is CREATING: AWS finishes it by itself,
+but Security Hub IAM.28 does not count the region until it is ACTIVE; --wait re-reads such regions),
+missing, not-active (DISABLED/FAILED), excluded (fleet file), error (could not be read). Pending
+regions alone exit 0, with a warning on stderr.
 
 Exit codes:
   ${EXIT.ok}    every enabled, non-excluded region of every account is covered
@@ -72,6 +74,13 @@ export function addAuditOptions(cmd: Command): Command {
     )
     .addOption(
       numberOption(
+        "--wait <seconds>",
+        "wait up to this long for CREATING analyzers to become ACTIVE, re-reading those regions (default 0: no wait)",
+        LIMITS.waitSeconds,
+      ),
+    )
+    .addOption(
+      numberOption(
         "--failure-tolerance <n>",
         "stop starting new accounts after N could not be read; the rest are skipped",
         LIMITS.failureTolerance,
@@ -87,12 +96,22 @@ export function sdkReaderFactory(): (target: Target, options: SdkReaderOptions) 
   return createSdkAccountReader;
 }
 
+/** The stderr warning when regions are still `pending` at the end (they do not change the exit code). */
+export function pendingWarning(pending: number, waitedSeconds: number): string {
+  return (
+    `warning: ${pending} region(s) pending: their ACCOUNT analyzer is still CREATING` +
+    (waitedSeconds > 0 ? ` after waiting ${waitedSeconds} s` : "") +
+    `; Security Hub IAM.28 does not count a region until its analyzer is ACTIVE. ` +
+    `Audit again later, or pass --wait <seconds>.`
+  );
+}
+
 /** The line said as an account's audit ends. */
 function endLine(result: StackResult): string {
   const c = result.audit?.counts;
   const f = result.audit?.activeFindings;
   const facts = c
-    ? `${c.enabled} enabled, ${c.covered} covered, ${c.missing} missing, ${c.notActive} not-active, ${c.excluded} excluded, ${c.error} unreadable; active findings ${f?.externalAccess ?? 0} external-access, ${f?.unusedAccess ?? 0} unused-access`
+    ? `${c.enabled} enabled, ${c.covered} covered, ${c.pending} pending, ${c.missing} missing, ${c.notActive} not-active, ${c.excluded} excluded, ${c.error} unreadable; active findings ${f?.externalAccess ?? 0} external-access, ${f?.unusedAccess ?? 0} unused-access`
     : "no regions read";
   return isFailure(result.outcome)
     ? `[${accountLabel(result)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (${facts})`
@@ -161,6 +180,7 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
           signal: stop.signal,
           redact,
           now: deps.now,
+          waitForActiveMs: (flags.wait ?? 0) * 1000,
         }),
       {
         concurrency,
@@ -171,6 +191,8 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
         now: () => deps.now().getTime(),
       },
     );
+    const pending = auditTotals(results).pending;
+    if (pending > 0) say(pendingWarning(pending, flags.wait ?? 0));
     return finish(results);
   } finally {
     unsubscribe();

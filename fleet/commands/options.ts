@@ -25,6 +25,8 @@ export interface RunFlags {
   parallel?: number;
   refresh?: boolean;
   regionConcurrency?: number;
+  /** `audit --wait`: seconds to wait for CREATING analyzers to become ACTIVE. */
+  wait?: number;
   report?: string;
   json?: boolean;
   logDir: string;
@@ -41,6 +43,7 @@ export const LIMITS = {
   parallel: { min: 1, max: 1000 },
   regionConcurrency: { min: 1, max: 100 },
   failureTolerance: { min: 1, max: 1_000_000 },
+  waitSeconds: { min: 0, max: 3600 },
 } as const;
 
 /** An `argParser` for a whole number in [min, max]. */

@@ -183,7 +183,11 @@ export async function runStackCommand(
   if (backendDir !== undefined) fs.mkdirSync(backendDir, { recursive: true });
 
   const logDir = path.resolve(deps.cwd, flags.logDir, runDirName(command, startedAt, flags.shard));
-  const redact = makeRedactor(deps.env);
+  // The external ids are masked too, should any engine or plugin message ever echo one.
+  const redact = makeRedactor(
+    deps.env,
+    fleetRun.targets.map((t) => t.access.externalId),
+  );
   const createReader = deps.createAccountReader ?? sdkReaderFactory();
   const runner = deps.createRunner({
     workDir,

@@ -76,6 +76,8 @@ export interface E2eAccount {
    * `untrusted` (the role trusts another account) or `missing` (no such role).
    */
   readonly role?: "trusted" | "untrusted" | "missing";
+  /** The external id the role's trust policy requires (sts:ExternalId). */
+  readonly externalId?: string;
 }
 
 export interface WorldOptions {
@@ -183,6 +185,7 @@ export class World {
                 {
                   name: ROLE_NAME,
                   trustedAccountIds: [a.role === "untrusted" ? a.id : TOOLING_ACCOUNT],
+                  ...(a.externalId !== undefined ? { externalId: a.externalId } : {}),
                 },
               ],
       })),

@@ -282,6 +282,45 @@ describe("program configuration", () => {
     assert.equal(args.unusedAccess?.region, "us-east-1");
     assert.equal(args.archiveRules?.length, 1);
   });
+
+  describe("external id from ACCESS_ANALYZER_EXTERNAL_ID", () => {
+    const role = `{"assumeRoles":[{"roleArn":"arn:aws:iam::111122223333:role/A"},{"roleArn":"arn:aws:iam::444455556666:role/B"}]}`;
+    const read = (providerArgs: string, env: Record<string, string>) =>
+      readProgramConfig({ [`${MOCK_PROJECT}:providerArgs`]: providerArgs }, MOCK_PROJECT, env);
+
+    it("sets it on the last role of the chain and leaves the first alone", () => {
+      const config = read(role, { ACCESS_ANALYZER_EXTERNAL_ID: "PLANTED-EXTERNAL-ID-7f3a" });
+      assert.equal(config.kind, "analyzers");
+      assert.deepEqual(config.args.providerArgs?.assumeRoles, [
+        { roleArn: "arn:aws:iam::111122223333:role/A" },
+        { roleArn: "arn:aws:iam::444455556666:role/B", externalId: "PLANTED-EXTERNAL-ID-7f3a" },
+      ]);
+    });
+
+    it("refuses it without a role, or beside an externalId in config, never showing the value", () => {
+      for (const [providerArgs, where] of [
+        [
+          `{"profile":"hub"}`,
+          /providerArgs\.assumeRoles: ACCESS_ANALYZER_EXTERNAL_ID is set but no role/,
+        ],
+        [
+          `{"assumeRoles":[{"roleArn":"arn:aws:iam::111122223333:role/A","externalId":"x"}]}`,
+          /providerArgs\.assumeRoles\[0\]\.externalId: also set by ACCESS_ANALYZER_EXTERNAL_ID/,
+        ],
+      ] as const) {
+        assert.throws(
+          () => read(providerArgs, { ACCESS_ANALYZER_EXTERNAL_ID: "PLANTED-EXTERNAL-ID-7f3a" }),
+          (err: Error) => where.test(err.message) && !err.message.includes("PLANTED"),
+        );
+      }
+    });
+
+    it("changes nothing when the variable is unset", () => {
+      const config = read(role, {});
+      assert.equal(config.kind, "analyzers");
+      assert.ok(!JSON.stringify(config.args).includes("externalId"));
+    });
+  });
 });
 
 describe("the per-account program", () => {

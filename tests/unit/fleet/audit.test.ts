@@ -781,6 +781,55 @@ accounts:
       assert.strictEqual(report.options.workDir, undefined);
     });
 
+    it("exits 0 on pending regions alone, warning on stderr that IAM.28 does not count them yet", async () => {
+      const a = fake.state.getAnalyzer(EXPLICIT, "eu-west-1", "external-access");
+      a.status = "CREATING";
+      try {
+        const h = harness();
+        const code = await main(["audit", "--accounts", "explicit"], h.deps);
+        assert.strictEqual(code, 0, h.err());
+        assert.match(
+          h.err(),
+          /warning: 1 region\(s\) pending: .*CREATING; Security Hub IAM\.28 does not count a region until its analyzer is ACTIVE\. .*--wait <seconds>/,
+        );
+        assert.match(h.err(), /done succeeded: 17 enabled, 1 covered, 1 pending, 0 missing/);
+        assert.match(h.out(), /explicit 444444444444\s+eu-west-1\s+pending/);
+      } finally {
+        a.status = "ACTIVE";
+      }
+    });
+
+    it("--wait re-reads a CREATING analyzer until it is ACTIVE and reports the region covered", async () => {
+      fake.state.deleteAnalyzer(EXPLICIT, "eu-west-1", "external-access");
+      fake.state.configure({ analyzerActivationMs: 600 });
+      try {
+        fake.state.createAnalyzer(EXPLICIT, "eu-west-1", {
+          analyzerName: "external-access",
+          type: "ACCOUNT",
+        });
+        const h = harness();
+        const code = await main(
+          ["audit", "--accounts", "explicit", "--wait", "2", "--json"],
+          h.deps,
+        );
+        assert.strictEqual(code, 0, h.err());
+        const report = JSON.parse(h.out()) as FleetReport;
+        assert.strictEqual(report.audit?.pending, 0);
+        assert.strictEqual(report.audit?.covered, 2);
+        assert.doesNotMatch(h.err(), /pending:/);
+      } finally {
+        fake.state.configure({ analyzerActivationMs: 0 });
+      }
+    });
+
+    it("exits 3 on a --wait beyond an hour and reads nothing", async () => {
+      const h = harness();
+      fake.state.clearCalls();
+      assert.strictEqual(await main(["audit", "--wait", "3601"], h.deps), 3);
+      assert.match(h.err(), /'--wait <seconds>' argument '3601' is invalid/);
+      assert.strictEqual(fake.state.calls.length, 0);
+    });
+
     it("exits 3 on a bad option and reads nothing", async () => {
       const h = harness();
       fake.state.clearCalls();

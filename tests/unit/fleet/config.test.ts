@@ -5,6 +5,7 @@ import {
   projectProblem,
   providerArgsFor,
   stackConfigFor,
+  stackEnvFor,
   staleConfigKeys,
   workspaceEnv,
 } from "../../../fleet/config";
@@ -59,7 +60,6 @@ describe("fleet stack config", () => {
             {
               roleArn: "arn:aws:iam::111122223333:role/AccessAnalyzerDeployer",
               sessionName: "access-analyzer-fleet",
-              externalId: "org-fleet",
             },
           ],
           profile: "hub",
@@ -83,6 +83,17 @@ describe("fleet stack config", () => {
     const text = JSON.stringify(stackConfigFor(full));
     assert.doesNotMatch(text, /accessKey|secretKey|token/i);
     assert.ok(Object.values(stackConfigFor(full)).every((v) => v.secret === undefined));
+  });
+
+  it("keeps the external id out of stack config and hands it to that account's stack environment only", () => {
+    assert.doesNotMatch(JSON.stringify(stackConfigFor(full)), /org-fleet/);
+    assert.deepStrictEqual(stackEnvFor(full), { ACCESS_ANALYZER_EXTERNAL_ID: "org-fleet" });
+    const other: Target = {
+      ...full,
+      accountId: "444455556666",
+      access: { roleArn: "arn:aws:iam::444455556666:role/AccessAnalyzerDeployer" },
+    };
+    assert.deepStrictEqual(stackEnvFor(other), {});
   });
 
   it("finds program keys the fleet file no longer sets, and leaves other namespaces alone", () => {

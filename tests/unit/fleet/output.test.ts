@@ -1,6 +1,12 @@
 import * as assert from "assert";
 import { abortStep } from "../../../fleet/abort";
-import { LineSplitter, makeRedactor, prefixLine, summariseError } from "../../../fleet/output";
+import {
+  LineSplitter,
+  makeRedactor,
+  prefixLine,
+  redactCommandLines,
+  summariseError,
+} from "../../../fleet/output";
 
 describe("fleet output", () => {
   it("splits engine chunks into whole lines and flushes the rest", () => {
@@ -36,6 +42,40 @@ describe("fleet output", () => {
     assert.strictEqual(
       out,
       "key AKIA**************** secret [redacted] pass [redacted] home /root",
+    );
+  });
+
+  it("drops the arguments of a failed command's line and keeps the command and the rest", () => {
+    const message = [
+      "code: 255",
+      " stderr: error: invalid configuration",
+      ' err?: Error: Command failed with exit code 255: /opt/pulumi/bin/pulumi config set-all --stack acct-1 --plaintext access-analyzer:providerArgs={"externalId":"PLANTED-EXTERNAL-ID-7f3a"}',
+      "error: invalid configuration",
+    ].join("\n");
+    const out = redactCommandLines(message);
+    assert.ok(!out.includes("PLANTED-EXTERNAL-ID-7f3a"), out);
+    assert.match(
+      out,
+      /err\?: Error: Command failed with exit code 255: pulumi config set-all \[arguments redacted\]\n/,
+    );
+    assert.match(out, /^code: 255\n stderr: error: invalid configuration\n/);
+    assert.match(out, /\nerror: invalid configuration$/);
+    assert.strictEqual(
+      redactCommandLines("Command was killed with SIGINT (Interrupted): pulumi up --yes --stack s"),
+      "Command was killed with SIGINT (Interrupted): pulumi up [arguments redacted]",
+    );
+    assert.strictEqual(redactCommandLines("no command here"), "no command here");
+  });
+
+  it("masks the given secret values too (the fleet's external ids), and failed command lines", () => {
+    const redact = makeRedactor({}, ["PLANTED-EXTERNAL-ID-7f3a", undefined]);
+    assert.strictEqual(
+      redact("assume role with PLANTED-EXTERNAL-ID-7f3a"),
+      "assume role with [redacted]",
+    );
+    assert.strictEqual(
+      redact("Command failed with exit code 1: pulumi stack select --create acct-1"),
+      "Command failed with exit code 1: pulumi stack select [arguments redacted]",
     );
   });
 

@@ -269,16 +269,23 @@ class FakeStack implements RunnerStack {
   }
 }
 
-function opener(stack: FakeStack, createError?: Error): StackOpener & { opened: string[] } {
+function opener(
+  stack: FakeStack,
+  createError?: Error,
+): StackOpener & { opened: string[]; envs: (Record<string, string> | undefined)[] } {
   const opened: string[] = [];
+  const envs: (Record<string, string> | undefined)[] = [];
   return {
     opened,
-    createOrSelect: (name) => {
+    envs,
+    createOrSelect: (name, env) => {
       opened.push(`createOrSelect ${name}`);
+      envs.push(env);
       return createError !== undefined ? Promise.reject(createError) : Promise.resolve(stack);
     },
-    select: (name) => {
+    select: (name, env) => {
       opened.push(`select ${name}`);
+      envs.push(env);
       return Promise.resolve(stack);
     },
   };
@@ -303,8 +310,21 @@ describe("AutomationStackRunner (fake stacks)", () => {
       },
       open,
     );
-    return { runner: r, opened: open.opened };
+    return { runner: r, opened: open.opened, envs: open.envs };
   }
+
+  it("opens each stack with its own account's external id in the environment, never in config", async () => {
+    const stack = new FakeStack("acct-1");
+    const { runner: r, envs } = runner(stack);
+    const withId = {
+      ...target("111122223333"),
+      access: { roleArn: "arn:aws:iam::111122223333:role/R", externalId: "PLANTED-ID-1" },
+    };
+    await r.run(withId, "preview", {});
+    await r.run(target("444455556666"), "preview", {});
+    assert.deepStrictEqual(envs, [{ ACCESS_ANALYZER_EXTERNAL_ID: "PLANTED-ID-1" }, {}]);
+    assert.doesNotMatch(JSON.stringify(stack.config), /PLANTED-ID-1/);
+  });
 
   it("drift previews with refresh: true and reports changes as drifted", async () => {
     const stack = new FakeStack("acct-1", { opMap: { update: 1, same: 3 } });
