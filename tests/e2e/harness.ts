@@ -22,6 +22,8 @@ import {
   startFakeAws,
   type AccountConfig,
   type FakeAws,
+  type PolicyDocument,
+  policyDocumentSchema,
 } from "../harness/fake-aws";
 import { PLUGIN_BIN_DIR } from "../harness/provider/client";
 
@@ -78,7 +80,29 @@ export interface E2eAccount {
   readonly role?: "trusted" | "untrusted" | "missing";
   /** The external id the role's trust policy requires (sts:ExternalId). */
   readonly externalId?: string;
+  /**
+   * The shipped policy files (`policies/*.json`) attached to the role, exactly as shipped.
+   * @default DEFAULT_ROLE_POLICIES (the role deploys with `up` and reads with `audit`/`findings`)
+   */
+  readonly policies?: readonly string[];
 }
+
+/** The deployer and the read-only audit/findings policy: the e2e role does both jobs. */
+export const DEFAULT_ROLE_POLICIES: readonly string[] = ["deployer.json", "audit.json"];
+
+/** A shipped policy document, parsed as fake-aws parses role policies. */
+export function shippedPolicy(file: string): PolicyDocument {
+  const text = fs.readFileSync(path.join(ROOT, "policies", file), "utf8");
+  return policyDocumentSchema.parse(JSON.parse(text));
+}
+
+/**
+ * What the suite's roles were allowed to do, gathered from every World when it closes: for each
+ * role, the shipped policy files attached to it and the IAM actions fake-aws authorised for it.
+ * Read by tests/e2e/zz-policy-coverage.test.ts.
+ */
+export const policyUsage: { roleArn: string; policies: readonly string[]; actions: string[] }[] =
+  [];
 
 export interface WorldOptions {
   readonly accounts: readonly E2eAccount[];
@@ -147,6 +171,8 @@ export class World {
     /** Environment of every Pulumi command and fleet run (holds the fake tooling keys). */
     readonly env: Record<string, string>,
     readonly command: PulumiCommand,
+    /** Role ARN → the shipped policy files attached to it. */
+    private readonly attachedPolicies: ReadonlyMap<string, readonly string[]> = new Map(),
   ) {
     this.admin = new FakeAwsAdminClient(fake.url);
   }
@@ -186,11 +212,17 @@ export class World {
                   name: ROLE_NAME,
                   trustedAccountIds: [a.role === "untrusted" ? a.id : TOOLING_ACCOUNT],
                   ...(a.externalId !== undefined ? { externalId: a.externalId } : {}),
+                  policies: (a.policies ?? DEFAULT_ROLE_POLICIES).map(shippedPolicy),
                 },
               ],
       })),
     ];
     const fake = await startFakeAws({ config: { accounts } });
+    const attached = new Map(
+      options.accounts
+        .filter((a) => a.role !== "missing")
+        .map((a) => [World.roleArn(a.id), a.policies ?? DEFAULT_ROLE_POLICIES] as const),
+    );
 
     for (const key of SCRUBBED) delete process.env[key];
     const env: Record<string, string> = {
@@ -210,7 +242,7 @@ export class World {
       AWS_EC2_METADATA_DISABLED: "true",
     };
     const command = await PulumiCommand.get({ root: path.dirname(bin) });
-    return new World(fake, tmp, workDir, env, command);
+    return new World(fake, tmp, workDir, env, command, attached);
   }
 
   /** The role the fleet assumes in an account. */
@@ -353,6 +385,10 @@ export class World {
       } catch {
         // already gone
       }
+    }
+    const authorized = this.fake.state.authorizedActionsView();
+    for (const [roleArn, policies] of this.attachedPolicies) {
+      policyUsage.push({ roleArn, policies, actions: authorized[roleArn] ?? [] });
     }
     await this.fake.close();
     if (process.env.E2E_KEEP_TMP !== "true") {

@@ -58,6 +58,11 @@ export class FakeAwsAdminClient {
     return this.call<CallRecord[]>("GET", `/calls${q ? `?${q}` : ""}`);
   }
 
+  /** Role ARN → every IAM action its sessions were authorised for (sorted). */
+  authorizedActions(): Promise<Record<string, string[]>> {
+    return this.call("GET", "/authorized-actions");
+  }
+
   clearCalls(): Promise<void> {
     return this.call("DELETE", "/calls");
   }

@@ -122,6 +122,8 @@ export function handleAdmin(
           ),
         );
       }
+      case "GET /authorized-actions":
+        return ok(state.authorizedActionsView());
       case "DELETE /calls":
         state.clearCalls();
         return ok({});

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as YAML from "yaml";
 import { z } from "zod";
+import { policyDocumentSchema } from "./iam";
 import { ORG_ACCOUNT_STATUSES } from "./orgState";
 
 const accountId = z.string().regex(/^\d{12}$/, "an account id is 12 digits");
@@ -21,6 +22,11 @@ export const roleConfigSchema = z.object({
   /** When set, AssumeRole must pass this ExternalId. */
   externalId: z.string().optional(),
   maxSessionDuration: z.number().int().min(3600).max(43200).default(3600),
+  /**
+   * Identity policies attached to the role (IAM JSON policy documents). Every call made with the
+   * role's session is authorised against them (see iam.ts). Absent: the role may do anything.
+   */
+  policies: z.array(policyDocumentSchema).optional(),
 });
 
 export const analyzerSeedSchema = z.object({

@@ -19,6 +19,8 @@ export type {
   OrgRole,
 } from "./state";
 export { loadConfigFile, parseConfig } from "./config";
+export { IAM_ACTIONS, evaluate, policyDocumentSchema, statementsOf } from "./iam";
+export type { AuthorizationRequest, Decision, PolicyDocument, PolicyStatement } from "./iam";
 export type {
   AccountConfig,
   FakeAwsConfig,

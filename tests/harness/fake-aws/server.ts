@@ -25,6 +25,7 @@ import {
   routeAccessAnalyzer,
   type CallContext,
 } from "./services";
+import { ACCESS_ANALYZER_SLR_SERVICE, accessAnalyzerSlrArn, accessDenied, requestOf } from "./iam";
 import { parseAuthorization, verifySignature } from "./sigv4";
 import { FakeAwsState, type CredentialRecord } from "./state";
 import { errorResponse, requestId, unservedResponse, type WireResponse } from "./wire";
@@ -253,6 +254,29 @@ async function handleAws(
       );
     }
   }
+  // Authorisation: the caller's identity policies (roles with `policies`; see iam.ts).
+  const where = { accountId: cred.principal.accountId, region };
+  const request = requestOf(service, operation, where, {
+    labels,
+    json,
+    query: new URLSearchParams(rawQuery),
+  });
+  const checks = [request];
+  // The account's first analyzer creates Access Analyzer's service-linked role as the caller.
+  if (operation === "CreateAnalyzer" && !state.serviceLinkedRoles.has(where.accountId)) {
+    checks.push({
+      action: "iam:CreateServiceLinkedRole",
+      resource: accessAnalyzerSlrArn(where.accountId),
+      context: { "iam:AWSServiceName": ACCESS_ANALYZER_SLR_SERVICE },
+    });
+  }
+  for (const check of checks) {
+    const decision = state.authorize(cred.principal, check);
+    if (decision !== "allow") {
+      return fail(operation, accessDenied(service, cred.principal.arn, check, decision), who);
+    }
+  }
+
   const ctx: CallContext = {
     state,
     operation,

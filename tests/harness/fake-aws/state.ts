@@ -7,6 +7,13 @@ import {
   type ParsedFakeAwsConfig,
 } from "./config";
 import { AwsError, aaNotFound, aaValidation, defaultThrottle, type ServiceName } from "./errors";
+import {
+  ALWAYS_ALLOWED,
+  evaluate,
+  type AuthorizationRequest,
+  type Decision,
+  type PolicyDocument,
+} from "./iam";
 import { ALL_REGIONS, isKnownRegion, isOptInRegion, type OptInStatus } from "./regions";
 import {
   ACCESS_ANALYZER_PRINCIPAL,
@@ -168,6 +175,8 @@ export interface RoleState {
   trustedAccountIds: string[];
   externalId?: string;
   maxSessionDuration: number;
+  /** Identity policies; undefined means the role may do anything. */
+  policies?: PolicyDocument[];
 }
 
 export interface AccountState {
@@ -444,6 +453,10 @@ export class FakeAwsState {
   readonly faults: FaultRule[] = [];
   readonly latencies: LatencyRule[] = [];
   readonly calls: CallRecord[] = [];
+  /** Role ARN → every IAM action a session of the role was authorised for. */
+  readonly authorizedActions = new Map<string, Set<string>>();
+  /** Accounts that hold Access Analyzer's service-linked role (made by their first analyzer). */
+  readonly serviceLinkedRoles = new Set<string>();
   /** The AWS Organizations organization, if any account is in one (see orgState.ts). */
   organization?: FakeOrganization;
 
@@ -540,6 +553,7 @@ export class FakeAwsState {
         trustedAccountIds: role.trustedAccountIds,
         externalId: role.externalId,
         maxSessionDuration: role.maxSessionDuration,
+        policies: role.policies,
       });
     }
     for (const seed of cfg.analyzers) {
@@ -762,6 +776,39 @@ export class FakeAwsState {
     }
   }
 
+  /** The role an assumed-role principal acts as; undefined for users and root. */
+  roleOfPrincipal(principal: Principal): RoleState | undefined {
+    if (principal.kind !== "assumed-role") return undefined;
+    const name = /:assumed-role\/([^/]+)\//.exec(principal.arn)?.[1];
+    return name === undefined ? undefined : this.accounts.get(principal.accountId)?.roles.get(name);
+  }
+
+  /**
+   * Authorises a request against the caller's identity policies. Users, root and roles without
+   * `policies` may do anything. Every allowed action of a role is recorded (`authorizedActions`).
+   */
+  authorize(principal: Principal, req: AuthorizationRequest): Decision {
+    const role = this.roleOfPrincipal(principal);
+    if (!role) return "allow";
+    const decision =
+      role.policies === undefined || ALWAYS_ALLOWED.has(req.action)
+        ? "allow"
+        : evaluate(role.policies, req);
+    if (decision === "allow") {
+      let actions = this.authorizedActions.get(role.arn);
+      if (!actions) this.authorizedActions.set(role.arn, (actions = new Set()));
+      actions.add(req.action);
+    }
+    return decision;
+  }
+
+  /** Role ARN → sorted authorised actions (admin `GET /_fake/authorized-actions`). */
+  authorizedActionsView(): Record<string, string[]> {
+    return Object.fromEntries(
+      [...this.authorizedActions].map(([arn, actions]) => [arn, [...actions].sort()] as const),
+    );
+  }
+
   /** Issues STS temporary credentials for a principal (used by AssumeRole). */
   issueTemporaryCredentials(principal: Principal, durationSeconds: number): CredentialRecord {
     const record: CredentialRecord = {
@@ -858,6 +905,8 @@ export class FakeAwsState {
       clientToken: input.clientToken,
     };
     existing.set(name, analyzer);
+    // The first analyzer of an account creates Access Analyzer's service-linked role.
+    this.serviceLinkedRoles.add(accountId);
     return analyzer;
   }
 
