@@ -103,8 +103,10 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
   }
 
   /**
-   * The explicit provider of one covered region, to attach regional resources to it.
-   * Rejects with a clear error when the region is not covered.
+   * The explicit provider of one covered region, to attach regional resources to it. In
+   * `"single"` provider mode every region gets the same provider (in `lookupRegion`): give your
+   * resources `region` too ({@link regionArgs}). Rejects with a clear error when the region is
+   * not covered.
    */
   public async providerFor(region: string): Promise<aws.Provider> {
     const providers = await this.providers;
@@ -117,6 +119,25 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       );
     }
     return provider;
+  }
+
+  /**
+   * The resource options that put a resource of the embedding program in a covered region:
+   * `{ provider }`. Use it with {@link regionArgs}, which works in both provider modes.
+   */
+  public async resourceOptionsFor(region: string): Promise<pulumi.CustomResourceOptions> {
+    return { provider: await this.providerFor(region) };
+  }
+
+  /**
+   * The `region` input for a resource of the embedding program in a covered region. Required in
+   * `"single"` provider mode (the one provider is in `lookupRegion`); harmless in `"per-region"`
+   * mode, where it equals the provider's region, so a program that always passes it survives a
+   * mode switch unchanged. Rejects like {@link providerFor} when the region is not covered.
+   */
+  public async regionArgs(region: string): Promise<{ region: string }> {
+    await this.providerFor(region);
+    return { region };
   }
 
   /** @internal Discovers the regions, then builds every child. Awaited by the base class. */
@@ -134,7 +155,13 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       ...args.providerArgs,
     };
 
-    const enabled = await this.enabledRegions(name, args, providerArgs);
+    // The lookup provider answers `getRegions`; in single mode it also serves every region.
+    const lookup = new aws.Provider(
+      `${name}-lookup`,
+      { ...providerArgs, region: args.lookupRegion ?? DEFAULTS.lookupRegion },
+      { parent: this },
+    );
+    const enabled = await this.enabledRegions(lookup);
     const selection = selectRegions(enabled, args.regions, args.excludeRegions);
     const problems = [...selection.problems];
     const home = args.unusedAccess?.region;
@@ -162,40 +189,60 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       // type) can never be created while the old analyzer exists: delete it first.
       deleteBeforeReplace: true,
     };
+    const mode = args.providerMode ?? DEFAULTS.providerMode;
     const providers: Record<string, aws.Provider> = {};
+    for (const region of selection.regions) {
+      providers[region] =
+        mode === "single"
+          ? lookup
+          : new aws.Provider(`${name}-${region}`, { ...providerArgs, region }, { parent: this });
+    }
+    /**
+     * What every regional child takes: its provider, and (always) its `region` input. In
+     * per-region mode the input equals the provider's region, so switching modes changes only
+     * the provider reference, never an input: no analyzer or archive rule is replaced.
+     */
+    const regional = (region: string) => ({
+      opts: { parent: this, provider: providers[region] },
+      args: { region },
+    });
+
     const analyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     for (const region of selection.regions) {
-      const provider = new aws.Provider(
-        `${name}-${region}`,
-        { ...providerArgs, region },
-        { parent: this },
-      );
+      const on = regional(region);
       const analyzer = new aws.accessanalyzer.Analyzer(
         `${name}-${region}`,
         {
+          ...on.args,
           analyzerName: args.analyzerName ?? DEFAULTS.analyzerName,
           type: args.type ?? DEFAULTS.type,
           tags: args.tags,
         },
-        { parent: this, provider, ...analyzerOpts },
+        { ...on.opts, ...analyzerOpts },
       );
       for (const rule of args.archiveRules ?? []) {
         new aws.accessanalyzer.ArchiveRule(
           `${name}-${region}-${rule.name}`,
-          { analyzerName: analyzer.analyzerName, ruleName: rule.name, filters: rule.filters },
-          { parent: this, provider, retainOnDelete: args.retainOnDelete },
+          {
+            ...on.args,
+            analyzerName: analyzer.analyzerName,
+            ruleName: rule.name,
+            filters: rule.filters,
+          },
+          { ...on.opts, retainOnDelete: args.retainOnDelete },
         );
       }
-      providers[region] = provider;
       analyzers[region] = analyzer;
     }
 
     let unusedAccessAnalyzer: aws.accessanalyzer.Analyzer | undefined;
     if (args.unusedAccess) {
       const unused = args.unusedAccess;
+      const on = regional(unused.region);
       unusedAccessAnalyzer = new aws.accessanalyzer.Analyzer(
         `${name}-unused-access`,
         {
+          ...on.args,
           analyzerName: unused.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName,
           type:
             (args.type ?? DEFAULTS.type) === "ORGANIZATION"
@@ -211,7 +258,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
           },
           tags: args.tags,
         },
-        { parent: this, provider: providers[unused.region], ...analyzerOpts },
+        { ...on.opts, ...analyzerOpts },
       );
     }
 
@@ -225,21 +272,11 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
   }
 
   /**
-   * The enabled regions of the account, asked through an explicit lookup provider in
+   * The enabled regions of the account, asked through the explicit lookup provider in
    * `lookupRegion`, always: a region of `regions` may be one the account has not enabled, and a
    * provider there fails with an authentication error instead of the clear "not enabled" problem.
    */
-  private async enabledRegions(
-    name: string,
-    args: AllRegionsAccessAnalyzerArgs,
-    providerArgs: RegionalProviderArgs,
-  ): Promise<string[]> {
-    const lookupRegion = args.lookupRegion ?? DEFAULTS.lookupRegion;
-    const lookup = new aws.Provider(
-      `${name}-lookup`,
-      { ...providerArgs, region: lookupRegion },
-      { parent: this },
-    );
+  private async enabledRegions(lookup: aws.Provider): Promise<string[]> {
     const result = await aws.getRegions(
       { filters: [{ name: "opt-in-status", values: [...ENABLED_OPT_IN_STATUSES] }] },
       { provider: lookup, parent: this },

@@ -11,6 +11,7 @@ export { AllRegionsAccessAnalyzer, COMPONENT_TYPE } from "./allRegionsAccessAnal
 export type {
   AllRegionsAccessAnalyzerArgs,
   AnalyzerZone,
+  ProviderMode,
   ArchiveRuleArgs,
   ArchiveRuleFilterArgs,
   RegionalProviderArgs,
@@ -31,6 +32,7 @@ export {
   NAME_MAX,
   NAME_PATTERN,
   PARTITIONS,
+  PROVIDER_MODES,
   REGION_PATTERN,
   TAG_LIMITS,
   componentArgs,

@@ -41,6 +41,12 @@ export const ANALYZER_ZONES = ["ACCOUNT", "ORGANIZATION"] as const;
 export const ENABLED_OPT_IN_STATUSES: readonly string[] = ["opt-in-not-required", "opted-in"];
 
 /**
+ * How the regional resources reach AWS: an explicit provider (one plugin process) per region, or
+ * one provider for every region through the per-resource `region` input of `@pulumi/aws` v7.
+ */
+export const PROVIDER_MODES = ["per-region", "single"] as const;
+
+/**
  * Defaults, resolved in this one place. Changing one changes every stack that relies on it (a new
  * analyzer name replaces every analyzer): treat a change as a breaking release.
  */
@@ -50,6 +56,7 @@ export const DEFAULTS = {
   lookupRegion: "us-east-1",
   unusedAccessAnalyzerName: "unused-access",
   unusedAccessAge: 90,
+  providerMode: "per-region" as (typeof PROVIDER_MODES)[number],
 } as const;
 
 /** The AWS partitions a stack can work in, and how their region codes start. */
@@ -261,6 +268,18 @@ export const analyzerZone = z.enum(ANALYZER_ZONES, {
     `"ORGANIZATION" (management or delegated administrator account only)`,
 });
 
+/** One provider per region, or one for all regions (see `PROVIDER_MODES`). */
+export const providerMode = z
+  .enum(PROVIDER_MODES, {
+    error: (iss) =>
+      `${quoted(iss.input)} is not a provider mode; use "per-region" (a provider per region) or ` +
+      `"single" (one provider for every region)`,
+  })
+  .describe(
+    'How regional resources reach AWS: "per-region" (default; one provider process per region) ' +
+      'or "single" (one provider for every region, the per-resource region input).',
+  );
+
 const flag = z.boolean({ error: "must be true or false" });
 
 // ---------------------------------------------------------------------------------------------
@@ -427,6 +446,7 @@ export const componentArgsObject = z.object({
     .optional(),
   protect: flag.optional(),
   retainOnDelete: flag.optional(),
+  providerMode: providerMode.optional(),
 });
 
 function isRecord(v: unknown): v is Record<string, unknown> {

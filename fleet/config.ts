@@ -67,6 +67,7 @@ export function stackConfigFor(target: Target): StackConfig {
   json("providerArgs", providerArgsFor(target));
   text("protect", s.protect);
   text("retainOnDelete", s.retainOnDelete);
+  text("providerMode", s.providerMode);
   return config;
 }
 

@@ -16,7 +16,7 @@ const KEYS = componentArgsObject.shape;
 type Key = keyof typeof KEYS;
 
 /** Keys whose values are plain strings; every other key holds JSON (or a YAML structure). */
-const STRING_KEYS: readonly Key[] = ["lookupRegion", "analyzerName", "type"];
+const STRING_KEYS: readonly Key[] = ["lookupRegion", "analyzerName", "type", "providerMode"];
 
 /** An example per key, for error messages that show the fix. */
 const EXAMPLES: Record<Key, string> = {
@@ -31,6 +31,7 @@ const EXAMPLES: Record<Key, string> = {
   providerArgs: `'{"assumeRoles":[{"roleArn":"arn:aws:iam::111122223333:role/Deployer"}]}'`,
   protect: "true",
   retainOnDelete: "true",
+  providerMode: "single",
 };
 
 /** Bad stack configuration. The message names each key and how to set it right. */

@@ -47,6 +47,7 @@ const ARG_FIELDS: Record<keyof AllRegionsAccessAnalyzerArgs, true> = {
   tags: true,
   protect: true,
   retainOnDelete: true,
+  providerMode: true,
 };
 
 describe("the component's argument types", () => {
