@@ -179,6 +179,15 @@ describe("runner decisions (fleet/runPlan)", () => {
       assert.deepStrictEqual(update.remove, [`${PROJECT_NAME}:regions`]);
       assert.deepStrictEqual(update.set[`${PROJECT_NAME}:analyzerName`], { value: "aa" });
     });
+
+    it("sets only the values that differ, nothing when the stack already has the target's config", () => {
+      const t = { ...target("111122223333"), settings: { analyzerName: "aa", protect: true } };
+      const first = configUpdate(t, { [`${PROJECT_NAME}:protect`]: { value: "true" } });
+      assert.ok(!(`${PROJECT_NAME}:protect` in first.set));
+      assert.deepStrictEqual(first.set[`${PROJECT_NAME}:analyzerName`], { value: "aa" });
+      const applied = { [`${PROJECT_NAME}:protect`]: { value: "true" }, ...first.set };
+      assert.deepStrictEqual(configUpdate(t, applied), { remove: [], set: {} });
+    });
   });
 });
 
@@ -305,6 +314,17 @@ describe("AutomationStackRunner (fake stacks)", () => {
       "setAllConfig",
       "preview",
     ]);
+  });
+
+  it("writes no config on a second run when nothing changed", async () => {
+    const stack = new FakeStack("acct-1");
+    await runner(stack).runner.run(target("111122223333"), "preview", {});
+    stack.calls.length = 0;
+    await runner(stack).runner.run(target("111122223333"), "preview", {});
+    assert.deepStrictEqual(
+      stack.calls.map((c) => c.method),
+      ["getAllConfig", "preview", "outputs"],
+    );
   });
 
   it("takes up's outputs from its result without reading them again", async () => {
