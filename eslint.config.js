@@ -4,7 +4,9 @@ const tseslint = require("typescript-eslint");
 const pulumi = require("@pulumi/eslint-plugin");
 
 module.exports = tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".cache/", "eslint.config.js"] },
+  {
+    ignores: ["node_modules/", "dist/", ".cache/", "reports/", ".stryker-tmp/", "eslint.config.js"],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     files: ["**/*.ts"],

@@ -3,23 +3,52 @@
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { AllRegionsAccessAnalyzer } from "./components";
-import { ConfigError, parseProgramConfig } from "./program/config";
+import { AccessAnalyzerDelegatedAdministrator, AllRegionsAccessAnalyzer } from "./components";
+import { ConfigError, readProgramConfig } from "./program/config";
 
 function readConfig() {
   try {
-    return parseProgramConfig(pulumi.runtime.allConfig(), pulumi.getProject());
+    return readProgramConfig(pulumi.runtime.allConfig(), pulumi.getProject());
   } catch (err) {
     // A RunError prints its message alone, without a stack trace: the message is the fix.
     throw err instanceof ConfigError ? new pulumi.RunError(err.message) : err;
   }
 }
 
-const analyzer = new AllRegionsAccessAnalyzer("access-analyzer", readConfig());
+const config = readConfig();
+
+// A registration stack (config `delegatedAdministrator`, in the management account) registers
+// Access Analyzer's delegated administrator and creates no analyzers; every other stack creates
+// the analyzers.
+const registration =
+  config.kind === "delegatedAdministrator"
+    ? new AccessAnalyzerDelegatedAdministrator(
+        "access-analyzer-delegated-administrator",
+        config.args,
+        {
+          protect: config.protect,
+        },
+      )
+    : undefined;
+const analyzer =
+  config.kind === "analyzers"
+    ? new AllRegionsAccessAnalyzer("access-analyzer", config.args)
+    : undefined;
 
 /** The covered regions, sorted. */
-export const regions = analyzer.regions;
-/** Region → ARN of the external-access analyzer there. */
-export const analyzerArns = analyzer.analyzerArns;
+export const regions = analyzer?.regions;
+/** Region → ARN of the external-access (ACCOUNT) analyzer there. */
+export const analyzerArns = analyzer?.analyzerArns;
 /** The unused-access analyzer's ARN, when `unusedAccess` is configured. */
-export const unusedAccessAnalyzerArn = analyzer.unusedAccessAnalyzerArn;
+export const unusedAccessAnalyzerArn = analyzer?.unusedAccessAnalyzerArn;
+/** Region → ARN of the ORGANIZATION analyzer there; {} when `organization.externalAccess` is off. */
+export const organizationAnalyzerArns = analyzer?.organizationAnalyzerArns;
+/** The ORGANIZATION_UNUSED_ACCESS analyzer's ARN, when configured. */
+export const organizationUnusedAccessAnalyzerArn = analyzer?.organizationUnusedAccessAnalyzerArn;
+/** Region → ARN of the ACCOUNT_INTERNAL_ACCESS analyzer there; {} when `internalAccess` is off. */
+export const internalAccessAnalyzerArns = analyzer?.internalAccessAnalyzerArns;
+/** The ORGANIZATION_INTERNAL_ACCESS analyzer's ARN, when configured. */
+export const organizationInternalAccessAnalyzerArn =
+  analyzer?.organizationInternalAccessAnalyzerArn;
+/** The registered delegated administrator, on the registration stack only. */
+export const delegatedAdministratorAccountId = registration?.delegatedAdministratorAccountId;

@@ -5,8 +5,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { selectRegions } from "./regions";
-import { ENABLED_OPT_IN_STATUSES } from "./schema";
-import { AllRegionsAccessAnalyzerArgs, RegionalProviderArgs } from "./types";
+import { ENABLED_OPT_IN_STATUSES, homeRegions } from "./schema";
+import { AllRegionsAccessAnalyzerArgs, RegionalProviderArgs, UnusedAccessArgs } from "./types";
+import { formatPath } from "./problems";
 import { DEFAULTS, checkArgs, formatProblems } from "./validation";
 
 /** The component's Pulumi type token. Part of every child's URN: renaming it is a breaking change. */
@@ -18,6 +19,10 @@ interface Built {
   readonly providers: Readonly<Record<string, aws.Provider>>;
   readonly analyzers: Readonly<Record<string, aws.accessanalyzer.Analyzer>>;
   readonly unusedAccessAnalyzer?: aws.accessanalyzer.Analyzer;
+  readonly organizationAnalyzers: Readonly<Record<string, aws.accessanalyzer.Analyzer>>;
+  readonly organizationUnusedAccessAnalyzer?: aws.accessanalyzer.Analyzer;
+  readonly internalAccessAnalyzers: Readonly<Record<string, aws.accessanalyzer.Analyzer>>;
+  readonly organizationInternalAccessAnalyzer?: aws.accessanalyzer.Analyzer;
 }
 
 /**
@@ -61,6 +66,14 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
   public readonly analyzerArns: pulumi.Output<Record<string, string>>;
   /** The ARN of the unused-access analyzer; undefined when `unusedAccess` is not set. */
   public readonly unusedAccessAnalyzerArn: pulumi.Output<string | undefined>;
+  /** Region → ARN of the `ORGANIZATION` analyzer there; `{}` when `organization.externalAccess` is off. */
+  public readonly organizationAnalyzerArns: pulumi.Output<Record<string, string>>;
+  /** The ARN of the `ORGANIZATION_UNUSED_ACCESS` analyzer; undefined when not asked for. */
+  public readonly organizationUnusedAccessAnalyzerArn: pulumi.Output<string | undefined>;
+  /** Region → ARN of the `ACCOUNT_INTERNAL_ACCESS` analyzer there; `{}` when off. */
+  public readonly internalAccessAnalyzerArns: pulumi.Output<Record<string, string>>;
+  /** The ARN of the `ORGANIZATION_INTERNAL_ACCESS` analyzer; undefined when not asked for. */
+  public readonly organizationInternalAccessAnalyzerArn: pulumi.Output<string | undefined>;
   /**
    * The regional providers, keyed by region code, for programs that attach their own regional
    * resources (they resolve once the regions are known). See also {@link providerFor}.
@@ -94,12 +107,18 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     this.providers = quiet(built.then((b) => b.providers));
     this.analyzers = quiet(built.then((b) => b.analyzers));
     this.regions = pulumi.output(built).apply((b) => b.regions);
-    this.analyzerArns = pulumi
-      .output(built)
-      .apply((b) => pulumi.all(mapValues(b.analyzers, (analyzer) => analyzer.arn)));
-    this.unusedAccessAnalyzerArn = pulumi
-      .output(built)
-      .apply((b) => b.unusedAccessAnalyzer?.arn ?? pulumi.output(undefined));
+    this.analyzerArns = arnsOf(built, (b) => b.analyzers);
+    this.unusedAccessAnalyzerArn = arnOf(built, (b) => b.unusedAccessAnalyzer);
+    this.organizationAnalyzerArns = arnsOf(built, (b) => b.organizationAnalyzers);
+    this.organizationUnusedAccessAnalyzerArn = arnOf(
+      built,
+      (b) => b.organizationUnusedAccessAnalyzer,
+    );
+    this.internalAccessAnalyzerArns = arnsOf(built, (b) => b.internalAccessAnalyzers);
+    this.organizationInternalAccessAnalyzerArn = arnOf(
+      built,
+      (b) => b.organizationInternalAccessAnalyzer,
+    );
   }
 
   /**
@@ -152,7 +171,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       // enabled it, which the deploying identity's account often has not; a default-enabled
       // region's STS issues tokens valid in every region.
       stsRegion: args.lookupRegion ?? DEFAULTS.lookupRegion,
-      ...args.providerArgs,
+      ...secretProviderArgs(args.providerArgs),
     };
 
     // The lookup provider answers `getRegions`; in single mode it also serves every region.
@@ -164,12 +183,15 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     const enabled = await this.enabledRegions(lookup);
     const selection = selectRegions(enabled, args.regions, args.excludeRegions);
     const problems = [...selection.problems];
-    const home = args.unusedAccess?.region;
-    if (home && problems.length === 0 && !selection.regions.includes(home)) {
-      problems.push({
-        path: "unusedAccess.region",
-        message: `"${home}" is not covered; pick one of ${selection.regions.join(", ")}`,
-      });
+    if (problems.length === 0) {
+      for (const { path, region } of homeRegions(args)) {
+        if (!selection.regions.includes(region)) {
+          problems.push({
+            path: formatPath(path),
+            message: `"${region}" is not covered; pick one of ${selection.regions.join(", ")}`,
+          });
+        }
+      }
     }
     if (problems.length > 0) {
       throw new pulumi.ResourceError(
@@ -190,6 +212,8 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       deleteBeforeReplace: true,
     };
     const mode = args.providerMode ?? DEFAULTS.providerMode;
+    const providerRegion = (region: string) =>
+      mode === "single" ? (args.lookupRegion ?? DEFAULTS.lookupRegion) : region;
     const providers: Record<string, aws.Provider> = {};
     for (const region of selection.regions) {
       providers[region] =
@@ -198,7 +222,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
           : new aws.Provider(`${name}-${region}`, { ...providerArgs, region }, { parent: this });
     }
     /**
-     * What every regional child takes: its provider, and (always) its `region` input. In
+     * What every regional child takes: its region's provider, and (always) its `region` input. In
      * per-region mode the input equals the provider's region, so switching modes changes only
      * the provider reference, never an input: no analyzer or archive rule is replaced.
      */
@@ -206,67 +230,123 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       opts: { parent: this, provider: providers[region] },
       args: { region },
     });
-
-    const analyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
-    for (const region of selection.regions) {
+    const analyzer = (
+      urnName: string,
+      region: string,
+      analyzerArgs: aws.accessanalyzer.AnalyzerArgs,
+      extraOpts: pulumi.CustomResourceOptions = {},
+    ) => {
       const on = regional(region);
-      const analyzer = new aws.accessanalyzer.Analyzer(
-        `${name}-${region}`,
-        {
-          ...on.args,
-          analyzerName: args.analyzerName ?? DEFAULTS.analyzerName,
-          type: args.type ?? DEFAULTS.type,
-          tags: args.tags,
-        },
-        { ...on.opts, ...analyzerOpts },
+      return new aws.accessanalyzer.Analyzer(
+        urnName,
+        { ...on.args, ...analyzerArgs, tags: args.tags },
+        { ...on.opts, ...analyzerOpts, ...extraOpts },
       );
+    };
+    const archiveRules = (urnName: string, region: string, on: aws.accessanalyzer.Analyzer) => {
+      const where = regional(region);
       for (const rule of args.archiveRules ?? []) {
         new aws.accessanalyzer.ArchiveRule(
-          `${name}-${region}-${rule.name}`,
+          `${urnName}-${rule.name}`,
           {
-            ...on.args,
-            analyzerName: analyzer.analyzerName,
+            ...where.args,
+            analyzerName: on.analyzerName,
             ruleName: rule.name,
             filters: rule.filters,
           },
-          { ...on.opts, retainOnDelete: args.retainOnDelete },
+          { ...where.opts, retainOnDelete: args.retainOnDelete },
         );
       }
-      analyzers[region] = analyzer;
-    }
+    };
+    const org = args.organization;
+    const orgExternal = org?.externalAccess;
+    const internal = args.internalAccess;
+    const internalRegions = internal?.regions ?? selection.regions;
 
-    let unusedAccessAnalyzer: aws.accessanalyzer.Analyzer | undefined;
-    if (args.unusedAccess) {
-      const unused = args.unusedAccess;
-      const on = regional(unused.region);
-      unusedAccessAnalyzer = new aws.accessanalyzer.Analyzer(
-        `${name}-unused-access`,
+    const analyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
+    const organizationAnalyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
+    const internalAccessAnalyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
+    for (const region of selection.regions) {
+      const adopted = args.adopt?.[region];
+      // The ACCOUNT analyzer is always there: it is what Security Hub IAM.28 counts.
+      // An adopted analyzer is imported under its own name (the provider's import ID).
+      analyzers[region] = analyzer(
+        `${name}-${region}`,
+        region,
         {
-          ...on.args,
-          analyzerName: unused.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName,
-          type:
-            (args.type ?? DEFAULTS.type) === "ORGANIZATION"
-              ? "ORGANIZATION_UNUSED_ACCESS"
-              : "ACCOUNT_UNUSED_ACCESS",
-          configuration: {
-            unusedAccess: {
-              unusedAccessAge: unused.unusedAccessAge ?? DEFAULTS.unusedAccessAge,
-              analysisRule: unused.exclusions?.length
-                ? { exclusions: unused.exclusions }
-                : undefined,
-            },
-          },
-          tags: args.tags,
+          analyzerName: adopted?.split("@")[0] ?? args.analyzerName ?? DEFAULTS.analyzerName,
+          type: "ACCOUNT",
         },
-        { ...on.opts, ...analyzerOpts },
+        adopted ? { import: importId(adopted, region, providerRegion) } : {},
       );
+      archiveRules(`${name}-${region}`, region, analyzers[region]);
+      if (orgExternal) {
+        const urnName = `${name}-org-${region}`;
+        organizationAnalyzers[region] = analyzer(urnName, region, {
+          analyzerName:
+            (orgExternal === true ? undefined : orgExternal.analyzerName) ??
+            DEFAULTS.organizationAnalyzerName,
+          type: "ORGANIZATION",
+        });
+        archiveRules(urnName, region, organizationAnalyzers[region]);
+      }
+      if (internal && internalRegions.includes(region)) {
+        internalAccessAnalyzers[region] = analyzer(`${name}-internal-${region}`, region, {
+          analyzerName: internal.analyzerName ?? DEFAULTS.internalAccessAnalyzerName,
+          type: "ACCOUNT_INTERNAL_ACCESS",
+          configuration: internal.analysisRule
+            ? { internalAccess: { analysisRule: internal.analysisRule } }
+            : undefined,
+        });
+      }
     }
 
-    const built: Built = { regions: selection.regions, providers, analyzers, unusedAccessAnalyzer };
+    const unusedAccessAnalyzer = args.unusedAccess
+      ? analyzer(`${name}-unused-access`, args.unusedAccess.region, {
+          analyzerName: args.unusedAccess.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName,
+          type: "ACCOUNT_UNUSED_ACCESS",
+          configuration: unusedAccessConfiguration(args.unusedAccess),
+        })
+      : undefined;
+    const organizationUnusedAccessAnalyzer = org?.unusedAccess
+      ? analyzer(`${name}-org-unused-access`, org.unusedAccess.region, {
+          analyzerName:
+            org.unusedAccess.analyzerName ?? DEFAULTS.organizationUnusedAccessAnalyzerName,
+          type: "ORGANIZATION_UNUSED_ACCESS",
+          configuration: unusedAccessConfiguration(org.unusedAccess),
+        })
+      : undefined;
+    const orgInternal = org?.internalAccess;
+    const organizationInternalAccessAnalyzer = orgInternal
+      ? analyzer(`${name}-org-internal-access`, orgInternal.region, {
+          analyzerName: orgInternal.analyzerName ?? DEFAULTS.organizationInternalAccessAnalyzerName,
+          type: "ORGANIZATION_INTERNAL_ACCESS",
+          configuration: orgInternal.analysisRule
+            ? { internalAccess: { analysisRule: orgInternal.analysisRule } }
+            : undefined,
+        })
+      : undefined;
+
+    const built: Built = {
+      regions: selection.regions,
+      providers,
+      analyzers,
+      unusedAccessAnalyzer,
+      organizationAnalyzers,
+      organizationUnusedAccessAnalyzer,
+      internalAccessAnalyzers,
+      organizationInternalAccessAnalyzer,
+    };
+    const arns = (record: Readonly<Record<string, aws.accessanalyzer.Analyzer>>) =>
+      mapValues(record, (a) => a.arn);
     this.registerOutputs({
       regions: selection.regions,
-      analyzerArns: mapValues(analyzers, (analyzer) => analyzer.arn),
+      analyzerArns: arns(analyzers),
       unusedAccessAnalyzerArn: unusedAccessAnalyzer?.arn,
+      organizationAnalyzerArns: arns(organizationAnalyzers),
+      organizationUnusedAccessAnalyzerArn: organizationUnusedAccessAnalyzer?.arn,
+      internalAccessAnalyzerArns: arns(internalAccessAnalyzers),
+      organizationInternalAccessAnalyzerArn: organizationInternalAccessAnalyzer?.arn,
     });
     return built;
   }
@@ -291,6 +371,47 @@ function publicInputs(args: AllRegionsAccessAnalyzerArgs): pulumi.Inputs {
   return { ...rest, providerArgs: providerArgs ? Object.keys(providerArgs).sort() : undefined };
 }
 
+/**
+ * The `import` ID of an adopted analyzer. The engine's import reads by ID alone (no inputs), so
+ * an analyzer outside its provider's region (single mode) needs `name@region`. An ID already of
+ * that form is kept as given: the engine imports again whenever the ID differs from the one the
+ * state recorded, and such an import replaces the analyzer, so the ID must not change with the
+ * provider mode (the fleet bot passes back the recorded ID).
+ */
+function importId(adopted: string, region: string, providerRegion: (r: string) => string) {
+  return adopted.includes("@") || providerRegion(region) === region
+    ? adopted
+    : `${adopted}@${region}`;
+}
+
+/** The `configuration` of an unused-access analyzer (account or organization). */
+function unusedAccessConfiguration(
+  unused: UnusedAccessArgs,
+): aws.types.input.accessanalyzer.AnalyzerConfiguration {
+  return {
+    unusedAccess: {
+      unusedAccessAge: unused.unusedAccessAge ?? DEFAULTS.unusedAccessAge,
+      analysisRule: unused.exclusions?.length ? { exclusions: unused.exclusions } : undefined,
+    },
+  };
+}
+
+/** Region → ARN of a set of built analyzers, as one output. */
+function arnsOf(
+  built: Promise<Built>,
+  pick: (b: Built) => Readonly<Record<string, aws.accessanalyzer.Analyzer>>,
+): pulumi.Output<Record<string, string>> {
+  return pulumi.output(built).apply((b) => pulumi.all(mapValues(pick(b), (a) => a.arn)));
+}
+
+/** The ARN of one optional built analyzer, as one output. */
+function arnOf(
+  built: Promise<Built>,
+  pick: (b: Built) => aws.accessanalyzer.Analyzer | undefined,
+): pulumi.Output<string | undefined> {
+  return pulumi.output(built).apply((b) => pick(b)?.arn ?? pulumi.output(undefined));
+}
+
 function mapValues<T, U>(
   record: Readonly<Record<string, T>>,
   f: (value: T) => U,
@@ -306,4 +427,23 @@ function mapValues<T, U>(
 function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
+}
+
+/**
+ * Provider inputs that carry secrets the `aws.Provider` does not mark itself (it marks only
+ * `accessKey`, `secretKey` and `token`): role chains hold external ids, the web-identity role holds
+ * a token. Unmarked, they would sit in plain text in the state of every regional provider.
+ */
+export const SECRET_PROVIDER_INPUTS = ["assumeRoles", "assumeRoleWithWebIdentity"] as const;
+
+/** `args` with every `SECRET_PROVIDER_INPUTS` value wrapped in `pulumi.secret`, before the engine sees it. */
+export function secretProviderArgs(
+  args: RegionalProviderArgs | undefined,
+): RegionalProviderArgs | undefined {
+  if (args === undefined) return undefined;
+  const out: Record<string, unknown> = { ...args };
+  for (const key of SECRET_PROVIDER_INPUTS) {
+    if (out[key] !== undefined) out[key] = pulumi.secret(out[key]);
+  }
+  return out;
 }

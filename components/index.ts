@@ -8,12 +8,25 @@
  */
 
 export { AllRegionsAccessAnalyzer, COMPONENT_TYPE } from "./allRegionsAccessAnalyzer";
+export {
+  AccessAnalyzerDelegatedAdministrator,
+  DELEGATED_ADMINISTRATOR_TYPE,
+  ENABLE_TRUSTED_ACCESS_COMMAND,
+  checkDelegatedAdministratorArgs,
+} from "./delegatedAdministrator";
+export type { AccessAnalyzerDelegatedAdministratorArgs } from "./delegatedAdministrator";
 export type {
   AllRegionsAccessAnalyzerArgs,
   AnalyzerZone,
   ProviderMode,
   ArchiveRuleArgs,
   ArchiveRuleFilterArgs,
+  InternalAccessArgs,
+  InternalAccessInclusion,
+  OrganizationAnalyzersArgs,
+  OrganizationExternalAccessArgs,
+  OrganizationInternalAccessArgs,
+  OrganizationInternalAccessInclusion,
   RegionalProviderArgs,
   UnusedAccessArgs,
   UnusedAccessExclusion,
@@ -27,6 +40,7 @@ export {
 export type { ArgumentProblem, RegionSelection } from "./regions";
 export { formatPath, suggestKey } from "./problems";
 export {
+  ACCESS_ANALYZER_PRINCIPAL,
   ACCOUNT_ID_PATTERN,
   ANALYZER_ZONES,
   NAME_MAX,
@@ -35,6 +49,7 @@ export {
   PROVIDER_MODES,
   REGION_PATTERN,
   TAG_LIMITS,
+  TYPE_REPLACED,
   componentArgs,
   partitionOfArn,
   partitionOfRegion,

@@ -22,6 +22,11 @@ export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+){1,3}-\d{1,2}$/;
 
 /** AWS's CreateAnalyzer rule for analyzer names (API_CreateAnalyzer); archive rule names share it. */
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+/**
+ * An `adopt` value as an import ID: `name@region` reads the analyzer in `region` whatever the
+ * provider's region (the one provider of `single` mode). The state records the ID it imported.
+ */
+export const ADOPT_WITH_REGION = /^[A-Za-z][A-Za-z0-9_.-]*@[a-z]{2}(-[a-z]+){1,3}-\d{1,2}$/;
 /** The longest analyzer or archive rule name AWS accepts. */
 export const NAME_MAX = 255;
 /** AWS quota: archive rules per analyzer. */
@@ -30,8 +35,17 @@ export const MAX_ARCHIVE_RULES = 100;
 export const TAG_LIMITS = { maxTags: 50, keyMax: 128, valueMax: 256, reservedPrefix: "aws:" };
 /** An AWS account id. */
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/** An IAM role ARN in one of the partitions; group 2 is the role's account id. */
+export const ROLE_ARN_PATTERN =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+/** STS AssumeRole's ExternalId. */
+export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
+/** STS AssumeRole's RoleSessionName. */
+export const SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
 /** The zones of trust an external-access analyzer can have (see `AnalyzerZone`). */
 export const ANALYZER_ZONES = ["ACCOUNT", "ORGANIZATION"] as const;
+/** The service principal of IAM Access Analyzer in AWS Organizations (trusted access, delegation). */
+export const ACCESS_ANALYZER_PRINCIPAL = "access-analyzer.amazonaws.com";
 
 /**
  * The `opt-in-status` values of regions an account can use. `DescribeRegions` without `AllRegions`
@@ -52,11 +66,14 @@ export const PROVIDER_MODES = ["per-region", "single"] as const;
  */
 export const DEFAULTS = {
   analyzerName: "external-access",
-  type: "ACCOUNT" as (typeof ANALYZER_ZONES)[number],
   lookupRegion: "us-east-1",
   unusedAccessAnalyzerName: "unused-access",
   unusedAccessAge: 90,
   providerMode: "per-region" as (typeof PROVIDER_MODES)[number],
+  internalAccessAnalyzerName: "internal-access",
+  organizationAnalyzerName: "organization-external-access",
+  organizationUnusedAccessAnalyzerName: "organization-unused-access",
+  organizationInternalAccessAnalyzerName: "organization-internal-access",
 } as const;
 
 /** The AWS partitions a stack can work in, and how their region codes start. */
@@ -175,6 +192,20 @@ export const accountId = z
     error: (iss) => `${quoted(iss.input)} is not an account id; use 12 digits, e.g. "111122223333"`,
   });
 
+/** `externalId`, for a role the bot assumes (fleet file). */
+export const externalIdSetting = z
+  .string({ error: "must be a string" })
+  .regex(EXTERNAL_ID_PATTERN, {
+    error: "must be 2 to 1224 characters of letters, digits and +=,.@:/-",
+  });
+
+/** `sessionName`, for a role the bot assumes (fleet file). */
+export const sessionNameSetting = z
+  .string({ error: "must be a string" })
+  .regex(SESSION_NAME_PATTERN, {
+    error: "must be 2 to 64 characters of letters, digits and +=,.@-",
+  });
+
 /** One exclusion of the unused-access analysis. */
 export const unusedAccessExclusion = z
   .strictObject({
@@ -261,12 +292,17 @@ export function archiveRulesOf<F extends z.ZodType>(filter: F) {
 /** Archive rules as the component takes them. */
 export const archiveRules = archiveRulesOf(archiveRuleFilter);
 
-/** The zone of trust of the external-access analyzers. */
-export const analyzerZone = z.enum(ANALYZER_ZONES, {
-  error: (iss) =>
-    `${quoted(iss.input)} is not supported; must be "ACCOUNT" (every account) or ` +
-    `"ORGANIZATION" (management or delegated administrator account only)`,
-});
+/** Why `type` is refused: what replaced it. */
+export const TYPE_REPLACED =
+  "`type` was replaced: the ACCOUNT analyzers are always kept (IAM.28); add `organization: " +
+  "{ externalAccess: true }` for ORGANIZATION analyzers (management or delegated administrator " +
+  'account only); see README "Migrating from type: ORGANIZATION"';
+
+/** The removed `type` setting: any value is an error that names its replacement. */
+export const removedType = z
+  .never({ error: TYPE_REPLACED })
+  .optional()
+  .describe(`Removed. ${TYPE_REPLACED}.`);
 
 /** One provider per region, or one for all regions (see `PROVIDER_MODES`). */
 export const providerMode = z
@@ -281,6 +317,118 @@ export const providerMode = z
   );
 
 const flag = z.boolean({ error: "must be true or false" });
+
+/** A resource type of the internal-access analysis, e.g. `AWS::S3::Bucket`. */
+const internalResourceType = z
+  .string({ error: 'must be a resource type, e.g. "AWS::S3::Bucket"' })
+  .regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/, {
+    error: (iss) => `${quoted(iss.input)} is not a resource type; use the form "AWS::S3::Bucket"`,
+  });
+const resourceArn = z.string({ error: "must be an ARN string" }).regex(/^arn:[a-z-]+:/, {
+  error: (iss) => `${quoted(iss.input)} is not an ARN, e.g. "arn:aws:s3:::my-bucket"`,
+});
+
+const resourceTypes = z
+  .array(internalResourceType, { error: 'must be a list, e.g. ["AWS::S3::Bucket"]' })
+  .optional();
+const resourceArns = z.array(resourceArn, { error: "must be a list of ARNs" }).optional();
+const includesSomething = (i: Partial<Record<string, unknown[]>>) =>
+  Object.values(i).some((list) => (list?.length ?? 0) > 0);
+
+/** The inclusion criteria of an internal-access analysis rule; `accountIds` only for organizations. */
+function internalInclusion(organization: boolean) {
+  return organization
+    ? z
+        .strictObject({
+          accountIds: z.array(accountId, { error: "must be a list of account ids" }).optional(),
+          resourceTypes,
+          resourceArns,
+        })
+        .refine(includesSomething, {
+          error: "includes nothing; give accountIds, resourceTypes or resourceArns",
+        })
+    : z.strictObject({ resourceTypes, resourceArns }).refine(includesSomething, {
+        error: "includes nothing; give resourceTypes or resourceArns",
+      });
+}
+
+/** The analysis rule of an internal-access analyzer: only resources matching an inclusion are analyzed. */
+function internalAnalysisRule(organization: boolean) {
+  return z
+    .strictObject({
+      inclusions: z
+        .array(internalInclusion(organization), { error: "must be a list of inclusions" })
+        .min(1, {
+          error: 'needs at least one inclusion, e.g. { resourceTypes: ["AWS::S3::Bucket"] }',
+        }),
+    })
+    .describe("Only resources matching one of the inclusions are analyzed (and billed).");
+}
+
+/** `ACCOUNT_INTERNAL_ACCESS` analyzers, regional, billed per resource monitored. */
+export const internalAccess = z
+  .strictObject({
+    analyzerName: analyzerName.optional(),
+    regions: regionList
+      .optional()
+      .describe(
+        "Where to analyze internal access; default every covered region. Each must be covered.",
+      ),
+    analysisRule: internalAnalysisRule(false).optional(),
+  })
+  .describe(
+    "ACCOUNT_INTERNAL_ACCESS analyzers (who inside the account can reach critical resources); " +
+      "regional, billed per resource monitored.",
+  );
+
+/** The organization analyzers: only for the management account or the delegated administrator. */
+export const organization = z
+  .strictObject({
+    externalAccess: z
+      .union([z.boolean(), z.strictObject({ analyzerName: analyzerName.optional() })], {
+        error: 'must be true, false or { analyzerName: "organization-external-access" }',
+      })
+      .optional()
+      .describe(
+        "ORGANIZATION external-access analyzers in every covered region, beside the ACCOUNT ones.",
+      ),
+    unusedAccess: unusedAccess
+      .optional()
+      .describe("One ORGANIZATION_UNUSED_ACCESS analyzer in a home region."),
+    internalAccess: z
+      .strictObject({
+        region: regionCode.describe(
+          "The home region of the one organization internal-access analyzer.",
+        ),
+        analyzerName: analyzerName.optional(),
+        analysisRule: internalAnalysisRule(true).optional(),
+      })
+      .optional()
+      .describe(
+        "The one ORGANIZATION_INTERNAL_ACCESS analyzer of the organization, in a home region.",
+      ),
+  })
+  .describe(
+    "Organization analyzers, beside (never instead of) the account ones: only for the management " +
+      "account or the registered delegated administrator.",
+  );
+
+/** What the delegated-administrator registration takes (component and program). */
+export const delegatedAdministratorShape = {
+  accountId: accountId.describe(
+    "The member account to register as Access Analyzer's delegated administrator.",
+  ),
+  enableTrustedAccess: flag
+    .optional()
+    .describe(
+      "Enable trusted access for Access Analyzer when it is off (default false: fail instead).",
+    ),
+};
+export const delegatedAdministrator = z
+  .strictObject(delegatedAdministratorShape, {
+    error: 'must be an object, e.g. { accountId: "111122223333" }',
+  })
+  .describe("Register this account (a member) as Access Analyzer's delegated administrator.");
 
 // ---------------------------------------------------------------------------------------------
 // providerArgs: `aws.ProviderArgs` but `region`. The component passes it on to every provider, so
@@ -436,8 +584,10 @@ export const componentArgsObject = z.object({
   lookupRegion: regionCode.optional(),
   providerArgs: providerArgs.optional(),
   analyzerName: analyzerName.optional(),
-  type: analyzerZone.optional(),
+  type: removedType,
   unusedAccess: unusedAccess.optional(),
+  internalAccess: internalAccess.optional(),
+  organization: organization.optional(),
   archiveRules: archiveRules.optional(),
   tags: inputOf(z.record(tagKey, inputOf(tagValue)))
     .refine((t) => !isRecord(t) || Object.keys(t).length <= TAG_LIMITS.maxTags, {
@@ -447,6 +597,18 @@ export const componentArgsObject = z.object({
   protect: flag.optional(),
   retainOnDelete: flag.optional(),
   providerMode: providerMode.optional(),
+  adopt: z
+    .record(
+      regionCode,
+      z.union([analyzerName, z.string().regex(ADOPT_WITH_REGION)], {
+        error: (iss) =>
+          `${quoted(iss.input)} is not an analyzer name (or name@region, as a state records it)`,
+      }),
+      {
+        error: 'must be a map of region to analyzer name, e.g. { "eu-west-1": "console-analyzer" }',
+      },
+    )
+    .optional(),
 });
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -481,7 +643,7 @@ function partitionSources(args: SettingsView): PartitionSource[] {
   };
   region(["lookupRegion"], args.lookupRegion);
   (args.regions ?? []).forEach((r, i) => region(["regions", i], r));
-  region(["unusedAccess", "region"], args.unusedAccess?.region);
+  for (const home of homeRegions(args)) region(home.path, home.region);
   const p = args.providerArgs;
   if (isRecord(p)) {
     region(["providerArgs", "stsRegion"], p.stsRegion);
@@ -538,12 +700,132 @@ function describeSource(source: PartitionSource): string {
   return `${where} "${source.value}" is in ${source.partition}`;
 }
 
+/** The analyzer settings (what the component's args, the schema's and the fleet's share). */
+type AnalyzerSettingsView = Pick<
+  SettingsView,
+  "analyzerName" | "unusedAccess" | "internalAccess" | "organization"
+>;
+
+/** A region setting that must be one of the covered regions, and where it is. */
+export interface HomeRegion {
+  readonly path: (string | number)[];
+  readonly region: string;
+}
+
+/** Every region setting that must be covered: analyzer home regions and internal-access regions. */
+export function homeRegions(args: AnalyzerSettingsView): HomeRegion[] {
+  const out: HomeRegion[] = [];
+  const add = (path: (string | number)[], region: unknown) => {
+    if (typeof region === "string") out.push({ path, region });
+  };
+  add(["unusedAccess", "region"], args.unusedAccess?.region);
+  (args.internalAccess?.regions ?? []).forEach((r, i) => add(["internalAccess", "regions", i], r));
+  add(["organization", "unusedAccess", "region"], args.organization?.unusedAccess?.region);
+  add(["organization", "internalAccess", "region"], args.organization?.internalAccess?.region);
+  return out;
+}
+
+/** One analyzer the component makes: its name setting, name, and regions (`"every"` = all covered). */
+export interface PlannedAnalyzer {
+  readonly path: (string | number)[];
+  readonly name: string;
+  readonly regions: readonly string[] | "every";
+  readonly what: string;
+}
+
+/** Every analyzer the settings ask for, with its resolved name. */
+export function plannedAnalyzers(args: AnalyzerSettingsView): PlannedAnalyzer[] {
+  const out: PlannedAnalyzer[] = [
+    {
+      path: ["analyzerName"],
+      name: args.analyzerName ?? DEFAULTS.analyzerName,
+      regions: "every",
+      what: "the external-access analyzer",
+    },
+  ];
+  const unused = args.unusedAccess;
+  if (unused) {
+    out.push({
+      path: ["unusedAccess", "analyzerName"],
+      name: unused.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName,
+      regions: [unused.region],
+      what: "the unused-access analyzer",
+    });
+  }
+  const internal = args.internalAccess;
+  if (internal) {
+    out.push({
+      path: ["internalAccess", "analyzerName"],
+      name: internal.analyzerName ?? DEFAULTS.internalAccessAnalyzerName,
+      regions: internal.regions ?? "every",
+      what: "the internal-access analyzer",
+    });
+  }
+  const org = args.organization;
+  const external = org?.externalAccess;
+  if (external) {
+    out.push({
+      path: ["organization", "externalAccess", "analyzerName"],
+      name:
+        (external === true ? undefined : external.analyzerName) ??
+        DEFAULTS.organizationAnalyzerName,
+      regions: "every",
+      what: "the organization external-access analyzer",
+    });
+  }
+  if (org?.unusedAccess) {
+    out.push({
+      path: ["organization", "unusedAccess", "analyzerName"],
+      name: org.unusedAccess.analyzerName ?? DEFAULTS.organizationUnusedAccessAnalyzerName,
+      regions: [org.unusedAccess.region],
+      what: "the organization unused-access analyzer",
+    });
+  }
+  if (org?.internalAccess) {
+    out.push({
+      path: ["organization", "internalAccess", "analyzerName"],
+      name: org.internalAccess.analyzerName ?? DEFAULTS.organizationInternalAccessAnalyzerName,
+      regions: [org.internalAccess.region],
+      what: "the organization internal-access analyzer",
+    });
+  }
+  return out;
+}
+
+/** Analyzer names are unique per account and region, across every type (AWS's rule). */
+function analyzerNameProblems(args: SettingsView, ctx: z.RefinementCtx): void {
+  const planned = plannedAnalyzers(args);
+  planned.forEach((analyzer, i) => {
+    const clash = planned.find(
+      (other, j) =>
+        j < i &&
+        other.name === analyzer.name &&
+        (other.regions === "every" ||
+          analyzer.regions === "every" ||
+          other.regions.some((r) => analyzer.regions.includes(r))),
+    );
+    if (clash) {
+      ctx.addIssue({
+        code: "custom",
+        path: analyzer.path,
+        message:
+          `"${analyzer.name}" is also the name of ${clash.what} (${formatPathOf(clash.path)}); ` +
+          `analyzer names are unique per account and region, so give ${analyzer.what} another one`,
+      });
+    }
+  });
+}
+
+function formatPathOf(path: (string | number)[]): string {
+  return path.join(".");
+}
+
 /**
  * The rules that relate several settings. Kept in this one place; the component, the program and
  * the fleet file all run them through `componentArgs`.
  */
 export function crossFieldRules(args: SettingsView, ctx: z.RefinementCtx): void {
-  const { regions, excludeRegions, unusedAccess: unused } = args;
+  const { regions, excludeRegions } = args;
   if (regions !== undefined && regions.length === 0) {
     ctx.addIssue({
       code: "custom",
@@ -560,32 +842,22 @@ export function crossFieldRules(args: SettingsView, ctx: z.RefinementCtx): void 
         `excluded is not covered, which leaves nothing to cover; remove it from one of the lists`,
     });
   }
-  if (unused !== undefined) {
-    const home = unused.region;
-    if (excludeRegions?.includes(home)) {
+  for (const { path, region } of homeRegions(args)) {
+    if (excludeRegions?.includes(region)) {
       ctx.addIssue({
         code: "custom",
-        path: ["unusedAccess", "region"],
-        message: `"${home}" is in excludeRegions; pick a covered home region`,
+        path,
+        message: `"${region}" is in excludeRegions; pick a covered region`,
       });
-    } else if (regions?.length && REGION_PATTERN.test(home) && !regions.includes(home)) {
+    } else if (regions?.length && REGION_PATTERN.test(region) && !regions.includes(region)) {
       ctx.addIssue({
         code: "custom",
-        path: ["unusedAccess", "region"],
-        message: `"${home}" is not in regions; pick one of ${regions.join(", ")}`,
-      });
-    }
-    const unusedName = unused.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName;
-    if (unusedName === (args.analyzerName ?? DEFAULTS.analyzerName)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["unusedAccess", "analyzerName"],
-        message:
-          `"${unusedName}" is also the external-access analyzer's name; names are unique per ` +
-          `region, so give the unused-access analyzer another one`,
+        path,
+        message: `"${region}" is not in regions; pick one of ${regions.join(", ")}`,
       });
     }
   }
+  analyzerNameProblems(args, ctx);
   partitionProblems(args, ctx);
 }
 

@@ -60,6 +60,80 @@ export interface UnusedAccessArgs {
   readonly exclusions?: UnusedAccessExclusion[];
 }
 
+/** One inclusion of an internal-access analysis: resources of these types or ARNs. */
+export interface InternalAccessInclusion {
+  /** Resource types to analyze, e.g. `AWS::S3::Bucket`. */
+  readonly resourceTypes?: string[];
+  /** Resource ARNs to analyze. */
+  readonly resourceArns?: string[];
+}
+
+/** One inclusion of an organization internal-access analysis; may also name accounts. */
+export interface OrganizationInternalAccessInclusion extends InternalAccessInclusion {
+  /** Accounts whose resources are analyzed. */
+  readonly accountIds?: string[];
+}
+
+/** `ACCOUNT_INTERNAL_ACCESS` analyzers, one per region. */
+export interface InternalAccessArgs {
+  /**
+   * The analyzers' name.
+   * @default "internal-access"
+   */
+  readonly analyzerName?: string;
+  /**
+   * The regions to analyze; each must be covered.
+   * @default every covered region
+   */
+  readonly regions?: string[];
+  /** Only resources matching one of the inclusions are analyzed (and billed). */
+  readonly analysisRule?: { readonly inclusions: InternalAccessInclusion[] };
+}
+
+/** The external-access analyzers of the organization's zone of trust. */
+export interface OrganizationExternalAccessArgs {
+  /**
+   * The analyzers' name.
+   * @default "organization-external-access"
+   */
+  readonly analyzerName?: string;
+}
+
+/** The one `ORGANIZATION_INTERNAL_ACCESS` analyzer (AWS allows one per organization). */
+export interface OrganizationInternalAccessArgs {
+  /** Its home region; it must be covered. */
+  readonly region: string;
+  /**
+   * Its name.
+   * @default "organization-internal-access"
+   */
+  readonly analyzerName?: string;
+  /** Only resources matching one of the inclusions are analyzed (and billed). */
+  readonly analysisRule?: { readonly inclusions: OrganizationInternalAccessInclusion[] };
+}
+
+/** Organization analyzers: for the management account or the delegated administrator only. */
+export interface OrganizationAnalyzersArgs {
+  /**
+   * `ORGANIZATION` external-access analyzers in every covered region (`<name>-org-<region>`).
+   * `true` uses the default name.
+   * @default false
+   */
+  readonly externalAccess?: boolean | OrganizationExternalAccessArgs;
+  /**
+   * One `ORGANIZATION_UNUSED_ACCESS` analyzer in its home region (`<name>-org-unused-access`);
+   * its `analyzerName` defaults to `"organization-unused-access"`.
+   * @default none
+   */
+  readonly unusedAccess?: UnusedAccessArgs;
+  /**
+   * The one `ORGANIZATION_INTERNAL_ACCESS` analyzer, in its home region
+   * (`<name>-org-internal-access`).
+   * @default none
+   */
+  readonly internalAccess?: OrganizationInternalAccessArgs;
+}
+
 /** One filter of an archive rule: findings whose `criteria` matches are archived. */
 export interface ArchiveRuleFilterArgs {
   /** The finding property to match, e.g. `resourceType`, `isPublic`, `principal.AWS`. */
@@ -126,16 +200,29 @@ export interface AllRegionsAccessAnalyzerArgs {
    */
   readonly analyzerName?: string;
   /**
-   * The zone of trust of the external-access analyzers.
-   * @default "ACCOUNT"
+   * Removed: giving it is an error. The `ACCOUNT` external-access analyzers are always kept (what
+   * Security Hub IAM.28 counts); use {@link AllRegionsAccessAnalyzerArgs.organization} for
+   * `ORGANIZATION` analyzers. See the README, "Migrating from type: ORGANIZATION".
+   * @deprecated replaced by `organization: { externalAccess: true }`.
    */
-  readonly type?: AnalyzerZone;
+  readonly type?: never;
   /**
-   * One unused-access analyzer in one home region (`ACCOUNT_UNUSED_ACCESS`, or
-   * `ORGANIZATION_UNUSED_ACCESS` when `type` is `ORGANIZATION`).
+   * One `ACCOUNT_UNUSED_ACCESS` analyzer in one home region (`<name>-unused-access`).
    * @default none
    */
   readonly unusedAccess?: UnusedAccessArgs;
+  /**
+   * `ACCOUNT_INTERNAL_ACCESS` analyzers (`<name>-internal-<region>`): who inside the account can
+   * reach critical resources. Regional, and billed per resource monitored.
+   * @default none
+   */
+  readonly internalAccess?: InternalAccessArgs;
+  /**
+   * Organization analyzers, beside (never instead of) the `ACCOUNT` ones. Only the management
+   * account or the registered delegated administrator may create them; AWS refuses any other.
+   * @default none
+   */
+  readonly organization?: OrganizationAnalyzersArgs;
   /**
    * Archive rules created on every regional external-access analyzer (at most 100).
    * @default []
@@ -167,4 +254,18 @@ export interface AllRegionsAccessAnalyzerArgs {
    * @default "per-region"
    */
   readonly providerMode?: ProviderMode;
+  /**
+   * Analyzers that already exist, to take into the stack instead of creating one: region → the
+   * existing analyzer's name. That region's analyzer gets this name and Pulumi's `import` option,
+   * so its findings and archive state are kept. The engine imports it once (a resource already in
+   * the state with this ID is not imported again) and refuses to replace it while `adopt` names
+   * it. Tags that differ are updated after the import. The fleet bot sets this by itself for
+   * analyzers it lost, and for console-made ones with `up --adopt`. In `"single"` provider mode
+   * the import ID is `name@region` (outside `lookupRegion`); a value already of that form is used
+   * as given. After adopting, keep the value the state recorded (`pulumi stack export`, the
+   * analyzer's `importID`) across a provider-mode switch: a changed import ID makes the engine
+   * import again, which replaces the analyzer.
+   * @default {}
+   */
+  readonly adopt?: Record<string, string>;
 }

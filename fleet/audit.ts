@@ -31,7 +31,10 @@ import type {
 } from "./types";
 
 /** One analyzer as `ListAnalyzers` describes it. */
-export type AnalyzerInfo = Omit<AuditedAnalyzer, "activeFindings">;
+export type AnalyzerInfo = Omit<AuditedAnalyzer, "activeFindings"> & {
+  /** Its tags, when the reader has them (adoption tells ours from others' by name and tags). */
+  readonly tags?: Readonly<Record<string, string>>;
+};
 
 /** What `audit` needs to read from one account. Implementations never change anything. */
 export interface AccountReader {

@@ -293,6 +293,7 @@ function analyzerInfo(a: AnalyzerSummary): AnalyzerInfo {
     type: a.type ?? "UNKNOWN",
     status: a.status ?? "UNKNOWN",
     ...(a.statusReason?.code ? { statusReason: a.statusReason.code } : {}),
+    ...(a.tags !== undefined ? { tags: { ...a.tags } } : {}),
   };
 }
 

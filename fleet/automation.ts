@@ -13,6 +13,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { execFile } from "child_process";
+import { promisify } from "util";
 import {
   LocalWorkspace,
   PulumiCommand,
@@ -22,6 +24,7 @@ import {
   type OpMap,
   type OutputMap,
 } from "@pulumi/pulumi/automation";
+import { decideRegions, heldRegions, type AccountView } from "./adoption";
 import { summariseError } from "./output";
 import { accountLabel, countChanges, noChanges } from "./report";
 import {
@@ -39,9 +42,30 @@ import type {
   Outcome,
   RunOptions,
   StackResult,
+  StackNote,
   StackRunner,
   Target,
 } from "./types";
+
+/** What `beforeEngine` hands the call. */
+interface BeforeEngine {
+  /** The component's `adopt` argument. */
+  readonly adopt: Record<string, string>;
+  /** Provider URNs the call leaves alone (read-only calls, regions no longer enabled). */
+  readonly exclude: string[];
+  readonly notes: StackNote[];
+}
+
+/** `up` must not run: an existing analyzer needs `--adopt`, or cannot be managed. */
+export class BlockedError extends Error {
+  constructor(
+    readonly blockers: string[],
+    readonly notes: StackNote[],
+  ) {
+    super(blockers.join("\n"));
+    this.name = "BlockedError";
+  }
+}
 
 export interface AutomationRunnerOptions {
   /** Folder with the program's Pulumi.yaml. */
@@ -60,6 +84,13 @@ export interface AutomationRunnerOptions {
   readonly pulumiRoot?: string;
   /** Masks secrets in everything written to logs or returned. */
   readonly redact: (text: string) => string;
+  /**
+   * Reads the account before the engine runs (enabled regions, analyzers per region), for
+   * adoption and disabled regions (fleet/adoption.ts). Absent: nothing is read, nothing adopted.
+   */
+  readonly readAccount?: (target: Target, signal?: AbortSignal) => Promise<AccountView>;
+  /** `--adopt`: also adopt analyzers made outside the stack (ours are adopted without it). */
+  readonly adopt?: boolean;
 }
 
 /** Stack outputs the program exports (docs/CONTRACTS.md). */
@@ -88,6 +119,8 @@ export function logFileName(stack: string): string {
   return `${stack.replace(/[^A-Za-z0-9_.-]/g, "_")}.log`;
 }
 
+const execFileAsync = promisify(execFile);
+
 /** The options every operation's call takes. */
 type CallOptions = {
   onOutput: (text: string) => void;
@@ -96,6 +129,10 @@ type CallOptions = {
   signal?: AbortSignal;
   parallel?: number;
   refresh?: boolean;
+  /** URNs the call leaves alone, with their dependents (regions no longer enabled, in previews). */
+  exclude?: string[];
+  excludeDependents?: boolean;
+  clearPendingCreates?: boolean;
 };
 
 /**
@@ -112,6 +149,14 @@ export interface RunnerStack {
   refresh(options: CallOptions): Promise<{ summary: { resourceChanges?: OpMap } }>;
   destroy(options: CallOptions): Promise<{ summary: { resourceChanges?: OpMap } }>;
   outputs(): Promise<OutputMap>;
+  /** The stack's state (`pulumi stack export`); `deployment.resources` and `pending_operations`. */
+  exportStack(): Promise<{ deployment?: unknown }>;
+  /**
+   * `pulumi state delete URN --target-dependents --force --yes`: drops a resource and everything
+   * that depends on it from the state, with no call to the cloud (`--force` because a protected
+   * analyzer is protected from deletion in AWS, which this is not).
+   */
+  deleteFromState(urn: string): Promise<void>;
 }
 
 /** Opens a stack of the program by name. */
@@ -124,12 +169,25 @@ export interface StackOpener<S extends RunnerStack = RunnerStack> {
 export function localStackOpener(
   workDir: string,
   workspace: () => Promise<LocalWorkspaceOptions>,
-): StackOpener<Stack> {
+): StackOpener<Stack & RunnerStack> {
   const args = (stackName: string) => ({ stackName, workDir });
+  const withStateEditing = async (stack: Stack): Promise<Stack & RunnerStack> => {
+    const options = await workspace();
+    const deleteFromState = async (urn: string): Promise<void> => {
+      const command = options.pulumiCommand?.command ?? "pulumi";
+      const argv = ["state", "delete", urn, "--target-dependents", "--force", "--yes"];
+      await execFileAsync(command, [...argv, "--stack", stack.name, "--non-interactive"], {
+        cwd: workDir,
+        env: { ...process.env, ...options.envVars },
+      });
+    };
+    return Object.assign(stack, { deleteFromState });
+  };
   return {
     createOrSelect: async (name) =>
-      LocalWorkspace.createOrSelectStack(args(name), await workspace()),
-    select: async (name) => LocalWorkspace.selectStack(args(name), await workspace()),
+      withStateEditing(await LocalWorkspace.createOrSelectStack(args(name), await workspace())),
+    select: async (name) =>
+      withStateEditing(await LocalWorkspace.selectStack(args(name), await workspace())),
   };
 }
 
@@ -152,8 +210,12 @@ export async function openStack<S extends RunnerStack>(
 }
 
 /** Makes the stack's `access-analyzer:*` config the target's: stale keys removed, the rest set. */
-export async function writeStackConfig(stack: RunnerStack, target: Target): Promise<void> {
-  const update = configUpdate(target, await stack.getAllConfig());
+export async function writeStackConfig(
+  stack: Pick<RunnerStack, "getAllConfig" | "removeAllConfig" | "setAllConfig">,
+  target: Target,
+  adopt: Record<string, string> = {},
+): Promise<void> {
+  const update = configUpdate(target, await stack.getAllConfig(), adopt);
   if (update.remove.length > 0) await stack.removeAllConfig(update.remove);
   if (Object.keys(update.set).length > 0) await stack.setAllConfig(update.set);
 }
@@ -210,13 +272,81 @@ export class AutomationStackRunner implements StackRunner {
     };
   }
 
-  /** Opens the stack and writes its config, one stack at a time (shared workspace files). */
-  private prepare(target: Target, plan: OperationPlan): Promise<RunnerStack> {
-    return this.mutex.run(async () => {
-      const stack = await openStack(this.opener, target.stack, plan.open);
-      if (plan.writeConfig) await writeStackConfig(stack, target);
-      return stack;
+  /** Opens the stack, one stack at a time (shared workspace files). */
+  private open(target: Target, plan: OperationPlan): Promise<RunnerStack> {
+    return this.mutex.run(() => openStack(this.opener, target.stack, plan.open));
+  }
+
+  /** Writes the stack's config, one stack at a time (shared workspace files). */
+  private configure(stack: RunnerStack, target: Target, adopt: Record<string, string>) {
+    return this.mutex.run(() => writeStackConfig(stack, target, adopt));
+  }
+
+  /**
+   * Before the engine runs: reads the account and the stack's state, drops regions no longer
+   * enabled from the state (or, in read-only calls, excludes them), clears creates a killed `up`
+   * left pending, and decides what to adopt (fleet/adoption.ts). Throws when `up` must not run.
+   */
+  private async beforeEngine(
+    stack: RunnerStack,
+    target: Target,
+    operation: Operation,
+    refreshes: boolean,
+    signal: AbortSignal | undefined,
+    note: (text: string) => void,
+  ): Promise<BeforeEngine> {
+    const none: BeforeEngine = { adopt: {}, exclude: [], notes: [] };
+    // An orphan (a stack the fleet no longer covers) is only ever destroyed, with its own config.
+    if (!this.options.readAccount || operation === "outputs" || target.orphaned !== undefined) {
+      return none;
+    }
+    const state = (await stack.exportStack()).deployment as
+      { pending_operations?: { type?: string; resource?: { urn?: string } }[] } | undefined;
+    const view = await this.options.readAccount(target, signal);
+    const decision = decideRegions({
+      settings: target.settings,
+      view,
+      held: heldRegions(state),
+      adoptConsole: !!this.options.adopt,
+      stack: target.stack,
     });
+    const notes: StackNote[] = [...decision.notes];
+    for (const n of notes) note(`# ${n.region}: ${n.status}${n.detail ? `: ${n.detail}` : ""}\n`);
+    if (operation === "up" && decision.blockers.length > 0) {
+      throw new BlockedError(decision.blockers, notes);
+    }
+    const writes = operation === "up" || operation === "refresh" || operation === "destroy";
+    // A refresh reads every resource in the state, `--exclude` or not (drift, preview --refresh):
+    // then the disabled region must leave the state too. A bookkeeping change only: AWS keeps it.
+    if (writes || refreshes) {
+      for (const urn of decision.dropFromState) await stack.deleteFromState(urn);
+    }
+    const pending = (state?.pending_operations ?? []).filter((op) => op.type === "creating");
+    if (writes && pending.length > 0) {
+      // The creates a killed run left pending: AWS may have finished them; the analyzers are
+      // adopted as ours (by name and tags) below, so the pending entries only need clearing.
+      await stack.refresh({
+        onOutput: note,
+        onError: note,
+        color: "never",
+        clearPendingCreates: true,
+      });
+      notes.push({
+        status: "pending-cleared",
+        detail: `cleared ${pending.length} pending create(s) a killed run left: ${pending.map((p) => p.resource?.urn).join(", ")}`,
+      });
+    }
+    return {
+      adopt: decision.adopt,
+      exclude: writes || refreshes ? [] : decision.dropFromState,
+      notes,
+    };
+  }
+
+  /** The program's stacks in the backend, through the Automation API workspace. */
+  async listStacks(): Promise<string[]> {
+    const workspace = await LocalWorkspace.create(await this.workspaceOptions());
+    return (await workspace.listStacks()).map((s) => s.name);
   }
 
   async run(target: Target, operation: Operation, options: RunOptions): Promise<StackResult> {
@@ -242,14 +372,28 @@ export class AutomationStackRunner implements StackRunner {
       analyzerArns: {},
     };
     let error: string | undefined;
+    let notes: StackNote[] = [];
     try {
-      const stack = await this.prepare(target, plan);
+      const stack = await this.open(target, plan);
+      const before = await this.beforeEngine(
+        stack,
+        target,
+        operation,
+        plan.refresh === true,
+        options.signal,
+        note,
+      );
+      notes = before.notes;
+      if (plan.writeConfig && target.orphaned === undefined) {
+        await this.configure(stack, target, before.adopt);
+      }
       const result = await callStack(stack, plan, {
         onOutput: write,
         onError: write,
         color: "never",
         ...(options.signal ? { signal: options.signal } : {}),
         ...(this.options.parallel ? { parallel: this.options.parallel } : {}),
+        ...(before.exclude.length > 0 ? { exclude: before.exclude, excludeDependents: true } : {}),
       });
       changes = countChanges(result.opMap);
       outcome = successOutcome(operation, changes);
@@ -262,6 +406,7 @@ export class AutomationStackRunner implements StackRunner {
         }
       }
     } catch (e) {
+      if (e instanceof BlockedError) notes = e.notes;
       const failure = errorOutcome(e, target.stack, options.signal?.aborted ?? false);
       outcome = failure.outcome;
       error = this.options.redact(failure.error);
@@ -280,6 +425,7 @@ export class AutomationStackRunner implements StackRunner {
       startedAt: started.toISOString(),
       durationMs,
       ...(error !== undefined ? { error } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
       logFile,
     };
   }

@@ -12,6 +12,11 @@ import { runAuditCommand, addAuditOptions } from "./commands/auditCommand";
 import type { CliDeps } from "./commands/deps";
 import type { RunFlags } from "./commands/options";
 import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackCommand";
+import {
+  addFindingsOptions,
+  runFindingsCommand,
+  type FindingsFlags,
+} from "./commands/findingsCommand";
 import { addValidateOptions, runValidateCommand } from "./commands/validateCommand";
 import { EXIT } from "./report";
 import { UsageError } from "./targets";
@@ -58,11 +63,16 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     ["outputs", "print each stack's regions and analyzer ARNs"],
   ];
   for (const [name, description] of operations) {
-    addRunOptions(program.command(name).description(description)).action(
-      async (flags: RunFlags) => {
-        exitCode = await runStackCommand(name, flags, deps);
-      },
-    );
+    const cmd = program.command(name).description(description);
+    if (name === "preview" || name === "up") {
+      cmd.option(
+        "--adopt",
+        "take analyzers made outside the stack (the console's) into it, findings kept; without it, up stops on one and preview shows it",
+      );
+    }
+    addRunOptions(cmd).action(async (flags: RunFlags) => {
+      exitCode = await runStackCommand(name, flags, deps);
+    });
   }
   addRunOptions(
     program
@@ -84,12 +94,23 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   ).action(async (flags: RunFlags) => {
     exitCode = await runAuditCommand(flags, deps);
   });
+  addFindingsOptions(
+    program
+      .command("findings")
+      .description(
+        "read the findings of every account's analyzers (read-only) and report them as a table, JSON, SARIF or HTML",
+      ),
+  ).action(async (flags: FindingsFlags) => {
+    exitCode = await runFindingsCommand(flags, deps);
+  });
   addValidateOptions(
     program
       .command("validate")
-      .description("check the fleet file only and list the accounts a run would cover"),
-  ).action((flags: RunFlags) => {
-    exitCode = runValidateCommand(flags, deps);
+      .description(
+        "check the fleet file (and read the organization, with organization:) and list the accounts a run would cover",
+      ),
+  ).action(async (flags: RunFlags) => {
+    exitCode = await runValidateCommand(flags, deps);
   });
 
   try {

@@ -46,8 +46,11 @@ export function componentSettings(settings: AnalyzerSettings): AnalyzerSettings 
   };
 }
 
-/** The complete `access-analyzer:*` config of a target's stack. */
-export function stackConfigFor(target: Target): StackConfig {
+/**
+ * The complete `access-analyzer:*` config of a target's stack. `adopt` (region → existing
+ * analyzer name) is the bot's own decision before the run (fleet/adoption.ts), not a fleet setting.
+ */
+export function stackConfigFor(target: Target, adopt: Record<string, string> = {}): StackConfig {
   const s = componentSettings(target.settings);
   const config: StackConfig = {};
   const json = (name: string, value: unknown) => {
@@ -60,14 +63,18 @@ export function stackConfigFor(target: Target): StackConfig {
   json("excludeRegions", s.excludeRegions);
   text("analyzerName", s.analyzerName);
   text("lookupRegion", s.lookupRegion);
-  text("type", s.type);
   json("unusedAccess", s.unusedAccess);
+  json("internalAccess", s.internalAccess);
+  json("organization", s.organization);
   json("archiveRules", s.archiveRules);
   json("tags", s.tags);
   json("providerArgs", providerArgsFor(target));
   text("protect", s.protect);
   text("retainOnDelete", s.retainOnDelete);
   text("providerMode", s.providerMode);
+  if (Object.keys(adopt).length > 0) json("adopt", adopt);
+  // The organization's own keys (registration stack, delegated administrator); they win.
+  for (const [name, value] of Object.entries(target.programConfig ?? {})) json(name, value);
   return config;
 }
 

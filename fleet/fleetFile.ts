@@ -8,7 +8,10 @@ import { z } from "zod";
 import { formatPath, genericMessage, problemsOf, suggestKey } from "../components/problems";
 import {
   ACCOUNT_ID_PATTERN,
+  externalIdSetting,
   PARTITIONS,
+  ROLE_ARN_PATTERN,
+  sessionNameSetting,
   TAG_LIMITS,
   archiveRuleFilterShape,
   archiveRulesOf,
@@ -20,16 +23,14 @@ import {
 import { checkArgs } from "../components/validation";
 import type { AllRegionsAccessAnalyzerArgs } from "../components/types";
 import { componentSettings, providerArgsFor } from "./config";
-import type { AccountAccess, AnalyzerSettings, Fleet, Target } from "./types";
+import { organizationSchema, type AccountSelection, type LeftOutReason } from "./organization";
+import type { AccountAccess, AnalyzerSettings, Fleet, LeftOutTarget, Target } from "./types";
 
 export { formatPath, suggestKey };
 
 const ACCOUNT_ID = ACCOUNT_ID_PATTERN;
-const ROLE_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const ROLE_ARN = ROLE_ARN_PATTERN;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const STACK_NAME = /^(?:[A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]{1,100}$/;
 const BACKEND_URL = /^(file|s3|azblob|gs|https?):\/\/\S*$/;
@@ -84,6 +85,8 @@ export const fleetSettings = componentArgsObject
     type: true,
     tags: true,
     unusedAccess: true,
+    internalAccess: true,
+    organization: true,
     archiveRules: true,
     analyzerName: true,
     lookupRegion: true,
@@ -96,9 +99,6 @@ export const fleetSettings = componentArgsObject
       "Explicit regions; leave out to use every enabled region.",
     ),
     excludeRegions: componentArgsObject.shape.excludeRegions.describe("Regions to leave out."),
-    type: componentArgsObject.shape.type.describe(
-      'Analyzer type; default "ACCOUNT" (what Security Hub IAM.28 counts).',
-    ),
     tags: tags
       .optional()
       .describe(
@@ -137,14 +137,10 @@ const accessShape = {
     .min(1, { error: "must not be empty" })
     .optional()
     .describe("AWS profile the providers start from (from the bot's own AWS config)."),
-  externalId: z
-    .string({ error: "must be a string" })
-    .regex(EXTERNAL_ID, { error: "must be 2 to 1224 characters of letters, digits and +=,.@:/-" })
+  externalId: externalIdSetting
     .optional()
     .describe("External id the role's trust policy requires."),
-  sessionName: z
-    .string({ error: "must be a string" })
-    .regex(SESSION_NAME, { error: "must be 2 to 64 characters of letters, digits and +=,.@-" })
+  sessionName: sessionNameSetting
     .optional()
     .describe(`Role session name; default "${DEFAULT_SESSION_NAME}".`),
 };
@@ -225,9 +221,29 @@ export const fleetFileSchema = z
     defaults: defaultsSchema
       .optional()
       .describe("Settings every account gets unless it sets its own."),
+    organization: organizationSchema.optional(),
     accounts: z
-      .array(accountSchema, { error: "is required: a list of accounts, each with at least an id" })
-      .min(1, { error: "must list at least one account" }),
+      .array(accountSchema, {
+        error: (iss) =>
+          iss.input === undefined
+            ? "is required: a list of accounts, each with at least an id (or add organization: to cover the organization's accounts)"
+            : "must be a list of accounts, each with at least an id",
+      })
+      .min(1, { error: "must list at least one account" })
+      .optional()
+      .describe(
+        "Accounts by id. With organization: they add accounts outside its scope, or override a discovered account's settings.",
+      ),
+  })
+  .superRefine((file, ctx) => {
+    if (file.accounts === undefined && file.organization === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts"],
+        message:
+          "is required: a list of accounts, each with at least an id (or add organization: to cover the organization's accounts)",
+      });
+    }
   })
   .describe(
     "Fleet file for access-analyzer-fleet: which accounts get IAM Access Analyzer, and how.",
@@ -235,12 +251,16 @@ export const fleetFileSchema = z
 
 export type FleetFile = z.infer<typeof fleetFileSchema>;
 type AccountEntry = z.infer<typeof accountSchema>;
+/** The fleet file's `defaults` section. */
+export type FleetDefaults = NonNullable<FleetFile["defaults"]>;
 
 /** The JSON Schema editors use for completion (draft-07: what yaml-language-server reads best). */
 export function fleetJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(fleetFileSchema, { target: "draft-7" }),
     title: "access-analyzer fleet file",
+    // The schema's refinement, for editors: a file lists accounts, covers an organization, or both.
+    anyOf: [{ required: ["accounts"] }, { required: ["organization"] }],
   };
 }
 
@@ -294,7 +314,7 @@ function pickSettings(entry: AnalyzerSettings): AnalyzerSettings {
 }
 
 function resolveAccess(
-  file: FleetFile,
+  file: Pick<FleetFile, "defaults">,
   account: AccountEntry,
   index: number,
   problems: FleetProblem[],
@@ -394,13 +414,16 @@ function componentProblems(
 }
 
 /** Checks that need the whole file: duplicates, role/account agreement. Then builds the targets. */
-function resolveTargets(file: FleetFile, problems: FleetProblem[]): Target[] {
+function resolveTargets(
+  file: Pick<FleetFile, "defaults" | "accounts" | "organization">,
+  problems: FleetProblem[],
+): Target[] {
   const defaults = pickSettings(file.defaults ?? {});
   const seenIds = new Map<string, number>();
   const seenStacks = new Map<string, number>();
   const seenNames = new Map<string, number>();
   const targets: Target[] = [];
-  file.accounts.forEach((account, index) => {
+  (file.accounts ?? []).forEach((account, index) => {
     const stack = account.stack ?? defaultStackName(account.id);
     const firstId = seenIds.get(account.id);
     if (firstId !== undefined) {
@@ -440,10 +463,186 @@ function resolveTargets(file: FleetFile, problems: FleetProblem[]): Target[] {
       settings,
     };
     if (account.name !== undefined) target.name = account.name;
+    if (file.organization !== undefined) target.origin = { fleetFile: true };
     problems.push(...componentProblems(target, account, file.defaults ?? {}, index));
     targets.push(target);
   });
   return targets;
+}
+
+/** An account id no organization uses: stands in for "any discovered account" in checks. */
+const PROBE_ACCOUNT = "000000000000";
+
+/** The problems `defaults` would give a discovered account (which sets nothing of its own). */
+function defaultsProblems(file: FleetFile): FleetProblem[] {
+  const probe: FleetProblem[] = [];
+  resolveTargets({ defaults: file.defaults, accounts: [{ id: PROBE_ACCOUNT }] }, probe);
+  return probe.map((p) => ({
+    path: p.path.startsWith("defaults") ? p.path : "defaults",
+    message: p.message.replace(
+      / \(applies to accounts\[0\], 000000000000\)/,
+      " (applies to every discovered account)",
+    ),
+  }));
+}
+
+/** The stack of the delegated administrator's registration, in the management account. */
+export const REGISTRATION_STACK = "org-delegated-admin";
+
+const LEFT_OUT_WORDS: Record<LeftOutReason, string> = {
+  "not-active": "suspended",
+  "excluded-ou": "excluded OU",
+  "excluded-account": "excluded id",
+  "outside-scope": "outside scope",
+};
+
+/** The whole fleet of an organization-backed file: targets in run order, and what was left out. */
+export interface OrganizationFleet {
+  /** Registration (if any), then every account by account id. */
+  readonly targets: Target[];
+  readonly leftOut: LeftOutTarget[];
+  readonly warnings: string[];
+  /** Problems that stop the run (each names the key and the fix). */
+  readonly problems: string[];
+}
+
+/**
+ * The targets of a fleet file with `organization:` once the organization has been read. Pure.
+ * Discovered ACTIVE in-scope accounts get `defaults` (stack `acct-<id>`, role from
+ * `defaults.roleName`); an `accounts:` entry overrides a discovered account's settings by id, or
+ * adds an account outside the scope. With `delegatedAdministrator`, the registration stack comes
+ * first (management account, through `organization.roleArn`), and the administrator's own stack
+ * gets `organization: { externalAccess: true, ...organization.analyzers }`.
+ */
+export function organizationTargets(fleet: Fleet, found: AccountSelection): OrganizationFleet {
+  const org = fleet.organization;
+  if (org === undefined) return { targets: fleet.targets, leftOut: [], warnings: [], problems: [] };
+  const listed = new Map(fleet.targets.map((t) => [t.accountId, t]));
+  const discovered = new Map(found.accounts.map((a) => [a.accountId, a]));
+  const leftOutById = new Map(found.leftOut.map((a) => [a.accountId, a]));
+  const warnings = [...found.warnings];
+  const problems: string[] = [];
+  const built: Target[] = [];
+  const probe: FleetProblem[] = [];
+  const fromDefaults = resolveTargets(
+    { defaults: fleet.defaults, accounts: found.accounts.map((a) => ({ id: a.accountId })) },
+    probe,
+  );
+  for (const t of fromDefaults) {
+    const a = discovered.get(t.accountId)!;
+    const entry = listed.get(t.accountId);
+    built.push({
+      ...(entry ?? t),
+      origin: { ouPath: a.ouPath, accountName: a.name, fleetFile: entry !== undefined },
+    });
+  }
+  for (const t of fleet.targets) {
+    if (discovered.has(t.accountId)) continue;
+    const out = leftOutById.get(t.accountId);
+    if (out !== undefined) {
+      warnings.push(
+        `accounts: ${t.accountId} is listed in the fleet file but the organization leaves it out (${out.detail}); it is covered as listed`,
+      );
+    }
+    built.push({
+      ...t,
+      origin: {
+        fleetFile: true,
+        ...(out !== undefined ? { ouPath: out.ouPath, accountName: out.name } : {}),
+      },
+    });
+  }
+  built.sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+  const stacks = new Map<string, string>();
+  for (const t of built) {
+    const other = stacks.get(t.stack);
+    if (other !== undefined) {
+      problems.push(
+        `accounts: stack "${t.stack}" would hold both ${other} and ${t.accountId}; give the fleet file's entry another stack`,
+      );
+    }
+    stacks.set(t.stack, t.accountId);
+  }
+  const admin = org.delegatedAdministrator;
+  if (admin === undefined)
+    return { targets: built, leftOut: leftOutOf(found, listed), warnings, problems };
+
+  const adminIndex = built.findIndex((t) => t.accountId === admin.accountId);
+  if (admin.accountId === found.managementAccountId) {
+    problems.push(
+      `organization.delegatedAdministrator.accountId: ${admin.accountId} is the management account; AWS refuses it as delegated administrator: pick a member account (e.g. a security tooling account)`,
+    );
+  } else if (adminIndex < 0) {
+    const out = leftOutById.get(admin.accountId);
+    problems.push(
+      out !== undefined
+        ? `organization.delegatedAdministrator.accountId: ${admin.accountId} is left out of the fleet (${out.detail}); include it, or list it under accounts:`
+        : `organization.delegatedAdministrator.accountId: ${admin.accountId} is not an account of organization ${found.organizationId}; use a member account's id`,
+    );
+  }
+  if (stacks.has(REGISTRATION_STACK)) {
+    problems.push(
+      `accounts: stack "${REGISTRATION_STACK}" is the delegated administrator's registration stack; give the entry another stack`,
+    );
+  }
+  if (problems.length > 0)
+    return { targets: built, leftOut: leftOutOf(found, listed), warnings, problems };
+
+  const adminTarget = built[adminIndex];
+  const { externalAccess, ...rest } = org.analyzers ?? {};
+  const ownOrg = (adminTarget.settings as { organization?: Record<string, unknown> }).organization;
+  built[adminIndex] = {
+    ...adminTarget,
+    phase: "delegated-administrator",
+    programConfig: {
+      ...adminTarget.programConfig,
+      organization: { ...ownOrg, ...rest, externalAccess: externalAccess ?? true },
+    },
+  };
+  const registration: Target = {
+    accountId: found.managementAccountId,
+    name: "org-registration",
+    stack: REGISTRATION_STACK,
+    access: {
+      ...(org.roleArn !== undefined
+        ? {
+            roleArn: org.roleArn,
+            sessionName: org.sessionName ?? DEFAULT_SESSION_NAME,
+            ...(org.externalId !== undefined ? { externalId: org.externalId } : {}),
+          }
+        : {}),
+    },
+    settings: {},
+    origin: { ouPath: "Root", fleetFile: false, accountName: "management account" },
+    phase: "registration",
+    programConfig: {
+      delegatedAdministrator: {
+        accountId: admin.accountId,
+        ...(admin.enableTrustedAccess !== undefined
+          ? { enableTrustedAccess: admin.enableTrustedAccess }
+          : {}),
+      },
+    },
+  };
+  return {
+    targets: [registration, ...built],
+    leftOut: leftOutOf(found, listed),
+    warnings,
+    problems,
+  };
+}
+
+/** The organization's accounts the run leaves out (an `accounts:` entry brings one back in). */
+function leftOutOf(found: AccountSelection, listed: ReadonlyMap<string, Target>): LeftOutTarget[] {
+  return found.leftOut
+    .filter((a) => !listed.has(a.accountId))
+    .map((a) => ({
+      accountId: a.accountId,
+      accountName: a.name,
+      ouPath: a.ouPath,
+      reason: LEFT_OUT_WORDS[a.reason],
+      detail: a.detail,
+    }));
 }
 
 /**
@@ -501,7 +700,16 @@ export function parseFleetFile(text: string, file: string): ParseResult {
   if (problems.length > 0) {
     return fail(problems);
   }
+  if (parsed.data.organization !== undefined && problems.length === 0) {
+    // The defaults every discovered account gets are checked now, before any account is known.
+    problems.push(...defaultsProblems(parsed.data));
+    if (problems.length > 0) return fail(problems);
+  }
   const fleet: { -readonly [K in keyof Fleet]: Fleet[K] } = { file, targets };
+  if (parsed.data.organization !== undefined) {
+    fleet.organization = parsed.data.organization;
+    fleet.defaults = parsed.data.defaults ?? {};
+  }
   if (parsed.data.backend !== undefined) fleet.backend = parsed.data.backend;
   if (parsed.data.secretsProvider !== undefined)
     fleet.secretsProvider = parsed.data.secretsProvider;

@@ -30,6 +30,15 @@ import {
 } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
 import { z } from "zod";
+import {
+  ACCOUNT_ID_PATTERN,
+  analyzerName,
+  externalIdSetting,
+  regionCode,
+  unusedAccess,
+  ROLE_ARN_PATTERN,
+  sessionNameSetting,
+} from "../components/schema";
 import { describeError } from "./audit";
 import {
   assumedRoleProvider,
@@ -38,11 +47,6 @@ import {
   type AwsCredentialIdentityProvider,
 } from "./auditSdk";
 
-const ACCOUNT_ID = /^\d{12}$/;
-const ROLE_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 /** An OU or root id (Organizations' ParentId shape), or a path of OU names from "Root". */
 const OU_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
 const OU_PATH = /^Root(\/[^/]+)*$/;
@@ -54,7 +58,7 @@ export const ORGANIZATIONS_REGION = "us-east-1";
 
 const accountId = z
   .string({ error: 'must be a quoted string of 12 digits, e.g. "111122223333"' })
-  .regex(ACCOUNT_ID, {
+  .regex(ACCOUNT_ID_PATTERN, {
     error: (iss) => `must be 12 digits, e.g. "111122223333" (got ${JSON.stringify(iss.input)})`,
   });
 
@@ -72,7 +76,7 @@ export const organizationSchema = z
   .strictObject({
     roleArn: z
       .string({ error: "must be a string" })
-      .regex(ROLE_ARN, {
+      .regex(ROLE_ARN_PATTERN, {
         error:
           'must be an IAM role ARN in the management account or a delegated administrator, e.g. "arn:aws:iam::111122223333:role/OrganizationsReader"',
       })
@@ -80,14 +84,10 @@ export const organizationSchema = z
       .describe(
         "Role that reads AWS Organizations (management account or a delegated administrator); default: the bot's own credentials.",
       ),
-    externalId: z
-      .string({ error: "must be a string" })
-      .regex(EXTERNAL_ID, { error: "must be 2 to 1224 characters of letters, digits and +=,.@:/-" })
+    externalId: externalIdSetting
       .optional()
       .describe("External id roleArn's trust policy requires."),
-    sessionName: z
-      .string({ error: "must be a string" })
-      .regex(SESSION_NAME, { error: "must be 2 to 64 characters of letters, digits and +=,.@-" })
+    sessionName: sessionNameSetting
       .optional()
       .describe('Role session name for roleArn; default "access-analyzer-fleet".'),
     managementAccountId: accountId
@@ -123,7 +123,55 @@ export const organizationSchema = z
           ),
       })
       .optional()
-      .describe("Register this account as the Access Analyzer delegated administrator."),
+      .describe(
+        "Register this account as the Access Analyzer delegated administrator (a registration stack in the management account runs first).",
+      ),
+    analyzers: z
+      .strictObject({
+        externalAccess: z
+          .strictObject({
+            analyzerName: analyzerName
+              .optional()
+              .describe('ORGANIZATION analyzers\' name; default "organization-external-access".'),
+          })
+          .optional()
+          .describe("The ORGANIZATION external-access analyzer in every covered region."),
+        unusedAccess: unusedAccess
+          .optional()
+          .describe("An ORGANIZATION_UNUSED_ACCESS analyzer in its home region."),
+        internalAccess: z
+          .strictObject({
+            region: regionCode.describe("The one region of the organization's analyzer."),
+            analyzerName: analyzerName.optional(),
+            analysisRule: z
+              .strictObject({
+                inclusions: z.array(
+                  z.strictObject({
+                    accountIds: z.array(accountId).optional(),
+                    resourceTypes: z.array(z.string()).optional(),
+                    resourceArns: z.array(z.string()).optional(),
+                  }),
+                ),
+              })
+              .optional(),
+          })
+          .optional()
+          .describe("The organization's one ORGANIZATION_INTERNAL_ACCESS analyzer."),
+      })
+      .optional()
+      .describe(
+        "The delegated administrator's organization analyzers (its stack gets organization: { externalAccess: true, ... }).",
+      ),
+  })
+  .superRefine((org, ctx) => {
+    if (org.analyzers !== undefined && org.delegatedAdministrator === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["analyzers"],
+        message:
+          "organization analyzers run in the delegated administrator's stack: set organization.delegatedAdministrator.accountId too",
+      });
+    }
   })
   .describe("Cover the ACTIVE accounts of the AWS organization, found at every run.");
 

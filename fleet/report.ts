@@ -39,6 +39,7 @@ export const OUTCOMES: readonly Outcome[] = [
   "aborted",
   "skipped",
   "noncompliant",
+  "orphaned",
 ];
 
 export function noChanges(): ChangeCounts {
@@ -226,7 +227,7 @@ function row(r: StackResult): string[] {
     n(r.changes.same),
     r.regions.length > 0 ? String(r.regions.length) : "-",
     r.outcome === "skipped" ? "-" : formatDuration(r.durationMs),
-    firstLine(r.error ?? r.skippedReason),
+    firstLine(r.error ?? r.skippedReason ?? r.orphanedReason),
   ];
 }
 

@@ -11,7 +11,8 @@ import {
 import { stackConfigFor, staleConfigKeys, type StackConfig } from "./config";
 import { summariseError } from "./output";
 import { hasChanges } from "./report";
-import type { ChangeCounts, Operation, Outcome, Target } from "./types";
+import { REGISTRATION_STACK } from "./fleetFile";
+import type { ChangeCounts, LeftOutTarget, Operation, Outcome, Phase, Target } from "./types";
 
 /** What the runner does for one operation. */
 export interface OperationPlan {
@@ -77,8 +78,12 @@ export interface ConfigUpdate {
   readonly set: StackConfig;
 }
 
-export function configUpdate(target: Target, existing: Record<string, unknown>): ConfigUpdate {
-  const desired = stackConfigFor(target);
+export function configUpdate(
+  target: Target,
+  existing: Record<string, unknown>,
+  adopt: Record<string, string> = {},
+): ConfigUpdate {
+  const desired = stackConfigFor(target, adopt);
   const same = (key: string): boolean => {
     const old = existing[key] as { value?: unknown; secret?: unknown } | undefined;
     return old?.value === desired[key].value && !!old?.secret === !!desired[key].secret;
@@ -115,12 +120,15 @@ export function errorOutcome(
   error: unknown,
   stack: string,
   aborted: boolean,
+  now: number = Date.now(),
 ): { outcome: Outcome; error: string } {
   const message = messageOf(error);
   if (error instanceof ConcurrentUpdateError || LOCKED.test(message)) {
     return {
       outcome: "locked",
-      error: `stack ${stack} is locked by another update; not cancelled. ${summariseError(message)}`,
+      error:
+        `stack ${stack} is locked by another update; not cancelled. ${lockAdvice(message, stack, now)}` +
+        summariseError(message),
     };
   }
   if (error instanceof StackNotFoundError) {
@@ -131,4 +139,133 @@ export function errorOutcome(
   }
   if (aborted) return { outcome: "aborted", error: "aborted" };
   return { outcome: "failed", error: summariseError(message) };
+}
+
+/** One lock the file backend names in its error: `created by user@host (pid N) at <RFC 3339>`. */
+export interface LockHolder {
+  readonly holder: string;
+  readonly pid: number;
+  readonly at: Date;
+}
+
+const LOCK_HOLDER = /created by (\S+) \(pid (\d+)\) at (\S+)/g;
+
+/** The locks a locked error names (file backends name each one; Pulumi Cloud none). */
+export function lockHolders(message: string): LockHolder[] {
+  return [...message.matchAll(LOCK_HOLDER)]
+    .map((m) => ({ holder: m[1], pid: Number(m[2]), at: new Date(m[3]) }))
+    .filter((l) => !Number.isNaN(l.at.getTime()));
+}
+
+/**
+ * What to say about a lock: how old it is and, since a bot killed with SIGKILL leaves its lock
+ * behind, the exact command that removes it once nobody runs on the stack. Never run by itself.
+ */
+export function lockAdvice(message: string, stack: string, now: number): string {
+  const oldest = lockHolders(message).sort((a, b) => a.at.getTime() - b.at.getTime())[0];
+  const age =
+    oldest !== undefined
+      ? `Locked ${formatAge(now - oldest.at.getTime())} ago by ${oldest.holder} (pid ${oldest.pid}). `
+      : "";
+  return (
+    `${age}If no run holds it any more (a killed bot), unlock with the fleet's backend: ` +
+    `pulumi cancel --yes --stack ${stack}. `
+  );
+}
+
+function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
+}
+
+// ---- organization fleets: phases and orphaned stacks -----------------------------------------
+
+/** The phases of a run, in order, each with its targets (empty phases left out). */
+export function runPhases(targets: readonly Target[]): { phase: Phase; targets: Target[] }[] {
+  const order: Phase[] = ["registration", "delegated-administrator", "members"];
+  return order
+    .map((phase) => ({ phase, targets: targets.filter((t) => (t.phase ?? "members") === phase) }))
+    .filter((p) => p.targets.length > 0);
+}
+
+/**
+ * Why a phase's targets must not run, given the results so far: the delegated administrator's
+ * organization analyzers need its registration. Undefined: run them.
+ */
+export function phaseBlocked(
+  phase: Phase,
+  earlier: readonly { phase?: Phase; outcome: Outcome }[],
+): string | undefined {
+  if (phase !== "delegated-administrator") return undefined;
+  const registration = earlier.find((r) => r.phase === "registration");
+  if (registration === undefined || registration.outcome === "succeeded") return undefined;
+  return `the delegated administrator's registration (stack ${REGISTRATION_STACK}) ended ${registration.outcome}; its organization analyzers need it`;
+}
+
+/** A default stack name: `acct-<12 digits>`. */
+const DEFAULT_STACK = /^acct-(\d{12})$/;
+
+/** A stack of the backend the fleet once ran and no longer covers. */
+export interface Orphan {
+  readonly stack: string;
+  /** From the stack name; absent for the registration stack. */
+  readonly accountId?: string;
+  readonly reason: string;
+}
+
+/**
+ * The fleet's stacks that no target uses any more. The bot recognises its stacks by name: the
+ * default `acct-<12 digits>` (the account id is in the name) and the registration stack
+ * `org-delegated-admin`. A stack with a name from `accounts[].stack` is the fleet's only while the
+ * entry exists (docs/FLEET.md: retire it with `destroy --accounts` or rename it to acct-<id>).
+ * `stacks` may be fully qualified (`org/project/name`). Pure; sorted by stack name.
+ */
+export function findOrphans(
+  stacks: readonly string[],
+  targets: readonly Target[],
+  leftOut: readonly LeftOutTarget[],
+): Orphan[] {
+  const used = new Set(targets.map((t) => t.stack.split("/").pop()!));
+  const outById = new Map(leftOut.map((a) => [a.accountId, a]));
+  const orphans: Orphan[] = [];
+  for (const full of new Set(stacks.map((s) => s.split("/").pop()!))) {
+    if (used.has(full)) continue;
+    if (full === REGISTRATION_STACK) {
+      orphans.push({
+        stack: full,
+        reason: "organization.delegatedAdministrator is no longer set (the registration is kept)",
+      });
+      continue;
+    }
+    const accountId = DEFAULT_STACK.exec(full)?.[1];
+    if (accountId === undefined) continue;
+    const out = outById.get(accountId);
+    orphans.push({
+      stack: full,
+      accountId,
+      reason:
+        out !== undefined
+          ? `${out.reason}: ${out.detail} (${out.ouPath})`
+          : "not in the fleet any more (left the organization, or removed from the fleet file)",
+    });
+  }
+  return orphans.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
+}
+
+/** The orphan as a target: `destroy --accounts` runs it with the stack's own config, unchanged. */
+export function orphanTarget(orphan: Orphan): Target {
+  return {
+    accountId: orphan.accountId ?? "",
+    stack: orphan.stack,
+    access: {},
+    settings: {},
+    orphaned: orphan.reason,
+  };
+}
+
+/** Whether `--accounts` names the orphan (by account id or stack name). */
+export function namesOrphan(wanted: readonly string[], orphan: Orphan): boolean {
+  return wanted.some((w) => w === orphan.accountId || w === orphan.stack);
 }

@@ -3,7 +3,8 @@
  * fleet file ─▶ targets ─▶ scheduler ─▶ StackRunner (one stack per account) ─▶ results ─▶ report.
  */
 import type { z } from "zod";
-import type { fleetSettings } from "./fleetFile";
+import type { FleetDefaults, fleetSettings } from "./fleetFile";
+import type { OrganizationSettings } from "./organization";
 
 /**
  * The component settings a fleet file can set for every account (`defaults`) or for one account:
@@ -21,6 +22,25 @@ export interface AccountAccess {
   readonly sessionName?: string;
 }
 
+/**
+ * Where a target came from: the organization (its OU path, `Root/Workloads/Prod`), the fleet
+ * file's `accounts:` list, or both (a discovered account whose settings an entry overrides).
+ */
+export interface TargetOrigin {
+  /** The OU path in AWS Organizations; absent for an account only the fleet file lists. */
+  readonly ouPath?: string;
+  /** The account's name in AWS Organizations. */
+  readonly accountName?: string;
+  /** An `accounts:` entry lists it. */
+  readonly fleetFile: boolean;
+}
+
+/**
+ * The run's phases, in order: the delegated administrator's registration (management account),
+ * then the delegated administrator's own stack (its organization analyzers), then every member.
+ */
+export type Phase = "registration" | "delegated-administrator" | "members";
+
 /** One account of the fleet, with defaults already applied: one stack. */
 export interface Target {
   readonly accountId: string;
@@ -28,6 +48,30 @@ export interface Target {
   readonly stack: string;
   readonly access: AccountAccess;
   readonly settings: AnalyzerSettings;
+  /** Absent: the fleet file lists it and there is no `organization:` section. */
+  readonly origin?: TargetOrigin;
+  /** Absent: `members`. */
+  readonly phase?: Phase;
+  /**
+   * Program config keys beyond the settings, as JSON values (docs/CONTRACTS.md):
+   * `delegatedAdministrator` for the registration stack, `organization` for the administrator's.
+   */
+  readonly programConfig?: Readonly<Record<string, unknown>>;
+  /**
+   * An orphaned stack (why the fleet no longer covers it): only `destroy --accounts` runs it, and
+   * with the stack's own config (nothing is rewritten).
+   */
+  readonly orphaned?: string;
+}
+
+/** An organization account the run leaves out, and why (validate/preview list them). */
+export interface LeftOutTarget {
+  readonly accountId: string;
+  readonly accountName?: string;
+  readonly ouPath: string;
+  /** `suspended`, `excluded OU`, `excluded id`, `outside scope`. */
+  readonly reason: string;
+  readonly detail: string;
 }
 
 /** A validated fleet file. */
@@ -38,8 +82,12 @@ export interface Fleet {
   readonly backend?: string;
   /** `passphrase`, `awskms://…`, … */
   readonly secretsProvider?: string;
-  /** In file order. */
+  /** The `accounts:` entries, in file order (without `organization:`: the whole fleet). */
   readonly targets: Target[];
+  /** The `organization:` section: the targets are only known once the organization is read. */
+  readonly organization?: OrganizationSettings;
+  /** With `organization:`: the `defaults` every discovered account gets. */
+  readonly defaults?: FleetDefaults;
 }
 
 /** What a StackRunner does to one account's stack. */
@@ -56,6 +104,9 @@ export type Command = Operation | "audit";
  * - `locked`: another update holds the stack's lock (ConcurrentUpdateError); never cancelled.
  * - `aborted`: was running when the run was aborted (Ctrl-C / SIGTERM).
  * - `skipped`: never started (failure tolerance reached, or aborted before its turn).
+ * - `orphaned`: the stack belongs to an account the fleet no longer covers (left the organization,
+ *   suspended, out of scope): reported, never touched (only `destroy --accounts <it>` removes it).
+ *   Not a failure.
  * - `noncompliant`: `audit` only: every region was read, and at least one enabled, non-excluded
  *   region has no ACTIVE `ACCOUNT` analyzer.
  */
@@ -67,7 +118,8 @@ export type Outcome =
   | "locked"
   | "aborted"
   | "skipped"
-  | "noncompliant";
+  | "noncompliant"
+  | "orphaned";
 
 /** Resource change counts, folded from the engine's per-operation counts. */
 export interface ChangeCounts {
@@ -98,11 +150,43 @@ export interface StackResult {
   readonly error?: string;
   /** Why it was skipped. */
   readonly skippedReason?: string;
+  /** `orphaned` only: why the fleet no longer covers the account (`status SUSPENDED`, …). */
+  readonly orphanedReason?: string;
+  /** The run phase it ran in (organization fleets with a delegated administrator). */
+  readonly phase?: Phase;
   /** The full engine log of this stack. */
   readonly logFile?: string;
   /** `audit` only: what was read from AWS, region by region. */
   readonly audit?: AccountAudit;
+  /**
+   * What the bot did (or would do) before the engine ran, per region: a region no longer enabled
+   * left the state, an existing analyzer was (or would be) adopted, pending creates were cleared.
+   */
+  readonly notes?: StackNote[];
 }
+
+/**
+ * - `region-disabled`: the stack held the region, the account no longer has it enabled; its
+ *   resources left the state (no AWS call); AWS keeps the analyzer.
+ * - `adopted`: an existing analyzer is taken into the stack (ours, lost; or with `--adopt`).
+ * - `would-adopt`: an analyzer made outside the stack is there; `--adopt` takes it.
+ * - `unmanageable`: an analyzer the provider cannot manage (a `_`-leading name) is there.
+ * - `pending-cleared`: creates a killed run left pending were cleared (`refresh --clear-pending-creates`).
+ */
+export type NoteStatus =
+  "region-disabled" | "adopted" | "would-adopt" | "unmanageable" | "pending-cleared";
+
+export interface StackNote {
+  /** Absent for a note about the whole stack. */
+  readonly region?: string;
+  readonly status: NoteStatus;
+  /** The analyzer the note is about. */
+  readonly analyzer?: string;
+  readonly detail?: string;
+}
+
+/** A note about one region. */
+export type RegionNote = StackNote & { readonly region: string };
 
 /**
  * `audit`'s verdict on one enabled region (Security Hub IAM.28 counts only `ACCOUNT` analyzers):
@@ -190,6 +274,8 @@ export interface RunOptions {
 /** Runs one operation on one account's stack. Never throws: every problem becomes an outcome. */
 export interface StackRunner {
   run(target: Target, operation: Operation, options: RunOptions): Promise<StackResult>;
+  /** The program's stacks in the backend (names as the backend gives them). */
+  listStacks?(): Promise<string[]>;
 }
 
 /** Summary of a whole run: what `--report FILE` and `--json` write. */

@@ -7,11 +7,26 @@
  */
 
 import { AllRegionsAccessAnalyzerArgs, checkArgs, componentArgs, suggestKey } from "../components";
+import type { AccessAnalyzerDelegatedAdministratorArgs } from "../components";
 import { genericMessage, problemsOf } from "../components/problems";
-import { componentArgsObject } from "../components/schema";
+import { TYPE_REPLACED, componentArgsObject, delegatedAdministrator } from "../components/schema";
 
 /** The schema of each key: the component's own, so a rule lives in one place. */
-const KEYS = componentArgsObject.shape;
+const KEYS = {
+  ...componentArgsObject.shape,
+  delegatedAdministrator: delegatedAdministrator.optional(),
+};
+
+/**
+ * Keys a registration stack (one with `delegatedAdministrator`) may also set: how to reach the
+ * management account, and where its provider calls go. Every other key is about analyzers.
+ */
+const REGISTRATION_KEYS: readonly Key[] = [
+  "delegatedAdministrator",
+  "providerArgs",
+  "lookupRegion",
+  "protect",
+];
 
 type Key = keyof typeof KEYS;
 
@@ -24,14 +39,18 @@ const EXAMPLES: Record<Key, string> = {
   excludeRegions: `'["ap-northeast-3"]'`,
   lookupRegion: "us-east-1",
   analyzerName: "external-access",
-  type: "ACCOUNT",
+  type: "(remove it)",
   unusedAccess: `'{"region":"us-east-1","unusedAccessAge":90}'`,
+  internalAccess: `'{"regions":["us-east-1"],"analysisRule":{"inclusions":[{"resourceTypes":["AWS::S3::Bucket"]}]}}'`,
+  organization: `'{"externalAccess":true,"unusedAccess":{"region":"us-east-1"}}'`,
   archiveRules: `'[{"name":"private","filters":[{"criteria":"isPublic","eqs":["false"]}]}]'`,
   tags: `'{"owner":"security"}'`,
   providerArgs: `'{"assumeRoles":[{"roleArn":"arn:aws:iam::111122223333:role/Deployer"}]}'`,
+  delegatedAdministrator: `'{"accountId":"111122223333","enableTrustedAccess":false}'`,
   protect: "true",
   retainOnDelete: "true",
   providerMode: "single",
+  adopt: `'{"eu-west-1":"console-analyzer"}'`,
 };
 
 /** Bad stack configuration. The message names each key and how to set it right. */
@@ -54,18 +73,28 @@ function parseValue(key: Key, raw: string): unknown {
   }
 }
 
+/** What a stack is for: analyzers, or registering the delegated administrator. */
+export type ProgramConfig =
+  | { readonly kind: "analyzers"; readonly args: AllRegionsAccessAnalyzerArgs }
+  | {
+      readonly kind: "delegatedAdministrator";
+      readonly args: AccessAnalyzerDelegatedAdministratorArgs;
+      readonly protect?: boolean;
+    };
+
 /**
- * Turns the stack's configuration into the component's arguments.
+ * Turns the stack's configuration into what the program builds: the analyzers' component, or
+ * (with `delegatedAdministrator`) the registration of the delegated administrator and nothing else.
  *
  * @param config every configuration value, keyed `namespace:key`, as `pulumi.runtime.allConfig()`
  *   returns it (structured values arrive as JSON text).
  * @param namespace the project name.
  * @throws ConfigError naming every bad key; nothing is created then.
  */
-export function parseProgramConfig(
+export function readProgramConfig(
   config: Record<string, string>,
   namespace: string,
-): AllRegionsAccessAnalyzerArgs {
+): ProgramConfig {
   const problems: string[] = [];
   const args: Record<string, unknown> = {};
   const prefix = `${namespace}:`;
@@ -84,6 +113,10 @@ export function parseProgramConfig(
       );
       continue;
     }
+    if (key === "type") {
+      problems.push(`${fullKey}: ${TYPE_REPLACED}. Remove it: pulumi config rm ${fullKey}`);
+      continue;
+    }
     const parsed = KEYS[key as Key].safeParse(parseValue(key as Key, raw), {
       error: genericMessage,
     });
@@ -99,6 +132,30 @@ export function parseProgramConfig(
     args[key] = parsed.data;
   }
 
+  const registration = args.delegatedAdministrator as
+    { accountId: string; enableTrustedAccess?: boolean } | undefined;
+  if (problems.length === 0 && registration !== undefined) {
+    const conflicts = Object.keys(args).filter((k) => !REGISTRATION_KEYS.includes(k as Key));
+    for (const key of conflicts) {
+      problems.push(
+        `${prefix}${key}: conflicts with ${prefix}delegatedAdministrator: a stack that registers ` +
+          `the delegated administrator creates no analyzers; remove ${prefix}${key} here and set ` +
+          `it on the administrator's or the member accounts' stacks`,
+      );
+    }
+    if (problems.length === 0) {
+      return {
+        kind: "delegatedAdministrator",
+        args: {
+          ...registration,
+          region: args.lookupRegion as string | undefined,
+          providerArgs: args.providerArgs as AllRegionsAccessAnalyzerArgs["providerArgs"],
+        },
+        protect: args.protect as boolean | undefined,
+      };
+    }
+  }
+
   if (problems.length === 0) {
     for (const problem of checkArgs(args)) {
       problems.push(`${prefix}${problem.path}: ${problem.message}`);
@@ -107,5 +164,22 @@ export function parseProgramConfig(
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
-  return args;
+  return { kind: "analyzers", args };
+}
+
+/**
+ * Turns an analyzer stack's configuration into the component's arguments.
+ *
+ * @throws ConfigError naming every bad key, or when the stack registers the delegated
+ *   administrator instead (see `readProgramConfig`).
+ */
+export function parseProgramConfig(
+  config: Record<string, string>,
+  namespace: string,
+): AllRegionsAccessAnalyzerArgs {
+  const read = readProgramConfig(config, namespace);
+  if (read.kind !== "analyzers") {
+    throw new ConfigError([`${namespace}:delegatedAdministrator: this stack creates no analyzers`]);
+  }
+  return read.args;
 }

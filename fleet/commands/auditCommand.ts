@@ -24,6 +24,7 @@ import {
   addSelectionOptions,
   LIMITS,
   loadFleet,
+  loadRunFleet,
   numberOption,
   reportFileProblem,
   selectedTargets,
@@ -79,8 +80,8 @@ export function addAuditOptions(cmd: Command): Command {
   return addReportOptions(cmd).addHelpText("after", AUDIT_HELP);
 }
 
-/** The SDK reader, loaded only when `audit` runs (the SDK clients take a moment to load). */
-function sdkReaderFactory(): (target: Target, options: SdkReaderOptions) => AccountReader {
+/** The SDK reader, loaded only when it is used (the SDK clients take a moment to load). */
+export function sdkReaderFactory(): (target: Target, options: SdkReaderOptions) => AccountReader {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createSdkAccountReader } = require("../auditSdk") as typeof import("../auditSdk");
   return createSdkAccountReader;
@@ -101,7 +102,10 @@ function endLine(result: StackResult): string {
 export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<number> {
   const startedAt = deps.now();
   const fleet = loadFleet(flags.fleet, deps.cwd);
-  const targets = selectedTargets(fleet, flags);
+  // Organization fleets: the accounts read at this run (the registration stack has no analyzers).
+  const targets = selectedTargets(await loadRunFleet(fleet, deps), flags).filter(
+    (t) => t.phase !== "registration",
+  );
   const { failureTolerance } = flags;
   const concurrency = flags.concurrency ?? DEFAULT_AUDIT_CONCURRENCY;
   const regionConcurrency = flags.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY;

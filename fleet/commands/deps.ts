@@ -1,6 +1,8 @@
 /** What the command line takes from the process, so tests can drive it with fakes. */
 import type { AccountReader } from "../audit";
+import type { AccountSelection, OrganizationSettings } from "../organization";
 import type { AutomationRunnerOptions } from "../automation";
+import type { FindingsAccountReader } from "../findings";
 import type { StackRunner, Target } from "../types";
 
 export interface CliDeps {
@@ -23,8 +25,21 @@ export interface CliDeps {
    * `audit`: how to read one account. Default: the AWS SDK (`fleet/auditSdk.ts`) from the bot's
    * own credentials, as the fleet file says.
    */
+  /**
+   * Reads the organization's accounts (fleet files with `organization:`). Default: the AWS SDK
+   * (`fleet/organization.ts` discoverAccounts) from the bot's own credentials.
+   */
+  readonly discoverAccounts?: (
+    settings: OrganizationSettings,
+    options: { signal?: AbortSignal },
+  ) => Promise<AccountSelection>;
   readonly createAccountReader?: (
     target: Target,
     options: { signal?: AbortSignal },
   ) => AccountReader;
+  /** `findings`: how to read one account. Default: the AWS SDK reader `audit` uses. */
+  readonly createFindingsReader?: (
+    target: Target,
+    options: { signal?: AbortSignal },
+  ) => FindingsAccountReader;
 }

@@ -8,9 +8,11 @@ import * as path from "path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parse as parseYaml } from "yaml";
 import { projectProblem } from "../config";
-import { parseFleetFile } from "../fleetFile";
+import { organizationTargets, parseFleetFile } from "../fleetFile";
+import { discoverAccounts, OrganizationReadError, OrganizationScopeError } from "../organization";
 import { selectTargets, UsageError, type Shard } from "../targets";
-import type { Fleet, Target } from "../types";
+import type { Fleet, LeftOutTarget, Target } from "../types";
+import type { CliDeps } from "./deps";
 
 /** Option values after commander parsed them. */
 export interface RunFlags {
@@ -33,6 +35,8 @@ export interface RunFlags {
   workDir?: string;
   pulumiRoot?: string;
   yes?: boolean;
+  /** `preview`/`up --adopt`: adopt analyzers made outside the stack. */
+  adopt?: boolean;
 }
 
 /** Bounds of the numeric options: beyond them a value is a typo, not a plan. */
@@ -133,9 +137,62 @@ export function loadFleet(file: string, cwd: string): Fleet {
   return parsed.fleet;
 }
 
-/** The fleet file's targets chosen by `--accounts` and `--shard`. */
-export function selectedTargets(
+/** The whole fleet of a run: every target (before --accounts/--shard) and what was left out. */
+export interface RunFleet {
+  readonly fleet: Fleet;
+  /** Every target, in run order (organization fleets: registration first, then by account id). */
+  readonly targets: Target[];
+  /** Organization accounts the run leaves out, with why. */
+  readonly leftOut: LeftOutTarget[];
+  readonly warnings: string[];
+  /** Organization fleets: the organization read. */
+  readonly organizationId?: string;
+  readonly managementAccountId?: string;
+}
+
+/**
+ * The fleet's targets: the `accounts:` entries, and with `organization:` the accounts read from
+ * AWS Organizations at this run. A read or scope problem is a UsageError (exit 3): nothing ran.
+ */
+export async function loadRunFleet(
   fleet: Fleet,
+  deps: Pick<CliDeps, "discoverAccounts">,
+  signal?: AbortSignal,
+): Promise<RunFleet> {
+  if (fleet.organization === undefined) {
+    return { fleet, targets: fleet.targets, leftOut: [], warnings: [] };
+  }
+  const discover = deps.discoverAccounts ?? ((s, o) => discoverAccounts(s, o));
+  let found;
+  try {
+    found = await discover(fleet.organization, signal ? { signal } : {});
+  } catch (error) {
+    if (error instanceof OrganizationScopeError || error instanceof OrganizationReadError) {
+      throw new UsageError(
+        `${fleet.file}: ${error.message}\n${fleet.file}: could not read the organization's accounts; nothing was run`,
+      );
+    }
+    throw error;
+  }
+  const resolved = organizationTargets(fleet, found);
+  if (resolved.problems.length > 0) {
+    throw new UsageError(
+      `${resolved.problems.map((p) => `${fleet.file}: ${p}`).join("\n")}\n${fleet.file}: ${resolved.problems.length} problem(s); nothing was run`,
+    );
+  }
+  return {
+    fleet,
+    targets: resolved.targets,
+    leftOut: resolved.leftOut,
+    warnings: resolved.warnings,
+    organizationId: found.organizationId,
+    managementAccountId: found.managementAccountId,
+  };
+}
+
+/** The fleet's targets chosen by `--accounts` and `--shard`. */
+export function selectedTargets(
+  fleet: Pick<Fleet, "targets">,
   flags: Pick<RunFlags, "all" | "accounts" | "shard">,
 ): Target[] {
   if (flags.all && flags.accounts) {
@@ -203,7 +260,12 @@ export function folderProblem(subject: string, dir: string, fix: string): string
 
 /** Problem with a file the run writes at the end (`--report FILE`, resolved as `file`). */
 export function reportFileProblem(given: string, file: string): string | undefined {
-  const subject = `--report ${given}`;
+  return outputFileProblem("--report", given, file);
+}
+
+/** Problem with a file `option` names (`given`, resolved as `file`) that the run writes at the end. */
+export function outputFileProblem(option: string, given: string, file: string): string | undefined {
+  const subject = `${option} ${given}`;
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
     return `${subject}: ${file} is a folder; name a file, e.g. ${path.join(given, "report.json")}`;
   }

@@ -16,11 +16,20 @@ import {
   formatOutputs,
   formatTable,
   isFailure,
+  skippedResult,
 } from "../report";
-import { TargetRun } from "../targetRun";
+import {
+  findOrphans,
+  namesOrphan,
+  orphanTarget,
+  phaseBlocked,
+  runPhases,
+  type Orphan,
+} from "../runPlan";
 import { planMemory, stackMemoryBytes } from "../memoryBudget";
-import { UsageError, type Shard } from "../targets";
-import type { FleetReport, Operation, StackResult } from "../types";
+import { TargetRun, type ScheduleTargetsOptions } from "../targetRun";
+import { shardTargets, UsageError, type Shard } from "../targets";
+import type { FleetReport, Operation, Phase, StackResult, StackRunner, Target } from "../types";
 import type { CliDeps } from "./deps";
 import {
   addReportOptions,
@@ -29,13 +38,18 @@ import {
   folderProblem,
   LIMITS,
   loadFleet,
+  loadRunFleet,
   numberOption,
   reportFileProblem,
   pulumiRootProblem,
   selectedTargets,
   throwProblems,
+  type RunFleet,
   type RunFlags,
 } from "./options";
+import { readAccountView } from "../adoption";
+import { sdkReaderFactory } from "./auditCommand";
+import { leftOutLines, organizationLine, originLabel } from "./validateCommand";
 import { emitReport } from "./reportOutput";
 import { handleStackRunSignals } from "./signals";
 
@@ -117,9 +131,12 @@ function runDirName(command: Operation, started: Date, shard?: Shard): string {
 function endLine(result: StackResult): string {
   const c = result.changes;
   const facts = `+${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.same}, ${result.regions.length} region(s), ${formatDuration(result.durationMs)}`;
+  const notes = (result.notes ?? [])
+    .map((n) => `${n.region ?? "stack"} ${n.status}${n.analyzer ? ` (${n.analyzer})` : ""}`)
+    .join(", ");
   return isFailure(result.outcome)
     ? `[${accountLabel(result)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (log: ${result.logFile ?? "-"})`
-    : `[${accountLabel(result)}] done ${result.outcome}: ${facts}`;
+    : `[${accountLabel(result)}] done ${result.outcome}: ${facts}${notes ? `; ${notes}` : ""}`;
 }
 
 export async function runStackCommand(
@@ -140,17 +157,13 @@ export async function runStackCommand(
       );
     }
   }
-  const targets = selectedTargets(fleet, flags);
+  const fleetRun = await loadRunFleet(fleet, deps);
+  // --accounts must name accounts of the fleet; only destroy may also name orphaned stacks,
+  // which are known once the backend is listed.
+  if (command !== "destroy") selectedTargets(fleetRun, flags);
+  else
+    selectedTargets(fleetRun, { all: flags.all, accounts: flags.all ? flags.accounts : undefined });
   const { failureTolerance, parallel } = flags;
-  const MiB = 1024 * 1024;
-  const memoryPlan = planMemory({
-    memory: deps.memory(),
-    targets,
-    concurrency: flags.concurrency,
-    budgetBytes: flags.memoryBudget !== undefined ? flags.memoryBudget * MiB : undefined,
-    pluginMemoryBytes: flags.pluginMemory !== undefined ? flags.pluginMemory * MiB : undefined,
-  });
-  const { concurrency } = memoryPlan;
   const workDir = checkWorkDir(
     flags.workDir ? path.resolve(deps.cwd, flags.workDir) : deps.programDir,
   );
@@ -183,6 +196,7 @@ export async function runStackCommand(
 
   const logDir = path.resolve(deps.cwd, flags.logDir, runDirName(command, startedAt, flags.shard));
   const redact = makeRedactor(deps.env);
+  const createReader = deps.createAccountReader ?? sdkReaderFactory();
   const runner = deps.createRunner({
     workDir,
     envVars: workspaceEnv(fleet, fleetDir, resolvePath),
@@ -192,9 +206,36 @@ export async function runStackCommand(
     logDir,
     ...(pulumiRoot !== undefined ? { pulumiRoot } : {}),
     redact,
+    // Enabled regions and existing analyzers, read before the engine runs (fleet/adoption.ts).
+    readAccount: (target, signal) =>
+      readAccountView(target, createReader(target, signal ? { signal } : {}), signal),
+    adopt: !!flags.adopt,
   });
 
   const say = (line: string) => deps.stderr(`${line}\n`);
+  const orphans = ORPHAN_COMMANDS.has(command)
+    ? findOrphans(await listStacks(runner, say), fleetRun.targets, fleetRun.leftOut)
+    : [];
+  const { targets, orphaned } = chooseTargets(command, fleetRun, orphans, flags);
+  const MiB = 1024 * 1024;
+  const memoryPlan = planMemory({
+    memory: deps.memory(),
+    targets,
+    concurrency: flags.concurrency,
+    budgetBytes: flags.memoryBudget !== undefined ? flags.memoryBudget * MiB : undefined,
+    pluginMemoryBytes: flags.pluginMemory !== undefined ? flags.pluginMemory * MiB : undefined,
+  });
+  const { concurrency } = memoryPlan;
+  const org = organizationLine(fleetRun);
+  if (org !== undefined && (command === "preview" || command === "up")) {
+    say(org);
+    if (command === "preview") {
+      for (const t of targets) say(`  ${accountLabel(t).padEnd(32)} from ${originLabel(t)}`);
+      for (const line of leftOutLines(fleetRun.leftOut)) say(line);
+    }
+  }
+  for (const w of fleetRun.warnings) say(`warning: ${w}`);
+  for (const o of orphaned) say(`[${o.stack}] orphaned: ${o.reason}; not touched`);
   say(
     `${command}: ${targets.length} stack(s), concurrency ${concurrency}` +
       (failureTolerance !== undefined ? `, stop after ${failureTolerance} failure(s)` : "") +
@@ -202,7 +243,8 @@ export async function runStackCommand(
   );
   say(`${command}: ${memoryPlan.reason}`);
 
-  const run = new TargetRun(targets, command, say, redact);
+  const phases = runPhases(targets);
+  const runs = phases.map((p) => new TargetRun(p.targets, command, say, redact));
   const reportOptions: FleetReport["options"] = {
     concurrency,
     memory: {
@@ -227,7 +269,7 @@ export async function runStackCommand(
       finishedAt: deps.now(),
       options: reportOptions,
       aborted,
-      results,
+      results: [...results, ...orphaned.map((o) => orphanResult(o, command))],
     });
     return emitReport(
       report,
@@ -239,40 +281,115 @@ export async function runStackCommand(
 
   const { stop, engines, unsubscribe } = handleStackRunSignals(deps, say, (stopped) =>
     finish(
-      run.abandonedResults("still running when the run was abandoned; the stack may stay locked"),
+      runs.flatMap((r) =>
+        r.abandonedResults("still running when the run was abandoned; the stack may stay locked"),
+      ),
       stopped.signal.aborted,
     ),
   );
+  const scheduleOptions: ScheduleTargetsOptions = {
+    concurrency,
+    budget: {
+      limit: memoryPlan.budgetBytes,
+      cost: (target) => stackMemoryBytes(target.settings, memoryPlan.pluginMemoryBytes),
+    },
+    failureTolerance,
+    stop: stop.signal,
+    startLine: (target) => `[${accountLabel(target)}] start ${command} (stack ${target.stack})`,
+    endLine: (_target, result) => endLine(result),
+    now: () => deps.now().getTime(),
+  };
+  const runTarget = async (target: Target): Promise<StackResult> => {
+    const label = accountLabel(target);
+    const lines = new LineSplitter((line) => say(prefixLine(label, line)));
+    const result = await runner.run(target, command, {
+      signal: engines.signal,
+      onOutput: (text) => lines.push(text),
+    });
+    lines.flush();
+    // Stopped by a Ctrl-C that reached the engine directly: that is an abort, not a failure.
+    const outcome = stop.signal.aborted && result.outcome === "failed" ? "aborted" : result.outcome;
+    return { ...result, outcome, ...(target.phase ? { phase: target.phase } : {}) };
+  };
   try {
-    const results = await run.schedule(
-      async (target) => {
-        const label = accountLabel(target);
-        const lines = new LineSplitter((line) => say(prefixLine(label, line)));
-        const result = await runner.run(target, command, {
-          signal: engines.signal,
-          onOutput: (text) => lines.push(text),
-        });
-        lines.flush();
-        // Stopped by a Ctrl-C that reached the engine directly: that is an abort, not a failure.
-        return stop.signal.aborted && result.outcome === "failed"
-          ? { ...result, outcome: "aborted" as const }
-          : result;
-      },
-      {
-        concurrency,
-        budget: {
-          limit: memoryPlan.budgetBytes,
-          cost: (target) => stackMemoryBytes(target.settings, memoryPlan.pluginMemoryBytes),
-        },
-        failureTolerance,
-        stop: stop.signal,
-        startLine: (target) => `[${accountLabel(target)}] start ${command} (stack ${target.stack})`,
-        endLine: (_target, result) => endLine(result),
-        now: () => deps.now().getTime(),
-      },
-    );
+    const results: StackResult[] = [];
+    for (const [i, { phase, targets: phaseTargets }] of phases.entries()) {
+      if (phases.length > 1)
+        say(
+          `phase ${i + 1}/${phases.length}: ${PHASE_WORDS[phase]} (${phaseTargets.length} stack(s))`,
+        );
+      const blocked = phaseBlocked(phase, results);
+      if (blocked !== undefined) {
+        for (const t of phaseTargets) {
+          say(`[${accountLabel(t)}] skipped: ${blocked}`);
+          results.push({ ...skippedResult(t, command, "skipped", blocked), phase });
+        }
+        continue;
+      }
+      // Once aborted, a later phase's schedule starts nothing and reports its stacks skipped.
+      results.push(...(await runs[i].schedule(runTarget, scheduleOptions)));
+    }
     return finish(results, stop.signal.aborted);
   } finally {
     unsubscribe();
   }
+}
+
+const PHASE_WORDS: Record<Phase, string> = {
+  registration: "register the delegated administrator (management account)",
+  "delegated-administrator": "the delegated administrator's organization analyzers",
+  members: "member accounts",
+};
+
+/** Commands that report orphaned stacks (destroy runs one only when --accounts names it). */
+const ORPHAN_COMMANDS: ReadonlySet<Operation> = new Set(["up", "drift", "outputs", "destroy"]);
+
+/** The backend's stacks of the program; a listing that fails is said, and no orphan is reported. */
+async function listStacks(runner: StackRunner, say: (line: string) => void): Promise<string[]> {
+  if (runner.listStacks === undefined) return [];
+  try {
+    return await runner.listStacks();
+  } catch (error) {
+    say(
+      `warning: could not list the backend's stacks, so orphaned stacks are not reported: ${firstLine(String(error), 200)}`,
+    );
+    return [];
+  }
+}
+
+/**
+ * The stacks this command runs, and the orphans it only reports. Orphans are never run, except by
+ * `destroy --accounts` naming them (`--all` leaves them out). `--shard` deals orphans by account id
+ * like the targets; `--accounts` reports only the orphans it names.
+ */
+export function chooseTargets(
+  command: Operation,
+  fleetRun: RunFleet,
+  orphans: readonly Orphan[],
+  flags: Pick<RunFlags, "all" | "accounts" | "shard">,
+): { targets: Target[]; orphaned: Orphan[] } {
+  const named = flags.accounts ? orphans.filter((o) => namesOrphan(flags.accounts!, o)) : [];
+  const rest = flags.accounts?.filter((w) => !named.some((o) => namesOrphan([w], o)));
+  const targets =
+    rest !== undefined && rest.length === 0
+      ? []
+      : selectedTargets(fleetRun, { ...flags, ...(rest ? { accounts: rest } : {}) });
+  const inShard = (o: Orphan) =>
+    !flags.shard ||
+    shardTargets([orphanTarget(o)], flags.shard).length > 0 ||
+    o.accountId === undefined;
+  if (command === "destroy") {
+    return { targets: [...targets, ...named.filter(inShard).map(orphanTarget)], orphaned: [] };
+  }
+  return { targets, orphaned: (flags.accounts ? named : orphans).filter(inShard) };
+}
+
+/** The report's line for an orphaned stack: reported, never touched. */
+function orphanResult(orphan: Orphan, command: Operation): StackResult {
+  return {
+    ...skippedResult(orphanTarget(orphan), command, "skipped", ""),
+    outcome: "orphaned",
+    skippedReason: undefined,
+    orphanedReason: orphan.reason,
+  };
 }

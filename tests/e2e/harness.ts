@@ -278,12 +278,12 @@ export class World {
         require.resolve("ts-node/register/transpile-only"),
         path.join(ROOT, "fleet", "cli.ts"),
         ...args,
-        // `audit` reads AWS only: it runs no program and writes no engine logs.
-        ...(args[0] === "audit"
+        // `audit` and `findings` read AWS only: they run no program and write no engine logs.
+        ...(args[0] === "audit" || args[0] === "findings"
           ? []
           : ["--work-dir", this.workDir, "--log-dir", path.join(this.tmp, "logs")]),
-        "--report",
-        reportFile,
+        // `findings` writes its own report (`--format`, `--output`).
+        ...(args[0] === "findings" ? [] : ["--report", reportFile]),
       ],
       {
         cwd: this.tmp,

@@ -43,11 +43,14 @@ const ARG_FIELDS: Record<keyof AllRegionsAccessAnalyzerArgs, true> = {
   analyzerName: true,
   type: true,
   unusedAccess: true,
+  internalAccess: true,
+  organization: true,
   archiveRules: true,
   tags: true,
   protect: true,
   retainOnDelete: true,
   providerMode: true,
+  adopt: true,
 };
 
 describe("the component's argument types", () => {

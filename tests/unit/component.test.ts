@@ -108,6 +108,161 @@ describe("AllRegionsAccessAnalyzer", () => {
     });
   });
 
+  describe("analyzer zones", () => {
+    const byType = (type: string) => mocks.ofType(ANALYZER).filter((a) => a.inputs.type === type);
+
+    it("keeps the ACCOUNT analyzer in every region and adds ORGANIZATION analyzers beside it", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const component = await build("aa", {
+        organization: { externalAccess: true },
+        archiveRules: [{ name: "r", filters: [{ criteria: "isPublic", eqs: ["false"] }] }],
+      });
+      assert.deepEqual(
+        byType("ACCOUNT").map((a) => [a.name, mocks.regionOf(a)]),
+        [
+          ["aa-eu-west-1", "eu-west-1"],
+          ["aa-us-east-1", "us-east-1"],
+        ],
+      );
+      const org = byType("ORGANIZATION");
+      assert.deepEqual(
+        org.map((a) => [a.name, mocks.regionOf(a), a.inputs.analyzerName]),
+        [
+          ["aa-org-eu-west-1", "eu-west-1", "organization-external-access"],
+          ["aa-org-us-east-1", "us-east-1", "organization-external-access"],
+        ],
+      );
+      for (const a of org) {
+        assert.ok(a.provider?.endsWith(`::aa-${mocks.regionOf(a)}_id`), "its region's provider");
+        assert.ok(a.deleteBeforeReplace);
+      }
+      assert.deepEqual(
+        mocks
+          .ofType(ARCHIVE_RULE)
+          .map((r) => r.name)
+          .sort(),
+        ["aa-eu-west-1-r", "aa-org-eu-west-1-r", "aa-org-us-east-1-r", "aa-us-east-1-r"],
+      );
+      assert.deepEqual(await promiseOf(component.organizationAnalyzerArns), {
+        "eu-west-1": `arn:aws:access-analyzer:eu-west-1:${MOCK_ACCOUNT}:analyzer/organization-external-access`,
+        "us-east-1": `arn:aws:access-analyzer:us-east-1:${MOCK_ACCOUNT}:analyzer/organization-external-access`,
+      });
+    });
+
+    it("makes no organization or internal-access analyzer unless asked, and says so in its outputs", async () => {
+      mocks.reset(["us-east-1"]);
+      const component = await build("aa", { organization: { externalAccess: false } });
+      assert.deepEqual(
+        mocks.ofType(ANALYZER).map((a) => a.inputs.type),
+        ["ACCOUNT"],
+      );
+      assert.deepEqual(await promiseOf(component.organizationAnalyzerArns), {});
+      assert.deepEqual(await promiseOf(component.internalAccessAnalyzerArns), {});
+      assert.equal(await promiseOf(component.organizationUnusedAccessAnalyzerArn), undefined);
+      assert.equal(await promiseOf(component.organizationInternalAccessAnalyzerArn), undefined);
+    });
+
+    it("puts the organization unused-access and internal-access analyzers in their home regions only", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const component = await build("aa", {
+        unusedAccess: { region: "us-east-1" },
+        organization: {
+          unusedAccess: { region: "eu-west-1", unusedAccessAge: 30 },
+          internalAccess: {
+            region: "us-east-1",
+            analysisRule: {
+              inclusions: [{ accountIds: ["111122223333"], resourceTypes: ["AWS::S3::Bucket"] }],
+            },
+          },
+        },
+      });
+      const [orgUnused] = byType("ORGANIZATION_UNUSED_ACCESS");
+      assert.equal(orgUnused.name, "aa-org-unused-access");
+      assert.equal(mocks.regionOf(orgUnused), "eu-west-1");
+      assert.equal(orgUnused.inputs.analyzerName, "organization-unused-access");
+      assert.deepEqual(orgUnused.inputs.configuration, { unusedAccess: { unusedAccessAge: 30 } });
+      assert.equal(byType("ACCOUNT_UNUSED_ACCESS").length, 1, "the account one stays");
+      const orgInternal = byType("ORGANIZATION_INTERNAL_ACCESS");
+      assert.equal(orgInternal.length, 1, "one per organization");
+      assert.equal(orgInternal[0].name, "aa-org-internal-access");
+      assert.equal(mocks.regionOf(orgInternal[0]), "us-east-1");
+      assert.deepEqual(orgInternal[0].inputs.configuration, {
+        internalAccess: {
+          analysisRule: {
+            inclusions: [{ accountIds: ["111122223333"], resourceTypes: ["AWS::S3::Bucket"] }],
+          },
+        },
+      });
+      assert.match(
+        (await promiseOf(component.organizationInternalAccessAnalyzerArn)) ?? "",
+        /:us-east-1:\d{12}:analyzer\/organization-internal-access$/,
+      );
+      assert.match(
+        (await promiseOf(component.organizationUnusedAccessAnalyzerArn)) ?? "",
+        /:eu-west-1:\d{12}:analyzer\/organization-unused-access$/,
+      );
+    });
+
+    it("adds ACCOUNT_INTERNAL_ACCESS analyzers in every covered region by default, or the regions listed", async () => {
+      mocks.reset(["eu-west-1", "us-east-1", "us-west-2"]);
+      const everywhere = await build("aa", { internalAccess: {} });
+      assert.deepEqual(
+        byType("ACCOUNT_INTERNAL_ACCESS").map((a) => [
+          a.name,
+          mocks.regionOf(a),
+          a.inputs.analyzerName,
+        ]),
+        [
+          ["aa-internal-eu-west-1", "eu-west-1", "internal-access"],
+          ["aa-internal-us-east-1", "us-east-1", "internal-access"],
+          ["aa-internal-us-west-2", "us-west-2", "internal-access"],
+        ],
+      );
+      assert.deepEqual(Object.keys(await promiseOf(everywhere.internalAccessAnalyzerArns)), [
+        "eu-west-1",
+        "us-east-1",
+        "us-west-2",
+      ]);
+
+      mocks.reset(["eu-west-1", "us-east-1", "us-west-2"]);
+      await build("bb", {
+        internalAccess: {
+          analyzerName: "critical",
+          regions: ["eu-west-1"],
+          analysisRule: { inclusions: [{ resourceTypes: ["AWS::DynamoDB::Table"] }] },
+        },
+      });
+      const listed = byType("ACCOUNT_INTERNAL_ACCESS");
+      assert.deepEqual(
+        listed.map((a) => [a.name, mocks.regionOf(a)]),
+        [["bb-internal-eu-west-1", "eu-west-1"]],
+      );
+      assert.deepEqual(listed[0].inputs.configuration, {
+        internalAccess: {
+          analysisRule: { inclusions: [{ resourceTypes: ["AWS::DynamoDB::Table"] }] },
+        },
+      });
+    });
+
+    it("refuses an internal-access region the account has not enabled, registering no analyzer", async () => {
+      mocks.reset(["us-east-1", "eu-west-1"]);
+      const component = new lib.AllRegionsAccessAnalyzer("aa", {
+        internalAccess: { regions: ["ap-south-1"] },
+        organization: { internalAccess: { region: "ap-south-2" } },
+      });
+      await assert.rejects(promiseOf(component.regions), (err: Error) => {
+        assert.match(err.message, /internalAccess.regions\[0\]: "ap-south-1" is not covered/);
+        assert.match(
+          err.message,
+          /organization.internalAccess.region: "ap-south-2" is not covered/,
+        );
+        return true;
+      });
+      await settled();
+      assert.equal(mocks.ofType(ANALYZER).length, 0);
+    });
+  });
+
   describe("exclusions and explicit regions", () => {
     it("leaves excluded regions out and keeps the rest", async () => {
       mocks.reset(["eu-west-1", "us-east-1", "us-west-2"]);
@@ -192,7 +347,9 @@ describe("AllRegionsAccessAnalyzer", () => {
 
   describe("analyzer settings", () => {
     it("creates exactly one unused-access analyzer, in the home region", async () => {
-      mocks.reset(["eu-west-1", "us-east-1", "us-west-2"]);
+      // The home region sorts neither first nor last and is not the lookup region (us-east-1), so
+      // the analyzer lands there only by following unusedAccess.region.
+      mocks.reset(["ap-south-1", "eu-west-1", "us-east-1", "us-west-2"]);
       const component = await build("aa", {
         unusedAccess: {
           region: "eu-west-1",
@@ -217,19 +374,7 @@ describe("AllRegionsAccessAnalyzer", () => {
         await promiseOf(component.unusedAccessAnalyzerArn),
         `arn:aws:access-analyzer:eu-west-1:${MOCK_ACCOUNT}:analyzer/unused-access`,
       );
-      assert.equal(externalAnalyzers().length, 3, "external analyzers stay one per region");
-    });
-
-    it("uses organization types for both analyzers when type is ORGANIZATION", async () => {
-      mocks.reset(["us-east-1"]);
-      await build("aa", { type: "ORGANIZATION", unusedAccess: { region: "us-east-1" } });
-      assert.deepEqual(
-        mocks
-          .ofType(ANALYZER)
-          .map((a) => a.inputs.type)
-          .sort(),
-        ["ORGANIZATION", "ORGANIZATION_UNUSED_ACCESS"],
-      );
+      assert.equal(externalAnalyzers().length, 4, "external analyzers stay one per region");
     });
 
     it("has no unused-access analyzer unless asked", async () => {
@@ -292,6 +437,44 @@ describe("AllRegionsAccessAnalyzer", () => {
       assert.equal(mocks.ofType(ANALYZER)[0].inputs.analyzerName, "cis-1-19");
     });
 
+    it("imports an adopted region's existing analyzer under its own name, leaving the other regions alone", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await build("aa", { adopt: { "eu-west-1": "console-analyzer" } });
+      const byRegion = Object.fromEntries(externalAnalyzers().map((a) => [mocks.regionOf(a), a]));
+      assert.equal(byRegion["eu-west-1"].inputs.analyzerName, "console-analyzer");
+      assert.equal(byRegion["eu-west-1"].importId, "console-analyzer");
+      assert.equal(byRegion["eu-west-1"].parent, mocks.named("aa").urn);
+      assert.equal(byRegion["us-east-1"].inputs.analyzerName, "external-access");
+      assert.equal(byRegion["us-east-1"].importId, undefined);
+    });
+
+    it("in single provider mode imports an adopted analyzer outside the lookup region as name@region, and keeps a recorded name@region as given", async () => {
+      mocks.reset(["eu-west-1", "us-east-1", "ap-south-1"]);
+      await build("aa", {
+        providerMode: "single",
+        adopt: {
+          "eu-west-1": "console-analyzer",
+          "us-east-1": "home-analyzer",
+          "ap-south-1": "kept@ap-south-1",
+        },
+      });
+      const byRegion = Object.fromEntries(externalAnalyzers().map((a) => [mocks.regionOf(a), a]));
+      assert.equal(byRegion["eu-west-1"].inputs.analyzerName, "console-analyzer");
+      assert.equal(byRegion["eu-west-1"].importId, "console-analyzer@eu-west-1");
+      // The lookup provider's own region reads it there: the plain name.
+      assert.equal(byRegion["us-east-1"].importId, "home-analyzer");
+      assert.equal(byRegion["ap-south-1"].inputs.analyzerName, "kept");
+      assert.equal(byRegion["ap-south-1"].importId, "kept@ap-south-1");
+    });
+
+    it("in per-region mode keeps a recorded name@region import ID as given (a mode switch never re-imports)", async () => {
+      mocks.reset(["eu-west-1"]);
+      await build("aa", { adopt: { "eu-west-1": "kept@eu-west-1" } });
+      const [a] = externalAnalyzers();
+      assert.equal(a.inputs.analyzerName, "kept");
+      assert.equal(a.importId, "kept@eu-west-1");
+    });
+
     it("forwards protect and retainOnDelete to the analyzers", async () => {
       mocks.reset(["eu-west-1", "us-east-1"]);
       await build("aa", {
@@ -339,7 +522,12 @@ describe("AllRegionsAccessAnalyzer", () => {
       assert.equal(providers.length, 4);
       for (const provider of providers) {
         // Non-string provider inputs reach the engine JSON-encoded.
-        assert.deepEqual(JSON.parse(provider.inputs.assumeRoles), [{ roleArn, sessionName: "aa" }]);
+        // The role chain (which may hold an external id) reaches the engine as a secret.
+        const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+        assert.equal(provider.inputs.assumeRoles[SECRET_SIG], "1b47061264138c4ac30d75fd1eb44270");
+        assert.deepEqual(JSON.parse(provider.inputs.assumeRoles.value), [
+          { roleArn, sessionName: "aa" },
+        ]);
         assert.deepEqual(JSON.parse(provider.inputs.allowedAccountIds), ["111122223333"]);
         assert.deepEqual(JSON.parse(provider.inputs.defaultTags), {
           tags: { managedBy: "pulumi" },
@@ -525,9 +713,73 @@ describe("AllRegionsAccessAnalyzer", () => {
       ],
       ["an empty name", { analyzerName: "" }, /analyzerName: must be a non-empty string/],
       [
-        "an unknown type",
-        { type: "ACCOUNT_UNUSED_ACCESS" as any },
-        /type: "ACCOUNT_UNUSED_ACCESS" is not supported/,
+        "the removed type, naming its replacement",
+        { type: "ORGANIZATION" as never },
+        /type: `type` was replaced: the ACCOUNT analyzers are always kept \(IAM.28\); add `organization: \{ externalAccess: true \}`.*Migrating from type: ORGANIZATION/,
+      ],
+      [
+        "type ACCOUNT too (the key itself is gone)",
+        { type: "ACCOUNT" as never },
+        /type: `type` was replaced/,
+      ],
+      [
+        "an organization analyzer named like the account one",
+        { analyzerName: "x", organization: { externalAccess: { analyzerName: "x" } } },
+        /organization.externalAccess.analyzerName: "x" is also the name of the external-access analyzer \(analyzerName\); analyzer names are unique per account and region/,
+      ],
+      [
+        "an internal-access analyzer named like the unused-access one in its region",
+        {
+          unusedAccess: { region: "us-east-1" },
+          internalAccess: { analyzerName: "unused-access", regions: ["us-east-1"] },
+        },
+        /internalAccess.analyzerName: "unused-access" is also the name of the unused-access analyzer/,
+      ],
+      [
+        "the organization unused-access analyzer named like the account one",
+        {
+          unusedAccess: { region: "us-east-1" },
+          organization: { unusedAccess: { region: "us-east-1", analyzerName: "unused-access" } },
+        },
+        /organization.unusedAccess.analyzerName: "unused-access" is also the name of the unused-access analyzer/,
+      ],
+      [
+        "an internal-access region that is excluded",
+        { excludeRegions: ["eu-west-1"], internalAccess: { regions: ["eu-west-1"] } },
+        /internalAccess.regions\[0\]: "eu-west-1" is in excludeRegions/,
+      ],
+      [
+        "an organization internal-access home region not in regions",
+        { regions: ["us-east-1"], organization: { internalAccess: { region: "eu-west-1" } } },
+        /organization.internalAccess.region: "eu-west-1" is not in regions/,
+      ],
+      [
+        "accountIds in an account-level internal-access rule",
+        {
+          internalAccess: {
+            analysisRule: { inclusions: [{ accountIds: ["111122223333"] } as never] },
+          },
+        },
+        /internalAccess.analysisRule.inclusions\[0\].accountIds/,
+      ],
+      [
+        "an internal-access inclusion that includes nothing",
+        {
+          organization: {
+            internalAccess: { region: "us-east-1", analysisRule: { inclusions: [{}] } },
+          },
+        },
+        /organization.internalAccess.analysisRule.inclusions\[0\]: includes nothing/,
+      ],
+      [
+        "a bad internal-access resource type",
+        { internalAccess: { analysisRule: { inclusions: [{ resourceTypes: ["S3 bucket"] }] } } },
+        /"S3 bucket" is not a resource type; use the form "AWS::S3::Bucket"/,
+      ],
+      [
+        "externalAccess given as a string",
+        { organization: { externalAccess: "yes" as never } },
+        /organization.externalAccess: must be a boolean \(got string "yes"\)/,
       ],
       [
         "an unused-access age of 0",

@@ -28,7 +28,7 @@ const CONSUMER_TS = `
 import * as aws from "@pulumi/aws";
 import { AllRegionsAccessAnalyzer, AllRegionsAccessAnalyzerArgs } from "${PACKAGE_NAME}";
 
-const args: AllRegionsAccessAnalyzerArgs = { excludeRegions: ["ap-northeast-3"], type: "ACCOUNT" };
+const args: AllRegionsAccessAnalyzerArgs = { excludeRegions: ["ap-northeast-3"], organization: { externalAccess: false } };
 const security = new AllRegionsAccessAnalyzer("security", args);
 export const regions = security.regions;
 export const bucket = security

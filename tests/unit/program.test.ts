@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 
-import { ConfigError, parseProgramConfig } from "../../program/config";
+import { ConfigError, parseProgramConfig, readProgramConfig } from "../../program/config";
 import { MOCK_PROJECT, RecordingMocks, installMocks, promiseOf, settled } from "./helpers/mocks";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -38,8 +38,9 @@ describe("program configuration", () => {
         "access-analyzer:regions": `["us-east-1","eu-west-1"]`,
         "access-analyzer:excludeRegions": `["eu-west-1"]`,
         "access-analyzer:analyzerName": "cis",
-        "access-analyzer:type": "ORGANIZATION",
         "access-analyzer:unusedAccess": `{"region":"us-east-1","unusedAccessAge":30}`,
+        "access-analyzer:internalAccess": `{"regions":["us-east-1"]}`,
+        "access-analyzer:organization": `{"externalAccess":{"analyzerName":"org"},"internalAccess":{"region":"us-east-1"}}`,
         "access-analyzer:archiveRules": `[{"name":"r","filters":[{"criteria":"isPublic","eqs":["false"]}]}]`,
         "access-analyzer:tags": `{"owner":"sec"}`,
         "access-analyzer:providerArgs": `{"profile":"audit"}`,
@@ -53,8 +54,12 @@ describe("program configuration", () => {
       regions: ["us-east-1", "eu-west-1"],
       excludeRegions: ["eu-west-1"],
       analyzerName: "cis",
-      type: "ORGANIZATION",
       unusedAccess: { region: "us-east-1", unusedAccessAge: 30 },
+      internalAccess: { regions: ["us-east-1"] },
+      organization: {
+        externalAccess: { analyzerName: "org" },
+        internalAccess: { region: "us-east-1" },
+      },
       archiveRules: [{ name: "r", filters: [{ criteria: "isPublic", eqs: ["false"] }] }],
       tags: { owner: "sec" },
       providerArgs: { profile: "audit" },
@@ -214,9 +219,61 @@ describe("program configuration", () => {
     );
   });
 
-  it("rejects an unknown analyzer type", () => {
-    const [problem] = problemsOf({ "access-analyzer:type": "account" });
-    assert.match(problem, /^access-analyzer:type: /);
+  it("refuses the removed type key, naming its replacement and how to remove it", () => {
+    for (const value of ["ORGANIZATION", "ACCOUNT"]) {
+      assert.deepEqual(problemsOf({ "access-analyzer:type": value }), [
+        "access-analyzer:type: `type` was replaced: the ACCOUNT analyzers are always kept (IAM.28); " +
+          "add `organization: { externalAccess: true }` for ORGANIZATION analyzers (management or " +
+          'delegated administrator account only); see README "Migrating from type: ORGANIZATION". ' +
+          "Remove it: pulumi config rm access-analyzer:type",
+      ]);
+    }
+  });
+
+  it("reads delegatedAdministrator as a registration stack, with the provider settings and region", () => {
+    const read = readProgramConfig(
+      {
+        "access-analyzer:delegatedAdministrator": `{"accountId":"222233334444","enableTrustedAccess":true}`,
+        "access-analyzer:providerArgs": `{"profile":"management"}`,
+        "access-analyzer:lookupRegion": "eu-west-1",
+        "access-analyzer:protect": "true",
+      },
+      MOCK_PROJECT,
+    );
+    assert.deepEqual(read, {
+      kind: "delegatedAdministrator",
+      args: {
+        accountId: "222233334444",
+        enableTrustedAccess: true,
+        region: "eu-west-1",
+        providerArgs: { profile: "management" },
+      },
+      protect: true,
+    });
+  });
+
+  it("refuses analyzer keys on a registration stack, naming the conflict", () => {
+    assert.deepEqual(
+      problemsOf({
+        "access-analyzer:delegatedAdministrator": `{"accountId":"222233334444"}`,
+        "access-analyzer:organization": `{"externalAccess":true}`,
+        "access-analyzer:regions": `["us-east-1"]`,
+      }).map((p) => p.split(":").slice(0, 3).join(":")),
+      [
+        "access-analyzer:organization: conflicts with access-analyzer",
+        "access-analyzer:regions: conflicts with access-analyzer",
+      ],
+    );
+  });
+
+  it("names a bad delegated administrator account id", () => {
+    const [problem] = problemsOf({
+      "access-analyzer:delegatedAdministrator": `{"accountId":"123"}`,
+    });
+    assert.match(
+      problem,
+      /^access-analyzer:delegatedAdministrator.accountId: "123" is not an account id; use 12 digits/,
+    );
   });
 
   it("accepts the production example stack as it ships", () => {
@@ -236,12 +293,12 @@ describe("the per-account program", () => {
     mocks.reset(["ap-northeast-3", "eu-west-1", "us-east-1"]);
     pulumi.runtime.setAllConfig(stackConfig("Pulumi.prod.yaml"));
     program = await import("../../index");
-    await promiseOf(program.analyzerArns);
+    await promiseOf(program.analyzerArns!);
     await settled();
   });
 
   it("builds the component from the production stack's configuration", async () => {
-    assert.deepEqual(await promiseOf(program.regions), ["eu-west-1", "us-east-1"]);
+    assert.deepEqual(await promiseOf(program.regions!), ["eu-west-1", "us-east-1"]);
     const analyzers = mocks.ofType("aws:accessanalyzer/analyzer:Analyzer");
     assert.deepEqual(analyzers.map((a) => a.name).sort(), [
       "access-analyzer-eu-west-1",
@@ -254,18 +311,23 @@ describe("the per-account program", () => {
     });
     assert.equal(mocks.ofType("aws:accessanalyzer/archiveRule:ArchiveRule").length, 2);
     for (const provider of mocks.ofType("pulumi:providers:aws")) {
-      assert.match(provider.inputs.assumeRoles, /AccessAnalyzerDeployer/);
+      // A secret (it may hold an external id): the engine keeps it encrypted in the state.
+      assert.equal(
+        provider.inputs.assumeRoles["4dabf18193072939515e22adb298388d"],
+        "1b47061264138c4ac30d75fd1eb44270",
+      );
+      assert.match(provider.inputs.assumeRoles.value, /AccessAnalyzerDeployer/);
       assert.equal(provider.inputs.allowedAccountIds, `["111122223333"]`);
     }
   });
 
   it("exports the regions, analyzer ARNs and the unused-access analyzer ARN", async () => {
-    assert.deepEqual(Object.keys(await promiseOf(program.analyzerArns)), [
+    assert.deepEqual(Object.keys(await promiseOf(program.analyzerArns!)), [
       "eu-west-1",
       "us-east-1",
     ]);
     assert.match(
-      (await promiseOf(program.unusedAccessAnalyzerArn)) ?? "",
+      (await promiseOf(program.unusedAccessAnalyzerArn!)) ?? "",
       /^arn:aws:access-analyzer:us-east-1:\d{12}:analyzer\/unused-access$/,
     );
   });

@@ -35,6 +35,7 @@ function harness(
   scripts: Record<string, Script> = {},
   fleet = FLEET,
   interactive = false,
+  env: Record<string, string> = {},
 ): Harness {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-cli-"));
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: access-analyzer\nruntime: nodejs\n");
@@ -48,7 +49,7 @@ function harness(
   const deps: CliDeps = {
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
-    env: {},
+    env,
     cwd: dir,
     memory: () => ({ total: 64 * 1024 ** 3, free: 64 * 1024 ** 3 }),
     createRunner: (options) => {
@@ -129,6 +130,21 @@ describe("fleet CLI", () => {
     assert.strictEqual(options.refresh, true);
     assert.ok(options.logDir.startsWith(path.join(h.dir, ".fleet-logs")));
     assert.match(options.logDir, /-preview-shard-2-of-3$/);
+  });
+
+  it("masks the bot's secrets and access key ids in the runner's output and in internal errors", async () => {
+    const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY";
+    const h = harness({ "444455556666": { throws: `bug with ${secret}` } }, FLEET, false, {
+      AWS_SECRET_ACCESS_KEY: secret,
+    });
+    await main(["up", "--report", "report.json"], h.deps);
+    assert.strictEqual(
+      h.runnerOptions[0].redact(`key AKIAIOSFODNN7EXAMPLE secret ${secret}`),
+      "key AKIA**************** secret [redacted]",
+    );
+    const failed = readReport(h).results.find((r) => r.accountId === "444455556666");
+    assert.strictEqual(failed?.error, "internal error: Error: bug with [redacted]");
+    assert.ok(!h.err().includes(secret) && !h.out().includes(secret));
   });
 
   it("prints only the JSON report on stdout with --json", async () => {
@@ -357,6 +373,74 @@ describe("fleet CLI", () => {
     assert.match(h.out(), /fleet\.yaml: valid; 3 account\(s\), 1 selected/);
     assert.match(h.out(), /arn:aws:iam::111122223333:role\/AccessAnalyzerDeployer/);
     assert.strictEqual(h.runnerOptions.length, 0);
+  });
+
+  describe("organization fleets", () => {
+    const ORG_FLEET = `backend: file://./state\nsecretsProvider: awskms://alias/k?region=eu-west-1\ndefaults: { roleName: Deployer }\norganization:\n  delegatedAdministrator: { accountId: "222222222222" }\n`;
+    const acct = (accountId: string, ouPath: string) => ({
+      accountId,
+      name: accountId,
+      email: "a@example.com",
+      status: "ACTIVE",
+      ouId: "ou-x",
+      ouPath,
+    });
+    const discoverAccounts = () =>
+      Promise.resolve({
+        organizationId: "o-abc1234567",
+        managementAccountId: "111111111111",
+        accounts: [acct("222222222222", "Root/Security"), acct("333333333333", "Root/Prod")],
+        leftOut: [
+          {
+            ...acct("444444444444", "Root/Prod"),
+            status: "SUSPENDED",
+            reason: "not-active" as const,
+            detail: "status SUSPENDED",
+          },
+        ],
+        warnings: [],
+      });
+
+    it("validate lists each account's OU path and what was left out, without running anything", async () => {
+      const h = harness({}, ORG_FLEET);
+      assert.strictEqual(await main(["validate"], { ...h.deps, discoverAccounts }), 0);
+      assert.match(h.out(), /acct-333333333333 .* from Root\/Prod/);
+      assert.match(h.out(), /444444444444 +suspended +Root\/Prod +\(status SUSPENDED/);
+      assert.strictEqual(h.runnerOptions.length, 0);
+    });
+
+    it("up registers first, then the administrator, then members; reports orphans without running them (exit 0)", async () => {
+      const h = harness({}, ORG_FLEET);
+      Object.assign(h.runner, {
+        listStacks: () => Promise.resolve(["acct-333333333333", "acct-444444444444"]),
+      });
+      const code = await main(["up", "--json"], { ...h.deps, discoverAccounts });
+      assert.strictEqual(code, 0);
+      assert.deepStrictEqual(
+        h.runner.calls.map((c) => c.accountId),
+        ["111111111111", "222222222222", "333333333333"],
+      );
+      const report = JSON.parse(h.out()) as FleetReport;
+      const orphan = report.results.find((r) => r.accountId === "444444444444");
+      assert.strictEqual(orphan?.outcome, "orphaned");
+      assert.match(orphan?.orphanedReason ?? "", /suspended/);
+      assert.strictEqual(report.totals.orphaned, 1);
+    });
+
+    it("destroy --all leaves orphans alone; --accounts naming one destroys it", async () => {
+      const h = harness({}, ORG_FLEET);
+      Object.assign(h.runner, { listStacks: () => Promise.resolve(["acct-444444444444"]) });
+      await main(["destroy", "--yes", "--all"], { ...h.deps, discoverAccounts });
+      assert.ok(!h.runner.calls.some((c) => c.accountId === "444444444444"));
+      await main(["destroy", "--yes", "--accounts", "444444444444"], {
+        ...h.deps,
+        discoverAccounts,
+      });
+      assert.deepStrictEqual(
+        h.runner.calls.filter((c) => c.accountId === "444444444444").map((c) => c.operation),
+        ["destroy"],
+      );
+    });
   });
 
   it("documents the exit codes in --help (exit 0)", async () => {

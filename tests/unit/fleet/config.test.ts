@@ -25,9 +25,10 @@ const full: Target = {
   settings: {
     regions: ["us-east-1", "eu-west-1"],
     excludeRegions: ["eu-west-1"],
-    type: "ACCOUNT",
     tags: { Owner: "security" },
     unusedAccess: { region: "us-east-1", unusedAccessAge: 60 },
+    internalAccess: { regions: ["us-east-1"] },
+    organization: { externalAccess: true, internalAccess: { region: "us-east-1" } },
     archiveRules: [{ name: "r", filters: [{ criteria: "isPublic", exists: false }] }],
     analyzerName: "external-access",
     lookupRegion: "us-east-1",
@@ -43,8 +44,11 @@ describe("fleet stack config", () => {
       "access-analyzer:excludeRegions": { value: '["eu-west-1"]' },
       "access-analyzer:analyzerName": { value: "external-access" },
       "access-analyzer:lookupRegion": { value: "us-east-1" },
-      "access-analyzer:type": { value: "ACCOUNT" },
       "access-analyzer:unusedAccess": { value: '{"region":"us-east-1","unusedAccessAge":60}' },
+      "access-analyzer:internalAccess": { value: '{"regions":["us-east-1"]}' },
+      "access-analyzer:organization": {
+        value: '{"externalAccess":true,"internalAccess":{"region":"us-east-1"}}',
+      },
       "access-analyzer:archiveRules": {
         value: '[{"name":"r","filters":[{"criteria":"isPublic","exists":"false"}]}]',
       },

@@ -313,6 +313,28 @@ describe("findings reader against fake-aws (real SDK, findings planted through t
     assert.strictEqual(got.coverage?.counts.missing, 15);
   });
 
+  it("with details, reads each external-access finding's principal and actions over the wire with GetFindingV2", async () => {
+    const t = roleTarget(OWNER, "owner");
+    const got = await readAccountFindings(
+      t,
+      reader(t),
+      { ...ACTIVE, resourceTypes: ["AWS::S3::Bucket", "AWS::IAM::Role"] },
+      { details: true },
+    );
+    assert.strictEqual(got.outcome, "succeeded", got.error);
+    const byId = new Map(got.findings.map((f) => [f.id, f]));
+    assert.deepStrictEqual(
+      [byId.get("public-bucket")?.exposure, byId.get("public-bucket")?.principal],
+      ["public", { AWS: "*" }],
+    );
+    assert.deepStrictEqual(byId.get("public-bucket")?.action, ["s3:GetObject"]);
+    assert.deepStrictEqual(
+      [byId.get("cross-account-role")?.exposure, byId.get("cross-account-role")?.principal],
+      ["cross-account", { AWS: `arn:aws:iam::${OTHER}:root` }],
+    );
+    assert.strictEqual(byId.get("unused-role")?.principal, undefined);
+  });
+
   it("reads every page of ListFindingsV2", async () => {
     const t = roleTarget(OWNER, "owner");
     const got = await readAccountFindings(t, reader(t), {

@@ -66,10 +66,16 @@ const BAD_INPUTS: [string, string, string, string][] = [
     "start with a letter",
   ],
   [
-    "a bad analyzer type",
-    `${ONE}    type: ACOUNT\n`,
+    "the removed analyzer type",
+    `${ONE}    type: ORGANIZATION\n`,
     "accounts[0].type",
-    'must be "ACCOUNT" (every account) or "ORGANIZATION"',
+    "`type` was replaced: the ACCOUNT analyzers are always kept (IAM.28); add `organization: { externalAccess: true }`",
+  ],
+  [
+    "an organization section of the wrong shape",
+    `${ONE}    organization: { externalAccess: yes please }\n`,
+    "accounts[0].organization.externalAccess",
+    "must be a boolean",
   ],
   [
     "a numeric tag value",

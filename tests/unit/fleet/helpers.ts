@@ -54,6 +54,8 @@ export interface Script {
   /** Resolve only when the signal aborts (the run then reports `aborted`). */
   waitForAbort?: boolean;
   delayMs?: number;
+  /** Throw this instead of returning a result (a runner bug: the run reports an internal error). */
+  throws?: string;
 }
 
 /** A StackRunner whose behaviour per account id is scripted; records calls and peak concurrency. */
@@ -70,6 +72,7 @@ export class FakeRunner implements StackRunner {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       const script = this.scripts[t.accountId] ?? {};
+      if (script.throws !== undefined) throw new Error(script.throws);
       for (const chunk of script.output ?? []) options.onOutput?.(chunk);
       if (script.waitForAbort) {
         await new Promise<void>((resolve) => {

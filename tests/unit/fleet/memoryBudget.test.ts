@@ -23,6 +23,7 @@ describe("fleet memory budget", () => {
         }),
         3,
       );
+      assert.strictEqual(pluginsPerStack({ regions: ["us-east-1", "eu-west-1"] }), 3);
     });
 
     it("counts one in single provider mode, whatever the regions", () => {
@@ -48,6 +49,15 @@ describe("fleet memory budget", () => {
       assert.match(plan.reason, /memory budget 18432 MiB \(min\(free, 75% of total\)\)/);
       assert.match(plan.reason, /430 MiB per plugin \(real plugin worst case\)/);
       assert.match(plan.reason, /concurrency 2 \(2 smallest stack\(s\) fit, at most 8\)/);
+    });
+
+    it("fits 2 one-region stacks (2 × 430 + 400 MiB each) in a 3 GiB budget", () => {
+      const oneRegion = targets(50).map((t) =>
+        withSettings(t.accountId, { regions: ["us-east-1"] }),
+      );
+      const plan = planMemory({ memory: { total: 4 * GiB, free: 4 * GiB }, targets: oneRegion });
+      assert.strictEqual(plan.budgetBytes, 3 * GiB);
+      assert.strictEqual(plan.concurrency, 2);
     });
 
     it("lets free memory limit the budget when it is below 75% of total", () => {

@@ -12,7 +12,9 @@ import {
 } from "@pulumi/pulumi/automation";
 import {
   AutomationStackRunner,
+  logFileName,
   openStack,
+  readOutputs,
   type RunnerStack,
   type StackOpener,
 } from "../../../fleet/automation";
@@ -52,6 +54,22 @@ describe("runner decisions (fleet/runPlan)", () => {
         assert.strictEqual(plan.call, "preview");
         assert.strictEqual(plan.refresh, true);
       }
+    });
+
+    it("calls the operation's own Automation API method; drift previews", () => {
+      const calls = Object.fromEntries(
+        (["preview", "up", "refresh", "destroy", "drift"] as const).map((op) => [
+          op,
+          planOperation(op, false).call,
+        ]),
+      );
+      assert.deepStrictEqual(calls, {
+        preview: "preview",
+        up: "up",
+        refresh: "refresh",
+        destroy: "destroy",
+        drift: "preview",
+      });
     });
 
     it("passes --refresh through to preview, up and destroy", () => {
@@ -203,8 +221,18 @@ class FakeStack implements RunnerStack {
       fail?: Error;
       output?: string;
       outputsFail?: Error;
+      /** What `exportStack` returns as `deployment`. */
+      state?: unknown;
     } = {},
   ) {}
+  exportStack() {
+    this.calls.push({ method: "exportStack" });
+    return Promise.resolve({ deployment: this.script.state });
+  }
+  deleteFromState(urn: string) {
+    this.calls.push({ method: "deleteFromState", options: { urn } });
+    return Promise.resolve();
+  }
 
   private op(method: string, options: Record<string, unknown>) {
     this.calls.push({ method, options });
@@ -295,6 +323,39 @@ describe("AutomationStackRunner (fake stacks)", () => {
     assert.strictEqual(preview?.options?.refresh, true);
     assert.strictEqual(result.outcome, "drifted");
     assert.deepStrictEqual(opened, ["select acct-111122223333"]);
+  });
+
+  it("passes --parallel and the abort signal to the engine and logs the operation's start and outcome", async () => {
+    const stack = new FakeStack("acct-1", { opMap: { create: 1 } });
+    const r = new AutomationStackRunner(
+      { workDir: "/nowhere", envVars: {}, refresh: false, parallel: 4, logDir, redact: (t) => t },
+      opener(stack),
+    );
+    const signal = new AbortController().signal;
+    const result = await r.run(target("111122223333", "prod"), "preview", { signal });
+    const preview = stack.calls.find((c) => c.method === "preview");
+    assert.strictEqual(preview?.options?.parallel, 4);
+    assert.strictEqual(preview?.options?.signal, signal);
+    assert.strictEqual(preview?.options?.color, "never");
+    assert.strictEqual(result.logFile, path.join(logDir, "acct-111122223333.log"));
+    assert.strictEqual(result.name, "prod");
+    assert.strictEqual(result.operation, "preview");
+    const log = fs.readFileSync(result.logFile, "utf8");
+    assert.match(log, /^# preview acct-111122223333 \[prod 111122223333\] started \d{4}-/);
+    assert.match(log, /\n# succeeded after \d+ ms\n$/);
+  });
+
+  it("writes no config and makes no call for outputs, and reads the last deployment's outputs", async () => {
+    const stack = new FakeStack("acct-1", {
+      outputs: { regions: { value: ["eu-west-1"], secret: false } },
+    });
+    const result = await runner(stack).runner.run(target("111122223333"), "outputs", {});
+    assert.deepStrictEqual(
+      stack.calls.map((c) => c.method),
+      ["outputs"],
+    );
+    assert.deepStrictEqual(result.regions, ["eu-west-1"]);
+    assert.strictEqual(result.outcome, "succeeded");
   });
 
   it("removes stale config keys before writing the desired config", async () => {
@@ -398,5 +459,208 @@ describe("openStack", () => {
     const open = opener(new FakeStack("s"), new Error("error: permission denied"));
     await assert.rejects(openStack(open, "s", "create-or-select"), /permission denied/);
     assert.deepStrictEqual(open.opened, ["createOrSelect s"]);
+  });
+});
+
+describe("readOutputs", () => {
+  const out = (value: unknown) => ({ value, secret: false });
+
+  it("sorts the regions, keeps string ARNs and the unused-access ARN", () => {
+    assert.deepStrictEqual(
+      readOutputs({
+        regions: out(["us-east-1", 7, "eu-west-1"]),
+        analyzerArns: out({ "eu-west-1": "arn:a", "us-east-1": null }),
+        unusedAccessAnalyzerArn: out("arn:u"),
+      }),
+      {
+        regions: ["eu-west-1", "us-east-1"],
+        analyzerArns: { "eu-west-1": "arn:a" },
+        unusedAccessAnalyzerArn: "arn:u",
+      },
+    );
+  });
+
+  it("reads missing or malformed outputs as none, and an empty unused-access ARN as absent", () => {
+    const none = { regions: [], analyzerArns: {} };
+    assert.deepStrictEqual(readOutputs({}), none);
+    assert.deepStrictEqual(
+      readOutputs({
+        regions: out("us-east-1"),
+        analyzerArns: out(["arn:a"]),
+        unusedAccessAnalyzerArn: out(""),
+      }),
+      none,
+    );
+    assert.deepStrictEqual(readOutputs({ analyzerArns: out(null) }), none);
+  });
+});
+
+describe("logFileName", () => {
+  it("turns a fully qualified stack name into one safe file name", () => {
+    assert.strictEqual(
+      logFileName("org/access-analyzer/acct-1.a"),
+      "org_access-analyzer_acct-1.a.log",
+    );
+    assert.strictEqual(logFileName("a b:c"), "a_b_c.log");
+  });
+});
+
+describe("stale locks (fleet/runPlan)", () => {
+  it("says how old the lock is, who holds it, and the exact unlock command; never unlocks", () => {
+    const message =
+      "the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end " +
+      "or delete the lock file with `pulumi cancel`.\n  file:///s/.pulumi/locks/x.json: created by " +
+      "bot@host-1 (pid 4242) at 2026-01-01T10:00:00Z";
+    const { outcome, error } = errorOutcome(
+      new Error(message),
+      "acct-1",
+      false,
+      Date.parse("2026-01-01T10:45:00Z"),
+    );
+    assert.strictEqual(outcome, "locked");
+    assert.match(error, /Locked 45 min ago by bot@host-1 \(pid 4242\)/);
+    assert.match(error, /pulumi cancel --yes --stack acct-1/);
+  });
+});
+
+describe("AutomationStackRunner before the engine (fake stack, fake account)", () => {
+  let logDir: string;
+  beforeEach(() => {
+    logDir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-runner-"));
+  });
+  afterEach(() => fs.rmSync(logDir, { recursive: true, force: true }));
+
+  const P =
+    "urn:pulumi:s::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer$pulumi:providers:aws::access-analyzer-";
+  const heldState = {
+    resources: ["ap-east-1", "us-east-1"].flatMap((region) => [
+      {
+        urn: `${P}${region}`,
+        id: region,
+        type: "pulumi:providers:aws",
+        parent: "c",
+        inputs: { region },
+      },
+      {
+        urn: `a-${region}`,
+        type: "aws:accessanalyzer/analyzer:Analyzer",
+        provider: `${P}${region}::${region}`,
+        inputs: { analyzerName: "external-access" },
+      },
+    ]),
+    pending_operations: [{ type: "creating", resource: { urn: "a-eu-west-1" } }],
+  };
+
+  function runner(stack: FakeStack, adopt = false) {
+    return new AutomationStackRunner(
+      {
+        workDir: "/nowhere",
+        envVars: {},
+        refresh: false,
+        logDir,
+        redact: (t) => t,
+        adopt,
+        readAccount: () =>
+          Promise.resolve({
+            enabled: ["eu-west-1", "us-east-1"],
+            analyzers: {
+              "eu-west-1": [
+                { name: "console-analyzer", arn: "arn", type: "ACCOUNT", status: "ACTIVE" },
+              ],
+            },
+          }),
+      },
+      opener(stack),
+    );
+  }
+
+  it("up without --adopt stops before the engine on a console-made analyzer, changing nothing", async () => {
+    const stack = new FakeStack("acct-1", { state: heldState });
+    const result = await runner(stack).run(target("111122223333"), "up", {});
+    assert.strictEqual(result.outcome, "failed");
+    assert.match(result.error ?? "", /console-analyzer.*--adopt/s);
+    const methods = stack.calls.map((c) => c.method);
+    assert.ok(!methods.includes("up") && !methods.includes("deleteFromState"), methods.join());
+    assert.ok(!methods.includes("setAllConfig"), methods.join());
+  });
+
+  it("up --adopt drops the disabled region from the state, clears pending creates, and passes adopt", async () => {
+    const stack = new FakeStack("acct-1", { state: heldState });
+    const result = await runner(stack, true).run(target("111122223333"), "up", {});
+    assert.strictEqual(result.outcome, "succeeded", result.error);
+    const methods = stack.calls.map((c) => c.method);
+    assert.deepStrictEqual(
+      stack.calls.filter((c) => c.method === "deleteFromState").map((c) => c.options?.urn),
+      [`${P}ap-east-1`],
+    );
+    assert.strictEqual(
+      stack.calls.find((c) => c.method === "refresh")?.options?.clearPendingCreates,
+      true,
+    );
+    assert.ok(methods.indexOf("deleteFromState") < methods.indexOf("refresh"));
+    assert.ok(methods.indexOf("refresh") < methods.indexOf("up"));
+    assert.deepStrictEqual(stack.config[`${PROJECT_NAME}:adopt`], {
+      value: JSON.stringify({ "eu-west-1": "console-analyzer" }),
+    });
+    assert.deepStrictEqual(
+      result.notes?.map((n) => `${n.region ?? "-"} ${n.status}`),
+      ["ap-east-1 region-disabled", "eu-west-1 adopted", "- pending-cleared"],
+    );
+  });
+
+  it("up in single provider mode drops a disabled region's analyzers by their region input, never the shared provider", async () => {
+    const lookup = `${P}lookup`;
+    const singleState = {
+      resources: [
+        {
+          urn: lookup,
+          id: "l",
+          type: "pulumi:providers:aws",
+          parent: "c",
+          inputs: { region: "us-east-1" },
+        },
+        ...["ap-east-1", "us-east-1"].map((region) => ({
+          urn: `a-${region}`,
+          type: "aws:accessanalyzer/analyzer:Analyzer",
+          provider: `${lookup}::l`,
+          inputs: { region, analyzerName: "external-access", type: "ACCOUNT" },
+        })),
+      ],
+    };
+    const stack = new FakeStack("acct-1", { state: singleState });
+    const result = await runner(stack, true).run(target("111122223333"), "up", {});
+    assert.strictEqual(result.outcome, "succeeded", result.error);
+    assert.deepStrictEqual(
+      stack.calls.filter((c) => c.method === "deleteFromState").map((c) => c.options?.urn),
+      ["a-ap-east-1"],
+    );
+    assert.ok(
+      result.notes?.some((n) => n.status === "region-disabled" && n.region === "ap-east-1"),
+    );
+  });
+
+  it("preview leaves the state alone: a disabled region is excluded, not deleted", async () => {
+    const stack = new FakeStack("acct-1", { state: heldState });
+    const result = await runner(stack).run(target("111122223333"), "preview", {});
+    assert.strictEqual(result.outcome, "succeeded", result.error);
+    const methods = stack.calls.map((c) => c.method);
+    assert.ok(!methods.includes("deleteFromState") && !methods.includes("refresh"));
+    const preview = stack.calls.find((c) => c.method === "preview");
+    assert.deepStrictEqual(preview?.options?.exclude, [`${P}ap-east-1`]);
+    assert.strictEqual(preview?.options?.excludeDependents, true);
+    assert.ok(result.notes?.some((n) => n.status === "would-adopt" && n.region === "eu-west-1"));
+  });
+
+  it("drift drops a disabled region from the state first: its refresh would read every resource, excluded or not", async () => {
+    const stack = new FakeStack("acct-1", { state: heldState });
+    const result = await runner(stack).run(target("111122223333"), "drift", {});
+    assert.strictEqual(result.outcome, "succeeded", result.error);
+    const methods = stack.calls.map((c) => c.method);
+    assert.ok(methods.indexOf("deleteFromState") < methods.indexOf("preview"), methods.join());
+    assert.strictEqual(
+      stack.calls.find((c) => c.method === "preview")?.options?.exclude,
+      undefined,
+    );
+    assert.ok(!methods.includes("refresh"), "pending creates are left to up");
   });
 });

@@ -10,11 +10,15 @@ describe("fleet JSON Schema", () => {
     assert.strictEqual(checkedIn, await schemaText(), "fleet/fleet.schema.json is stale");
   });
 
-  it("declares draft-07, forbids unknown keys and requires accounts", () => {
+  it("declares draft-07, forbids unknown keys and requires accounts or organization", () => {
     const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, "utf8"));
     assert.strictEqual(schema.$schema, "http://json-schema.org/draft-07/schema#");
     assert.strictEqual(schema.additionalProperties, false);
-    assert.deepStrictEqual(schema.required, ["accounts"]);
+    assert.strictEqual(schema.required, undefined);
+    assert.deepStrictEqual(schema.anyOf, [
+      { required: ["accounts"] },
+      { required: ["organization"] },
+    ]);
     const account = schema.properties.accounts.items;
     assert.strictEqual(account.properties.id.pattern, "^\\d{12}$");
     assert.ok(account.properties.regions.items.pattern, "regions carry a pattern for editors");

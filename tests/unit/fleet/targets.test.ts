@@ -40,6 +40,25 @@ describe("fleet targets", () => {
       );
     });
 
+    it("deals the accounts in id order: shard K of N holds the K-th, (K+N)-th, … smallest ids", () => {
+      const shuffled = [
+        "500000000000",
+        "100000000000",
+        "400000000000",
+        "200000000000",
+        "300000000000",
+      ];
+      const fleetOf = shuffled.map((id) => target(id));
+      assert.deepStrictEqual(
+        shardTargets(fleetOf, { index: 1, count: 2 }).map((t) => t.accountId),
+        ["500000000000", "100000000000", "300000000000"],
+      );
+      assert.deepStrictEqual(
+        shardTargets(fleetOf, { index: 2, count: 2 }).map((t) => t.accountId),
+        ["400000000000", "200000000000"],
+      );
+    });
+
     it("keeps the fleet file's order inside a shard", () => {
       const shard = shardTargets(fleet, { index: 1, count: 2 });
       const positions = shard.map((t) => fleet.indexOf(t));
@@ -84,6 +103,18 @@ describe("fleet targets", () => {
       assert.throws(
         () => selectTargets(fleet, { accounts: ["qa"], shard: { index: 1, count: 3 } }),
         UsageError,
+      );
+    });
+    it("deals shards over the whole fleet, not over the --accounts subset", () => {
+      // Whole fleet sorted: 111… → shard 1, 444… (dev) → shard 2, 777… → shard 3. Dealt over the
+      // subset [dev, 777…] instead, shard 2 would hold 777….
+      const chosen = selectTargets(fleet, {
+        accounts: ["dev", "777788889999"],
+        shard: { index: 2, count: 3 },
+      });
+      assert.deepStrictEqual(
+        chosen.map((t) => t.accountId),
+        ["444455556666"],
       );
     });
   });

@@ -18,6 +18,8 @@ export interface Registration {
   readonly name: string;
   readonly urn: string;
   readonly id: string | undefined;
+  /** The `import` option's ID the program gave (the engine passes it as the mock's `id`). */
+  readonly importId: string | undefined;
   readonly inputs: Record<string, any>;
   /** The provider reference (`urn::id`) given to the resource, if any. */
   readonly provider?: string;
@@ -38,12 +40,18 @@ interface RequestOptions {
 export class RecordingMocks implements pulumi.runtime.Mocks {
   /** What `DescribeRegions` returns, by opt-in status. */
   public enabledRegions: string[] = [...DEFAULT_REGIONS];
+  /** The caller's account (`GetCallerIdentity`). */
+  public callerAccount = MOCK_ACCOUNT;
+  /** What `DescribeOrganization` and friends return (`getOrganization`). */
+  public organization: MockOrganization = defaultOrganization();
   public readonly registrations: Registration[] = [];
   public readonly invokes: pulumi.runtime.MockCallArgs[] = [];
   private readonly pendingOptions = new Map<string, RequestOptions[]>();
 
   public reset(enabledRegions: readonly string[] = DEFAULT_REGIONS): void {
     this.enabledRegions = [...enabledRegions];
+    this.callerAccount = MOCK_ACCOUNT;
+    this.organization = defaultOrganization();
     this.registrations.length = 0;
     this.invokes.length = 0;
     this.pendingOptions.clear();
@@ -59,6 +67,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       name: args.name,
       urn: `urn:pulumi:${MOCK_STACK}::${MOCK_PROJECT}::${type}::${args.name}`,
       id,
+      importId: args.id || undefined,
       inputs: args.inputs,
       provider: args.provider || undefined,
       parent: options?.parent,
@@ -84,6 +93,25 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         );
       }
       return { id: "aws", names: [...this.enabledRegions] };
+    }
+    if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
+      const account = this.callerAccount;
+      return {
+        id: account,
+        accountId: account,
+        arn: `arn:aws:iam::${account}:root`,
+        userId: "AIDA",
+      };
+    }
+    if (args.token === "aws:organizations/getOrganization:getOrganization") {
+      const org = this.organization;
+      return {
+        id: "o-mock",
+        arn: `arn:aws:organizations::${org.masterAccountId}:organization/o-mock`,
+        masterAccountId: org.masterAccountId,
+        accounts: org.accounts.map(({ id, status }) => ({ id, status, name: id })),
+        awsServiceAccessPrincipals: [...org.awsServiceAccessPrincipals],
+      };
     }
     throw new Error(`Mock not implemented: ${args.token}`);
   }
@@ -144,6 +172,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
           id: `${args.inputs.analyzerName}/${args.inputs.ruleName}`,
           state: args.inputs,
         };
+      case "aws:organizations/delegatedAdministrator:DelegatedAdministrator":
+        return {
+          id: `${args.inputs.accountId}/${args.inputs.servicePrincipal}`,
+          state: args.inputs,
+        };
+      case "aws:organizations/awsServiceAccess:AwsServiceAccess":
+        return { id: args.inputs.servicePrincipal, state: args.inputs };
       default:
         if (args.custom) {
           throw new Error(`Mock not implemented: ${args.type}`);
@@ -154,6 +189,25 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 }
 
 type MockResult = pulumi.runtime.MockResourceResult;
+
+/** The organization the mocks report: the caller (`MOCK_ACCOUNT`) is its management account. */
+export interface MockOrganization {
+  masterAccountId: string;
+  accounts: { id: string; status: string }[];
+  awsServiceAccessPrincipals: string[];
+}
+
+function defaultOrganization(): MockOrganization {
+  return {
+    masterAccountId: MOCK_ACCOUNT,
+    accounts: [
+      { id: MOCK_ACCOUNT, status: "ACTIVE" },
+      { id: "222233334444", status: "ACTIVE" },
+      { id: "555566667777", status: "SUSPENDED" },
+    ],
+    awsServiceAccessPrincipals: ["access-analyzer.amazonaws.com"],
+  };
+}
 
 /**
  * Installs recording mocks. Call it in `before()`, then `await import()` the code under test, so

@@ -1,0 +1,270 @@
+/**
+ * What the bot decides before the engine runs, from what the account has and what the stack holds.
+ * Pure: the runner reads the account (enabled regions, `ListAnalyzers` per region) and the stack's
+ * state (`exportStack`), then carries out the decision (fleet/automation.ts).
+ *
+ * - A region the stack holds that the account no longer has enabled is `region-disabled`: its
+ *   resources leave the state without any AWS call (AWS keeps the analyzer, unreachable).
+ * - A region the stack does not hold where an analyzer of the wanted type already exists:
+ *   - ours (our name, and every tag we set): adopted by itself, no flag (a create the engine lost
+ *     after a 5xx or a kill);
+ *   - made by someone else (any other name): adopted only with `--adopt`; otherwise `up` stops
+ *     before the engine with what exists and how to adopt it, and `preview` says it would adopt;
+ *   - named with a leading `_` (legal in AWS, refused by the provider): the provider cannot
+ *     manage it; reported, never adopted.
+ * - A region the stack holds through an earlier adoption keeps its `adopt` entry (the engine does
+ *   not import a resource already in the state, and refuses to replace one while it is named).
+ */
+import { NAME_PATTERN } from "../components/schema";
+import {
+  describeError,
+  exclusionReason,
+  scanRegions,
+  type AccountReader,
+  type AnalyzerInfo,
+} from "./audit";
+import type { AnalyzerSettings, RegionNote, Target } from "./types";
+
+/** What the stack's state holds in one region. */
+export interface HeldRegion {
+  /**
+   * URNs whose deletion with their dependents drops the region from the state: the region's
+   * `aws.Provider` in per-region mode; in single provider mode (one provider for every region)
+   * the region's analyzers and archive rules themselves, found by their `region` input, without
+   * those that depend on another of them (their deletion takes them along).
+   */
+  readonly urns: readonly string[];
+  /** The external-access analyzer's name there, when the state has one. */
+  readonly analyzerName?: string;
+  /**
+   * The `import` ID it was adopted under, when it was adopted: the analyzer's name, or
+   * `name@region` (single provider mode). Passed back as recorded, so it never changes.
+   */
+  readonly importId?: string;
+}
+
+/** What the bot read from the account before the engine runs. */
+export interface AccountView {
+  /** Regions the account has enabled. */
+  readonly enabled: readonly string[];
+  /** Region → every analyzer there (`ListAnalyzers`), for the enabled regions in scope. */
+  readonly analyzers: Readonly<Record<string, readonly AnalyzerInfo[]>>;
+}
+
+export interface RegionDecision {
+  /** Region → analyzer name, for the component's `adopt` argument. */
+  readonly adopt: Record<string, string>;
+  /** URNs of regions no longer enabled (`HeldRegion.urns`): to drop from the state (with dependents). */
+  readonly dropFromState: string[];
+  /** What the report says per region. */
+  readonly notes: RegionNote[];
+  /** Why `up` must not run (a console-made analyzer without `--adopt`); empty when it may. */
+  readonly blockers: string[];
+}
+
+/** The analyzer type the component creates in each region. */
+function wantedType(settings: AnalyzerSettings): string {
+  return settings.type ?? "ACCOUNT";
+}
+
+/** True when `analyzer` carries every tag the fleet sets (plain values only). */
+function hasOurTags(analyzer: AnalyzerInfo, settings: AnalyzerSettings): boolean {
+  const wanted = settings.tags ?? {};
+  return Object.entries(wanted).every(([k, v]) => analyzer.tags?.[k] === v);
+}
+
+/** A resource of an exported deployment, as far as `heldRegions` reads it. */
+interface StateResource {
+  urn?: string;
+  id?: string;
+  type?: string;
+  parent?: string;
+  provider?: string;
+  importID?: string;
+  inputs?: Record<string, unknown>;
+  dependencies?: string[];
+}
+
+const ANALYZER_TYPE = "aws:accessanalyzer/analyzer:Analyzer";
+const ACCESS_ANALYZER_TYPE = /^aws:accessanalyzer\//;
+
+/**
+ * Parses what the state holds per region out of an exported deployment (`exportStack()`). A
+ * resource's region is its `region` input (every regional child carries one), else its provider's
+ * region. The lookup provider (`<name>-lookup`) is not a regional one: in single provider mode it
+ * serves every region, so such a region is dropped through its own resources instead.
+ */
+export function heldRegions(deployment: unknown): Record<string, HeldRegion> {
+  const resources = ((deployment as { resources?: unknown[] } | undefined)?.resources ??
+    []) as StateResource[];
+  const providerRegion = new Map<string, string>();
+  const regionalProvider = new Map<string, string>();
+  for (const r of resources) {
+    if (r.type !== "pulumi:providers:aws" || !r.urn || !r.parent) continue;
+    const region = r.inputs?.region;
+    if (typeof region !== "string") continue;
+    providerRegion.set(`${r.urn}::${r.id}`, region);
+    if (!r.urn.endsWith("-lookup")) regionalProvider.set(region, r.urn);
+  }
+  const regionOf = (r: StateResource): string | undefined => {
+    const own = r.inputs?.region;
+    if (typeof own === "string") return own;
+    return r.provider !== undefined ? providerRegion.get(r.provider) : undefined;
+  };
+
+  const byRegion = new Map<string, StateResource[]>();
+  for (const r of resources) {
+    if (!r.urn || !ACCESS_ANALYZER_TYPE.test(r.type ?? "")) continue;
+    const region = regionOf(r);
+    if (region === undefined) continue;
+    byRegion.set(region, [...(byRegion.get(region) ?? []), r]);
+  }
+  for (const region of regionalProvider.keys()) {
+    if (!byRegion.has(region)) byRegion.set(region, []);
+  }
+
+  const held: Record<string, HeldRegion> = {};
+  for (const [region, own] of byRegion) {
+    const provider = regionalProvider.get(region);
+    const inRegion = new Set(own.map((r) => r.urn));
+    const urns =
+      provider !== undefined
+        ? [provider]
+        : own
+            .filter((r) => !(r.dependencies ?? []).some((d) => inRegion.has(d)))
+            .map((r) => r.urn as string);
+    // The external-access analyzer: type ACCOUNT (unset in states older than the type setting's
+    // removal), not the unused-access one.
+    const account = own.find(
+      (r) =>
+        r.type === ANALYZER_TYPE &&
+        !r.urn?.endsWith("-unused-access") &&
+        (r.inputs?.type ?? "ACCOUNT") === "ACCOUNT" &&
+        typeof r.inputs?.analyzerName === "string",
+    );
+    held[region] = {
+      urns,
+      ...(account
+        ? {
+            analyzerName: account.inputs?.analyzerName as string,
+            ...(account.importID ? { importId: account.importID } : {}),
+          }
+        : {}),
+    };
+  }
+  return held;
+}
+
+/**
+ * The decision for one stack. `adoptConsole` is `--adopt`; `operation` decides whether a
+ * console-made analyzer blocks (`up`) or is only shown (`preview`).
+ */
+export function decideRegions(input: {
+  readonly settings: AnalyzerSettings;
+  readonly view: AccountView;
+  readonly held: Readonly<Record<string, HeldRegion>>;
+  readonly adoptConsole: boolean;
+  readonly stack: string;
+}): RegionDecision {
+  const { settings, view, held, adoptConsole, stack } = input;
+  const enabled = new Set(view.enabled);
+  const ourName = settings.analyzerName ?? "external-access";
+  const adopt: Record<string, string> = {};
+  const dropFromState: string[] = [];
+  const notes: RegionNote[] = [];
+  const blockers: string[] = [];
+
+  for (const [region, h] of Object.entries(held).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!enabled.has(region)) {
+      dropFromState.push(...h.urns);
+      notes.push({
+        region,
+        status: "region-disabled",
+        detail:
+          `the account no longer has ${region} enabled: its resources leave the stack's state ` +
+          `without an AWS call; AWS keeps ${h.analyzerName ? `"${h.analyzerName}"` : "the analyzer"}, ` +
+          `and the next up after the region is enabled again takes it back`,
+      });
+    } else if (h.importId !== undefined && h.analyzerName === h.importId.split("@")[0]) {
+      adopt[region] = h.importId;
+    }
+  }
+
+  for (const region of [...view.enabled].sort()) {
+    if (held[region]?.analyzerName !== undefined) continue;
+    if (exclusionReason(region, settings) !== undefined) continue;
+    const existing = (view.analyzers[region] ?? []).filter((a) => a.type === wantedType(settings));
+    const found = existing[0];
+    if (found === undefined) continue;
+    if (!NAME_PATTERN.test(found.name)) {
+      notes.push({
+        region,
+        status: "unmanageable",
+        analyzer: found.name,
+        detail:
+          `${region} has ${found.type} analyzer "${found.name}", whose name the AWS provider ` +
+          `cannot manage (it must start with a letter); AWS allows one per region, so the stack ` +
+          `cannot create its own there: exclude ${region} (excludeRegions), or replace that ` +
+          `analyzer by hand with one named by the provider's rule`,
+      });
+      blockers.push(notes[notes.length - 1].detail ?? "");
+    } else if (found.name === ourName && hasOurTags(found, settings)) {
+      adopt[region] = found.name;
+      notes.push({
+        region,
+        status: "adopted",
+        analyzer: found.name,
+        detail: `took "${found.name}" (ours by name and tags, not in the state) back into the stack`,
+      });
+    } else if (adoptConsole) {
+      adopt[region] = found.name;
+      notes.push({
+        region,
+        status: "adopted",
+        analyzer: found.name,
+        detail: `adopts "${found.name}" (made outside the stack) with its findings and archive state`,
+      });
+    } else {
+      const detail =
+        `${region} already has ${found.type} analyzer "${found.name}" (made outside this stack); ` +
+        `AWS allows one per region, so a new one would fail on the quota. Adopt it, findings ` +
+        `kept: fleet preview --adopt, then fleet up --adopt --accounts <this account> ` +
+        `(stack ${stack})`;
+      notes.push({ region, status: "would-adopt", analyzer: found.name, detail });
+      blockers.push(detail);
+    }
+  }
+  return { adopt, dropFromState, notes, blockers };
+}
+
+/**
+ * Reads what `decideRegions` needs through an account reader (the one `audit` uses): the enabled
+ * regions, and every analyzer in each enabled region in scope. Throws when a region cannot be
+ * read: deciding without it could create a second analyzer where one exists.
+ */
+export async function readAccountView(
+  target: Target,
+  reader: AccountReader,
+  signal?: AbortSignal,
+): Promise<AccountView> {
+  try {
+    const scan = await scanRegions<{ analyzers?: AnalyzerInfo[]; error?: string }>(
+      target,
+      reader,
+      async (region) => ({ analyzers: await reader.analyzers(region) }),
+      { ...(signal ? { signal } : {}), failed: (error) => ({ error }) },
+    );
+    const analyzers: Record<string, AnalyzerInfo[]> = {};
+    for (const [region, reading] of Object.entries(scan.readings)) {
+      if (reading.error !== undefined) {
+        throw new Error(`could not list the analyzers in ${region}: ${reading.error}`);
+      }
+      analyzers[region] = reading.analyzers ?? [];
+    }
+    return { enabled: scan.enabled, analyzers };
+  } catch (error) {
+    throw new Error(`before the engine ran, reading the account failed: ${describeError(error)}`);
+  } finally {
+    reader.close?.();
+  }
+}

@@ -1,0 +1,159 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main, type CliDeps } from "../../../fleet/cli";
+import type { FindingsAccountReader } from "../../../fleet/findings";
+import type { FindingsReport } from "../../../fleet/findings/model";
+import type { Target } from "../../../fleet/types";
+
+const FLEET = `
+secretsProvider: passphrase
+backend: file://./state
+defaults:
+  roleName: AccessAnalyzerAuditor
+accounts:
+  - id: "111122223333"
+    name: prod
+  - id: "444455556666"
+    name: unreachable
+`;
+const ARN = "arn:aws:access-analyzer:eu-west-1:111122223333:analyzer/external-access";
+
+/** A reader of one region holding one public bucket; `444455556666` cannot be reached. */
+function stubReader(calls: string[]): (t: Target) => FindingsAccountReader {
+  return (t) => ({
+    enabledRegions: () =>
+      t.accountId === "444455556666"
+        ? Promise.reject(new Error("AssumeRole: AccessDenied"))
+        : Promise.resolve(["eu-west-1"]),
+    analyzers: () =>
+      Promise.resolve([{ name: "external-access", arn: ARN, type: "ACCOUNT", status: "ACTIVE" }]),
+    activeFindings: () => Promise.reject(new Error("not used by findings")),
+    findings: (_r, _a, criteria) => {
+      calls.push(`list ${JSON.stringify(criteria)}`);
+      return Promise.resolve([
+        {
+          id: "public-bucket",
+          resourceType: "AWS::S3::Bucket",
+          resource: "arn:aws:s3:::open-data",
+          resourceOwnerAccount: t.accountId,
+          status: "ACTIVE",
+          findingType: "ExternalAccess",
+          updatedAt: "2025-06-10T00:00:00.000Z",
+        },
+      ]);
+    },
+    findingDetail: (_r, _a, id) => {
+      calls.push(`get ${id}`);
+      return Promise.resolve({ isPublic: true, principal: { AWS: "*" } });
+    },
+  });
+}
+
+function harness() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-findings-"));
+  fs.writeFileSync(path.join(dir, "fleet.yaml"), FLEET);
+  let out = "";
+  let err = "";
+  const calls: string[] = [];
+  const deps: CliDeps = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    env: {},
+    cwd: dir,
+    memory: () => ({ total: 1, free: 1 }),
+    createRunner: () => {
+      throw new Error("findings never runs a stack");
+    },
+    onSignal: () => () => undefined,
+    interactive: false,
+    exit: () => undefined,
+    now: () => new Date("2025-06-15T12:00:00.000Z"),
+    createFindingsReader: stubReader(calls),
+  };
+  return { deps, dir, calls, out: () => out, err: () => err };
+}
+
+describe("fleet CLI: findings", () => {
+  it("prints the table of one account's findings, with the principal read by GetFindingV2 by default, and exits 0", async () => {
+    const h = harness();
+    const code = await main(["findings", "--accounts", "prod"], h.deps);
+    assert.strictEqual(code, 0, h.err());
+    assert.deepStrictEqual(h.calls, ['list {"status":{"eq":["ACTIVE"]}}', "get public-bucket"]);
+    assert.match(h.out(), /arn:aws:s3:::open-data/);
+    assert.match(h.out(), /AWS: \*/);
+    assert.match(h.err(), /findings: 1 finding\(s\) \(1 public.*exit code 0/);
+  });
+
+  it("--no-details asks ListFindingsV2 for the public ones instead of GetFindingV2", async () => {
+    const h = harness();
+    await main(["findings", "--accounts", "prod", "--no-details"], h.deps);
+    assert.ok(!h.calls.some((c) => c.startsWith("get ")), h.calls.join("\n"));
+    assert.ok(h.calls.some((c) => c.includes("isPublic")));
+  });
+
+  it("writes the JSON report to --output with the filters applied, and exits 1 when an account cannot be read", async () => {
+    const h = harness();
+    const code = await main(
+      [
+        "findings",
+        "--format",
+        "json",
+        "--output",
+        "out/findings.json",
+        "--resource-type",
+        "aws::s3::bucket",
+        "--public",
+        "--since",
+        "7d",
+      ],
+      h.deps,
+    );
+    assert.strictEqual(code, 1);
+    assert.strictEqual(h.out(), "", "nothing on stdout when --output is given");
+    const report = JSON.parse(
+      fs.readFileSync(path.join(h.dir, "out", "findings.json"), "utf8"),
+    ) as FindingsReport;
+    assert.deepStrictEqual(report.filter, {
+      status: "ACTIVE",
+      resourceTypes: ["AWS::S3::Bucket"],
+      publicOnly: true,
+      since: "2025-06-08T12:00:00.000Z",
+    });
+    assert.deepStrictEqual(
+      report.accounts.map((a) => [a.accountId, a.outcome, a.findings.length]),
+      [
+        ["111122223333", "succeeded", 1],
+        ["444455556666", "failed", 0],
+      ],
+    );
+  });
+
+  it("writes SARIF and HTML", async () => {
+    const h = harness();
+    await main(["findings", "--accounts", "prod", "--format", "sarif"], h.deps);
+    assert.strictEqual((JSON.parse(h.out()) as { version: string }).version, "2.1.0");
+    const html = harness();
+    await main(["findings", "--accounts", "prod", "--format", "html"], html.deps);
+    assert.match(html.out(), /^<!DOCTYPE html>/i);
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ["an unknown format", ["--format", "xml"], /--format.*xml/],
+    ["an unknown status", ["--status", "OPEN"], /--status: "OPEN" is not a finding status/],
+    ["an unknown resource type", ["--resource-type", "AWS::S3::Thing"], /--resource-type/],
+    ["a bad --since", ["--since", "last week"], /--since: "last week"/],
+    ["an --output that is a folder", ["--output", "."], /--output \.: .* is a folder/],
+    ["an unknown account", ["--accounts", "nobody"], /nobody/],
+  ];
+  for (const [name, args, message] of bad) {
+    it(`rejects ${name} with exit 3 before reading anything`, async () => {
+      const h = harness();
+      const code = await main(["findings", ...args], h.deps);
+      assert.strictEqual(code, 3);
+      assert.match(h.err(), message);
+      assert.deepStrictEqual(h.calls, []);
+    });
+  }
+});

@@ -1,0 +1,273 @@
+import * as assert from "assert";
+import { stackConfigFor } from "../../../fleet/config";
+import { organizationTargets, parseFleetFile, REGISTRATION_STACK } from "../../../fleet/fleetFile";
+import type { AccountSelection } from "../../../fleet/organization";
+import { findOrphans, phaseBlocked, runPhases } from "../../../fleet/runPlan";
+import { shardTargets } from "../../../fleet/targets";
+import { chooseTargets } from "../../../fleet/commands/stackCommand";
+import type { Fleet } from "../../../fleet/types";
+
+const MGMT = "111111111111";
+const ADMIN = "222222222222";
+const PROD = "333333333333";
+const DEV = "444444444444";
+const SANDBOX = "555555555555";
+const GONE = "666666666666";
+const OUTSIDE = "777777777777";
+
+const account = (accountId: string, ouPath: string) => ({
+  accountId,
+  name: `n-${accountId}`,
+  email: `${accountId}@example.com`,
+  status: "ACTIVE",
+  ouId: "ou-x",
+  ouPath,
+});
+
+const FOUND: AccountSelection = {
+  organizationId: "o-abc1234567",
+  managementAccountId: MGMT,
+  accounts: [
+    account(MGMT, "Root"),
+    account(ADMIN, "Root/Security"),
+    account(PROD, "Root/Workloads/Prod"),
+    account(DEV, "Root/Workloads/Dev"),
+  ],
+  leftOut: [
+    {
+      ...account(SANDBOX, "Root/Sandbox"),
+      reason: "excluded-ou",
+      detail: "in excluded OU Root/Sandbox",
+    },
+    {
+      ...account(GONE, "Root/Workloads"),
+      status: "SUSPENDED",
+      reason: "not-active",
+      detail: "status SUSPENDED",
+    },
+  ],
+  warnings: [],
+};
+
+function fleet(text: string): Fleet {
+  const parsed = parseFleetFile(text, "fleet.yaml");
+  assert.ok(parsed.ok, parsed.ok ? "" : parsed.messages.join("\n"));
+  return parsed.fleet;
+}
+
+const ORG_ONLY = `defaults:
+  roleName: Deployer
+  regions: ["eu-west-1"]
+organization:
+  roleArn: arn:aws:iam::${MGMT}:role/OrgReader
+  exclude: { ous: ["Root/Sandbox"] }
+`;
+
+describe("organization fleet", () => {
+  it("accepts organization: without accounts:, and refuses a file with neither", () => {
+    assert.ok(parseFleetFile(ORG_ONLY, "f.yaml").ok);
+    const none = parseFleetFile("defaults: { roleName: Deployer }\n", "f.yaml");
+    assert.ok(!none.ok);
+    assert.match(none.ok ? "" : none.messages[0], /accounts: is required.*or add organization:/);
+  });
+
+  it("reports a defaults problem before any account is known", () => {
+    const bad = parseFleetFile(
+      `defaults:\n  regions: ["eu-west-1"]\n  unusedAccess: { region: "us-east-1" }\norganization: {}\n`,
+      "f.yaml",
+    );
+    assert.ok(!bad.ok);
+    assert.match(bad.ok ? "" : bad.messages.join("\n"), /^f\.yaml: defaults\.unusedAccess/m);
+  });
+
+  it("gives every discovered ACTIVE in-scope account the defaults, by account id, and lists what was left out", () => {
+    const r = organizationTargets(fleet(ORG_ONLY), FOUND);
+    assert.deepStrictEqual(r.problems, []);
+    assert.deepStrictEqual(
+      r.targets.map((t) => [t.accountId, t.stack, t.access.roleArn, t.origin?.ouPath]),
+      [
+        [MGMT, `acct-${MGMT}`, `arn:aws:iam::${MGMT}:role/Deployer`, "Root"],
+        [ADMIN, `acct-${ADMIN}`, `arn:aws:iam::${ADMIN}:role/Deployer`, "Root/Security"],
+        [PROD, `acct-${PROD}`, `arn:aws:iam::${PROD}:role/Deployer`, "Root/Workloads/Prod"],
+        [DEV, `acct-${DEV}`, `arn:aws:iam::${DEV}:role/Deployer`, "Root/Workloads/Dev"],
+      ].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+    );
+    assert.deepStrictEqual(
+      r.leftOut.map((a) => [a.accountId, a.reason]),
+      [
+        [SANDBOX, "excluded OU"],
+        [GONE, "suspended"],
+      ],
+    );
+  });
+
+  it("lets an accounts: entry override a discovered account and add one outside the scope", () => {
+    const r = organizationTargets(
+      fleet(
+        `${ORG_ONLY}accounts:\n  - { id: "${PROD}", name: prod, regions: ["us-east-1"] }\n  - { id: "${OUTSIDE}", roleArn: "arn:aws:iam::${OUTSIDE}:role/X" }\n`,
+      ),
+      FOUND,
+    );
+    const prod = r.targets.find((t) => t.accountId === PROD)!;
+    assert.deepStrictEqual(prod.settings.regions, ["us-east-1"]);
+    assert.strictEqual(prod.name, "prod");
+    assert.deepStrictEqual(prod.origin, {
+      ouPath: "Root/Workloads/Prod",
+      accountName: `n-${PROD}`,
+      fleetFile: true,
+    });
+    const outside = r.targets.find((t) => t.accountId === OUTSIDE)!;
+    assert.deepStrictEqual(outside.origin, { fleetFile: true });
+    assert.strictEqual(r.targets.length, 5);
+  });
+
+  it("deals shards over the discovered set by account id, whatever the file lists", () => {
+    const a = organizationTargets(fleet(ORG_ONLY), FOUND).targets;
+    const b = organizationTargets(
+      fleet(`${ORG_ONLY}accounts:\n  - { id: "${DEV}", name: dev }\n`),
+      FOUND,
+    ).targets;
+    for (const k of [1, 2]) {
+      assert.deepStrictEqual(
+        shardTargets(a, { index: k, count: 2 }).map((t) => t.accountId),
+        shardTargets(b, { index: k, count: 2 }).map((t) => t.accountId),
+      );
+    }
+  });
+
+  describe("the delegated administrator", () => {
+    const WITH_ADMIN = `${ORG_ONLY}  delegatedAdministrator: { accountId: "${ADMIN}", enableTrustedAccess: true }
+  analyzers:
+    unusedAccess: { region: eu-west-1, unusedAccessAge: 90 }
+`;
+
+    it("runs the registration first, through the organization role, then the administrator, then members", () => {
+      const r = organizationTargets(fleet(WITH_ADMIN), FOUND);
+      assert.deepStrictEqual(r.problems, []);
+      const phases = runPhases(r.targets);
+      assert.deepStrictEqual(
+        phases.map((p) => [p.phase, p.targets.map((t) => t.stack)]),
+        [
+          ["registration", [REGISTRATION_STACK]],
+          ["delegated-administrator", [`acct-${ADMIN}`]],
+          ["members", [`acct-${MGMT}`, `acct-${PROD}`, `acct-${DEV}`].sort()],
+        ],
+      );
+      const registration = stackConfigFor(phases[0].targets[0]);
+      assert.deepStrictEqual(
+        JSON.parse(registration["access-analyzer:delegatedAdministrator"].value),
+        {
+          accountId: ADMIN,
+          enableTrustedAccess: true,
+        },
+      );
+      assert.deepStrictEqual(JSON.parse(registration["access-analyzer:providerArgs"].value), {
+        assumeRoles: [
+          { roleArn: `arn:aws:iam::${MGMT}:role/OrgReader`, sessionName: "access-analyzer-fleet" },
+        ],
+        allowedAccountIds: [MGMT],
+      });
+      assert.strictEqual(registration["access-analyzer:regions"], undefined, "no analyzer keys");
+      const admin = stackConfigFor(phases[1].targets[0]);
+      assert.deepStrictEqual(JSON.parse(admin["access-analyzer:organization"].value), {
+        externalAccess: true,
+        unusedAccess: { region: "eu-west-1", unusedAccessAge: 90 },
+      });
+      const member = stackConfigFor(phases[2].targets[0]);
+      assert.strictEqual(member["access-analyzer:organization"], undefined);
+    });
+
+    it("refuses an administrator that is the management account, left out, or unknown", () => {
+      for (const [id, message] of [
+        [MGMT, /is the management account/],
+        [SANDBOX, /is left out of the fleet \(in excluded OU Root\/Sandbox\)/],
+        ["999999999999", /is not an account of organization o-abc1234567/],
+      ] as const) {
+        const r = organizationTargets(
+          fleet(`${ORG_ONLY}  delegatedAdministrator: { accountId: "${id}" }\n`),
+          FOUND,
+        );
+        assert.match(r.problems.join("\n"), message);
+      }
+    });
+
+    it("skips the administrator's stack when the registration did not succeed, never the members", () => {
+      assert.match(
+        phaseBlocked("delegated-administrator", [{ phase: "registration", outcome: "failed" }]) ??
+          "",
+        /registration \(stack org-delegated-admin\) ended failed/,
+      );
+      assert.strictEqual(
+        phaseBlocked("delegated-administrator", [{ phase: "registration", outcome: "succeeded" }]),
+        undefined,
+      );
+      assert.strictEqual(
+        phaseBlocked("members", [{ phase: "registration", outcome: "failed" }]),
+        undefined,
+      );
+    });
+
+    it("refuses organization analyzers without a delegated administrator", () => {
+      const bad = parseFleetFile(`${ORG_ONLY}  analyzers: { externalAccess: {} }\n`, "f.yaml");
+      assert.match(
+        bad.ok ? "" : bad.messages.join("\n"),
+        /organization\.analyzers: .*delegatedAdministrator/,
+      );
+    });
+  });
+
+  describe("orphaned stacks", () => {
+    const run = () => {
+      const f = fleet(ORG_ONLY);
+      const r = organizationTargets(f, FOUND);
+      return { fleet: f, targets: r.targets, leftOut: r.leftOut, warnings: [] };
+    };
+
+    it("finds the fleet's stacks no target uses, with why, and ignores stacks of other names", () => {
+      const orphans = findOrphans(
+        [
+          `acct-${PROD}`,
+          `acct-${GONE}`,
+          `org/access-analyzer/acct-${OUTSIDE}`,
+          "prod",
+          REGISTRATION_STACK,
+        ],
+        run().targets,
+        run().leftOut,
+      );
+      assert.deepStrictEqual(
+        orphans.map((o) => [o.stack, o.accountId, o.reason.split(":")[0]]),
+        [
+          [`acct-${GONE}`, GONE, "suspended"],
+          [
+            `acct-${OUTSIDE}`,
+            OUTSIDE,
+            "not in the fleet any more (left the organization, or removed from the fleet file)",
+          ],
+          [
+            REGISTRATION_STACK,
+            undefined,
+            "organization.delegatedAdministrator is no longer set (the registration is kept)",
+          ],
+        ],
+      );
+    });
+
+    it("reports orphans on up and never runs them; destroy runs one only when --accounts names it", () => {
+      const orphans = findOrphans([`acct-${GONE}`], run().targets, run().leftOut);
+      const up = chooseTargets("up", run(), orphans, {});
+      assert.strictEqual(up.targets.length, 4);
+      assert.deepStrictEqual(
+        up.orphaned.map((o) => o.accountId),
+        [GONE],
+      );
+      const all = chooseTargets("destroy", run(), orphans, { all: true });
+      assert.ok(!all.targets.some((t) => t.accountId === GONE), "--all leaves orphans alone");
+      const named = chooseTargets("destroy", run(), orphans, { accounts: [GONE] });
+      assert.deepStrictEqual(
+        named.targets.map((t) => [t.stack, !!t.orphaned]),
+        [[`acct-${GONE}`, true]],
+      );
+    });
+  });
+});
