@@ -122,8 +122,10 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
   }
 
   /**
-   * The explicit provider of one covered region, to attach regional resources to it.
-   * Rejects with a clear error when the region is not covered.
+   * The explicit provider of one covered region, to attach regional resources to it. In
+   * `"single"` provider mode every region gets the same provider (in `lookupRegion`): give your
+   * resources `region` too ({@link regionArgs}). Rejects with a clear error when the region is
+   * not covered.
    */
   public async providerFor(region: string): Promise<aws.Provider> {
     const providers = await this.providers;
@@ -136,6 +138,25 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       );
     }
     return provider;
+  }
+
+  /**
+   * The resource options that put a resource of the embedding program in a covered region:
+   * `{ provider }`. Use it with {@link regionArgs}, which works in both provider modes.
+   */
+  public async resourceOptionsFor(region: string): Promise<pulumi.CustomResourceOptions> {
+    return { provider: await this.providerFor(region) };
+  }
+
+  /**
+   * The `region` input for a resource of the embedding program in a covered region. Required in
+   * `"single"` provider mode (the one provider is in `lookupRegion`); harmless in `"per-region"`
+   * mode, where it equals the provider's region, so a program that always passes it survives a
+   * mode switch unchanged. Rejects like {@link providerFor} when the region is not covered.
+   */
+  public async regionArgs(region: string): Promise<{ region: string }> {
+    await this.providerFor(region);
+    return { region };
   }
 
   /** @internal Discovers the regions, then builds every child. Awaited by the base class. */
@@ -153,7 +174,13 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       ...secretProviderArgs(args.providerArgs),
     };
 
-    const enabled = await this.enabledRegions(name, args, providerArgs);
+    // The lookup provider answers `getRegions`; in single mode it also serves every region.
+    const lookup = new aws.Provider(
+      `${name}-lookup`,
+      { ...providerArgs, region: args.lookupRegion ?? DEFAULTS.lookupRegion },
+      { parent: this },
+    );
+    const enabled = await this.enabledRegions(lookup);
     const selection = selectRegions(enabled, args.regions, args.excludeRegions);
     const problems = [...selection.problems];
     if (problems.length === 0) {
@@ -184,27 +211,50 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       // type) can never be created while the old analyzer exists: delete it first.
       deleteBeforeReplace: true,
     };
+    const mode = args.providerMode ?? DEFAULTS.providerMode;
+    const providerRegion = (region: string) =>
+      mode === "single" ? (args.lookupRegion ?? DEFAULTS.lookupRegion) : region;
+    const providers: Record<string, aws.Provider> = {};
+    for (const region of selection.regions) {
+      providers[region] =
+        mode === "single"
+          ? lookup
+          : new aws.Provider(`${name}-${region}`, { ...providerArgs, region }, { parent: this });
+    }
+    /**
+     * What every regional child takes: its region's provider, and (always) its `region` input. In
+     * per-region mode the input equals the provider's region, so switching modes changes only
+     * the provider reference, never an input: no analyzer or archive rule is replaced.
+     */
+    const regional = (region: string) => ({
+      opts: { parent: this, provider: providers[region] },
+      args: { region },
+    });
     const analyzer = (
       urnName: string,
-      provider: aws.Provider,
+      region: string,
       analyzerArgs: aws.accessanalyzer.AnalyzerArgs,
       extraOpts: pulumi.CustomResourceOptions = {},
-    ) =>
-      new aws.accessanalyzer.Analyzer(
-        urnName,
-        { ...analyzerArgs, tags: args.tags },
-        { parent: this, provider, ...analyzerOpts, ...extraOpts },
-      );
-    const archiveRules = (
-      urnName: string,
-      provider: aws.Provider,
-      on: aws.accessanalyzer.Analyzer,
     ) => {
+      const on = regional(region);
+      return new aws.accessanalyzer.Analyzer(
+        urnName,
+        { ...on.args, ...analyzerArgs, tags: args.tags },
+        { ...on.opts, ...analyzerOpts, ...extraOpts },
+      );
+    };
+    const archiveRules = (urnName: string, region: string, on: aws.accessanalyzer.Analyzer) => {
+      const where = regional(region);
       for (const rule of args.archiveRules ?? []) {
         new aws.accessanalyzer.ArchiveRule(
           `${urnName}-${rule.name}`,
-          { analyzerName: on.analyzerName, ruleName: rule.name, filters: rule.filters },
-          { parent: this, provider, retainOnDelete: args.retainOnDelete },
+          {
+            ...where.args,
+            analyzerName: on.analyzerName,
+            ruleName: rule.name,
+            filters: rule.filters,
+          },
+          { ...where.opts, retainOnDelete: args.retainOnDelete },
         );
       }
     };
@@ -213,39 +263,35 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     const internal = args.internalAccess;
     const internalRegions = internal?.regions ?? selection.regions;
 
-    const providers: Record<string, aws.Provider> = {};
     const analyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     const organizationAnalyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     const internalAccessAnalyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     for (const region of selection.regions) {
       const adopted = args.adopt?.[region];
-      const provider = new aws.Provider(
-        `${name}-${region}`,
-        { ...providerArgs, region },
-        { parent: this },
-      );
-      providers[region] = provider;
       // The ACCOUNT analyzer is always there: it is what Security Hub IAM.28 counts.
       // An adopted analyzer is imported under its own name (the provider's import ID).
       analyzers[region] = analyzer(
         `${name}-${region}`,
-        provider,
-        { analyzerName: adopted ?? args.analyzerName ?? DEFAULTS.analyzerName, type: "ACCOUNT" },
-        adopted ? { import: adopted } : {},
+        region,
+        {
+          analyzerName: adopted?.split("@")[0] ?? args.analyzerName ?? DEFAULTS.analyzerName,
+          type: "ACCOUNT",
+        },
+        adopted ? { import: importId(adopted, region, providerRegion) } : {},
       );
-      archiveRules(`${name}-${region}`, provider, analyzers[region]);
+      archiveRules(`${name}-${region}`, region, analyzers[region]);
       if (orgExternal) {
         const urnName = `${name}-org-${region}`;
-        organizationAnalyzers[region] = analyzer(urnName, provider, {
+        organizationAnalyzers[region] = analyzer(urnName, region, {
           analyzerName:
             (orgExternal === true ? undefined : orgExternal.analyzerName) ??
             DEFAULTS.organizationAnalyzerName,
           type: "ORGANIZATION",
         });
-        archiveRules(urnName, provider, organizationAnalyzers[region]);
+        archiveRules(urnName, region, organizationAnalyzers[region]);
       }
       if (internal && internalRegions.includes(region)) {
-        internalAccessAnalyzers[region] = analyzer(`${name}-internal-${region}`, provider, {
+        internalAccessAnalyzers[region] = analyzer(`${name}-internal-${region}`, region, {
           analyzerName: internal.analyzerName ?? DEFAULTS.internalAccessAnalyzerName,
           type: "ACCOUNT_INTERNAL_ACCESS",
           configuration: internal.analysisRule
@@ -256,14 +302,14 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     }
 
     const unusedAccessAnalyzer = args.unusedAccess
-      ? analyzer(`${name}-unused-access`, providers[args.unusedAccess.region], {
+      ? analyzer(`${name}-unused-access`, args.unusedAccess.region, {
           analyzerName: args.unusedAccess.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName,
           type: "ACCOUNT_UNUSED_ACCESS",
           configuration: unusedAccessConfiguration(args.unusedAccess),
         })
       : undefined;
     const organizationUnusedAccessAnalyzer = org?.unusedAccess
-      ? analyzer(`${name}-org-unused-access`, providers[org.unusedAccess.region], {
+      ? analyzer(`${name}-org-unused-access`, org.unusedAccess.region, {
           analyzerName:
             org.unusedAccess.analyzerName ?? DEFAULTS.organizationUnusedAccessAnalyzerName,
           type: "ORGANIZATION_UNUSED_ACCESS",
@@ -272,7 +318,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       : undefined;
     const orgInternal = org?.internalAccess;
     const organizationInternalAccessAnalyzer = orgInternal
-      ? analyzer(`${name}-org-internal-access`, providers[orgInternal.region], {
+      ? analyzer(`${name}-org-internal-access`, orgInternal.region, {
           analyzerName: orgInternal.analyzerName ?? DEFAULTS.organizationInternalAccessAnalyzerName,
           type: "ORGANIZATION_INTERNAL_ACCESS",
           configuration: orgInternal.analysisRule
@@ -306,21 +352,11 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
   }
 
   /**
-   * The enabled regions of the account, asked through an explicit lookup provider in
+   * The enabled regions of the account, asked through the explicit lookup provider in
    * `lookupRegion`, always: a region of `regions` may be one the account has not enabled, and a
    * provider there fails with an authentication error instead of the clear "not enabled" problem.
    */
-  private async enabledRegions(
-    name: string,
-    args: AllRegionsAccessAnalyzerArgs,
-    providerArgs: RegionalProviderArgs,
-  ): Promise<string[]> {
-    const lookupRegion = args.lookupRegion ?? DEFAULTS.lookupRegion;
-    const lookup = new aws.Provider(
-      `${name}-lookup`,
-      { ...providerArgs, region: lookupRegion },
-      { parent: this },
-    );
+  private async enabledRegions(lookup: aws.Provider): Promise<string[]> {
     const result = await aws.getRegions(
       { filters: [{ name: "opt-in-status", values: [...ENABLED_OPT_IN_STATUSES] }] },
       { provider: lookup, parent: this },
@@ -333,6 +369,19 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
 function publicInputs(args: AllRegionsAccessAnalyzerArgs): pulumi.Inputs {
   const { providerArgs, ...rest } = args;
   return { ...rest, providerArgs: providerArgs ? Object.keys(providerArgs).sort() : undefined };
+}
+
+/**
+ * The `import` ID of an adopted analyzer. The engine's import reads by ID alone (no inputs), so
+ * an analyzer outside its provider's region (single mode) needs `name@region`. An ID already of
+ * that form is kept as given: the engine imports again whenever the ID differs from the one the
+ * state recorded, and such an import replaces the analyzer, so the ID must not change with the
+ * provider mode (the fleet bot passes back the recorded ID).
+ */
+function importId(adopted: string, region: string, providerRegion: (r: string) => string) {
+  return adopted.includes("@") || providerRegion(region) === region
+    ? adopted
+    : `${adopted}@${region}`;
 }
 
 /** The `configuration` of an unused-access analyzer (account or organization). */

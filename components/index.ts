@@ -18,6 +18,7 @@ export type { AccessAnalyzerDelegatedAdministratorArgs } from "./delegatedAdmini
 export type {
   AllRegionsAccessAnalyzerArgs,
   AnalyzerZone,
+  ProviderMode,
   ArchiveRuleArgs,
   ArchiveRuleFilterArgs,
   InternalAccessArgs,
@@ -45,6 +46,7 @@ export {
   NAME_MAX,
   NAME_PATTERN,
   PARTITIONS,
+  PROVIDER_MODES,
   REGION_PATTERN,
   TAG_LIMITS,
   TYPE_REPLACED,

@@ -22,6 +22,11 @@ export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+){1,3}-\d{1,2}$/;
 
 /** AWS's CreateAnalyzer rule for analyzer names (API_CreateAnalyzer); archive rule names share it. */
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+/**
+ * An `adopt` value as an import ID: `name@region` reads the analyzer in `region` whatever the
+ * provider's region (the one provider of `single` mode). The state records the ID it imported.
+ */
+export const ADOPT_WITH_REGION = /^[A-Za-z][A-Za-z0-9_.-]*@[a-z]{2}(-[a-z]+){1,3}-\d{1,2}$/;
 /** The longest analyzer or archive rule name AWS accepts. */
 export const NAME_MAX = 255;
 /** AWS quota: archive rules per analyzer. */
@@ -50,6 +55,12 @@ export const ACCESS_ANALYZER_PRINCIPAL = "access-analyzer.amazonaws.com";
 export const ENABLED_OPT_IN_STATUSES: readonly string[] = ["opt-in-not-required", "opted-in"];
 
 /**
+ * How the regional resources reach AWS: an explicit provider (one plugin process) per region, or
+ * one provider for every region through the per-resource `region` input of `@pulumi/aws` v7.
+ */
+export const PROVIDER_MODES = ["per-region", "single"] as const;
+
+/**
  * Defaults, resolved in this one place. Changing one changes every stack that relies on it (a new
  * analyzer name replaces every analyzer): treat a change as a breaking release.
  */
@@ -58,6 +69,7 @@ export const DEFAULTS = {
   lookupRegion: "us-east-1",
   unusedAccessAnalyzerName: "unused-access",
   unusedAccessAge: 90,
+  providerMode: "per-region" as (typeof PROVIDER_MODES)[number],
   internalAccessAnalyzerName: "internal-access",
   organizationAnalyzerName: "organization-external-access",
   organizationUnusedAccessAnalyzerName: "organization-unused-access",
@@ -291,6 +303,18 @@ export const removedType = z
   .never({ error: TYPE_REPLACED })
   .optional()
   .describe(`Removed. ${TYPE_REPLACED}.`);
+
+/** One provider per region, or one for all regions (see `PROVIDER_MODES`). */
+export const providerMode = z
+  .enum(PROVIDER_MODES, {
+    error: (iss) =>
+      `${quoted(iss.input)} is not a provider mode; use "per-region" (a provider per region) or ` +
+      `"single" (one provider for every region)`,
+  })
+  .describe(
+    'How regional resources reach AWS: "per-region" (default; one provider process per region) ' +
+      'or "single" (one provider for every region, the per-resource region input).',
+  );
 
 const flag = z.boolean({ error: "must be true or false" });
 
@@ -572,10 +596,18 @@ export const componentArgsObject = z.object({
     .optional(),
   protect: flag.optional(),
   retainOnDelete: flag.optional(),
+  providerMode: providerMode.optional(),
   adopt: z
-    .record(regionCode, analyzerName, {
-      error: 'must be a map of region to analyzer name, e.g. { "eu-west-1": "console-analyzer" }',
-    })
+    .record(
+      regionCode,
+      z.union([analyzerName, z.string().regex(ADOPT_WITH_REGION)], {
+        error: (iss) =>
+          `${quoted(iss.input)} is not an analyzer name (or name@region, as a state records it)`,
+      }),
+      {
+        error: 'must be a map of region to analyzer name, e.g. { "eu-west-1": "console-analyzer" }',
+      },
+    )
     .optional(),
 });
 

@@ -13,6 +13,20 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export type AnalyzerZone = "ACCOUNT" | "ORGANIZATION";
 
+/**
+ * How the regional resources reach AWS.
+ *
+ * - `"per-region"`: an explicit `aws.Provider` per covered region, plus one for the region lookup.
+ *   The engine starts one `pulumi-resource-aws` process per provider, one after another: 18
+ *   processes for 17 regions, 170–430 MB each (pulumi-aws#5226, #5860), so 3–7 GB per stack.
+ * - `"single"`: one provider in `lookupRegion` serves the lookup and every region; each regional
+ *   resource carries its own `region` input (`@pulumi/aws` v7). One plugin process per stack.
+ *   `providerFor(region)` then returns that one provider, so resources an embedding program
+ *   attaches must carry `region` themselves: use {@link AllRegionsAccessAnalyzer.resourceOptionsFor}
+ *   and {@link AllRegionsAccessAnalyzer.regionArgs}.
+ */
+export type ProviderMode = "per-region" | "single";
+
 /** Every `aws.ProviderArgs` field except `region`, which the component sets per region. */
 export type RegionalProviderArgs = Omit<aws.ProviderArgs, "region">;
 
@@ -234,12 +248,23 @@ export interface AllRegionsAccessAnalyzerArgs {
    */
   readonly retainOnDelete?: boolean;
   /**
+   * One provider (and plugin process) per region, or one for all regions; see {@link ProviderMode}
+   * for the memory trade-off. Switching a deployed stack keeps every analyzer and archive rule
+   * (same URNs and ids); the per-region providers leave the state (no AWS call).
+   * @default "per-region"
+   */
+  readonly providerMode?: ProviderMode;
+  /**
    * Analyzers that already exist, to take into the stack instead of creating one: region → the
    * existing analyzer's name. That region's analyzer gets this name and Pulumi's `import` option,
    * so its findings and archive state are kept. The engine imports it once (a resource already in
    * the state with this ID is not imported again) and refuses to replace it while `adopt` names
    * it. Tags that differ are updated after the import. The fleet bot sets this by itself for
-   * analyzers it lost, and for console-made ones with `up --adopt`.
+   * analyzers it lost, and for console-made ones with `up --adopt`. In `"single"` provider mode
+   * the import ID is `name@region` (outside `lookupRegion`); a value already of that form is used
+   * as given. After adopting, keep the value the state recorded (`pulumi stack export`, the
+   * analyzer's `importID`) across a provider-mode switch: a changed import ID makes the engine
+   * import again, which replaces the analyzer.
    * @default {}
    */
   readonly adopt?: Record<string, string>;

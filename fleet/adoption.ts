@@ -27,11 +27,19 @@ import type { AnalyzerSettings, RegionNote, Target } from "./types";
 
 /** What the stack's state holds in one region. */
 export interface HeldRegion {
-  /** URN of the region's `aws.Provider`: deleting it with its dependents drops the region. */
-  readonly providerUrn: string;
+  /**
+   * URNs whose deletion with their dependents drops the region from the state: the region's
+   * `aws.Provider` in per-region mode; in single provider mode (one provider for every region)
+   * the region's analyzers and archive rules themselves, found by their `region` input, without
+   * those that depend on another of them (their deletion takes them along).
+   */
+  readonly urns: readonly string[];
   /** The external-access analyzer's name there, when the state has one. */
   readonly analyzerName?: string;
-  /** The `import` ID it was adopted under, when it was adopted. */
+  /**
+   * The `import` ID it was adopted under, when it was adopted: the analyzer's name, or
+   * `name@region` (single provider mode). Passed back as recorded, so it never changes.
+   */
   readonly importId?: string;
 }
 
@@ -46,7 +54,7 @@ export interface AccountView {
 export interface RegionDecision {
   /** Region → analyzer name, for the component's `adopt` argument. */
   readonly adopt: Record<string, string>;
-  /** Provider URNs of regions no longer enabled: to drop from the state (with dependents). */
+  /** URNs of regions no longer enabled (`HeldRegion.urns`): to drop from the state (with dependents). */
   readonly dropFromState: string[];
   /** What the report says per region. */
   readonly notes: RegionNote[];
@@ -65,41 +73,83 @@ function hasOurTags(analyzer: AnalyzerInfo, settings: AnalyzerSettings): boolean
   return Object.entries(wanted).every(([k, v]) => analyzer.tags?.[k] === v);
 }
 
+/** A resource of an exported deployment, as far as `heldRegions` reads it. */
+interface StateResource {
+  urn?: string;
+  id?: string;
+  type?: string;
+  parent?: string;
+  provider?: string;
+  importID?: string;
+  inputs?: Record<string, unknown>;
+  dependencies?: string[];
+}
+
+const ANALYZER_TYPE = "aws:accessanalyzer/analyzer:Analyzer";
+const ACCESS_ANALYZER_TYPE = /^aws:accessanalyzer\//;
+
 /**
- * Parses the regional providers and analyzers out of an exported deployment (`exportStack()`),
- * keyed by region. The lookup provider (`<name>-lookup`) is not a regional one.
+ * Parses what the state holds per region out of an exported deployment (`exportStack()`). A
+ * resource's region is its `region` input (every regional child carries one), else its provider's
+ * region. The lookup provider (`<name>-lookup`) is not a regional one: in single provider mode it
+ * serves every region, so such a region is dropped through its own resources instead.
  */
 export function heldRegions(deployment: unknown): Record<string, HeldRegion> {
-  const resources = (deployment as { resources?: unknown[] } | undefined)?.resources ?? [];
-  const byRef = new Map<string, { urn: string; region: string }>();
-  const held: Record<string, HeldRegion> = {};
-  type Res = {
-    urn?: string;
-    id?: string;
-    type?: string;
-    parent?: string;
-    provider?: string;
-    importID?: string;
-    inputs?: Record<string, unknown>;
-  };
-  for (const r of resources as Res[]) {
+  const resources = ((deployment as { resources?: unknown[] } | undefined)?.resources ??
+    []) as StateResource[];
+  const providerRegion = new Map<string, string>();
+  const regionalProvider = new Map<string, string>();
+  for (const r of resources) {
     if (r.type !== "pulumi:providers:aws" || !r.urn || !r.parent) continue;
-    if (r.urn.endsWith("-lookup")) continue;
     const region = r.inputs?.region;
     if (typeof region !== "string") continue;
-    byRef.set(`${r.urn}::${r.id}`, { urn: r.urn, region });
-    held[region] = { providerUrn: r.urn };
+    providerRegion.set(`${r.urn}::${r.id}`, region);
+    if (!r.urn.endsWith("-lookup")) regionalProvider.set(region, r.urn);
   }
-  for (const r of resources as Res[]) {
-    if (r.type !== "aws:accessanalyzer/analyzer:Analyzer" || !r.provider) continue;
-    if (r.urn?.endsWith("-unused-access")) continue;
-    const provider = byRef.get(r.provider);
-    const name = r.inputs?.analyzerName;
-    if (!provider || typeof name !== "string") continue;
-    held[provider.region] = {
-      providerUrn: provider.urn,
-      analyzerName: name,
-      ...(r.importID ? { importId: r.importID } : {}),
+  const regionOf = (r: StateResource): string | undefined => {
+    const own = r.inputs?.region;
+    if (typeof own === "string") return own;
+    return r.provider !== undefined ? providerRegion.get(r.provider) : undefined;
+  };
+
+  const byRegion = new Map<string, StateResource[]>();
+  for (const r of resources) {
+    if (!r.urn || !ACCESS_ANALYZER_TYPE.test(r.type ?? "")) continue;
+    const region = regionOf(r);
+    if (region === undefined) continue;
+    byRegion.set(region, [...(byRegion.get(region) ?? []), r]);
+  }
+  for (const region of regionalProvider.keys()) {
+    if (!byRegion.has(region)) byRegion.set(region, []);
+  }
+
+  const held: Record<string, HeldRegion> = {};
+  for (const [region, own] of byRegion) {
+    const provider = regionalProvider.get(region);
+    const inRegion = new Set(own.map((r) => r.urn));
+    const urns =
+      provider !== undefined
+        ? [provider]
+        : own
+            .filter((r) => !(r.dependencies ?? []).some((d) => inRegion.has(d)))
+            .map((r) => r.urn as string);
+    // The external-access analyzer: type ACCOUNT (unset in states older than the type setting's
+    // removal), not the unused-access one.
+    const account = own.find(
+      (r) =>
+        r.type === ANALYZER_TYPE &&
+        !r.urn?.endsWith("-unused-access") &&
+        (r.inputs?.type ?? "ACCOUNT") === "ACCOUNT" &&
+        typeof r.inputs?.analyzerName === "string",
+    );
+    held[region] = {
+      urns,
+      ...(account
+        ? {
+            analyzerName: account.inputs?.analyzerName as string,
+            ...(account.importID ? { importId: account.importID } : {}),
+          }
+        : {}),
     };
   }
   return held;
@@ -126,7 +176,7 @@ export function decideRegions(input: {
 
   for (const [region, h] of Object.entries(held).sort(([a], [b]) => a.localeCompare(b))) {
     if (!enabled.has(region)) {
-      dropFromState.push(h.providerUrn);
+      dropFromState.push(...h.urns);
       notes.push({
         region,
         status: "region-disabled",
@@ -135,7 +185,7 @@ export function decideRegions(input: {
           `without an AWS call; AWS keeps ${h.analyzerName ? `"${h.analyzerName}"` : "the analyzer"}, ` +
           `and the next up after the region is enabled again takes it back`,
       });
-    } else if (h.importId !== undefined && h.analyzerName === h.importId) {
+    } else if (h.importId !== undefined && h.analyzerName === h.importId.split("@")[0]) {
       adopt[region] = h.importId;
     }
   }

@@ -223,7 +223,7 @@ export async function writeStackConfig(
 ): Promise<void> {
   const update = configUpdate(target, await stack.getAllConfig(), adopt);
   if (update.remove.length > 0) await stack.removeAllConfig(update.remove);
-  await stack.setAllConfig(update.set);
+  if (Object.keys(update.set).length > 0) await stack.setAllConfig(update.set);
 }
 
 /** Runs the plan's call; returns the engine's change counts and, for `up`, the outputs. */

@@ -92,6 +92,7 @@ export const fleetSettings = componentArgsObject
     lookupRegion: true,
     protect: true,
     retainOnDelete: true,
+    providerMode: true,
   })
   .extend({
     regions: componentArgsObject.shape.regions.describe(
@@ -117,6 +118,9 @@ export const fleetSettings = componentArgsObject
     protect: componentArgsObject.shape.protect.describe("Protect the analyzers."),
     retainOnDelete: componentArgsObject.shape.retainOnDelete.describe(
       "Keep the analyzers in AWS when they leave the stack.",
+    ),
+    providerMode: componentArgsObject.shape.providerMode.describe(
+      'One provider process per region ("per-region", default) or one for all ("single").',
     ),
   });
 const settingsShape = fleetSettings.shape;

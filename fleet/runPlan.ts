@@ -71,6 +71,10 @@ export function planOperation(operation: Operation, refresh: boolean): Operation
 export interface ConfigUpdate {
   /** Keys of the program's namespace the fleet file no longer sets (back to the default). */
   readonly remove: string[];
+  /**
+   * Only the values that differ from the stack's: an unchanged stack (the nightly run) needs no
+   * `pulumi config set-all` call, which costs a CLI start and a passphrase key derivation.
+   */
   readonly set: StackConfig;
 }
 
@@ -79,8 +83,13 @@ export function configUpdate(
   existing: Record<string, unknown>,
   adopt: Record<string, string> = {},
 ): ConfigUpdate {
-  const set = stackConfigFor(target, adopt);
-  return { remove: staleConfigKeys(existing, set), set };
+  const desired = stackConfigFor(target, adopt);
+  const same = (key: string): boolean => {
+    const old = existing[key] as { value?: unknown; secret?: unknown } | undefined;
+    return old?.value === desired[key].value && !!old?.secret === !!desired[key].secret;
+  };
+  const set = Object.fromEntries(Object.entries(desired).filter(([key]) => !same(key)));
+  return { remove: staleConfigKeys(existing, desired), set };
 }
 
 /** The outcome of an operation that returned: drift with any change is `drifted`. */

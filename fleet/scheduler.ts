@@ -19,6 +19,12 @@ export interface ScheduleOptions<T, R> {
   readonly onError: (item: T, error: unknown) => R;
   /** The result for an item that never started. */
   readonly onSkip: (item: T, reason: SkipReason) => R;
+  /**
+   * What an item costs while it runs (e.g. bytes of memory), and the most the items in flight may
+   * cost together. An item starts only when it fits beside those running, or when nothing runs
+   * (an item bigger than the whole budget runs alone). Absent: only `concurrency` bounds.
+   */
+  readonly budget?: { readonly limit: number; readonly cost: (item: T) => number };
   readonly onStart?: (item: T, index: number) => void;
   readonly onFinish?: (item: T, result: R, index: number) => void;
 }
@@ -51,14 +57,35 @@ export async function runAll<T, R>(
     return undefined;
   };
 
+  // Budget admission: the cost in flight, and the workers waiting for some of it to return.
+  let inFlight = 0;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const admit = async (cost: number): Promise<void> => {
+    const limit = options.budget?.limit ?? Infinity;
+    while (running > 0 && inFlight + cost > limit && !options.signal?.aborted) {
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    inFlight += cost;
+    running++;
+  };
+  const release = (cost: number): void => {
+    inFlight -= cost;
+    running--;
+    for (const wake of waiting.splice(0)) wake();
+  };
+
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const index = next++;
       const item = items[index];
+      const cost = options.budget?.cost(item) ?? 0;
+      await admit(cost);
       const stop = reasonToStop();
       if (stop) {
         stoppedBy ??= stop;
         results[index] = options.onSkip(item, stop);
+        release(cost);
         options.onFinish?.(item, results[index], index);
         continue;
       }
@@ -69,6 +96,7 @@ export async function runAll<T, R>(
       } catch (error) {
         result = options.onError(item, error);
       }
+      release(cost);
       if (options.isFailure(result)) failures++;
       results[index] = result;
       options.onFinish?.(item, result, index);

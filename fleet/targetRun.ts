@@ -10,6 +10,8 @@ import type { Command, StackResult, Target } from "./types";
 
 export interface ScheduleTargetsOptions {
   readonly concurrency: number;
+  /** Memory admission (see `runAll`'s `budget`); absent for `audit`, which starts no plugin. */
+  readonly budget?: { readonly limit: number; readonly cost: (target: Target) => number };
   /** Stop starting targets after this many failed. Absent: never stop. */
   readonly failureTolerance?: number | undefined;
   /** Once aborted, no more targets start. */
@@ -53,6 +55,7 @@ export class TargetRun {
     let failed = 0;
     const outcome = await runAll(this.targets, run, {
       concurrency: options.concurrency,
+      ...(options.budget ? { budget: options.budget } : {}),
       ...(failureTolerance !== undefined ? { failureTolerance } : {}),
       signal: options.stop,
       isFailure: (r) => isFailure(r.outcome),

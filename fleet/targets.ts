@@ -1,5 +1,5 @@
 /**
- * Which targets a run covers (`--shard`, `--accounts`) and how many run at once (`--concurrency`).
+ * Which targets a run covers (`--shard`, `--accounts`), and the sizing constants of fleet/memoryBudget.ts.
  * Pure functions; problems are thrown as `UsageError` (exit code 3). The options themselves are
  * parsed in fleet/commands/options.ts.
  */
@@ -77,34 +77,3 @@ export const PROVIDER_MEMORY_BYTES = 430 * 1024 * 1024;
 export const STACK_OVERHEAD_BYTES = 400 * 1024 * 1024;
 /** Never more stacks in flight than this by default, whatever the memory. */
 export const MAX_DEFAULT_CONCURRENCY = 8;
-
-/** The most regions any target's stack can touch (explicit list, or the discovery estimate). */
-export function maxRegionCount(targets: readonly Target[]): number {
-  let max = 1;
-  for (const t of targets) {
-    const n = t.settings.regions
-      ? t.settings.regions.filter((r) => !t.settings.excludeRegions?.includes(r)).length
-      : DISCOVERED_REGIONS_ESTIMATE;
-    max = Math.max(max, n);
-  }
-  return max;
-}
-
-/**
- * Default `--concurrency`, sized for memory. Each stack starts one AWS provider process per
- * region (plus one for the region lookup), so:
- *
- *   perStack = (maxRegions + 1) × 430 MiB + 400 MiB
- *   budget   = min(freemem, 0.75 × totalmem)
- *   default  = clamp(floor(budget / perStack), 1, min(8, targets))
- */
-export function defaultConcurrency(
-  memory: { total: number; free: number },
-  maxRegions: number,
-  targets: number,
-): number {
-  const perStack = (maxRegions + 1) * PROVIDER_MEMORY_BYTES + STACK_OVERHEAD_BYTES;
-  const budget = Math.min(memory.free, 0.75 * memory.total);
-  const fits = Math.floor(budget / perStack);
-  return Math.max(1, Math.min(fits, MAX_DEFAULT_CONCURRENCY, Math.max(targets, 1)));
-}

@@ -293,6 +293,16 @@ export interface FleetReport {
   readonly exitCode: number;
   readonly options: {
     readonly concurrency: number;
+    /**
+     * Stack commands: the memory budget the scheduler kept the stacks in flight within, the
+     * memory counted per plugin process, the largest stack's plugin count, and why.
+     */
+    readonly memory?: {
+      readonly budgetBytes: number;
+      readonly pluginMemoryBytes: number;
+      readonly maxPluginsPerStack: number;
+      readonly reason: string;
+    };
     readonly accounts?: string[];
     readonly shard?: string;
     readonly failureTolerance?: number;

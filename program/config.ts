@@ -32,7 +32,7 @@ const REGISTRATION_KEYS: readonly Key[] = [
 type Key = keyof typeof KEYS;
 
 /** Keys whose values are plain strings; every other key holds JSON (or a YAML structure). */
-const STRING_KEYS: readonly Key[] = ["lookupRegion", "analyzerName", "type"];
+const STRING_KEYS: readonly Key[] = ["lookupRegion", "analyzerName", "type", "providerMode"];
 
 /** An example per key, for error messages that show the fix. */
 const EXAMPLES: Record<Key, string> = {
@@ -50,6 +50,7 @@ const EXAMPLES: Record<Key, string> = {
   delegatedAdministrator: `'{"accountId":"111122223333","enableTrustedAccess":false}'`,
   protect: "true",
   retainOnDelete: "true",
+  providerMode: "single",
   adopt: `'{"eu-west-1":"console-analyzer"}'`,
 };
 

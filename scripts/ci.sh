@@ -34,3 +34,8 @@ fi
 
 echo "== npm run test:e2e"
 PATH="$bin:$PATH" npm run test:e2e
+
+# The benchmark's smoke set: it must complete and write valid JSON; no timing is asserted.
+echo "== npm run bench -- --quick"
+PATH="$bin:$PATH" npm run bench -- --quick --out reports/bench-quick.json
+node -e 'const r = JSON.parse(require("fs").readFileSync("reports/bench-quick.json", "utf8")); if (!r.stacks.length || !r.fleet.length) process.exit(1)'

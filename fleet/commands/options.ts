@@ -21,6 +21,10 @@ export interface RunFlags {
   all?: boolean;
   shard?: Shard;
   concurrency?: number;
+  /** `--memory-budget`, MiB. */
+  memoryBudget?: number;
+  /** `--plugin-memory`, MiB. */
+  pluginMemory?: number;
   failureTolerance?: number;
   parallel?: number;
   refresh?: boolean;
@@ -40,6 +44,8 @@ export interface RunFlags {
 /** Bounds of the numeric options: beyond them a value is a typo, not a plan. */
 export const LIMITS = {
   concurrency: { min: 1, max: 1000 },
+  memoryBudget: { min: 64, max: 16 * 1024 * 1024 },
+  pluginMemory: { min: 1, max: 64 * 1024 },
   parallel: { min: 1, max: 1000 },
   regionConcurrency: { min: 1, max: 100 },
   failureTolerance: { min: 1, max: 1_000_000 },

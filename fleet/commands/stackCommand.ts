@@ -26,14 +26,9 @@ import {
   runPhases,
   type Orphan,
 } from "../runPlan";
+import { planMemory, stackMemoryBytes } from "../memoryBudget";
 import { TargetRun, type ScheduleTargetsOptions } from "../targetRun";
-import {
-  defaultConcurrency,
-  maxRegionCount,
-  shardTargets,
-  UsageError,
-  type Shard,
-} from "../targets";
+import { shardTargets, UsageError, type Shard } from "../targets";
 import type { FleetReport, Operation, Phase, StackResult, StackRunner, Target } from "../types";
 import type { CliDeps } from "./deps";
 import {
@@ -67,8 +62,11 @@ Exit codes:
   ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path; nothing ran
   ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; in-flight stacks stopped cleanly, report written
 
-Default --concurrency: floor(min(freemem, 0.75 x totalmem) / ((maxRegions + 1) x 430 MiB + 400 MiB)),
-clamped to 1..min(8, stacks); maxRegions counts 17 for accounts that discover their regions.`;
+Memory: a stack costs plugins x --plugin-memory (default 430 MiB, the real plugin's worst case) + 400 MiB;
+plugins = 1 with providerMode "single", else regions + 1 (17 + 1 for accounts that discover their
+regions). A stack starts only while the stacks in flight fit --memory-budget (default
+min(freemem, 0.75 x totalmem)), whatever --concurrency says; a stack bigger than the budget runs alone.
+Default --concurrency: as many of the smallest stacks as fit the budget, clamped to 1..min(8, stacks).`;
 
 /** The options of the stack commands. */
 export function addRunOptions(cmd: Command): Command {
@@ -81,6 +79,20 @@ export function addRunOptions(cmd: Command): Command {
         "--concurrency <n>",
         "stacks in flight at once (default: sized for memory, see below)",
         LIMITS.concurrency,
+      ),
+    )
+    .addOption(
+      numberOption(
+        "--memory-budget <MiB>",
+        "memory the stacks in flight may use together (default: min(free, 75% of total))",
+        LIMITS.memoryBudget,
+      ),
+    )
+    .addOption(
+      numberOption(
+        "--plugin-memory <MiB>",
+        "memory counted per AWS plugin process (default 430, the real plugin's worst case)",
+        LIMITS.pluginMemory,
       ),
     )
     .addOption(
@@ -209,8 +221,15 @@ export async function runStackCommand(
     ? findOrphans(await listStacks(runner, say), fleetRun.targets, fleetRun.leftOut)
     : [];
   const { targets, orphaned } = chooseTargets(command, fleetRun, orphans, flags);
-  const concurrency =
-    flags.concurrency ?? defaultConcurrency(deps.memory(), maxRegionCount(targets), targets.length);
+  const MiB = 1024 * 1024;
+  const memoryPlan = planMemory({
+    memory: deps.memory(),
+    targets,
+    concurrency: flags.concurrency,
+    budgetBytes: flags.memoryBudget !== undefined ? flags.memoryBudget * MiB : undefined,
+    pluginMemoryBytes: flags.pluginMemory !== undefined ? flags.pluginMemory * MiB : undefined,
+  });
+  const { concurrency } = memoryPlan;
   const org = organizationLine(fleetRun);
   if (org !== undefined && (command === "preview" || command === "up")) {
     say(org);
@@ -226,11 +245,18 @@ export async function runStackCommand(
       (failureTolerance !== undefined ? `, stop after ${failureTolerance} failure(s)` : "") +
       `; logs in ${path.relative(deps.cwd, logDir) || logDir}`,
   );
+  say(`${command}: ${memoryPlan.reason}`);
 
   const phases = runPhases(targets);
   const runs = phases.map((p) => new TargetRun(p.targets, command, say, redact));
   const reportOptions: FleetReport["options"] = {
     concurrency,
+    memory: {
+      budgetBytes: memoryPlan.budgetBytes,
+      pluginMemoryBytes: memoryPlan.pluginMemoryBytes,
+      maxPluginsPerStack: memoryPlan.maxPluginsPerStack,
+      reason: memoryPlan.reason,
+    },
     ...(flags.accounts ? { accounts: flags.accounts } : {}),
     ...(flags.shard ? { shard: `${flags.shard.index}/${flags.shard.count}` } : {}),
     ...(failureTolerance !== undefined ? { failureTolerance } : {}),
@@ -267,6 +293,10 @@ export async function runStackCommand(
   );
   const scheduleOptions: ScheduleTargetsOptions = {
     concurrency,
+    budget: {
+      limit: memoryPlan.budgetBytes,
+      cost: (target) => stackMemoryBytes(target.settings, memoryPlan.pluginMemoryBytes),
+    },
     failureTolerance,
     stop: stop.signal,
     startLine: (target) => `[${accountLabel(target)}] start ${command} (stack ${target.stack})`,

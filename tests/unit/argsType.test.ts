@@ -49,6 +49,7 @@ const ARG_FIELDS: Record<keyof AllRegionsAccessAnalyzerArgs, true> = {
   tags: true,
   protect: true,
   retainOnDelete: true,
+  providerMode: true,
   adopt: true,
 };
 

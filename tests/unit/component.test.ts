@@ -63,7 +63,7 @@ describe("AllRegionsAccessAnalyzer", () => {
       const analyzers = externalAnalyzers();
       assert.equal(analyzers.length, 3);
       for (const analyzer of analyzers) {
-        assert.equal(analyzer.name, `aa-${mocks.regionOf(analyzer)}`);
+        assert.equal(analyzer.name, `aa-${mocks.providerRegionOf(analyzer)}`);
         assert.equal(analyzer.inputs.type, "ACCOUNT");
         assert.equal(analyzer.inputs.analyzerName, "external-access");
         assert.equal(analyzer.parent, mocks.named("aa").urn);
@@ -362,7 +362,7 @@ describe("AllRegionsAccessAnalyzer", () => {
         .filter((a) => a.inputs.type === "ACCOUNT_UNUSED_ACCESS");
       assert.equal(unused.length, 1);
       assert.equal(unused[0].name, "aa-unused-access");
-      assert.equal(mocks.regionOf(unused[0]), "eu-west-1");
+      assert.equal(mocks.providerRegionOf(unused[0]), "eu-west-1");
       assert.equal(unused[0].inputs.analyzerName, "unused-access");
       assert.deepEqual(unused[0].inputs.configuration, {
         unusedAccess: {
@@ -414,7 +414,7 @@ describe("AllRegionsAccessAnalyzer", () => {
         "aa-us-east-1-trusted-partner",
       ]);
       for (const rule of rules) {
-        const region = mocks.regionOf(rule);
+        const region = mocks.providerRegionOf(rule);
         assert.ok(rule.name.startsWith(`aa-${region}-`), `${rule.name} is on ${region}'s provider`);
         assert.equal(rule.inputs.analyzerName, "external-access");
         const spec = archiveRules.find((r) => r.name === rule.inputs.ruleName);
@@ -446,6 +446,33 @@ describe("AllRegionsAccessAnalyzer", () => {
       assert.equal(byRegion["eu-west-1"].parent, mocks.named("aa").urn);
       assert.equal(byRegion["us-east-1"].inputs.analyzerName, "external-access");
       assert.equal(byRegion["us-east-1"].importId, undefined);
+    });
+
+    it("in single provider mode imports an adopted analyzer outside the lookup region as name@region, and keeps a recorded name@region as given", async () => {
+      mocks.reset(["eu-west-1", "us-east-1", "ap-south-1"]);
+      await build("aa", {
+        providerMode: "single",
+        adopt: {
+          "eu-west-1": "console-analyzer",
+          "us-east-1": "home-analyzer",
+          "ap-south-1": "kept@ap-south-1",
+        },
+      });
+      const byRegion = Object.fromEntries(externalAnalyzers().map((a) => [mocks.regionOf(a), a]));
+      assert.equal(byRegion["eu-west-1"].inputs.analyzerName, "console-analyzer");
+      assert.equal(byRegion["eu-west-1"].importId, "console-analyzer@eu-west-1");
+      // The lookup provider's own region reads it there: the plain name.
+      assert.equal(byRegion["us-east-1"].importId, "home-analyzer");
+      assert.equal(byRegion["ap-south-1"].inputs.analyzerName, "kept");
+      assert.equal(byRegion["ap-south-1"].importId, "kept@ap-south-1");
+    });
+
+    it("in per-region mode keeps a recorded name@region import ID as given (a mode switch never re-imports)", async () => {
+      mocks.reset(["eu-west-1"]);
+      await build("aa", { adopt: { "eu-west-1": "kept@eu-west-1" } });
+      const [a] = externalAnalyzers();
+      assert.equal(a.inputs.analyzerName, "kept");
+      assert.equal(a.importId, "kept@eu-west-1");
     });
 
     it("forwards protect and retainOnDelete to the analyzers", async () => {
@@ -542,6 +569,107 @@ describe("AllRegionsAccessAnalyzer", () => {
         component.providerFor("ap-south-1"),
         /does not cover "ap-south-1".*eu-west-1, us-east-1/,
       );
+    });
+  });
+
+  describe("provider mode", () => {
+    it("gives every regional child its own region as an input, equal to its provider's, per region by default", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await build("aa", {
+        unusedAccess: { region: "eu-west-1" },
+        archiveRules: [{ name: "private", filters: [{ criteria: "isPublic", eqs: ["false"] }] }],
+      });
+      const children = [...mocks.ofType(ANALYZER), ...mocks.ofType(ARCHIVE_RULE)];
+      assert.equal(children.length, 5);
+      for (const child of children) {
+        assert.ok(child.inputs.region, `${child.name} has a region input`);
+        assert.equal(child.inputs.region, mocks.providerRegionOf(child), child.name);
+      }
+      assert.equal(regionalProviders().length, 2);
+    });
+
+    it("puts every region on the one lookup provider in single mode, each child carrying its region", async () => {
+      mocks.reset(["eu-west-1", "us-east-1", "ap-southeast-3"]);
+      const component = await build("aa", {
+        providerMode: "single",
+        providerArgs: { profile: "audit" },
+        unusedAccess: { region: "eu-west-1" },
+        archiveRules: [{ name: "private", filters: [{ criteria: "isPublic", eqs: ["false"] }] }],
+      });
+      const providers = mocks.ofType(PROVIDER);
+      assert.deepEqual(
+        providers.map((p) => p.name),
+        ["aa-lookup"],
+      );
+      assert.equal(providers[0].inputs.region, "us-east-1");
+      assert.equal(providers[0].inputs.profile, "audit");
+      const lookupRef = `${providers[0].urn}::${providers[0].id}`;
+      assert.ok(mocks.invokes[0].provider?.endsWith(`::${providers[0].id}`));
+      const children = [...mocks.ofType(ANALYZER), ...mocks.ofType(ARCHIVE_RULE)];
+      assert.equal(children.length, 3 + 1 + 3);
+      for (const child of children) {
+        assert.equal(child.provider, lookupRef, `${child.name} is on the one provider`);
+      }
+      // Names (and so URNs) are those of per-region mode; each child is in its own region.
+      assert.deepEqual(
+        externalAnalyzers()
+          .map((a) => [a.name, a.inputs.region])
+          .sort(),
+        [
+          ["aa-ap-southeast-3", "ap-southeast-3"],
+          ["aa-eu-west-1", "eu-west-1"],
+          ["aa-us-east-1", "us-east-1"],
+        ],
+      );
+      assert.equal(mocks.named("aa-unused-access").inputs.region, "eu-west-1");
+      assert.deepEqual(await promiseOf(component.analyzerArns), {
+        "ap-southeast-3": `arn:aws:access-analyzer:ap-southeast-3:${MOCK_ACCOUNT}:analyzer/external-access`,
+        "eu-west-1": `arn:aws:access-analyzer:eu-west-1:${MOCK_ACCOUNT}:analyzer/external-access`,
+        "us-east-1": `arn:aws:access-analyzer:us-east-1:${MOCK_ACCOUNT}:analyzer/external-access`,
+      });
+    });
+
+    it("keeps the same child URNs in both modes, so a switch only changes provider references", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const args = {
+        unusedAccess: { region: "us-east-1" },
+        archiveRules: [{ name: "private", filters: [{ criteria: "isPublic", eqs: ["false"] }] }],
+      };
+      const childUrns = () =>
+        [...mocks.ofType(ANALYZER), ...mocks.ofType(ARCHIVE_RULE)].map((r) => r.urn).sort();
+      await build("aa", args);
+      const perRegion = childUrns();
+      const perRegionInputs = mocks.ofType(ANALYZER).map((a) => JSON.stringify(a.inputs));
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await build("aa", { ...args, providerMode: "single" });
+      assert.deepEqual(childUrns(), perRegion);
+      assert.deepEqual(
+        mocks.ofType(ANALYZER).map((a) => JSON.stringify(a.inputs)),
+        perRegionInputs,
+      );
+    });
+
+    it("serves providerFor, resourceOptionsFor and regionArgs in single mode, and rejects an uncovered region", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const component = await build("aa", { providerMode: "single" });
+      const lookupUrn = mocks.named("aa-lookup", PROVIDER).urn;
+      assert.equal(await promiseOf((await component.providerFor("eu-west-1")).urn), lookupUrn);
+      const opts = await component.resourceOptionsFor("eu-west-1");
+      assert.equal(await promiseOf((opts.provider as pulumi.ProviderResource).urn), lookupUrn);
+      assert.deepEqual(await component.regionArgs("eu-west-1"), { region: "eu-west-1" });
+      await assert.rejects(component.regionArgs("ap-south-1"), /does not cover "ap-south-1"/);
+    });
+
+    it("rejects an unknown provider mode, naming the field and the choices, before registering", () => {
+      mocks.reset(["eu-west-1"]);
+      assert.throws(
+        () =>
+          new lib.AllRegionsAccessAnalyzer("aa", {
+            providerMode: "one" as componentModule.AllRegionsAccessAnalyzerArgs["providerMode"],
+          }),
+        /providerMode: "one" is not a provider mode; use "per-region".*"single"/,
+      );
+      assert.equal(mocks.registrations.length, 0);
     });
   });
 

@@ -73,11 +73,104 @@ describe("adoption and disabled regions (fleet/adoption)", () => {
       };
       assert.deepStrictEqual(heldRegions(deployment), {
         "eu-west-1": {
-          providerUrn: providerUrn("eu-west-1"),
+          urns: [providerUrn("eu-west-1")],
           analyzerName: "console-analyzer",
           importId: "console-analyzer",
         },
       });
+    });
+
+    it("finds the external-access analyzer by type ACCOUNT beside the region's organization and internal-access ones", () => {
+      const provider = `${providerUrn("eu-west-1")}::p1`;
+      const deployment = {
+        resources: [
+          {
+            urn: providerUrn("eu-west-1"),
+            id: "p1",
+            type: "pulumi:providers:aws",
+            parent: COMPONENT,
+            inputs: { region: "eu-west-1" },
+          },
+          ...[
+            ["-eu-west-1", "ACCOUNT", "external-access"],
+            ["-org-eu-west-1", "ORGANIZATION", "organization-external-access"],
+            ["-internal-eu-west-1", "ACCOUNT_INTERNAL_ACCESS", "internal-access"],
+          ].map(([suffix, type, analyzerName]) => ({
+            urn: `${COMPONENT}${suffix}`,
+            type: "aws:accessanalyzer/analyzer:Analyzer",
+            provider,
+            inputs: { region: "eu-west-1", analyzerName, type },
+          })),
+        ],
+      };
+      assert.deepStrictEqual(heldRegions(deployment), {
+        "eu-west-1": { urns: [providerUrn("eu-west-1")], analyzerName: "external-access" },
+      });
+    });
+
+    it("in single provider mode holds each region through its own resources (by region input), archive rules going with their analyzer", () => {
+      const lookup = `${providerUrn("lookup")}::p0`;
+      const child = (suffix: string, type: string, inputs: Record<string, unknown>) => ({
+        urn: `${COMPONENT}${suffix}`,
+        type,
+        provider: lookup,
+        inputs,
+      });
+      const analyzerType = "aws:accessanalyzer/analyzer:Analyzer";
+      const deployment = {
+        resources: [
+          { urn: COMPONENT, type: "access-analyzer:index:AllRegionsAccessAnalyzer" },
+          {
+            urn: providerUrn("lookup"),
+            id: "p0",
+            type: "pulumi:providers:aws",
+            parent: COMPONENT,
+            inputs: { region: "us-east-1" },
+          },
+          child("-us-east-1", analyzerType, {
+            region: "us-east-1",
+            analyzerName: "external-access",
+            type: "ACCOUNT",
+          }),
+          child("-ap-east-1", analyzerType, {
+            region: "ap-east-1",
+            analyzerName: "external-access",
+            type: "ACCOUNT",
+          }),
+          {
+            ...child("-ap-east-1-private", "aws:accessanalyzer/archiveRule:ArchiveRule", {
+              region: "ap-east-1",
+              analyzerName: "external-access",
+              ruleName: "private",
+            }),
+            dependencies: [`${COMPONENT}-ap-east-1`],
+          },
+          child("-org-ap-east-1", analyzerType, {
+            region: "ap-east-1",
+            analyzerName: "organization-external-access",
+            type: "ORGANIZATION",
+          }),
+        ],
+      };
+      const held = heldRegions(deployment);
+      assert.deepStrictEqual(held, {
+        "us-east-1": { urns: [`${COMPONENT}-us-east-1`], analyzerName: "external-access" },
+        "ap-east-1": {
+          urns: [`${COMPONENT}-ap-east-1`, `${COMPONENT}-org-ap-east-1`],
+          analyzerName: "external-access",
+        },
+      });
+      // The region turned off: its analyzers (and with them the rule) leave the state, never the
+      // one provider every other region still uses.
+      const d = decide({}, { enabled: ["us-east-1"], held });
+      assert.deepStrictEqual(d.dropFromState, [
+        `${COMPONENT}-ap-east-1`,
+        `${COMPONENT}-org-ap-east-1`,
+      ]);
+      assert.deepStrictEqual(
+        d.notes.map((n) => [n.region, n.status]),
+        [["ap-east-1", "region-disabled"]],
+      );
     });
 
     it("holds nothing for a new stack", () => {
@@ -142,7 +235,7 @@ describe("adoption and disabled regions (fleet/adoption)", () => {
           enabled: ["eu-west-1", "us-east-1", "ap-south-1"],
           settings: { excludeRegions: ["ap-south-1"] },
           held: {
-            "us-east-1": { providerUrn: providerUrn("us-east-1"), analyzerName: "external-access" },
+            "us-east-1": { urns: [providerUrn("us-east-1")], analyzerName: "external-access" },
           },
         },
       );
@@ -155,7 +248,7 @@ describe("adoption and disabled regions (fleet/adoption)", () => {
         {
           held: {
             "eu-west-1": {
-              providerUrn: providerUrn("eu-west-1"),
+              urns: [providerUrn("eu-west-1")],
               analyzerName: "console-analyzer",
               importId: "console-analyzer",
             },
@@ -166,14 +259,30 @@ describe("adoption and disabled regions (fleet/adoption)", () => {
       assert.deepStrictEqual(d.notes, []);
     });
 
+    it("passes back a single-mode adoption's recorded name@region import ID unchanged", () => {
+      const d = decide(
+        { "eu-west-1": [analyzer("console-analyzer")] },
+        {
+          held: {
+            "eu-west-1": {
+              urns: ["a"],
+              analyzerName: "console-analyzer",
+              importId: "console-analyzer@eu-west-1",
+            },
+          },
+        },
+      );
+      assert.deepStrictEqual(d.adopt, { "eu-west-1": "console-analyzer@eu-west-1" });
+    });
+
     it("drops a held region that is no longer enabled from the state, and says region-disabled", () => {
       const d = decide(
         {},
         {
           enabled: ["us-east-1"],
           held: {
-            "ap-east-1": { providerUrn: providerUrn("ap-east-1"), analyzerName: "external-access" },
-            "us-east-1": { providerUrn: providerUrn("us-east-1"), analyzerName: "external-access" },
+            "ap-east-1": { urns: [providerUrn("ap-east-1")], analyzerName: "external-access" },
+            "us-east-1": { urns: [providerUrn("us-east-1")], analyzerName: "external-access" },
           },
         },
       );

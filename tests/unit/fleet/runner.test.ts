@@ -197,6 +197,15 @@ describe("runner decisions (fleet/runPlan)", () => {
       assert.deepStrictEqual(update.remove, [`${PROJECT_NAME}:regions`]);
       assert.deepStrictEqual(update.set[`${PROJECT_NAME}:analyzerName`], { value: "aa" });
     });
+
+    it("sets only the values that differ, nothing when the stack already has the target's config", () => {
+      const t = { ...target("111122223333"), settings: { analyzerName: "aa", protect: true } };
+      const first = configUpdate(t, { [`${PROJECT_NAME}:protect`]: { value: "true" } });
+      assert.ok(!(`${PROJECT_NAME}:protect` in first.set));
+      assert.deepStrictEqual(first.set[`${PROJECT_NAME}:analyzerName`], { value: "aa" });
+      const applied = { [`${PROJECT_NAME}:protect`]: { value: "true" }, ...first.set };
+      assert.deepStrictEqual(configUpdate(t, applied), { remove: [], set: {} });
+    });
   });
 });
 
@@ -386,6 +395,17 @@ describe("AutomationStackRunner (fake stacks)", () => {
       "setAllConfig",
       "preview",
     ]);
+  });
+
+  it("writes no config on a second run when nothing changed", async () => {
+    const stack = new FakeStack("acct-1");
+    await runner(stack).runner.run(target("111122223333"), "preview", {});
+    stack.calls.length = 0;
+    await runner(stack).runner.run(target("111122223333"), "preview", {});
+    assert.deepStrictEqual(
+      stack.calls.map((c) => c.method),
+      ["getAllConfig", "preview", "outputs"],
+    );
   });
 
   it("takes up's outputs from its result without reading them again", async () => {
@@ -605,6 +625,37 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
     assert.deepStrictEqual(
       result.notes?.map((n) => `${n.region ?? "-"} ${n.status}`),
       ["ap-east-1 region-disabled", "eu-west-1 adopted", "- pending-cleared"],
+    );
+  });
+
+  it("up in single provider mode drops a disabled region's analyzers by their region input, never the shared provider", async () => {
+    const lookup = `${P}lookup`;
+    const singleState = {
+      resources: [
+        {
+          urn: lookup,
+          id: "l",
+          type: "pulumi:providers:aws",
+          parent: "c",
+          inputs: { region: "us-east-1" },
+        },
+        ...["ap-east-1", "us-east-1"].map((region) => ({
+          urn: `a-${region}`,
+          type: "aws:accessanalyzer/analyzer:Analyzer",
+          provider: `${lookup}::l`,
+          inputs: { region, analyzerName: "external-access", type: "ACCOUNT" },
+        })),
+      ],
+    };
+    const stack = new FakeStack("acct-1", { state: singleState });
+    const result = await runner(stack, true).run(target("111122223333"), "up", {});
+    assert.strictEqual(result.outcome, "succeeded", result.error);
+    assert.deepStrictEqual(
+      stack.calls.filter((c) => c.method === "deleteFromState").map((c) => c.options?.urn),
+      ["a-ap-east-1"],
+    );
+    assert.ok(
+      result.notes?.some((n) => n.status === "region-disabled" && n.region === "ap-east-1"),
     );
   });
 

@@ -1,15 +1,6 @@
 import * as assert from "assert";
-import {
-  defaultConcurrency,
-  filterTargets,
-  maxRegionCount,
-  selectTargets,
-  shardTargets,
-  UsageError,
-} from "../../../fleet/targets";
+import { filterTargets, selectTargets, shardTargets, UsageError } from "../../../fleet/targets";
 import { target, targets } from "./helpers";
-
-const GiB = 1024 ** 3;
 
 describe("fleet targets", () => {
   describe("shards", () => {
@@ -125,43 +116,6 @@ describe("fleet targets", () => {
         chosen.map((t) => t.accountId),
         ["444455556666"],
       );
-    });
-  });
-
-  describe("default concurrency", () => {
-    it("fits stacks into memory: (regions + 1) × 430 MiB + 400 MiB each, 75% of total at most", () => {
-      // 17 regions → 18 × 430 + 400 = 8140 MiB per stack; 18 GiB budget fits 2.
-      assert.strictEqual(defaultConcurrency({ total: 24 * GiB, free: 23 * GiB }, 17, 50), 2);
-      // Free memory limits it when lower than 75% of total.
-      assert.strictEqual(defaultConcurrency({ total: 64 * GiB, free: 9 * GiB }, 17, 50), 1);
-      // 2 regions → 1690 MiB per stack: 48 GiB budget fits 29, capped at 8.
-      assert.strictEqual(defaultConcurrency({ total: 64 * GiB, free: 60 * GiB }, 2, 50), 8);
-      // 1 region → 2 × 430 + 400 = 1260 MiB per stack; 3 GiB budget fits 2.
-      assert.strictEqual(defaultConcurrency({ total: 4 * GiB, free: 4 * GiB }, 1, 50), 2);
-    });
-
-    it("is at least 1 and never more than the stacks to run", () => {
-      assert.strictEqual(defaultConcurrency({ total: 1 * GiB, free: 0.1 * GiB }, 17, 5), 1);
-      assert.strictEqual(defaultConcurrency({ total: 256 * GiB, free: 256 * GiB }, 1, 3), 3);
-      assert.strictEqual(defaultConcurrency({ total: 256 * GiB, free: 256 * GiB }, 1, 0), 1);
-    });
-
-    it("counts 17 regions for accounts that discover theirs, and explicit lists minus exclusions", () => {
-      const explicit = {
-        ...target("111122223333"),
-        settings: {
-          regions: ["us-east-1", "eu-west-1", "eu-west-2"],
-          excludeRegions: ["eu-west-2"],
-        },
-      };
-      assert.strictEqual(maxRegionCount([explicit]), 2);
-      assert.strictEqual(
-        maxRegionCount([
-          { ...target("111122223333"), settings: { regions: ["us-east-1", "eu-west-1"] } },
-        ]),
-        2,
-      );
-      assert.strictEqual(maxRegionCount([explicit, target("444455556666")]), 17);
     });
   });
 });

@@ -83,7 +83,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     if (args.token === "aws:index/getRegions:getRegions") {
       // As AWS does: an opt-in region the account has not enabled rejects the caller's
       // credentials (the default regions cannot be disabled).
-      const region = this.regionOf({ provider: args.provider } as Registration);
+      const region = this.providerRegionOf({ provider: args.provider });
       const usable = [...this.enabledRegions, ...DEFAULT_REGIONS];
       if (region === undefined || !usable.includes(region)) {
         throw new Error(
@@ -134,8 +134,19 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     return found[0];
   }
 
+  /**
+   * The region a resource lives in, as `@pulumi/aws` v7 decides it: its own `region` input, else
+   * the region of the provider it was given.
+   */
+  public regionOf(resource: Pick<Registration, "provider"> & { inputs?: Registration["inputs"] }) {
+    if (typeof resource.inputs?.region === "string") {
+      return resource.inputs.region;
+    }
+    return this.providerRegionOf(resource);
+  }
+
   /** The region of the provider a resource was given (from that provider's `region` input). */
-  public regionOf(resource: Registration): string | undefined {
+  public providerRegionOf(resource: Pick<Registration, "provider">): string | undefined {
     if (!resource.provider) {
       return undefined;
     }
@@ -152,7 +163,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         // Provider resources need an id, or references to them stay unknown.
         return { id: `${args.name}_id`, state: args.inputs };
       case "aws:accessanalyzer/analyzer:Analyzer": {
-        const region = this.regionOf({ provider: args.provider } as Registration) ?? "unknown";
+        const region = this.regionOf({ provider: args.provider, inputs: args.inputs }) ?? "unknown";
         const arn = `arn:aws:access-analyzer:${region}:${MOCK_ACCOUNT}:analyzer/${args.inputs.analyzerName}`;
         return { id: args.inputs.analyzerName, state: { ...args.inputs, arn } };
       }

@@ -1,0 +1,412 @@
+// `npm run bench`: a benchmark, not a test. The real Pulumi engine runs the real program with the
+// stand-in `pulumi-resource-aws` plugin against fake-aws (tests/e2e/harness.ts), with a fixed
+// latency on every AWS call. It prints a table and writes JSON (reports/bench.json by default).
+//
+//   npm run bench                     # R = 1, 4, 17 in both modes, fleet N = 12 at concurrency 1, 2, 4
+//   npm run bench -- --quick          # the CI smoke set: R = 1, fleet N = 2 at concurrency 1, 2
+//   npm run bench -- --accounts 6 --latency-ms 30 --out reports/bench.json
+//
+// Memory is the peak resident memory of this process's whole tree (this process, which also hosts
+// fake-aws, the CLI, the language host, the program and every plugin), sampled from /proc.
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
+
+import type { AnalyzerSettings } from "../fleet/types";
+import { World, ROOT } from "../tests/e2e/harness";
+import { DEFAULT_REGIONS } from "../tests/harness/fake-aws";
+
+/**
+ * Latency added to every AWS call, in ms. 30 ms is a typical HTTPS round trip from a runner to an
+ * AWS regional endpoint on the same continent (inter-region round trips within a continent are
+ * 10–80 ms: cloudping.co); far regions take longer, so this is a floor, not a worst case.
+ */
+const DEFAULT_LATENCY_MS = 30;
+/** The real plugin's published resident memory per process (pulumi-aws#5226, #5860; DOMAIN.md). */
+const REAL_PLUGIN_MB = { low: 170, high: 430 };
+const MODES = ["per-region", "single"] as const;
+type Mode = (typeof MODES)[number];
+
+interface Options {
+  quick: boolean;
+  accounts: number;
+  latencyMs: number;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = {
+    quick: false,
+    accounts: 12,
+    latencyMs: DEFAULT_LATENCY_MS,
+    out: path.join(ROOT, "reports", "bench.json"),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    const count = (v: string, min: number) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) throw new Error(`${arg}: a whole number ≥ ${min}`);
+      return n;
+    };
+    if (arg === "--quick") options.quick = true;
+    else if (arg === "--accounts") options.accounts = count(value(), 1);
+    else if (arg === "--latency-ms") options.latencyMs = count(value(), 0);
+    else if (arg === "--out") options.out = path.resolve(value());
+    else
+      throw new Error(
+        `unknown option ${arg}; use --quick, --accounts N, --latency-ms N, --out FILE`,
+      );
+  }
+  if (options.quick && !argv.includes("--accounts")) options.accounts = 2;
+  return options;
+}
+
+/** Peak RSS and plugin count of this process's tree, sampled from /proc every 50 ms. */
+class TreeSampler {
+  private timer?: NodeJS.Timeout;
+  peakRssBytes = 0;
+  peakPlugins = 0;
+  /** RSS of each plugin process seen, at its largest. */
+  readonly pluginRss = new Map<number, number>();
+
+  start(): this {
+    this.timer = setInterval(() => this.sample(), 50);
+    this.sample();
+    return this;
+  }
+
+  stop(): this {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+    return this;
+  }
+
+  private sample(): void {
+    const parents = new Map<number, number>();
+    for (const entry of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+        // The command name may hold spaces and parentheses: the ppid follows the last ")".
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        parents.set(Number(entry), Number(fields[1]));
+      } catch {
+        // the process ended
+      }
+    }
+    const tree = new Set([process.pid]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [pid, ppid] of parents) {
+        if (!tree.has(pid) && tree.has(ppid)) {
+          tree.add(pid);
+          grew = true;
+        }
+      }
+    }
+    const page = 4096;
+    let rss = 0;
+    let plugins = 0;
+    for (const pid of tree) {
+      try {
+        const bytes = Number(fs.readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]) * page;
+        rss += bytes;
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        if (/pulumi-resource-aws|\/\.cache\/provider\/[^/]+\/main\.js/.test(cmd)) {
+          plugins++;
+          this.pluginRss.set(pid, Math.max(this.pluginRss.get(pid) ?? 0, bytes));
+        }
+      } catch {
+        // the process ended
+      }
+    }
+    this.peakRssBytes = Math.max(this.peakRssBytes, rss);
+    this.peakPlugins = Math.max(this.peakPlugins, plugins);
+  }
+}
+
+interface Measure {
+  seconds: number;
+  peakRssMB: number;
+  peakPlugins: number;
+}
+
+async function measure(fn: () => Promise<unknown>): Promise<Measure & { pluginRss: number[] }> {
+  const sampler = new TreeSampler().start();
+  const started = process.hrtime.bigint();
+  try {
+    await fn();
+  } finally {
+    sampler.stop();
+  }
+  return {
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    peakRssMB: Math.round(sampler.peakRssBytes / 1024 ** 2),
+    peakPlugins: sampler.peakPlugins,
+    pluginRss: [...sampler.pluginRss.values()],
+  };
+}
+
+const quiet = { onOutput: () => undefined, color: "never" as const };
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+interface StackRow {
+  regions: number;
+  mode: Mode;
+  firstUp: Measure;
+  noChangeUp: Measure;
+  preview: Measure;
+}
+
+async function benchStack(regions: number, mode: Mode, options: Options, pluginRss: number[]) {
+  const world = await World.start({
+    label: `bench-${mode}-${regions}`,
+    accounts: [{ id: "240000000001" }],
+  });
+  try {
+    await world.admin.setLatency({ ms: options.latencyMs });
+    const settings: AnalyzerSettings = {
+      regions: [...DEFAULT_REGIONS].sort().slice(0, regions),
+      providerMode: mode,
+    };
+    const stack = await world.stack("240000000001", settings);
+    const keep = ({ pluginRss: rss, ...m }: Measure & { pluginRss: number[] }) => {
+      pluginRss.push(...rss);
+      return { ...m, seconds: round(m.seconds) };
+    };
+    const firstUp = keep(await measure(() => stack.up(quiet)));
+    const noChangeUp = keep(await measure(() => stack.up({ ...quiet, expectNoChanges: true })));
+    const preview = keep(await measure(() => stack.preview({ ...quiet, expectNoChanges: true })));
+    return { regions, mode, firstUp, noChangeUp, preview } satisfies StackRow;
+  } finally {
+    await world.close();
+  }
+}
+
+/** The floor every stack pays: `preview` of a program that declares nothing, on the same engine. */
+async function benchEmptyPreview(): Promise<Measure> {
+  const world = await World.start({ label: "bench-empty", accounts: [] });
+  try {
+    const dir = path.join(world.tmp, "empty");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      "name: empty\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
+    );
+    fs.writeFileSync(path.join(dir, "index.ts"), "export {};\n");
+    fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(dir, "tsconfig.json"));
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: "empty", workDir: dir },
+      { envVars: world.env, pulumiCommand: world.command },
+    );
+    await stack.preview(quiet); // warm the file cache like the stacks' first up does
+    const m = await measure(() => stack.preview(quiet));
+    return { seconds: round(m.seconds), peakRssMB: m.peakRssMB, peakPlugins: m.peakPlugins };
+  } finally {
+    await world.close();
+  }
+}
+
+interface FleetRow {
+  mode: Mode;
+  concurrency: number;
+  accounts: number;
+  seconds: number;
+  accountsPerMinute: number;
+  peakRssMB: number;
+  peakPlugins: number;
+  exitCode: number | null;
+}
+
+async function benchFleet(mode: Mode, concurrency: number, options: Options): Promise<FleetRow> {
+  const ids = Array.from({ length: options.accounts }, (_, i) => String(250000000000 + i));
+  const world = await World.start({
+    label: `bench-fleet-${mode}-${concurrency}`,
+    accounts: ids.map((id) => ({ id })),
+  });
+  try {
+    await world.admin.setLatency({ ms: options.latencyMs });
+    const regions = options.quick ? `\n  regions: ["us-east-1"]` : "";
+    const file = world.writeFleetFile(
+      "fleet.yaml",
+      `backend: file://./state\nsecretsProvider: passphrase\ndefaults:\n  roleName: AccessAnalyzerDeployer\n  providerMode: ${mode}${regions}\naccounts:\n${ids.map((id) => `  - { id: "${id}" }`).join("\n")}\n`,
+    );
+    let exitCode: number | null = null;
+    // --plugin-memory: the stand-in's size, so the budget admits what --concurrency asks here.
+    const m = await measure(async () => {
+      const run = await world.runFleet([
+        "up",
+        "--fleet",
+        file,
+        "--concurrency",
+        String(concurrency),
+        "--plugin-memory",
+        "100",
+      ]);
+      exitCode = run.code;
+      if (run.code !== 0) process.stderr.write(run.stderr.slice(-2000));
+    });
+    return {
+      mode,
+      concurrency,
+      accounts: ids.length,
+      seconds: round(m.seconds),
+      accountsPerMinute: round((ids.length / m.seconds) * 60),
+      peakRssMB: m.peakRssMB,
+      peakPlugins: m.peakPlugins,
+      exitCode,
+    };
+  } finally {
+    await world.close();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)];
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const regionCounts = options.quick ? [1] : [1, 4, 17];
+  const concurrencies = options.quick ? [1, 2] : [1, 2, 4];
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const startedAt = Date.now();
+
+  const pluginRss: number[] = [];
+  const stacks: StackRow[] = [];
+  for (const regions of regionCounts) {
+    for (const mode of MODES) {
+      log(`bench: one stack, ${regions} region(s), ${mode}…`);
+      stacks.push(await benchStack(regions, mode, options, pluginRss));
+    }
+  }
+  log("bench: empty program preview…");
+  const emptyPreview = await benchEmptyPreview();
+  const fleet: FleetRow[] = [];
+  for (const mode of MODES) {
+    for (const concurrency of concurrencies) {
+      log(`bench: fleet of ${options.accounts}, ${mode}, concurrency ${concurrency}…`);
+      fleet.push(await benchFleet(mode, concurrency, options));
+    }
+  }
+
+  const R = Math.max(...regionCounts);
+  const at = (mode: Mode) => stacks.find((s) => s.regions === R && s.mode === mode)!;
+  const fleetAt = (mode: Mode, c: number) =>
+    fleet.find((f) => f.mode === mode && f.concurrency === c);
+  const standInMB = Math.round(median(pluginRss) / 1024 ** 2);
+  const perRegion = at("per-region");
+  const single = at("single");
+  const scaled = (s: StackRow, mb: number) =>
+    Math.round(s.noChangeUp.peakRssMB + s.noChangeUp.peakPlugins * (mb - standInMB));
+  const singleStackSeconds = (mode: Mode) => at(mode).firstUp.seconds;
+  const ratios = {
+    regions: R,
+    singleVsPerRegionNoChangeUpSpeedup: round(
+      perRegion.noChangeUp.seconds / single.noChangeUp.seconds,
+    ),
+    singleVsPerRegionPeakRss: round(perRegion.noChangeUp.peakRssMB / single.noChangeUp.peakRssMB),
+    singleVsPerRegionPeakRssScaledToRealPlugin: round(
+      scaled(perRegion, REAL_PLUGIN_MB.high) / scaled(single, REAL_PLUGIN_MB.high),
+    ),
+    noChangeUpVsEmptyPreview: {
+      "per-region": round(perRegion.noChangeUp.seconds / emptyPreview.seconds),
+      single: round(single.noChangeUp.seconds / emptyPreview.seconds),
+    },
+    fleet: Object.fromEntries(
+      MODES.map((mode) => {
+        const c1 = fleetAt(mode, 1);
+        const top = concurrencies[concurrencies.length - 1];
+        const cTop = fleetAt(mode, top);
+        return [
+          mode,
+          {
+            [`accountsPerMinuteC${top}VsC1`]:
+              c1 && cTop ? round(cTop.accountsPerMinute / c1.accountsPerMinute) : null,
+            // Fleet wall time against N × one stack's first up / concurrency (quick mode's fleet
+            // covers 1 region, so compare it with the R = 1 stack).
+            wallVsIdeal: Object.fromEntries(
+              fleet
+                .filter((f) => f.mode === mode)
+                .map((f) => [
+                  `c${f.concurrency}`,
+                  round(f.seconds / ((f.accounts * singleStackSeconds(mode)) / f.concurrency)),
+                ]),
+            ),
+          },
+        ];
+      }),
+    ),
+  };
+
+  const report = {
+    schemaVersion: 1,
+    quick: options.quick,
+    startedAt: new Date(startedAt).toISOString(),
+    durationSeconds: round((Date.now() - startedAt) / 1000, 1),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? "unknown",
+      totalMemoryMB: Math.round(os.totalmem() / 1024 ** 2),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverageAtStart: os.loadavg(),
+    },
+    latencyMsPerAwsCall: options.latencyMs,
+    plugin: {
+      standInMedianRssMB: standInMB,
+      realPublishedRssMB: REAL_PLUGIN_MB,
+    },
+    stacks,
+    emptyPreview,
+    fleet,
+    ratios,
+  };
+  fs.mkdirSync(path.dirname(options.out), { recursive: true });
+  fs.writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+
+  const rows = stacks.map(
+    (s) =>
+      `| ${s.regions} | ${s.mode} | ${s.firstUp.seconds} | ${s.noChangeUp.seconds} | ${s.preview.seconds} | ${s.noChangeUp.peakRssMB} | ${s.noChangeUp.peakPlugins} |`,
+  );
+  const fleetRows = fleet.map(
+    (f) =>
+      `| ${f.mode} | ${f.concurrency} | ${f.accounts} | ${f.seconds} | ${f.accountsPerMinute} | ${f.peakRssMB} | ${f.peakPlugins} |`,
+  );
+  process.stdout.write(
+    [
+      `machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.totalMemoryMB} MB; latency ${options.latencyMs} ms per AWS call`,
+      "",
+      "| regions | mode | first up s | no-change up s | preview s | peak RSS MB | plugins |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      ...rows,
+      `| – | empty program | – | – | ${emptyPreview.seconds} | ${emptyPreview.peakRssMB} | ${emptyPreview.peakPlugins} |`,
+      "",
+      "| fleet mode | concurrency | accounts | wall s | accounts/min | peak RSS MB | plugins |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      ...fleetRows,
+      "",
+      `stand-in plugin: ${standInMB} MB per process (median); real plugin: ${REAL_PLUGIN_MB.low}–${REAL_PLUGIN_MB.high} MB`,
+      `ratios: ${JSON.stringify(ratios)}`,
+      `JSON: ${path.relative(process.cwd(), options.out)}`,
+      "",
+    ].join("\n"),
+  );
+  if (fleet.some((f) => f.exitCode !== 0)) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
