@@ -139,3 +139,106 @@ describe("the per-account program under the real engine", function () {
     assert.deepEqual(await world.analyzersInFake(ACCOUNT), {});
   });
 });
+
+describe("changing tags and archive rules under the real engine", function () {
+  const TAGGED = "210000000002";
+  const REGIONS = ["eu-west-1", "us-east-1"];
+  const PRIVATE = { criteria: "isPublic", eqs: ["false"] };
+  const BUCKETS = { criteria: "resourceType", eqs: ["AWS::S3::Bucket"] };
+  /** The stack, the component, the lookup provider, then a provider, an analyzer and a rule per region. */
+  const RESOURCES = 3 + 3 * REGIONS.length;
+  let world: World;
+  let stack: Stack;
+  /** `region createdAt` of the analyzers and their rules after the first up. */
+  let first: string[];
+
+  /** What must survive an in-place update: each analyzer and rule, with its creation time. */
+  async function identities(): Promise<string[]> {
+    return (await world.admin.listAnalyzers(TAGGED))
+      .flatMap((a) => [
+        `${a.arn} ${a.createdAt}`,
+        ...a.archiveRules.map((r) => `${a.arn}/${r.ruleName} ${r.createdAt}`),
+      ])
+      .sort();
+  }
+
+  /** Access Analyzer calls of these operations since the last clearCalls. */
+  async function callsOf(...operations: string[]): Promise<string[]> {
+    const calls = await world.admin.calls({ service: "access-analyzer", accountId: TAGGED });
+    return calls
+      .filter((c) => operations.includes(c.operation))
+      .map((c) => `${c.operation} ${c.region}`)
+      .sort();
+  }
+
+  before(async () => {
+    world = await World.start({ label: "program-updates", accounts: [{ id: TAGGED }] });
+    stack = await world.stack(TAGGED, {
+      regions: REGIONS,
+      tags: { Owner: "security", CostCenter: "42" },
+      archiveRules: [{ name: "private", filters: [PRIVATE] }],
+    });
+    const result = await stack.up(quiet);
+    assert.deepEqual(changes(result.summary.resourceChanges), { create: RESOURCES });
+    first = await identities();
+    assert.equal(first.length, 2 * REGIONS.length);
+  });
+
+  after(async () => {
+    await world?.close();
+  });
+
+  it("a tag removed from the config is untagged from every analyzer in place, none replaced", async () => {
+    await world.configure(stack, TAGGED, {
+      regions: REGIONS,
+      tags: { Owner: "security" },
+      archiveRules: [{ name: "private", filters: [PRIVATE] }],
+    });
+    await world.admin.clearCalls();
+
+    const result = await stack.up(quiet);
+
+    // The two analyzers and the component (whose recorded inputs hold the tags).
+    assert.deepEqual(changes(result.summary.resourceChanges), {
+      update: 1 + REGIONS.length,
+      same: RESOURCES - 1 - REGIONS.length,
+    });
+    for (const a of await world.admin.listAnalyzers(TAGGED)) {
+      assert.deepEqual(a.tags, { Owner: "security" }, `${a.region}: CostCenter is gone`);
+    }
+    assert.deepEqual(await identities(), first, "the same analyzers and rules, not re-created");
+    assert.deepEqual(
+      await callsOf("UntagResource", "TagResource", "CreateAnalyzer", "DeleteAnalyzer"),
+      REGIONS.map((r) => `UntagResource ${r}`),
+    );
+  });
+
+  it("an archive rule's changed filter updates the same rule in place in every region", async () => {
+    await world.configure(stack, TAGGED, {
+      regions: REGIONS,
+      tags: { Owner: "security" },
+      archiveRules: [{ name: "private", filters: [BUCKETS] }],
+    });
+    await world.admin.clearCalls();
+
+    const result = await stack.up(quiet);
+
+    // The two rules and the component (whose recorded inputs hold the rules).
+    assert.deepEqual(changes(result.summary.resourceChanges), {
+      update: 1 + REGIONS.length,
+      same: RESOURCES - 1 - REGIONS.length,
+    });
+    for (const a of await world.admin.listAnalyzers(TAGGED)) {
+      assert.deepEqual(
+        a.archiveRules.map((r) => [r.ruleName, r.filter]),
+        [["private", { resourceType: { eq: ["AWS::S3::Bucket"] } }]],
+        `${a.region}: only the new filter`,
+      );
+    }
+    assert.deepEqual(await identities(), first, "the same analyzers and rules, not re-created");
+    assert.deepEqual(
+      await callsOf("UpdateArchiveRule", "CreateArchiveRule", "DeleteArchiveRule"),
+      REGIONS.map((r) => `UpdateArchiveRule ${r}`),
+    );
+  });
+});

@@ -58,7 +58,13 @@ describe("analyzer zones and the delegated administrator under the real engine",
   before(async () => {
     world = await World.start({
       label: "zones",
-      accounts: [{ id: MANAGEMENT }, { id: ADMIN }, { id: MEMBER }],
+      accounts: [
+        // Only the shipped registration policy: the stack's every call must be allowed by it.
+        { id: MANAGEMENT, policies: ["delegated-admin-registration.json"] },
+        // The delegated administrator's organization analyzers need nothing beyond the defaults.
+        { id: ADMIN },
+        { id: MEMBER },
+      ],
     });
     // An organization whose Access Analyzer trusted access is still off, nobody delegated.
     await world.admin.createOrganization({ managementAccountId: MANAGEMENT, trustedAccess: [] });

@@ -15,8 +15,6 @@ const NOT_ATTACHED: Readonly<Record<string, string>> = {
   "trust-policy.json": "a trust policy, not an identity policy: fake-aws checks trust per role",
   "organizations-read.json":
     "the fleet reads Organizations only with an organization: section (organization e2e)",
-  "delegated-admin-registration.json":
-    "registration runs in a management account (the delegated-administrator e2e)",
 };
 
 /** `file: action` pairs the suite cannot exercise, and why. */
