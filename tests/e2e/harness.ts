@@ -22,6 +22,7 @@ import {
   startFakeAws,
   type AccountConfig,
   type FakeAws,
+  type OrganizationConfig,
 } from "../harness/fake-aws";
 import { PLUGIN_BIN_DIR } from "../harness/provider/client";
 
@@ -76,10 +77,39 @@ export interface E2eAccount {
    * `untrusted` (the role trusts another account) or `missing` (no such role).
    */
   readonly role?: "trusted" | "untrusted" | "missing";
+  /** Position in the fake's organization (fake-aws accounts file): default none. */
+  readonly orgRole?: AccountConfig["orgRole"];
+  /** OU path under the root ("Workloads/Prod") or OU id. */
+  readonly ou?: string;
+  /** Organizations status (default ACTIVE). */
+  readonly status?: AccountConfig["status"];
+}
+
+/** The fake-aws account of an e2e account: its AccessAnalyzerDeployer role and its organization place. */
+export function e2eAccountConfig(a: E2eAccount): AccountConfig {
+  return {
+    id: a.id,
+    ...(a.name !== undefined ? { name: a.name } : {}),
+    optedInRegions: a.optedInRegions ?? [],
+    roles:
+      a.role === "missing"
+        ? []
+        : [
+            {
+              name: ROLE_NAME,
+              trustedAccountIds: [a.role === "untrusted" ? a.id : TOOLING_ACCOUNT],
+            },
+          ],
+    ...(a.orgRole !== undefined ? { orgRole: a.orgRole } : {}),
+    ...(a.ou !== undefined ? { ou: a.ou } : {}),
+    ...(a.status !== undefined ? { status: a.status } : {}),
+  };
 }
 
 export interface WorldOptions {
   readonly accounts: readonly E2eAccount[];
+  /** The fake's organization (accounts with an `orgRole` form it; see the fake's README). */
+  readonly organization?: OrganizationConfig;
   /** A label for the temp folder. */
   readonly label: string;
 }
@@ -172,22 +202,11 @@ export class World {
         // program must assume roles through a default-enabled region (the component's stsRegion).
         accessKeys: [{ accessKeyId, secretAccessKey, userName: "access-analyzer-fleet-bot" }],
       },
-      ...options.accounts.map((a): AccountConfig => ({
-        id: a.id,
-        ...(a.name !== undefined ? { name: a.name } : {}),
-        optedInRegions: a.optedInRegions ?? [],
-        roles:
-          a.role === "missing"
-            ? []
-            : [
-                {
-                  name: ROLE_NAME,
-                  trustedAccountIds: [a.role === "untrusted" ? a.id : TOOLING_ACCOUNT],
-                },
-              ],
-      })),
+      ...options.accounts.map(e2eAccountConfig),
     ];
-    const fake = await startFakeAws({ config: { accounts } });
+    const fake = await startFakeAws({
+      config: { accounts, ...(options.organization ? { organization: options.organization } : {}) },
+    });
 
     for (const key of SCRUBBED) delete process.env[key];
     const env: Record<string, string> = {
