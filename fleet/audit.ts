@@ -23,6 +23,8 @@ import type {
   AuditedAnalyzer,
   AuditTotals,
   FindingCounts,
+  OrganizationRegionView,
+  OrganizationViewCounts,
   Outcome,
   RegionAudit,
   RegionCounts,
@@ -55,7 +57,131 @@ export interface RegionReading {
   /** Analyzer ARN → ACTIVE findings, for the analyzers counted. */
   readonly findings: Readonly<Record<string, number>>;
   readonly error?: string;
+  /** What the delegated administrator's analyzers say about this region (organization view). */
+  readonly organization?: OrganizationReading;
 }
+
+/** The delegated administrator's side of one region, as read for the organization view. */
+export interface OrganizationReading {
+  readonly administratorAccountId: string;
+  /** False: the audited account is not in the organization (listed only in the fleet file). */
+  readonly inOrganization: boolean;
+  /** The administrator's analyzers in the region; absent when not read. */
+  readonly analyzers?: readonly AnalyzerInfo[];
+  /** The administrator's account has not enabled the region: it can have no analyzer there. */
+  readonly regionNotEnabled?: boolean;
+  readonly error?: string;
+}
+
+/**
+ * The delegated administrator's analyzers, for the organization view: each region is read ONCE for
+ * the whole run, however many accounts ask (the same promise is shared). Never rejects.
+ */
+export interface OrganizationViewSource {
+  readonly administratorAccountId: string;
+  read(region: string): Promise<Omit<OrganizationReading, "inOrganization">>;
+}
+
+/**
+ * An `OrganizationViewSource` over the delegated administrator's own reader (reached through its
+ * target's access): its enabled regions once, then `ListAnalyzers` once per region asked for.
+ */
+export function organizationViewSource(
+  administratorAccountId: string,
+  reader: Pick<AccountReader, "enabledRegions" | "analyzers">,
+): OrganizationViewSource {
+  let enabled: Promise<string[]> | undefined;
+  const readings = new Map<string, Promise<Omit<OrganizationReading, "inOrganization">>>();
+  const readRegion = async (region: string) => {
+    try {
+      enabled ??= reader.enabledRegions();
+      if (!(await enabled).includes(region)) {
+        return { administratorAccountId, regionNotEnabled: true };
+      }
+      return { administratorAccountId, analyzers: await reader.analyzers(region) };
+    } catch (error) {
+      return {
+        administratorAccountId,
+        error: `delegated administrator ${administratorAccountId}: ${describeError(error)}`,
+      };
+    }
+  };
+  return {
+    administratorAccountId,
+    read(region) {
+      let reading = readings.get(region);
+      if (reading === undefined) {
+        reading = readRegion(region);
+        readings.set(region, reading);
+      }
+      return reading;
+    },
+  };
+}
+
+/**
+ * The organization view of one region: an ACTIVE `ORGANIZATION` analyzer of the delegated
+ * administrator in that region covers it for every account of the organization. Pure.
+ */
+export function organizationRegionView(reading: OrganizationReading): OrganizationRegionView {
+  const admin = reading.administratorAccountId;
+  const base = { administratorAccountId: admin };
+  if (!reading.inOrganization) {
+    return {
+      ...base,
+      verdict: "outside-organization",
+      detail: "not an account of the organization: the organization's analyzers do not see it",
+    };
+  }
+  if (reading.error !== undefined) return { ...base, verdict: "error", error: reading.error };
+  if (reading.regionNotEnabled) {
+    return {
+      ...base,
+      verdict: "missing",
+      detail: `the delegated administrator ${admin} has not enabled this region`,
+    };
+  }
+  const org = (reading.analyzers ?? []).filter((a) => a.type === "ORGANIZATION");
+  const pick = (status: string) => org.find((a) => a.status === status);
+  const active = pick("ACTIVE");
+  if (active) return { ...base, verdict: "covered", analyzer: { ...active } };
+  const creating = pick("CREATING");
+  if (creating) {
+    return {
+      ...base,
+      verdict: "pending",
+      analyzer: { ...creating },
+      detail: `ORGANIZATION analyzer "${creating.name}" of ${admin} is CREATING`,
+    };
+  }
+  const inactive = org[0];
+  if (inactive) {
+    return {
+      ...base,
+      verdict: "not-active",
+      analyzer: { ...inactive },
+      detail: `ORGANIZATION analyzer "${inactive.name}" of ${admin} is ${inactive.status}${inactive.statusReason ? ` (${inactive.statusReason})` : ""}`,
+    };
+  }
+  return {
+    ...base,
+    verdict: "missing",
+    detail: `the delegated administrator ${admin} has no ORGANIZATION analyzer here`,
+  };
+}
+
+function noOrganizationCounts(): OrganizationViewCounts {
+  return { covered: 0, pending: 0, missing: 0, notActive: 0, outsideOrganization: 0, error: 0 };
+}
+
+const ORGANIZATION_COUNT_KEYS = {
+  covered: "covered",
+  pending: "pending",
+  missing: "missing",
+  "not-active": "notActive",
+  "outside-organization": "outsideOrganization",
+  error: "error",
+} as const;
 
 /** Regions read at once in one account, by default. */
 export const DEFAULT_REGION_CONCURRENCY = 4;
@@ -115,7 +241,14 @@ export function regionAudit(region: string, reading: RegionReading): RegionAudit
     if (EXTERNAL_ACCESS_TYPES.has(a.type)) activeFindings.externalAccess += a.activeFindings;
     if (UNUSED_ACCESS_TYPES.has(a.type)) activeFindings.unusedAccess += a.activeFindings;
   }
-  const base = { region, analyzers, activeFindings };
+  const base = {
+    region,
+    analyzers,
+    activeFindings,
+    ...(reading.organization
+      ? { organizationView: organizationRegionView(reading.organization) }
+      : {}),
+  };
   if (reading.error !== undefined || reading.analyzers === undefined) {
     return { ...base, verdict: "error", error: reading.error ?? "analyzers were not read" };
   }
@@ -186,12 +319,23 @@ export function accountAudit(
     error: 0,
   };
   const activeFindings = noFindings();
+  let organizationView: OrganizationViewCounts | undefined;
   for (const r of regions) {
     if (r.verdict === "not-active") counts.notActive++;
     else counts[r.verdict]++;
     addFindings(activeFindings, r.activeFindings);
+    if (r.organizationView) {
+      organizationView ??= noOrganizationCounts();
+      organizationView[ORGANIZATION_COUNT_KEYS[r.organizationView.verdict]]++;
+    }
   }
-  return { enabledRegions: sorted, counts, activeFindings, regions };
+  return {
+    enabledRegions: sorted,
+    counts,
+    ...(organizationView ? { organizationView } : {}),
+    activeFindings,
+    regions,
+  };
 }
 
 /**
@@ -233,6 +377,11 @@ export interface AuditAccountOptions {
   readonly waitForActiveMs?: number;
   /** Between re-reads of pending regions (default 5000 ms). */
   readonly pollIntervalMs?: number;
+  /**
+   * The delegated administrator's analyzers, for the organization view (organization fleets with
+   * `delegatedAdministrator`). Absent: no organization view.
+   */
+  readonly organizationView?: OrganizationViewSource;
 }
 
 /** Default pause between re-reads of `pending` regions while `waitForActiveMs` runs. */
@@ -252,8 +401,25 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Reads one region: its analyzers, then the ACTIVE findings of those `countsFindings` picks. */
-async function readRegion(reader: AccountReader, region: string): Promise<RegionReading> {
+/** What `auditAccount` asks the delegated administrator's side for, per region. */
+type OrganizationLookup = (region: string) => Promise<OrganizationReading | undefined>;
+
+/**
+ * Reads one region: its analyzers, then the ACTIVE findings of those `countsFindings` picks; and,
+ * with `organization`, the delegated administrator's side of the region.
+ */
+async function readRegion(
+  reader: AccountReader,
+  region: string,
+  organization?: OrganizationLookup,
+): Promise<RegionReading> {
+  const orgReading = await organization?.(region);
+  const withOrg = (r: RegionReading): RegionReading =>
+    orgReading ? { ...r, organization: orgReading } : r;
+  return withOrg(await readOwnRegion(reader, region));
+}
+
+async function readOwnRegion(reader: AccountReader, region: string): Promise<RegionReading> {
   let analyzers: AnalyzerInfo[];
   try {
     analyzers = await reader.analyzers(region);
@@ -361,22 +527,36 @@ export async function auditAccount(
     };
   };
 
+  const source = options.organizationView;
+  // An account outside the organization: its regions get `outside-organization`, nothing is read.
+  const inOrganization = target.origin?.ouPath !== undefined;
+  const organization: OrganizationLookup | undefined = source
+    ? async (region) =>
+        inOrganization
+          ? { ...(await source.read(region)), inOrganization }
+          : { administratorAccountId: source.administratorAccountId, inOrganization }
+    : undefined;
   try {
     let scan: RegionScan<RegionReading>;
     try {
-      scan = await scanRegions(target, reader, (region) => readRegion(reader, region), {
-        ...(options.regionConcurrency !== undefined
-          ? { regionConcurrency: options.regionConcurrency }
-          : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        failed: (error): RegionReading => ({ findings: {}, error }),
-      });
+      scan = await scanRegions(
+        target,
+        reader,
+        (region) => readRegion(reader, region, organization),
+        {
+          ...(options.regionConcurrency !== undefined
+            ? { regionConcurrency: options.regionConcurrency }
+            : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          failed: (error): RegionReading => ({ findings: {}, error }),
+        },
+      );
     } catch (error) {
       if (options.signal?.aborted) return finish("aborted", undefined, "aborted");
       return finish("failed", undefined, describeError(error));
     }
     const { enabled, readings } = scan;
-    await waitForPending(reader, readings, options);
+    await waitForPending(reader, readings, options, organization);
     const audit = accountAudit(enabled, target.settings, readings);
     if (options.signal?.aborted) return finish("aborted", audit, "aborted");
     const outcome = auditOutcome(audit);
@@ -396,6 +576,7 @@ async function waitForPending(
   reader: AccountReader,
   readings: Record<string, RegionReading>,
   options: AuditAccountOptions,
+  organization?: OrganizationLookup,
 ): Promise<void> {
   const waitMs = options.waitForActiveMs ?? 0;
   if (waitMs <= 0) return;
@@ -408,16 +589,23 @@ async function waitForPending(
     if (remaining <= 0 || options.signal?.aborted) return;
     await pause(Math.min(interval, remaining), options.signal);
     if (options.signal?.aborted) return;
-    for (const region of left) readings[region] = await readRegion(reader, region);
+    for (const region of left) readings[region] = await readRegion(reader, region, organization);
   }
 }
 
 function redactAudit(audit: AccountAudit, redact: (t: string) => string): AccountAudit {
   return {
     ...audit,
-    regions: audit.regions.map((r) =>
-      r.error !== undefined ? { ...r, error: redact(r.error) } : r,
-    ),
+    regions: audit.regions.map((r) => {
+      const view = r.organizationView;
+      return {
+        ...r,
+        ...(r.error !== undefined ? { error: redact(r.error) } : {}),
+        ...(view?.error !== undefined
+          ? { organizationView: { ...view, error: redact(view.error) } }
+          : {}),
+      };
+    }),
   };
 }
 
@@ -448,6 +636,11 @@ export function auditTotals(results: readonly StackResult[]): AuditTotals {
       totals[k] += r.audit.counts[k];
     }
     addFindings(totals.activeFindings, r.audit.activeFindings);
+    const view = r.audit.organizationView;
+    if (view) {
+      const into = (totals.organizationView ??= noOrganizationCounts());
+      for (const k of Object.keys(into) as (keyof OrganizationViewCounts)[]) into[k] += view[k];
+    }
   }
   return totals;
 }
@@ -457,6 +650,7 @@ const AUDIT_COLUMNS = [
   "RESULT",
   "ENABLED",
   "COVERED",
+  "ORG-VIEW",
   "PENDING",
   "MISSING",
   "NOT-ACTIVE",
@@ -475,6 +669,7 @@ function auditRow(r: StackResult): string[] {
     r.outcome,
     n(a?.counts.enabled),
     n(a?.counts.covered),
+    organizationCell(a?.organizationView),
     n(a?.counts.pending),
     n(a?.counts.missing),
     n(a?.counts.notActive),
@@ -484,6 +679,18 @@ function auditRow(r: StackResult): string[] {
     r.outcome === "skipped" ? "-" : formatDuration(r.durationMs),
     firstLine(r.error ?? r.skippedReason),
   ];
+}
+
+/**
+ * The organization view of an account in the table: regions covered by the delegated
+ * administrator's ORGANIZATION analyzers over the regions read; `outside` for an account outside
+ * the organization; `-` without an organization view.
+ */
+function organizationCell(view: OrganizationViewCounts | undefined): string {
+  if (!view) return "-";
+  const read = (Object.values(view) as number[]).reduce((sum, v) => sum + v, 0);
+  if (read > 0 && view.outsideOrganization === read) return "outside";
+  return `${view.covered}/${read - view.outsideOrganization}`;
 }
 
 /**
@@ -500,6 +707,23 @@ export function formatAuditTable(results: readonly StackResult[]): string {
   if (details.length > 0) {
     lines.push("", "Regions not covered:", ...alignColumns(details).map((l) => `  ${l}`));
   }
+  const orgDetails = results.flatMap((r) =>
+    (r.audit?.regions ?? [])
+      .filter((g) => g.organizationView && g.organizationView.verdict !== "covered")
+      .map((g) => [
+        accountLabel(r),
+        g.region,
+        g.organizationView!.verdict,
+        firstLine(g.organizationView!.error ?? g.organizationView!.detail, 200),
+      ]),
+  );
+  if (orgDetails.length > 0) {
+    lines.push(
+      "",
+      "Regions the organization view does not cover (informational; IAM.28 decides the exit code):",
+      ...alignColumns(orgDetails).map((l) => `  ${l}`),
+    );
+  }
   const t = totalsOf(results);
   const a = auditTotals(results);
   const outcomes = OUTCOMES.filter((o) => t[o] > 0).map((o) => `${t[o]} ${o}`);
@@ -508,7 +732,12 @@ export function formatAuditTable(results: readonly StackResult[]): string {
     `${t.stacks} account(s): ${outcomes.join(", ") || "none"}; regions: ${a.enabled} enabled, ` +
       `${a.covered} covered, ${a.pending} pending, ${a.missing} missing, ${a.notActive} not-active, ${a.excluded} excluded, ` +
       `${a.error} unreadable; active findings: ${a.activeFindings.externalAccess} external-access, ` +
-      `${a.activeFindings.unusedAccess} unused-access`,
+      `${a.activeFindings.unusedAccess} unused-access` +
+      (a.organizationView
+        ? `; organization view: ${a.organizationView.covered} covered, ${a.organizationView.pending} pending, ` +
+          `${a.organizationView.missing} missing, ${a.organizationView.notActive} not-active, ` +
+          `${a.organizationView.outsideOrganization} outside the organization, ${a.organizationView.error} unreadable`
+        : ""),
   );
   return lines.join("\n");
 }

@@ -305,7 +305,14 @@ export class AutomationStackRunner implements StackRunner {
   ): Promise<BeforeEngine> {
     const none: BeforeEngine = { adopt: {}, exclude: [], notes: [] };
     // An orphan (a stack the fleet no longer covers) is only ever destroyed, with its own config.
-    if (!this.options.readAccount || operation === "outputs" || target.orphaned !== undefined) {
+    // The registration stack holds no analyzers: nothing to adopt there (the management account's
+    // own analyzers belong to its account stack; an `adopt` key would make the program refuse).
+    if (
+      !this.options.readAccount ||
+      operation === "outputs" ||
+      target.orphaned !== undefined ||
+      target.phase === "registration"
+    ) {
       return none;
     }
     const state = (await stack.exportStack()).deployment as

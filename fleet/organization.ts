@@ -32,10 +32,8 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { z } from "zod";
 import {
   ACCOUNT_ID_PATTERN,
-  analyzerName,
   externalIdSetting,
-  regionCode,
-  unusedAccess,
+  organization as componentOrganization,
   ROLE_ARN_PATTERN,
   sessionNameSetting,
 } from "../components/schema";
@@ -126,38 +124,7 @@ export const organizationSchema = z
       .describe(
         "Register this account as the Access Analyzer delegated administrator (a registration stack in the management account runs first).",
       ),
-    analyzers: z
-      .strictObject({
-        externalAccess: z
-          .strictObject({
-            analyzerName: analyzerName
-              .optional()
-              .describe('ORGANIZATION analyzers\' name; default "organization-external-access".'),
-          })
-          .optional()
-          .describe("The ORGANIZATION external-access analyzer in every covered region."),
-        unusedAccess: unusedAccess
-          .optional()
-          .describe("An ORGANIZATION_UNUSED_ACCESS analyzer in its home region."),
-        internalAccess: z
-          .strictObject({
-            region: regionCode.describe("The one region of the organization's analyzer."),
-            analyzerName: analyzerName.optional(),
-            analysisRule: z
-              .strictObject({
-                inclusions: z.array(
-                  z.strictObject({
-                    accountIds: z.array(accountId).optional(),
-                    resourceTypes: z.array(z.string()).optional(),
-                    resourceArns: z.array(z.string()).optional(),
-                  }),
-                ),
-              })
-              .optional(),
-          })
-          .optional()
-          .describe("The organization's one ORGANIZATION_INTERNAL_ACCESS analyzer."),
-      })
+    analyzers: componentOrganization
       .optional()
       .describe(
         "The delegated administrator's organization analyzers (its stack gets organization: { externalAccess: true, ... }).",

@@ -222,6 +222,36 @@ export interface AuditedAnalyzer {
   readonly activeFindings?: number;
 }
 
+/**
+ * The organization view of one region: does an `ORGANIZATION` analyzer of the delegated
+ * administrator cover it for the whole organization? `outside-organization`: the account is not a
+ * member (listed only in the fleet file), so the organization's analyzers do not see it.
+ */
+export type OrganizationVerdict =
+  "covered" | "pending" | "missing" | "not-active" | "outside-organization" | "error";
+
+/** What the delegated administrator's analyzers say about one region (audit's organization view). */
+export interface OrganizationRegionView {
+  readonly verdict: OrganizationVerdict;
+  /** The delegated administrator's account id. */
+  readonly administratorAccountId: string;
+  /** The `ORGANIZATION` analyzer the verdict rests on (covered, pending, not-active). */
+  readonly analyzer?: AuditedAnalyzer;
+  readonly detail?: string;
+  /** The read error (verdict `error`). */
+  readonly error?: string;
+}
+
+/** Regions per organization-view verdict (excluded regions are not read, so not counted). */
+export interface OrganizationViewCounts {
+  covered: number;
+  pending: number;
+  missing: number;
+  notActive: number;
+  outsideOrganization: number;
+  error: number;
+}
+
 export interface RegionAudit {
   readonly region: string;
   readonly verdict: RegionVerdict;
@@ -234,6 +264,11 @@ export interface RegionAudit {
   readonly detail?: string;
   /** The read error (verdict `error`). */
   readonly error?: string;
+  /**
+   * The organization view (organization fleets with a delegated administrator; absent otherwise
+   * and in excluded regions). Informational: `verdict` (the IAM.28 view) decides the outcome.
+   */
+  readonly organizationView?: OrganizationRegionView;
 }
 
 /** Regions per verdict; `enabled` counts every enabled region, excluded ones too. */
@@ -253,6 +288,8 @@ export interface AccountAudit {
   /** Regions the account has enabled, sorted; empty when they could not be read. */
   readonly enabledRegions: string[];
   readonly counts: RegionCounts;
+  /** The organization view's verdicts over the regions read (absent without a delegated administrator). */
+  readonly organizationView?: OrganizationViewCounts;
   readonly activeFindings: FindingCounts;
   /** One entry per enabled region, sorted by region. */
   readonly regions: RegionAudit[];
@@ -261,6 +298,8 @@ export interface AccountAudit {
 /** `audit` totals over every account of the run. */
 export interface AuditTotals extends RegionCounts {
   accounts: number;
+  /** Summed over the accounts with an organization view (absent when none has one). */
+  organizationView?: OrganizationViewCounts;
   activeFindings: FindingCounts;
 }
 

@@ -1,6 +1,7 @@
 // `npm run demo`: the whole flow on this machine, no AWS account needed. The fleet bot puts IAM
 // Access Analyzer in every enabled region of three accounts, then shows that a second run changes
-// nothing. AWS itself is a local fake; everything on our side of the wire is the real thing.
+// nothing, and that an organization-backed fleet file picks up an account created in AWS
+// Organizations with no edit to the file. AWS itself is a local fake; everything on our side of the wire is the real thing.
 //
 // Not shipped with the package. It reuses the end-to-end test harness (tests/e2e/harness.ts):
 // the same temp copy of the program, the same fake accounts and roles, the same environment.
@@ -9,14 +10,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { pulumiBinDir, World, type FleetRun } from "../tests/e2e/harness";
+import { e2eAccountConfig, pulumiBinDir, World, type FleetRun } from "../tests/e2e/harness";
 
 const PROD_EU = "111122223333";
 const SANDBOX = "777788889999";
+const NEW_TEAM = "555566667777";
+/** One organization: prod-eu is its management account. */
 const ACCOUNTS = [
-  { id: PROD_EU, name: "prod-eu", optedInRegions: ["eu-south-1"] },
-  { id: "444455556666", name: "prod-us" },
-  { id: SANDBOX, name: "sandbox" },
+  { id: PROD_EU, name: "prod-eu", optedInRegions: ["eu-south-1"], orgRole: "management" as const },
+  { id: "444455556666", name: "prod-us", orgRole: "member" as const, ou: "Workloads/Prod" },
+  { id: SANDBOX, name: "sandbox", orgRole: "member" as const, ou: "Sandbox" },
 ];
 
 const FLEET_FILE = `# The demo's fleet file: three accounts, each reached by assuming its AccessAnalyzerDeployer role
@@ -28,6 +31,17 @@ defaults:
   tags: { Owner: security, ManagedBy: access-analyzer-fleet }
 accounts:
 ${ACCOUNTS.map((a) => `  - { id: "${a.id}", name: ${a.name} }`).join("\n")}
+`;
+
+const ORG_FLEET_FILE = `# The same fleet, from AWS Organizations: no accounts list; the bot reads the organization's
+# ACTIVE accounts at every run through a role in the management account.
+backend: file://./state
+secretsProvider: passphrase
+defaults:
+  roleName: AccessAnalyzerDeployer
+  tags: { Owner: security, ManagedBy: access-analyzer-fleet }
+organization:
+  roleArn: ${World.roleArn(PROD_EU)}
 `;
 
 const say = (line = "") => process.stdout.write(`${line}\n`);
@@ -166,6 +180,38 @@ async function main(): Promise<void> {
       throw new Error(`the second up changed something:\n${again.stderr.slice(-4000)}`);
     }
     say("    Every resource is unchanged (the SAME column).");
+
+    const orgFleetFile = world.writeFleetFile("fleet-org.yaml", ORG_FLEET_FILE);
+    step(`Switching to an organization-backed fleet file (${orgFleetFile})`);
+    say(ORG_FLEET_FILE.replace(/^/gm, "    ").trimEnd());
+    say(
+      "    The stacks keep their names (acct-<id>): the three accounts are found, not re-listed.",
+    );
+
+    step("Meanwhile, in AWS Organizations: a new account new-team joins Workloads/Dev");
+    await world.admin.createAccount(
+      e2eAccountConfig({ id: NEW_TEAM, name: "new-team", orgRole: "member", ou: "Workloads/Dev" }),
+    );
+    say(`    new-team ${NEW_TEAM}: nobody edits a fleet file.`);
+
+    step("npm run fleet -- up --fleet fleet-org.yaml   (the organization is read at every run)");
+    const orgUp = await world.runFleet(["up", "--concurrency", "4", "--fleet", orgFleetFile], {
+      reportFile: path.join(keep, "report-org-up.json"),
+      onStderrLine: progress,
+    });
+    finished(orgUp, "up");
+    const added = orgUp.report?.results.find((r) => r.accountId === NEW_TEAM);
+    if (orgUp.code !== 0 || added?.outcome !== "succeeded") {
+      throw new Error(`the new account was not covered:\n${orgUp.stderr.slice(-4000)}`);
+    }
+    const others = (orgUp.report?.results ?? []).filter((r) => r.accountId !== NEW_TEAM);
+    if (others.some((r) => r.changes.create + r.changes.delete + r.changes.replace > 0)) {
+      throw new Error(`the known accounts changed:\n${orgUp.stderr.slice(-4000)}`);
+    }
+    say(
+      `    new-team covered: ${added.regions.length} regions, ${(await world.admin.listAnalyzers(NEW_TEAM)).length} analyzers in fake-aws;` +
+        " the other accounts unchanged.",
+    );
 
     step("Done");
     say(`    Reports kept in ${keep}. Everything else (fake, state, program copy) is removed now.`);

@@ -11,6 +11,7 @@ import {
   DEFAULT_AUDIT_CONCURRENCY,
   DEFAULT_REGION_CONCURRENCY,
   formatAuditTable,
+  organizationViewSource,
   type AccountReader,
 } from "../audit";
 import type { SdkReaderOptions } from "../auditSdk";
@@ -41,6 +42,12 @@ enabled regions (ec2:DescribeRegions), then in each region not excluded by the f
 analyzers and counts ACTIVE findings (access-analyzer:ListAnalyzers, access-analyzer:ListFindings,
 which authorises ListFindingsV2). Only an ACTIVE analyzer of type ACCOUNT covers a region: Security
 Hub IAM.28 does not count ORGANIZATION analyzers.
+
+Organization view (fleet files with organization.delegatedAdministrator): beside that IAM.28 view,
+each region also says whether an ACTIVE ORGANIZATION analyzer of the delegated administrator covers
+it for the whole organization (covered, pending, missing, not-active, outside-organization, error).
+The administrator's analyzers are read once per region, through its own target's access. This view
+is informational: the IAM.28 view alone decides the exit code.
 
 Region verdicts: covered, pending (the ACCOUNT analyzer is CREATING: AWS finishes it by itself,
 but Security Hub IAM.28 does not count the region until it is ACTIVE; --wait re-reads such regions),
@@ -122,9 +129,10 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
   const startedAt = deps.now();
   const fleet = loadFleet(flags.fleet, deps.cwd);
   // Organization fleets: the accounts read at this run (the registration stack has no analyzers).
-  const targets = selectedTargets(await loadRunFleet(fleet, deps), flags).filter(
-    (t) => t.phase !== "registration",
-  );
+  const runFleet = await loadRunFleet(fleet, deps);
+  const targets = selectedTargets(runFleet, flags).filter((t) => t.phase !== "registration");
+  // The delegated administrator (even when the selection leaves it out): the organization view.
+  const administrator = runFleet.targets.find((t) => t.phase === "delegated-administrator");
   const { failureTolerance } = flags;
   const concurrency = flags.concurrency ?? DEFAULT_AUDIT_CONCURRENCY;
   const regionConcurrency = flags.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY;
@@ -172,6 +180,16 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
   const unsubscribe = handleAuditSignals(deps, say, stop, () =>
     finish(run.abandonedResults("aborted")),
   );
+  const adminReader = administrator
+    ? createReader(administrator, { signal: stop.signal })
+    : undefined;
+  const organizationView =
+    administrator && adminReader
+      ? organizationViewSource(administrator.accountId, adminReader)
+      : undefined;
+  if (administrator) {
+    say(`audit: organization view from the delegated administrator ${accountLabel(administrator)}`);
+  }
   try {
     const results = await run.schedule(
       (target) =>
@@ -181,6 +199,7 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
           redact,
           now: deps.now,
           waitForActiveMs: (flags.wait ?? 0) * 1000,
+          ...(organizationView ? { organizationView } : {}),
         }),
       {
         concurrency,
@@ -195,6 +214,7 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
     if (pending > 0) say(pendingWarning(pending, flags.wait ?? 0));
     return finish(results);
   } finally {
+    adminReader?.close?.();
     unsubscribe();
   }
 }

@@ -24,6 +24,7 @@ import {
   type FakeAws,
   type PolicyDocument,
   policyDocumentSchema,
+  type OrganizationConfig,
 } from "../harness/fake-aws";
 import { PLUGIN_BIN_DIR } from "../harness/provider/client";
 
@@ -85,6 +86,35 @@ export interface E2eAccount {
    * @default DEFAULT_ROLE_POLICIES (the role deploys with `up` and reads with `audit`/`findings`)
    */
   readonly policies?: readonly string[];
+  /** Position in the fake's organization (fake-aws accounts file): default none. */
+  readonly orgRole?: AccountConfig["orgRole"];
+  /** OU path under the root ("Workloads/Prod") or OU id. */
+  readonly ou?: string;
+  /** Organizations status (default ACTIVE). */
+  readonly status?: AccountConfig["status"];
+}
+
+/** The fake-aws account of an e2e account: its AccessAnalyzerDeployer role and its organization place. */
+export function e2eAccountConfig(a: E2eAccount): AccountConfig {
+  return {
+    id: a.id,
+    ...(a.name !== undefined ? { name: a.name } : {}),
+    optedInRegions: a.optedInRegions ?? [],
+    roles:
+      a.role === "missing"
+        ? []
+        : [
+            {
+              name: ROLE_NAME,
+              trustedAccountIds: [a.role === "untrusted" ? a.id : TOOLING_ACCOUNT],
+              ...(a.externalId !== undefined ? { externalId: a.externalId } : {}),
+              policies: (a.policies ?? DEFAULT_ROLE_POLICIES).map(shippedPolicy),
+            },
+          ],
+    ...(a.orgRole !== undefined ? { orgRole: a.orgRole } : {}),
+    ...(a.ou !== undefined ? { ou: a.ou } : {}),
+    ...(a.status !== undefined ? { status: a.status } : {}),
+  };
 }
 
 /** The deployer and the read-only audit/findings policy: the e2e role does both jobs. */
@@ -106,6 +136,8 @@ export const policyUsage: { roleArn: string; policies: readonly string[]; action
 
 export interface WorldOptions {
   readonly accounts: readonly E2eAccount[];
+  /** The fake's organization (accounts with an `orgRole` form it; see the fake's README). */
+  readonly organization?: OrganizationConfig;
   /** A label for the temp folder. */
   readonly label: string;
 }
@@ -200,24 +232,11 @@ export class World {
         // program must assume roles through a default-enabled region (the component's stsRegion).
         accessKeys: [{ accessKeyId, secretAccessKey, userName: "access-analyzer-fleet-bot" }],
       },
-      ...options.accounts.map((a): AccountConfig => ({
-        id: a.id,
-        ...(a.name !== undefined ? { name: a.name } : {}),
-        optedInRegions: a.optedInRegions ?? [],
-        roles:
-          a.role === "missing"
-            ? []
-            : [
-                {
-                  name: ROLE_NAME,
-                  trustedAccountIds: [a.role === "untrusted" ? a.id : TOOLING_ACCOUNT],
-                  ...(a.externalId !== undefined ? { externalId: a.externalId } : {}),
-                  policies: (a.policies ?? DEFAULT_ROLE_POLICIES).map(shippedPolicy),
-                },
-              ],
-      })),
+      ...options.accounts.map(e2eAccountConfig),
     ];
-    const fake = await startFakeAws({ config: { accounts } });
+    const fake = await startFakeAws({
+      config: { accounts, ...(options.organization ? { organization: options.organization } : {}) },
+    });
     const attached = new Map(
       options.accounts
         .filter((a) => a.role !== "missing")

@@ -13,8 +13,6 @@ import { ROOT, policyUsage, shippedPolicy } from "./harness";
 /** Policy files no e2e role carries in this suite, and why. */
 const NOT_ATTACHED: Readonly<Record<string, string>> = {
   "trust-policy.json": "a trust policy, not an identity policy: fake-aws checks trust per role",
-  "organizations-read.json":
-    "the fleet reads Organizations only with an organization: section (organization e2e)",
 };
 
 /** `file: action` pairs the suite cannot exercise, and why. */

@@ -9,6 +9,8 @@ import {
   auditTotals,
   countsFindings,
   formatAuditTable,
+  organizationRegionView,
+  organizationViewSource,
   regionAudit,
   type AccountReader,
   type AnalyzerInfo,
@@ -256,6 +258,136 @@ class ScriptedReader implements AccountReader {
   }
 }
 
+describe("audit's organization view", () => {
+  const ADMIN = "999999999999";
+  const inOrg = { administratorAccountId: ADMIN, inOrganization: true };
+
+  it("covers a region with an ACTIVE ORGANIZATION analyzer of the delegated administrator only", () => {
+    const org = analyzer("org", "ORGANIZATION");
+    assert.strictEqual(
+      organizationRegionView({ ...inOrg, analyzers: [analyzer("acct", "ACCOUNT"), org] }).verdict,
+      "covered",
+    );
+    const none = organizationRegionView({ ...inOrg, analyzers: [analyzer("acct", "ACCOUNT")] });
+    assert.strictEqual(none.verdict, "missing");
+    assert.match(none.detail ?? "", /999999999999 has no ORGANIZATION analyzer/);
+    const disabled = organizationRegionView({
+      ...inOrg,
+      analyzers: [analyzer("org", "ORGANIZATION", "DISABLED")],
+    });
+    assert.strictEqual(disabled.verdict, "not-active");
+    assert.match(disabled.detail ?? "", /"org" of 999999999999 is DISABLED/);
+    assert.strictEqual(
+      organizationRegionView({ ...inOrg, analyzers: [analyzer("o", "ORGANIZATION", "CREATING")] })
+        .verdict,
+      "pending",
+    );
+  });
+
+  it("says missing where the administrator has not enabled the region, error when unreadable, outside for non-members", () => {
+    const off = organizationRegionView({ ...inOrg, regionNotEnabled: true });
+    assert.strictEqual(off.verdict, "missing");
+    assert.match(off.detail ?? "", /has not enabled this region/);
+    assert.strictEqual(organizationRegionView({ ...inOrg, error: "denied" }).verdict, "error");
+    assert.strictEqual(
+      organizationRegionView({ administratorAccountId: ADMIN, inOrganization: false }).verdict,
+      "outside-organization",
+    );
+  });
+
+  it("reads the administrator once per region for every account; the IAM.28 view alone decides the outcome", async () => {
+    const orgA = analyzer("org", "ORGANIZATION");
+    const admin = new ScriptedReader({
+      regions: ["r-1", "r-2"],
+      analyzers: { "r-1": [orgA], "r-2": [] },
+    });
+    let listed = 0;
+    const counting = {
+      enabledRegions: () => admin.enabledRegions(),
+      analyzers: (region: string) => {
+        listed++;
+        return admin.analyzers(region);
+      },
+    };
+    const source = organizationViewSource(ADMIN, counting);
+    const member = (id: string): Target => ({
+      ...target(id),
+      origin: { ouPath: "Root/Workloads/Prod", fleetFile: false },
+    });
+    const acct = analyzer("acct", "ACCOUNT");
+    const [covered, onlyOrg, outside] = await Promise.all([
+      auditAccount(
+        member("111111111111"),
+        new ScriptedReader({
+          regions: ["r-1", "r-2"],
+          analyzers: { "r-1": [acct], "r-2": [acct] },
+        }),
+        { organizationView: source },
+      ),
+      auditAccount(
+        member("222222222222"),
+        new ScriptedReader({ regions: ["r-1", "r-3"], analyzers: {} }),
+        { organizationView: source },
+      ),
+      auditAccount(
+        target("333333333333"),
+        new ScriptedReader({ regions: ["r-1"], analyzers: { "r-1": [acct] } }),
+        { organizationView: source },
+      ),
+    ]);
+    assert.strictEqual(listed, 2, "r-1 and r-2 once each; r-3 is not enabled in the admin account");
+    assert.strictEqual(covered.outcome, "succeeded", "organization view gaps do not fail IAM.28");
+    assert.deepStrictEqual(
+      covered.audit?.regions.map((r) => r.organizationView?.verdict),
+      ["covered", "missing"],
+    );
+    assert.strictEqual(
+      onlyOrg.outcome,
+      "noncompliant",
+      "an ORGANIZATION analyzer does not count for IAM.28",
+    );
+    assert.deepStrictEqual(onlyOrg.audit?.organizationView, {
+      covered: 1,
+      pending: 0,
+      missing: 1,
+      notActive: 0,
+      outsideOrganization: 0,
+      error: 0,
+    });
+    assert.strictEqual(outside.audit?.regions[0].organizationView?.verdict, "outside-organization");
+
+    const totals = auditTotals([covered, onlyOrg, outside]);
+    assert.deepStrictEqual(totals.organizationView, {
+      covered: 2,
+      pending: 0,
+      missing: 2,
+      notActive: 0,
+      outsideOrganization: 1,
+      error: 0,
+    });
+    const table = formatAuditTable([covered, onlyOrg, outside]);
+    assert.match(table, /ORG-VIEW/);
+    assert.match(table, /111111111111\s+succeeded\s+2\s+2\s+1\/2/);
+    assert.match(table, /333333333333\s+succeeded\s+1\s+1\s+outside/);
+    assert.match(
+      table,
+      /222222222222\s+r-3\s+missing\s+the delegated administrator 999999999999 has not enabled/,
+    );
+    assert.match(table, /organization view: 2 covered, 0 pending, 2 missing/);
+  });
+
+  it("leaves the organization view out when there is no delegated administrator", async () => {
+    const r = await auditAccount(
+      target("111111111111"),
+      new ScriptedReader({ regions: ["r-1"], analyzers: { "r-1": [analyzer("a", "ACCOUNT")] } }),
+    );
+    assert.strictEqual(r.audit?.organizationView, undefined);
+    assert.strictEqual(r.audit?.regions[0].organizationView, undefined);
+    assert.strictEqual(auditTotals([r]).organizationView, undefined);
+    assert.match(formatAuditTable([r]), /111111111111\s+succeeded\s+1\s+1\s+-/);
+  });
+});
+
 function throttled(): Error {
   const e = new Error("Rate exceeded");
   e.name = "ThrottlingException";
@@ -328,9 +460,9 @@ describe("auditAccount (through an AccountReader)", () => {
     const text = formatAuditTable([result]);
     assert.match(
       text,
-      /^ACCOUNT\s+RESULT\s+ENABLED\s+COVERED\s+PENDING\s+MISSING\s+NOT-ACTIVE\s+EXCLUDED/,
+      /^ACCOUNT\s+RESULT\s+ENABLED\s+COVERED\s+ORG-VIEW\s+PENDING\s+MISSING\s+NOT-ACTIVE\s+EXCLUDED/,
     );
-    assert.match(text, /prod 111122223333\s+noncompliant\s+2\s+1\s+0\s+1\s+0\s+0/);
+    assert.match(text, /prod 111122223333\s+noncompliant\s+2\s+1\s+-\s+0\s+1\s+0\s+0/);
     assert.match(
       text,
       /prod 111122223333\s+r-2\s+missing\s+no ACCOUNT analyzer; ORGANIZATION analyzer "org"/,
@@ -762,7 +894,7 @@ accounts:
       assert.strictEqual(code, 2, h.err());
       assert.match(
         h.out(),
-        /covered 111111111111\s+noncompliant\s+18\s+2\s+0\s+15\s+0\s+1\s+108\s+1/,
+        /covered 111111111111\s+noncompliant\s+18\s+2\s+-\s+0\s+15\s+0\s+1\s+108\s+1/,
       );
       assert.match(h.out(), /covered 111111111111\s+af-south-1\s+missing\s+no ACCOUNT analyzer/);
       assert.match(

@@ -214,6 +214,23 @@ describe("organization fleet", () => {
         /organization\.analyzers: .*delegatedAdministrator/,
       );
     });
+
+    it("checks organization.analyzers with the component's own organization schema", () => {
+      const admin = `  delegatedAdministrator: { accountId: "${"2".repeat(12)}" }\n`;
+      const empty = parseFleetFile(
+        `${ORG_ONLY}${admin}  analyzers: { internalAccess: { region: eu-west-1, analysisRule: { inclusions: [] } } }\n`,
+        "f.yaml",
+      );
+      assert.match(
+        empty.ok ? "" : empty.messages.join("\n"),
+        /organization\.analyzers\.internalAccess\.analysisRule\.inclusions: .*at least one inclusion/,
+      );
+      const ok = parseFleetFile(
+        `${ORG_ONLY}${admin}  analyzers: { externalAccess: true, internalAccess: { region: eu-west-1, analysisRule: { inclusions: [{ accountIds: ["${"3".repeat(12)}"] }] } } }\n`,
+        "f.yaml",
+      );
+      assert.ok(ok.ok, ok.ok ? "" : ok.messages.join("\n"));
+    });
   });
 
   describe("orphaned stacks", () => {
