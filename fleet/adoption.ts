@@ -62,10 +62,11 @@ export interface RegionDecision {
   readonly blockers: string[];
 }
 
-/** The analyzer type the component creates in each region. */
-function wantedType(settings: AnalyzerSettings): string {
-  return settings.type ?? "ACCOUNT";
-}
+/**
+ * The analyzer type adopted: the component's per-region analyzer is always `ACCOUNT` (what Security
+ * Hub IAM.28 counts; `type` was removed). Organization analyzers are never adopted.
+ */
+const WANTED_TYPE = "ACCOUNT";
 
 /** True when `analyzer` carries every tag the fleet sets (plain values only). */
 function hasOurTags(analyzer: AnalyzerInfo, settings: AnalyzerSettings): boolean {
@@ -193,7 +194,7 @@ export function decideRegions(input: {
   for (const region of [...view.enabled].sort()) {
     if (held[region]?.analyzerName !== undefined) continue;
     if (exclusionReason(region, settings) !== undefined) continue;
-    const existing = (view.analyzers[region] ?? []).filter((a) => a.type === wantedType(settings));
+    const existing = (view.analyzers[region] ?? []).filter((a) => a.type === WANTED_TYPE);
     const found = existing[0];
     if (found === undefined) continue;
     if (!NAME_PATTERN.test(found.name)) {
