@@ -63,8 +63,9 @@ Exit codes:
 When several apply, the first in this order wins: 3, 130, 1, 2, 0.`;
 
 /** The `audit` command's options. */
-export function addAuditOptions(cmd: Command): Command {
-  addSelectionOptions(cmd, "audit shard K of N (accounts sorted by id, dealt round-robin)")
+/** `--concurrency` and `--region-concurrency`: how many accounts, and regions in each, are read at once. */
+export function addReadConcurrencyOptions(cmd: Command): Command {
+  return cmd
     .addOption(
       numberOption(
         "--concurrency <n>",
@@ -78,7 +79,13 @@ export function addAuditOptions(cmd: Command): Command {
         `regions read at once in each account (default ${DEFAULT_REGION_CONCURRENCY})`,
         LIMITS.regionConcurrency,
       ),
-    )
+    );
+}
+
+export function addAuditOptions(cmd: Command): Command {
+  addReadConcurrencyOptions(
+    addSelectionOptions(cmd, "audit shard K of N (accounts sorted by id, dealt round-robin)"),
+  )
     .addOption(
       numberOption(
         "--wait <seconds>",

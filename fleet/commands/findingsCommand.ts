@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../audit";
+import { addReadConcurrencyOptions } from "./auditCommand";
 import {
   FINDINGS_FORMATS,
   FindingsFilterError,
@@ -23,9 +24,7 @@ import { UsageError } from "../targets";
 import type { CliDeps } from "./deps";
 import {
   addSelectionOptions,
-  LIMITS,
   loadFleet,
-  numberOption,
   outputFileProblem,
   selectedTargets,
   throwProblems,
@@ -59,7 +58,9 @@ Exit codes:
 When several apply, the first in this order wins: 3, 130, 1, 0.`;
 
 export function addFindingsOptions(cmd: Command): Command {
-  return addSelectionOptions(cmd, "read shard K of N (accounts sorted by id, dealt round-robin)")
+  return addReadConcurrencyOptions(
+    addSelectionOptions(cmd, "read shard K of N (accounts sorted by id, dealt round-robin)"),
+  )
     .addOption(
       new Option("--format <format>", "table, json, sarif or html")
         .choices([...FINDINGS_FORMATS])
@@ -78,20 +79,6 @@ export function addFindingsOptions(cmd: Command): Command {
     .option(
       "--no-details",
       "skip GetFindingV2 (no principal or condition; one call less per finding)",
-    )
-    .addOption(
-      numberOption(
-        "--concurrency <n>",
-        `accounts read at once (default ${DEFAULT_AUDIT_CONCURRENCY})`,
-        LIMITS.concurrency,
-      ),
-    )
-    .addOption(
-      numberOption(
-        "--region-concurrency <n>",
-        `regions read at once in each account (default ${DEFAULT_REGION_CONCURRENCY})`,
-        LIMITS.regionConcurrency,
-      ),
     )
     .addHelpText("after", FINDINGS_HELP);
 }
