@@ -659,6 +659,25 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
     );
   });
 
+  it("never reads the account or adopts for the registration stack or an orphan", async () => {
+    for (const extra of [
+      { phase: "registration" as const },
+      { orphaned: "left the organization" },
+    ]) {
+      const stack = new FakeStack("acct-1", { state: heldState });
+      const result = await runner(stack, true).run(
+        { ...target("111122223333"), ...extra },
+        "up",
+        {},
+      );
+      assert.strictEqual(result.outcome, "succeeded", result.error);
+      const methods = stack.calls.map((c) => c.method);
+      assert.ok(!methods.includes("exportStack"), `${JSON.stringify(extra)}: ${methods.join()}`);
+      assert.ok(!methods.includes("deleteFromState"), methods.join());
+      assert.strictEqual(stack.config[`${PROJECT_NAME}:adopt`], undefined);
+    }
+  });
+
   it("preview leaves the state alone: a disabled region is excluded, not deleted", async () => {
     const stack = new FakeStack("acct-1", { state: heldState });
     const result = await runner(stack).run(target("111122223333"), "preview", {});
