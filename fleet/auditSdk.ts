@@ -2,7 +2,8 @@
  * `AccountReader` (for `audit`) and `FindingsAccountReader` (for `findings`) over the AWS SDK for
  * JavaScript v3: STS to reach the account, EC2 `DescribeRegions` for its enabled regions, Access
  * Analyzer `ListAnalyzers`, `ListFindingsV2` and `GetFindingV2`. Read-only: it never calls anything
- * that changes the account.
+ * that changes the account. `SdkArchiveRuleClient` adds the one write `up` makes outside the engine,
+ * `ApplyArchiveRule`, over the same role and clients.
  *
  * Reaching an account, as the fleet file says:
  * - start from the bot's own credentials (the SDK's default chain), or the target's `profile`;
@@ -12,6 +13,7 @@
  */
 import {
   AccessAnalyzerClient,
+  ApplyArchiveRuleCommand,
   GetFindingV2Command,
   ListAnalyzersCommand,
   ListFindingsV2Command,
@@ -20,6 +22,8 @@ import {
 } from "@aws-sdk/client-accessanalyzer";
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { randomUUID } from "crypto";
+import type { ArchiveRuleClient } from "./archiveRules";
 import { describeError, type AnalyzerInfo } from "./audit";
 import { DEFAULTS, ENABLED_OPT_IN_STATUSES } from "../components/schema";
 import { DEFAULT_SESSION_NAME } from "./fleetFile";
@@ -152,7 +156,7 @@ export class SdkAccountReader implements FindingsAccountReader {
     this.common = target.access.roleArn ? { ...base, credentials: this.assumeRole(start) } : start;
   }
 
-  private get sendOptions(): { abortSignal?: AbortSignal } {
+  protected get sendOptions(): { abortSignal?: AbortSignal } {
     return this.options.signal ? { abortSignal: this.options.signal } : {};
   }
 
@@ -163,7 +167,7 @@ export class SdkAccountReader implements FindingsAccountReader {
     return assumedRoleProvider(sts, this.target.access, this.sendOptions);
   }
 
-  private analyzerClient(region: string): AccessAnalyzerClient {
+  protected analyzerClient(region: string): AccessAnalyzerClient {
     let client = this.clients.get(region);
     if (!client) {
       client = new AccessAnalyzerClient({ ...this.common, region });
@@ -283,6 +287,23 @@ export class SdkAccountReader implements FindingsAccountReader {
     for (const c of this.clients.values()) c.destroy();
     this.clients.clear();
     for (const c of this.others.splice(0)) c.destroy();
+  }
+}
+
+/**
+ * The reader plus `ApplyArchiveRule`, for `up` (fleet/archiveRules.ts): the deployer role, which
+ * holds `access-analyzer:ApplyArchiveRule` and `ListFindings`; the read-only role never does.
+ */
+export class SdkArchiveRuleClient extends SdkAccountReader implements ArchiveRuleClient {
+  async applyArchiveRule(region: string, analyzerArn: string, ruleName: string): Promise<void> {
+    try {
+      await this.analyzerClient(region).send(
+        new ApplyArchiveRuleCommand({ analyzerArn, ruleName, clientToken: randomUUID() }),
+        this.sendOptions,
+      );
+    } catch (error) {
+      throw wrap(`ApplyArchiveRule ${ruleName} on ${analyzerArn}`, error);
+    }
   }
 }
 

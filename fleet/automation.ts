@@ -20,12 +20,20 @@ import {
   LocalWorkspace,
   PulumiCommand,
   type ConfigMap,
+  type EngineEvent,
   type Stack,
   type LocalWorkspaceOptions,
   type OpMap,
   type OutputMap,
 } from "@pulumi/pulumi/automation";
 import { decideRegions, heldRegions, type AccountView } from "./adoption";
+import {
+  archiveRulesAfterUp,
+  changedArchiveRules,
+  isArchiveRuleEvent,
+  type AfterUp,
+  type ArchiveRulesOption,
+} from "./archiveRules";
 import { stackEnvFor } from "./config";
 import { summariseError } from "./output";
 import { accountLabel, countChanges, noChanges } from "./report";
@@ -93,6 +101,11 @@ export interface AutomationRunnerOptions {
   readonly readAccount?: (target: Target, signal?: AbortSignal) => Promise<AccountView>;
   /** `--adopt`: also adopt analyzers made outside the stack (ours are adopted without it). */
   readonly adopt?: boolean;
+  /**
+   * After a successful `up`, the archive rules it created or changed are applied to the existing
+   * findings (fleet/archiveRules.ts). Absent: the engine's events are not even collected.
+   */
+  readonly archiveRules?: ArchiveRulesOption;
 }
 
 /** Stack outputs the program exports (docs/CONTRACTS.md). */
@@ -135,6 +148,8 @@ type CallOptions = {
   exclude?: string[];
   excludeDependents?: boolean;
   clearPendingCreates?: boolean;
+  /** `up`: the engine's events (only the archive rules' are kept). */
+  onEvent?: (event: EngineEvent) => void;
 };
 
 /**
@@ -388,6 +403,9 @@ export class AutomationStackRunner implements StackRunner {
     };
     let error: string | undefined;
     let notes: StackNote[] = [];
+    let afterUp: Omit<AfterUp, "notes" | "error"> = {};
+    const archiveRules = operation === "up" ? this.options.archiveRules : undefined;
+    const events: EngineEvent[] = [];
     try {
       const stack = await this.open(target, plan);
       const before = await this.beforeEngine(
@@ -409,9 +427,29 @@ export class AutomationStackRunner implements StackRunner {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(this.options.parallel ? { parallel: this.options.parallel } : {}),
         ...(before.exclude.length > 0 ? { exclude: before.exclude, excludeDependents: true } : {}),
+        ...(archiveRules ? { onEvent: (e) => isArchiveRuleEvent(e) && events.push(e) } : {}),
       });
       changes = countChanges(result.opMap);
       outcome = successOutcome(operation, changes);
+      if (archiveRules) {
+        const {
+          notes: ruleNotes,
+          error: ruleError,
+          ...applied
+        } = await archiveRulesAfterUp(
+          target,
+          changedArchiveRules(events),
+          archiveRules,
+          options.signal,
+        );
+        for (const n of ruleNotes) note(`# ${n.region}: ${n.status}: ${n.detail}\n`);
+        notes = [...notes, ...ruleNotes];
+        afterUp = applied;
+        if (ruleError !== undefined) {
+          outcome = "failed";
+          error = this.options.redact(ruleError);
+        }
+      }
       if (result.outputs) outputs = readOutputs(result.outputs);
       else if (plan.outputs === "read") {
         try {
@@ -441,6 +479,7 @@ export class AutomationStackRunner implements StackRunner {
       durationMs,
       ...(error !== undefined ? { error } : {}),
       ...(notes.length > 0 ? { notes } : {}),
+      ...afterUp,
       logFile,
     };
   }

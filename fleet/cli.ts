@@ -70,6 +70,12 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
         "take analyzers made outside the stack (the console's) into it, findings kept; without it, up stops on one and preview shows it",
       );
     }
+    if (name === "up") {
+      cmd.option(
+        "--no-apply-archive-rules",
+        "do not apply the archive rules this up creates or changes to the findings that already exist (AWS applies a new rule only to new findings)",
+      );
+    }
     addRunOptions(cmd).action(async (flags: RunFlags) => {
       exitCode = await runStackCommand(name, flags, deps);
     });

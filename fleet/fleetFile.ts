@@ -122,6 +122,12 @@ export const fleetSettings = componentArgsObject
     providerMode: componentArgsObject.shape.providerMode.describe(
       'One provider process per region ("per-region", default) or one for all ("single").',
     ),
+    applyArchiveRules: z
+      .boolean({ error: "must be true or false" })
+      .optional()
+      .describe(
+        "After up, apply the archive rules it created or changed to the findings that already exist (ApplyArchiveRule); default true. The bot only: not program config.",
+      ),
   });
 const settingsShape = fleetSettings.shape;
 

@@ -140,6 +140,9 @@ export function totalsOf(results: readonly StackResult[]): FleetReport["totals"]
   for (const r of results) {
     totals[r.outcome]++;
     for (const k of Object.keys(noChanges()) as (keyof ChangeCounts)[]) totals[k] += r.changes[k];
+    if (r.archivedFindings !== undefined) {
+      totals.archivedFindings = (totals.archivedFindings ?? 0) + r.archivedFindings;
+    }
   }
   return totals;
 }
@@ -253,7 +256,10 @@ export function formatTable(results: readonly StackResult[]): string {
   const counts = OUTCOMES.filter((o) => t[o] > 0).map((o) => `${t[o]} ${o}`);
   lines.push(
     "",
-    `${t.stacks} stack(s): ${counts.join(", ") || "none"}; changes: +${t.create} ~${t.update} ±${t.replace} -${t.delete} (=${t.same})`,
+    `${t.stacks} stack(s): ${counts.join(", ") || "none"}; changes: +${t.create} ~${t.update} ±${t.replace} -${t.delete} (=${t.same})` +
+      (t.archivedFindings !== undefined
+        ? `; archive rules archived ${t.archivedFindings} existing finding(s)`
+        : ""),
   );
   return lines.join("\n");
 }

@@ -3,6 +3,7 @@
  * fleet file ─▶ targets ─▶ scheduler ─▶ StackRunner (one stack per account) ─▶ results ─▶ report.
  */
 import type { z } from "zod";
+import type { ArchiveRuleApplied } from "./archiveRules";
 import type { FleetDefaults, fleetSettings } from "./fleetFile";
 import type { OrganizationSettings } from "./organization";
 
@@ -163,6 +164,13 @@ export interface StackResult {
    * left the state, an existing analyzer was (or would be) adopted, pending creates were cleared.
    */
   readonly notes?: StackNote[];
+  /**
+   * `up` only: the archive rules it created or changed, applied to the findings that already
+   * existed (`ApplyArchiveRule`), and how many each archived. Absent when none changed.
+   */
+  readonly archiveRulesApplied?: ArchiveRuleApplied[];
+  /** `up` only: the findings those rules archived, summed. */
+  readonly archivedFindings?: number;
 }
 
 /**
@@ -172,9 +180,19 @@ export interface StackResult {
  * - `would-adopt`: an analyzer made outside the stack is there; `--adopt` takes it.
  * - `unmanageable`: an analyzer the provider cannot manage (a `_`-leading name) is there.
  * - `pending-cleared`: creates a killed run left pending were cleared (`refresh --clear-pending-creates`).
+ * - `archive-rule-applied`: after `up`, a rule it created or changed was applied to the existing
+ *   findings (`ApplyArchiveRule`).
+ * - `archive-rule-not-applied`: the same, switched off (`--no-apply-archive-rules`,
+ *   `applyArchiveRules: false`); the detail gives the AWS CLI command.
  */
 export type NoteStatus =
-  "region-disabled" | "adopted" | "would-adopt" | "unmanageable" | "pending-cleared";
+  | "region-disabled"
+  | "adopted"
+  | "would-adopt"
+  | "unmanageable"
+  | "pending-cleared"
+  | "archive-rule-applied"
+  | "archive-rule-not-applied";
 
 export interface StackNote {
   /** Absent for a note about the whole stack. */
@@ -355,7 +373,12 @@ export interface FleetReport {
     readonly regionConcurrency?: number;
   };
   readonly aborted: boolean;
-  readonly totals: Record<Outcome, number> & ChangeCounts & { stacks: number };
+  readonly totals: Record<Outcome, number> &
+    ChangeCounts & {
+      stacks: number;
+      /** `up`: findings archived by applying changed archive rules (absent when none changed). */
+      archivedFindings?: number;
+    };
   /** `audit` only: region verdicts and findings over every account. */
   readonly audit?: AuditTotals;
   readonly results: StackResult[];

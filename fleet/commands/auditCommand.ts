@@ -14,6 +14,7 @@ import {
   organizationViewSource,
   type AccountReader,
 } from "../audit";
+import type { ArchiveRuleClient } from "../archiveRules";
 import type { SdkReaderOptions } from "../auditSdk";
 import { makeRedactor } from "../output";
 import { accountLabel, buildReport, EXIT, firstLine, formatDuration, isFailure } from "../report";
@@ -108,6 +109,16 @@ export function sdkReaderFactory(): (target: Target, options: SdkReaderOptions) 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createSdkAccountReader } = require("../auditSdk") as typeof import("../auditSdk");
   return createSdkAccountReader;
+}
+
+/** The SDK client `up` applies archive rules with (same role and clients as the reader). */
+export function sdkArchiveRuleClientFactory(): (
+  target: Target,
+  options: SdkReaderOptions,
+) => ArchiveRuleClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SdkArchiveRuleClient } = require("../auditSdk") as typeof import("../auditSdk");
+  return (target, options) => new SdkArchiveRuleClient(target, options);
 }
 
 /** The stderr warning when regions are still `pending` at the end (they do not change the exit code). */

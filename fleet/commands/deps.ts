@@ -1,4 +1,5 @@
 /** What the command line takes from the process, so tests can drive it with fakes. */
+import type { ArchiveRuleClient } from "../archiveRules";
 import type { AccountReader } from "../audit";
 import type { AccountSelection, OrganizationSettings } from "../organization";
 import type { AutomationRunnerOptions } from "../automation";
@@ -37,6 +38,14 @@ export interface CliDeps {
     target: Target,
     options: { signal?: AbortSignal },
   ) => AccountReader;
+  /**
+   * `up`: how to apply archive rules in one account. Default: the AWS SDK
+   * (`fleet/auditSdk.ts` SdkArchiveRuleClient), through the fleet file's role.
+   */
+  readonly createArchiveRuleClient?: (
+    target: Target,
+    options: { signal?: AbortSignal },
+  ) => ArchiveRuleClient;
   /** `findings`: how to read one account. Default: the AWS SDK reader `audit` uses. */
   readonly createFindingsReader?: (
     target: Target,

@@ -39,6 +39,8 @@ export interface RunFlags {
   yes?: boolean;
   /** `preview`/`up --adopt`: adopt analyzers made outside the stack. */
   adopt?: boolean;
+  /** `up --no-apply-archive-rules` makes it false (commander's default: true). */
+  applyArchiveRules?: boolean;
 }
 
 /** Bounds of the numeric options: beyond them a value is a typo, not a plan. */

@@ -48,7 +48,7 @@ import {
   type RunFlags,
 } from "./options";
 import { readAccountView } from "../adoption";
-import { sdkReaderFactory } from "./auditCommand";
+import { sdkArchiveRuleClientFactory, sdkReaderFactory } from "./auditCommand";
 import { leftOutLines, organizationLine, originLabel } from "./validateCommand";
 import { emitReport } from "./reportOutput";
 import { handleStackRunSignals } from "./signals";
@@ -130,7 +130,11 @@ function runDirName(command: Operation, started: Date, shard?: Shard): string {
 /** The line said as a stack ends. */
 function endLine(result: StackResult): string {
   const c = result.changes;
-  const facts = `+${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.same}, ${result.regions.length} region(s), ${formatDuration(result.durationMs)}`;
+  const archived =
+    result.archivedFindings !== undefined
+      ? `, ${result.archivedFindings} existing finding(s) archived by ${result.archiveRulesApplied?.length ?? 0} archive rule(s)`
+      : "";
+  const facts = `+${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.same}, ${result.regions.length} region(s)${archived}, ${formatDuration(result.durationMs)}`;
   const notes = (result.notes ?? [])
     .map((n) => `${n.region ?? "stack"} ${n.status}${n.analyzer ? ` (${n.analyzer})` : ""}`)
     .join(", ");
@@ -214,6 +218,19 @@ export async function runStackCommand(
     readAccount: (target, signal) =>
       readAccountView(target, createReader(target, signal ? { signal } : {}), signal),
     adopt: !!flags.adopt,
+    // After `up`: the archive rules it changed, applied to the existing findings (on by default).
+    ...(command === "up"
+      ? {
+          archiveRules: {
+            apply: flags.applyArchiveRules !== false,
+            client: (target: Target, signal?: AbortSignal) =>
+              (deps.createArchiveRuleClient ?? sdkArchiveRuleClientFactory())(
+                target,
+                signal ? { signal } : {},
+              ),
+          },
+        }
+      : {}),
   });
 
   const say = (line: string) => deps.stderr(`${line}\n`);

@@ -119,6 +119,19 @@ describe("fleet CLI", () => {
     );
   });
 
+  it("up applies changed archive rules unless --no-apply-archive-rules; no other command does", async () => {
+    const on = harness();
+    await main(["up"], on.deps);
+    assert.strictEqual(on.runnerOptions[0].archiveRules?.apply, true);
+    const off = harness();
+    await main(["up", "--no-apply-archive-rules"], off.deps);
+    assert.strictEqual(off.runnerOptions[0].archiveRules?.apply, false);
+    const preview = harness();
+    await main(["preview"], preview.deps);
+    assert.strictEqual(preview.runnerOptions[0].archiveRules, undefined);
+    assert.strictEqual(await main(["preview", "--no-apply-archive-rules"], preview.deps), 3);
+  });
+
   it("hands the runner the work dir, backend, secrets provider and a per-run log dir", async () => {
     const h = harness();
     await main(["preview", "--parallel", "4", "--refresh", "--shard", "2/3"], h.deps);

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { stackConfigFor } from "../../../fleet/config";
 import { parseFleetFile, suggestKey, formatPath } from "../../../fleet/fleetFile";
 
 const ROOT = path.resolve(__dirname, "../../..");
@@ -342,6 +343,25 @@ accounts:
       "arn:aws:iam::777788889999:role/AccessAnalyzerDeployer",
     );
     assert.deepStrictEqual(legacy.settings.regions, ["us-east-1", "eu-west-1"]);
+  });
+
+  it("takes applyArchiveRules from defaults, an account overriding it, and never as stack config", () => {
+    const fleet = fleetOf(`
+defaults: { applyArchiveRules: false }
+accounts:
+  - { id: "111122223333" }
+  - { id: "444455556666", applyArchiveRules: true }
+`);
+    assert.deepStrictEqual(
+      fleet.targets.map((t) => t.settings.applyArchiveRules),
+      [false, true],
+    );
+    assert.doesNotMatch(JSON.stringify(stackConfigFor(fleet.targets[0])), /applyArchiveRules/);
+    const [problem] = problemsOf(`${ONE}    applyArchiveRules: "no"\n`);
+    assert.deepStrictEqual(problem, {
+      path: "accounts[0].applyArchiveRules",
+      message: "must be true or false",
+    });
   });
 
   it("uses the partition from defaults for role ARNs", () => {

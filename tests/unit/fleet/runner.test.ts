@@ -7,6 +7,7 @@ import {
   StackAlreadyExistsError,
   StackNotFoundError,
   type ConfigMap,
+  type EngineEvent,
   type OpMap,
   type OutputMap,
 } from "@pulumi/pulumi/automation";
@@ -18,6 +19,7 @@ import {
   type RunnerStack,
   type StackOpener,
 } from "../../../fleet/automation";
+import { ARCHIVE_RULE_TYPE, type ArchiveRuleClient } from "../../../fleet/archiveRules";
 import { PROJECT_NAME } from "../../../fleet/config";
 import { makeRedactor } from "../../../fleet/output";
 import {
@@ -223,6 +225,8 @@ class FakeStack implements RunnerStack {
       outputsFail?: Error;
       /** What `exportStack` returns as `deployment`. */
       state?: unknown;
+      /** Engine events the operation sends to `onEvent`, when it is given one. */
+      events?: EngineEvent[];
     } = {},
   ) {}
   exportStack() {
@@ -239,6 +243,8 @@ class FakeStack implements RunnerStack {
     if (this.script.output !== undefined) {
       (options.onOutput as (t: string) => void)(this.script.output);
     }
+    const onEvent = options.onEvent as ((e: EngineEvent) => void) | undefined;
+    for (const e of this.script.events ?? []) onEvent?.(e);
     if (this.script.fail !== undefined) return Promise.reject(this.script.fail);
     return Promise.resolve(this.script.opMap ?? {});
   }
@@ -333,6 +339,109 @@ describe("AutomationStackRunner (fake stacks)", () => {
     await r.run(target("444455556666"), "preview", {});
     assert.deepStrictEqual(envs, [{ ACCESS_ANALYZER_EXTERNAL_ID: "PLANTED-ID-1" }, {}]);
     assert.doesNotMatch(JSON.stringify(stack.config), /PLANTED-ID-1/);
+  });
+
+  describe("archive rules after up", () => {
+    const ruleEvent = (op: string, region: string, ruleName: string): EngineEvent => ({
+      sequence: 1,
+      timestamp: 0,
+      resOutputsEvent: {
+        metadata: {
+          op: op as never,
+          urn: `urn:${region}:${ruleName}`,
+          type: ARCHIVE_RULE_TYPE,
+          provider: "",
+          new: {
+            type: ARCHIVE_RULE_TYPE,
+            urn: `urn:${region}:${ruleName}`,
+            id: "x",
+            parent: "",
+            inputs: {},
+            outputs: { region, analyzerName: "external-access", ruleName },
+            provider: "",
+          },
+        },
+      },
+    });
+    const events = [
+      ruleEvent("create", "eu-west-1", "own-org"),
+      ruleEvent("same", "us-east-1", "old"),
+    ];
+    const arn = "arn:aws:access-analyzer:eu-west-1:111122223333:analyzer/external-access";
+
+    function withRules(stack: FakeStack, client: ArchiveRuleClient) {
+      return new AutomationStackRunner(
+        {
+          workDir: "/nowhere",
+          envVars: {},
+          refresh: false,
+          logDir,
+          redact: makeRedactor({ AWS_SECRET_ACCESS_KEY: SECRET }),
+          archiveRules: { apply: true, client: () => client },
+        },
+        opener(stack),
+      );
+    }
+
+    it("applies the rules the up created to the existing findings and reports how many it archived", async () => {
+      let active = 3;
+      const calls: string[] = [];
+      const client: ArchiveRuleClient = {
+        analyzers: () => Promise.resolve([{ name: "external-access", arn }]),
+        activeFindings: () => Promise.resolve(active),
+        applyArchiveRule: (region, analyzerArn, ruleName) => {
+          calls.push(`${region} ${analyzerArn} ${ruleName}`);
+          active = 1;
+          return Promise.resolve();
+        },
+      };
+      const stack = new FakeStack("acct-1", { opMap: { create: 1, same: 5 }, events });
+      const result = await withRules(stack, client).run(target("111122223333"), "up", {});
+      assert.strictEqual(result.outcome, "succeeded");
+      assert.deepStrictEqual(calls, [`eu-west-1 ${arn} own-org`]);
+      assert.deepStrictEqual(result.archiveRulesApplied, [
+        { region: "eu-west-1", analyzer: "external-access", rule: "own-org", archived: 2 },
+      ]);
+      assert.strictEqual(result.archivedFindings, 2);
+      assert.deepStrictEqual(
+        result.notes?.map((n) => n.status),
+        ["archive-rule-applied"],
+      );
+    });
+
+    it("an up whose rules cannot be applied keeps its changes and fails, saying the up succeeded", async () => {
+      const client: ArchiveRuleClient = {
+        analyzers: () => Promise.resolve([{ name: "external-access", arn }]),
+        activeFindings: () => Promise.resolve(3),
+        applyArchiveRule: () => Promise.reject(new Error(`denied for ${SECRET}`)),
+      };
+      const stack = new FakeStack("acct-1", { opMap: { create: 1 }, events });
+      const result = await withRules(stack, client).run(target("111122223333"), "up", {});
+      assert.strictEqual(result.outcome, "failed");
+      assert.strictEqual(result.changes.create, 1);
+      assert.match(
+        result.error ?? "",
+        /^the up succeeded, but 1 archive rule\(s\) could not be applied/,
+      );
+      assert.ok(!result.error?.includes(SECRET), "the error is redacted");
+      assert.deepStrictEqual(result.archiveRulesApplied, []);
+    });
+
+    it("collects no events for any other operation, and applies nothing", async () => {
+      const client: ArchiveRuleClient = {
+        analyzers: () => Promise.reject(new Error("must not be called")),
+        activeFindings: () => Promise.reject(new Error("must not be called")),
+        applyArchiveRule: () => Promise.reject(new Error("must not be called")),
+      };
+      const stack = new FakeStack("acct-1", { opMap: { create: 1 }, events });
+      const result = await withRules(stack, client).run(target("111122223333"), "preview", {});
+      assert.strictEqual(result.outcome, "succeeded");
+      assert.strictEqual(
+        stack.calls.find((c) => c.method === "preview")?.options?.onEvent,
+        undefined,
+      );
+      assert.strictEqual(result.archiveRulesApplied, undefined);
+    });
   });
 
   it("drift previews with refresh: true and reports changes as drifted", async () => {
