@@ -154,4 +154,106 @@ accounts:
       await browser.close();
     }
   });
+
+  // Archive rules reach old findings: AWS applies a new rule only to findings that arrive after it;
+  // `up` applies the rules it created or changed (ApplyArchiveRule) and reports how many it archived.
+  describe("archive rules that reach the findings already there", () => {
+    const queue = (id: string) => ({
+      id,
+      resourceType: "AWS::SQS::Queue",
+      resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:${id}`,
+      isPublic: false,
+      principal: { AWS: "arn:aws:iam::999988887777:root" },
+      action: ["sqs:SendMessage"],
+    });
+    const statuses = async (): Promise<Record<string, string>> => {
+      const [analyzer] = await world.admin.listAnalyzers(ACCOUNT, "us-east-1");
+      return Object.fromEntries(analyzer.findings.map((f) => [f.id, f.status]));
+    };
+    const withRules = (rules: string) =>
+      world.writeFleetFile(
+        "fleet-rules.yaml",
+        `backend: file://./state
+secretsProvider: passphrase
+defaults:
+  roleName: AccessAnalyzerDeployer
+  excludeRegions: [${EXCLUDED}]
+accounts:
+  - id: "${ACCOUNT}"
+    name: shop
+    archiveRules:
+${rules}`,
+      );
+    const QUEUES =
+      "      - { name: partner-queues, filters: [{ criteria: resourceType, eqs: [AWS::SQS::Queue] }] }\n";
+    const KEYS =
+      "      - { name: partner-keys, filters: [{ criteria: resourceType, eqs: [AWS::KMS::Key] }] }\n";
+
+    it("up archives the existing findings a new rule matches, leaves the rest ACTIVE, and reports the count", async () => {
+      await world.admin.addFinding(ACCOUNT, "us-east-1", "external-access", queue("orders-queue"));
+      await world.admin.addFinding(ACCOUNT, "us-east-1", "external-access", queue("billing-queue"));
+      await world.admin.clearCalls();
+      const up = await world.runFleet(["up", "--fleet", withRules(QUEUES)]);
+      assert.equal(up.code, 0, up.stderr.slice(-3000));
+      assert.deepEqual(await statuses(), {
+        "planted-public-bucket": "ACTIVE",
+        "orders-queue": "ARCHIVED",
+        "billing-queue": "ARCHIVED",
+      });
+      const [result] = up.report!.results;
+      // The rule is on each of the 16 regional analyzers; only us-east-1's held matching findings.
+      assert.equal(result.archiveRulesApplied?.length, 16);
+      assert.deepEqual(
+        result.archiveRulesApplied?.find((a) => a.region === "us-east-1"),
+        { region: "us-east-1", analyzer: "external-access", rule: "partner-queues", archived: 2 },
+      );
+      assert.equal(result.archivedFindings, 2);
+      assert.equal(up.report!.totals.archivedFindings, 2);
+      assert.match(up.stdout, /archive rules archived 2 existing finding\(s\)/);
+      // Made by the deployer role the fleet file names, one call per regional analyzer.
+      const applies = await world.admin.calls({ operation: "ApplyArchiveRule" });
+      assert.equal(applies.length, 16);
+      assert.ok(
+        applies.every(
+          (c) => c.httpStatus === 200 && /AccessAnalyzerDeployer/.test(c.principalArn ?? ""),
+        ),
+      );
+    });
+
+    it("a second up with no rule change applies nothing", async () => {
+      await world.admin.clearCalls();
+      const up = await world.runFleet(["up", "--fleet", withRules(QUEUES)]);
+      assert.equal(up.code, 0, up.stderr.slice(-3000));
+      assert.equal(up.report!.results[0].archiveRulesApplied, undefined);
+      assert.deepEqual(await world.admin.calls({ operation: "ApplyArchiveRule" }), []);
+    });
+
+    it("--no-apply-archive-rules leaves the existing findings ACTIVE and says how to apply the rule by hand", async () => {
+      await world.admin.addFinding(ACCOUNT, "us-east-1", "external-access", {
+        id: "partner-key",
+        resourceType: "AWS::KMS::Key",
+        resource: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234`,
+        isPublic: false,
+        principal: { AWS: "arn:aws:iam::999988887777:root" },
+        action: ["kms:Decrypt"],
+      });
+      await world.admin.clearCalls();
+      const up = await world.runFleet([
+        "up",
+        "--no-apply-archive-rules",
+        "--fleet",
+        withRules(QUEUES + KEYS),
+      ]);
+      assert.equal(up.code, 0, up.stderr.slice(-3000));
+      assert.deepEqual(await world.admin.calls({ operation: "ApplyArchiveRule" }), []);
+      assert.equal((await statuses())["partner-key"], "ACTIVE");
+      const notes = up.report!.results[0].notes ?? [];
+      const east = notes.find((n) => n.region === "us-east-1");
+      assert.equal(east?.status, "archive-rule-not-applied");
+      assert.match(
+        east?.detail ?? "",
+        /--no-apply-archive-rules.*aws accessanalyzer apply-archive-rule --region us-east-1 .*--rule-name partner-keys$/,
+      );
+    });
+  });
 });
