@@ -1,7 +1,9 @@
-// `npm run demo`: the whole flow on this machine, no AWS account needed. The fleet bot puts IAM
-// Access Analyzer in every enabled region of three accounts, then shows that a second run changes
-// nothing, and that an organization-backed fleet file picks up an account created in AWS
-// Organizations with no edit to the file. AWS itself is a local fake; everything on our side of the wire is the real thing.
+// `npm run demo`: the whole flow on this machine, no AWS account needed. One of three accounts is
+// brownfield (a console-made analyzer in one region, holding a public-bucket finding, none in the
+// others): `audit` finds the gaps, `up --adopt` puts IAM Access Analyzer in every enabled region of
+// the three and keeps the console analyzer, `audit` is clean, `findings` lists the finding as a
+// table, JSON, SARIF and HTML. Then drift and its repair, and an organization-backed fleet file
+// that picks up an account created in AWS Organizations with no edit to the file. AWS itself is a local fake; everything on our side of the wire is the real thing.
 //
 // Not shipped with the package. It reuses the end-to-end test harness (tests/e2e/harness.ts):
 // the same temp copy of the program, the same fake accounts and roles, the same environment.
@@ -117,12 +119,52 @@ async function main(): Promise<void> {
         onStderrLine: progress,
       });
 
-    step("npm run fleet -- up --concurrency 3   (one Pulumi stack per account, three at a time)");
-    const up = await fleet(["up", "--concurrency", "3"], "report-up.json");
-    finished(up, "up");
-    if (up.code !== 0) throw new Error(`the first up failed:\n${up.stderr.slice(-4000)}`);
+    step(
+      "Brownfield: sandbox already has an analyzer someone made in the console, in ap-south-1 only",
+    );
+    const consoleMade = await world.admin.createAnalyzer({
+      accountId: SANDBOX,
+      region: "ap-south-1",
+      analyzerName: "ConsoleAnalyzer",
+    });
+    await world.admin.addFinding(SANDBOX, "ap-south-1", "ConsoleAnalyzer", {
+      resourceType: "AWS::S3::Bucket",
+      resource: "arn:aws:s3:::sandbox-exports",
+      isPublic: true,
+      principal: { AWS: "*" },
+      action: ["s3:GetObject"],
+    });
     say(
-      `    JSON report (outcomes, regions, analyzer ARNs, change counts): ${keep}/report-up.json`,
+      "    fake-aws: ConsoleAnalyzer reports the public bucket sandbox-exports as an ACTIVE finding.",
+    );
+    say(
+      "    A second ACCOUNT analyzer there would fail on AWS's quota (one per account and region).",
+    );
+
+    step("npm run fleet -- audit   (reads every account straight from AWS, trusting no state)");
+    const before = await fleet(["audit"], "report-audit-before.json");
+    finished(before, "audit");
+    if (before.code !== 2) {
+      throw new Error(`audit should find the gaps:\n${before.stderr.slice(-4000)}`);
+    }
+    say("    Exit code 2: regions without an ACCOUNT analyzer (IAM.28 flags each one).");
+
+    step(
+      "npm run fleet -- up --adopt --concurrency 3   (one Pulumi stack per account; adopt the console's)",
+    );
+    const up = await fleet(["up", "--adopt", "--concurrency", "3"], "report-up.json");
+    finished(up, "up --adopt");
+    if (up.code !== 0) throw new Error(`the first up failed:\n${up.stderr.slice(-4000)}`);
+    const kept = (await world.admin.listAnalyzers(SANDBOX, "ap-south-1")).map((a) => a.arn);
+    if (kept.length !== 1 || kept[0] !== consoleMade.arn) {
+      throw new Error(`the console analyzer was not kept: ${kept.join(", ")}`);
+    }
+    say(
+      "    sandbox's ap-south-1: ConsoleAnalyzer imported into the stack (same ARN, findings kept),",
+    );
+    say("    no quota error. Without --adopt, up stops on it and says how to adopt it.");
+    say(
+      `    JSON report (outcomes, regions, analyzer ARNs, change counts, notes): ${keep}/report-up.json`,
     );
 
     step("What fake-aws now holds (read back through its admin API)");
@@ -135,32 +177,54 @@ async function main(): Promise<void> {
       );
     }
 
+    step("npm run fleet -- audit   (again: is every enabled region covered now?)");
+    const clean = await fleet(["audit"], "report-audit-clean.json");
+    finished(clean, "audit");
+    if (clean.code !== 0) throw new Error(`audit is not clean:\n${clean.stderr.slice(-4000)}`);
+    say("    Exit code 0: every enabled region of every account has an ACTIVE ACCOUNT analyzer.");
+
+    step("npm run fleet -- findings   (the findings themselves: table, JSON, SARIF, HTML)");
+    const table = await world.runFleet(["findings", "--fleet", fleetFile]);
+    say();
+    say(table.stdout.trimEnd());
+    if (table.code !== 0 || !table.stdout.includes("arn:aws:s3:::sandbox-exports")) {
+      throw new Error(`findings did not list the bucket:\n${table.stderr.slice(-4000)}`);
+    }
+    for (const [format, file] of [
+      ["json", "findings.json"],
+      ["sarif", "findings.sarif"],
+      ["html", "findings.html"],
+    ]) {
+      const run = await world.runFleet([
+        "findings",
+        "--fleet",
+        fleetFile,
+        "--format",
+        format,
+        "--output",
+        path.join(keep, file),
+      ]);
+      if (run.code !== 0)
+        throw new Error(`findings --format ${format}:\n${run.stderr.slice(-4000)}`);
+    }
+    say(`    Also written: ${keep}/findings.json, findings.sarif (SARIF 2.1.0, for code scanning)`);
+    say("    and findings.html (one self-contained page: coverage matrix + findings by account).");
+
     step("npm run fleet -- drift   (refresh from AWS and diff: has anything drifted?)");
     const drift = await fleet(["drift", "--concurrency", "3"], "report-drift.json");
     finished(drift, "drift");
     if (drift.code !== 0) throw new Error(`drift found changes:\n${drift.stderr.slice(-4000)}`);
     say("    Exit code 0: no account drifted.");
 
-    step(
-      "Meanwhile, outside Pulumi: a public bucket in prod-eu, and a deleted analyzer in sandbox",
-    );
-    await world.admin.addFinding(PROD_EU, "eu-west-1", "external-access", {
-      resourceType: "AWS::S3::Bucket",
-      resource: "arn:aws:s3:::prod-eu-exports",
-      isPublic: true,
-      principal: { AWS: "*" },
-      action: ["s3:GetObject"],
-    });
-    await world.admin.deleteAnalyzer(SANDBOX, "ap-south-1", "external-access");
-    say("    fake-aws: prod-eu's eu-west-1 analyzer reports the bucket as an ACTIVE finding;");
-    say("    sandbox's ap-south-1 analyzer is deleted by hand (as in the console).");
+    step("Meanwhile, outside Pulumi: sandbox's eu-north-1 analyzer is deleted by hand");
+    await world.admin.deleteAnalyzer(SANDBOX, "eu-north-1", "external-access");
 
     step("npm run fleet -- audit   (reads every account straight from AWS, trusting no state)");
     const audit = await fleet(["audit"], "report-audit.json");
     finished(audit, "audit");
     if (audit.code !== 2)
       throw new Error(`audit should find the gap:\n${audit.stderr.slice(-4000)}`);
-    say("    Exit code 2: a region is not covered (IAM.28 would flag it); findings are counted.");
+    say("    Exit code 2: sandbox's eu-north-1 is not covered any more.");
 
     step("npm run fleet -- up --refresh   (read AWS first, then recreate what is gone)");
     const repair = await fleet(["up", "--refresh", "--concurrency", "3"], "report-repair.json");
@@ -168,18 +232,7 @@ async function main(): Promise<void> {
     if (repair.code !== 0 || repair.report?.totals.create !== 1) {
       throw new Error(`up --refresh should recreate one analyzer:\n${repair.stderr.slice(-4000)}`);
     }
-    say("    One analyzer recreated, in sandbox's ap-south-1; nothing else touched.");
-
-    step("npm run fleet -- up   (a second run: nothing to change)");
-    const again = await fleet(["up", "--concurrency", "3"], "report-up-again.json");
-    finished(again, "up");
-    if (
-      again.code !== 0 ||
-      (again.report?.totals.create ?? 1) + (again.report?.totals.delete ?? 1) > 0
-    ) {
-      throw new Error(`the second up changed something:\n${again.stderr.slice(-4000)}`);
-    }
-    say("    Every resource is unchanged (the SAME column).");
+    say("    One analyzer recreated, in sandbox's eu-north-1; nothing else touched.");
 
     const orgFleetFile = world.writeFleetFile("fleet-org.yaml", ORG_FLEET_FILE);
     step(`Switching to an organization-backed fleet file (${orgFleetFile})`);
