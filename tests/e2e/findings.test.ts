@@ -1,5 +1,6 @@
-// `findings` end to end: an account deployed by the real engine, a public bucket finding planted in
-// the fake, then the real CLI in a child process writes the table, JSON, SARIF (validated against
+// `findings` end to end, after issue 8's brownfield walk: an account with a console-made analyzer in
+// us-east-1 (holding a planted public-bucket finding) and none elsewhere is audited (non-compliant),
+// adopted by `up --adopt` under the real engine, audited again (clean); then the real CLI in a child process writes the table, JSON, SARIF (validated against
 // the official schema) and HTML; the HTML is opened in a real headless Chromium (the OS package,
 // driven by playwright-core), screenshotted, and checked as rendered, with every request that would
 // leave the file intercepted.
@@ -17,11 +18,14 @@ import { World } from "./harness";
 
 const ACCOUNT = "230000000001";
 const EXCLUDED = "ap-south-1";
+/** The analyzer someone made in the console before the fleet arrived. */
+const CONSOLE = "console-analyzer";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 describe("findings across a deployed account, in every format, the HTML in a real browser", function () {
   let world: World;
   let fleetFile: string;
+  let consoleArn: string;
 
   before(async () => {
     world = await World.start({ label: "findings", accounts: [{ id: ACCOUNT, name: "shop" }] });
@@ -36,9 +40,14 @@ accounts:
   - { id: "${ACCOUNT}", name: shop }
 `,
     );
-    const up = await world.runFleet(["up", "--fleet", fleetFile]);
-    assert.equal(up.code, 0, up.stderr.slice(-3000));
-    await world.admin.addFinding(ACCOUNT, "us-east-1", "external-access", {
+    consoleArn = (
+      await world.admin.createAnalyzer({
+        accountId: ACCOUNT,
+        region: "us-east-1",
+        analyzerName: CONSOLE,
+      })
+    ).arn;
+    await world.admin.addFinding(ACCOUNT, "us-east-1", CONSOLE, {
       id: "planted-public-bucket",
       resourceType: "AWS::S3::Bucket",
       resource: "arn:aws:s3:::shop-open-data",
@@ -54,6 +63,22 @@ accounts:
 
   const findings = (...args: string[]) =>
     world.runFleet(["findings", "--fleet", fleetFile, ...args]);
+
+  it("brownfield: audit non-compliant, up --adopt keeps the console analyzer and its finding, audit clean", async () => {
+    const before = await world.runFleet(["audit", "--fleet", fleetFile]);
+    assert.equal(before.code, 2, before.stderr.slice(-3000));
+    const up = await world.runFleet(["up", "--adopt", "--fleet", fleetFile]);
+    assert.equal(up.code, 0, up.stderr.slice(-3000));
+    assert.doesNotMatch(up.stderr, /ServiceQuotaExceeded/);
+    const [east] = await world.admin.listAnalyzers(ACCOUNT, "us-east-1");
+    assert.equal(east.arn, consoleArn, "the console analyzer is kept, not replaced");
+    assert.deepEqual(
+      east.findings.map((f) => [f.id, f.status]),
+      [["planted-public-bucket", "ACTIVE"]],
+    );
+    const after = await world.runFleet(["audit", "--fleet", fleetFile]);
+    assert.equal(after.code, 0, after.stderr.slice(-3000));
+  });
 
   it("prints the planted public bucket in the table, with its principal", async () => {
     const run = await findings();
@@ -190,8 +215,8 @@ ${rules}`,
       "      - { name: partner-keys, filters: [{ criteria: resourceType, eqs: [AWS::KMS::Key] }] }\n";
 
     it("up archives the existing findings a new rule matches, leaves the rest ACTIVE, and reports the count", async () => {
-      await world.admin.addFinding(ACCOUNT, "us-east-1", "external-access", queue("orders-queue"));
-      await world.admin.addFinding(ACCOUNT, "us-east-1", "external-access", queue("billing-queue"));
+      await world.admin.addFinding(ACCOUNT, "us-east-1", CONSOLE, queue("orders-queue"));
+      await world.admin.addFinding(ACCOUNT, "us-east-1", CONSOLE, queue("billing-queue"));
       await world.admin.clearCalls();
       const up = await world.runFleet(["up", "--fleet", withRules(QUEUES)]);
       assert.equal(up.code, 0, up.stderr.slice(-3000));
@@ -205,7 +230,7 @@ ${rules}`,
       assert.equal(result.archiveRulesApplied?.length, 16);
       assert.deepEqual(
         result.archiveRulesApplied?.find((a) => a.region === "us-east-1"),
-        { region: "us-east-1", analyzer: "external-access", rule: "partner-queues", archived: 2 },
+        { region: "us-east-1", analyzer: CONSOLE, rule: "partner-queues", archived: 2 },
       );
       assert.equal(result.archivedFindings, 2);
       assert.equal(up.report!.totals.archivedFindings, 2);
@@ -229,7 +254,7 @@ ${rules}`,
     });
 
     it("--no-apply-archive-rules leaves the existing findings ACTIVE and says how to apply the rule by hand", async () => {
-      await world.admin.addFinding(ACCOUNT, "us-east-1", "external-access", {
+      await world.admin.addFinding(ACCOUNT, "us-east-1", CONSOLE, {
         id: "partner-key",
         resourceType: "AWS::KMS::Key",
         resource: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234`,
