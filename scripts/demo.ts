@@ -19,7 +19,14 @@ const SANDBOX = "777788889999";
 const NEW_TEAM = "555566667777";
 /** One organization: prod-eu is its management account. */
 const ACCOUNTS = [
-  { id: PROD_EU, name: "prod-eu", optedInRegions: ["eu-south-1"], orgRole: "management" as const },
+  {
+    id: PROD_EU,
+    name: "prod-eu",
+    optedInRegions: ["eu-south-1"],
+    orgRole: "management" as const,
+    // The organization fleet file reads the organization through this account's role.
+    policies: ["deployer.json", "audit.json", "organizations-read.json"],
+  },
   { id: "444455556666", name: "prod-us", orgRole: "member" as const, ou: "Workloads/Prod" },
   { id: SANDBOX, name: "sandbox", orgRole: "member" as const, ou: "Sandbox" },
 ];
