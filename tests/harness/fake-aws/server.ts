@@ -239,7 +239,7 @@ async function handleAws(
   const delay = state.latencyFor(call);
   if (delay > 0) await sleep(delay);
   const fault = state.takeFault(call);
-  if (fault) return fail(operation, fault, who);
+  if (fault && !fault.afterEffect) return fail(operation, fault.error, who);
 
   // Dispatch.
   let json: Record<string, unknown> = {};
@@ -297,6 +297,8 @@ async function handleAws(
           : service === "organizations"
             ? handleOrganizations(ctx)
             : handleAccessAnalyzer(ctx);
+    // The call took effect; the caller never learns it (a 5xx after AWS did the work).
+    if (fault) return fail(operation, fault.error, who);
     return { service, operation, ...who, response };
   } catch (e) {
     if (e instanceof AwsError) return fail(operation, e, who);
