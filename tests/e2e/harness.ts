@@ -16,6 +16,7 @@ import * as path from "node:path";
 import { PulumiCommand, type OpMap, type Stack } from "@pulumi/pulumi/automation";
 
 import { localStackOpener, openStack, writeStackConfig } from "../../fleet/automation";
+import { markedProcesses } from "../../fleet/reaper";
 import type { AnalyzerSettings, FleetReport } from "../../fleet/types";
 import {
   FakeAwsAdminClient,
@@ -160,6 +161,8 @@ const SCRUBBED = [
 
 /** The result of a spawned fleet run. */
 export interface FleetRun {
+  /** The bot's pid (its run's processes: processesOfRun). */
+  readonly pid: number;
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
@@ -367,7 +370,14 @@ export class World {
         const report = fs.existsSync(reportFile)
           ? (JSON.parse(fs.readFileSync(reportFile, "utf8")) as FleetReport)
           : undefined;
-        resolve({ code, signal, stdout, stderr, ...(report ? { report } : {}) });
+        resolve({
+          pid: child.pid ?? -1,
+          code,
+          signal,
+          stdout,
+          stderr,
+          ...(report ? { report } : {}),
+        });
       });
     });
     const handle: FleetChild = {
@@ -421,6 +431,22 @@ export function changes(opMap: OpMap | undefined): Changes {
   return Object.fromEntries(
     Object.entries(opMap ?? {}).filter((e): e is [string, number] => (e[1] ?? 0) > 0),
   );
+}
+
+/**
+ * The processes still running for a fleet run (engines, language hosts, programs, plugins): every
+ * process whose environment carries the run marker of the bot with this pid (fleet/reaper.ts).
+ */
+export function processesOfRun(botPid: number): { pid: number; command: string }[] {
+  return markedProcesses((marker) => marker.startsWith(`${botPid}-`)).map((pid) => {
+    let command = "?";
+    try {
+      command = fs.readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0").join(" ").trim();
+    } catch {
+      // ended meanwhile
+    }
+    return { pid, command };
+  });
 }
 
 /** Waits until `check` holds, polling. */
