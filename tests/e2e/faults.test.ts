@@ -1,14 +1,17 @@
 // Faults real accounts meet, on the real engine through the fleet bot (fleet/cli.ts in a child
 // process): a console-made analyzer adopted (brownfield), a create the engine lost, a region
-// opted out and later re-enabled. Each case checks convergence: every covered region has exactly
-// one ACTIVE ACCOUNT analyzer, the ones that existed keep their ARN, and the report says why.
+// opted out and later re-enabled, the bot killed with SIGKILL, a 5xx after AWS created, 30%
+// throttling, two bots on new stacks, fake-aws down mid-run. Each case checks convergence within
+// at most one repair run: every covered region has exactly one ACTIVE ACCOUNT analyzer, the ones
+// that existed (holding a finding) keep their ARN, no process of a run is left, and the report
+// says why.
 
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
 import type { StackResult } from "../../fleet/types";
-import { processesOfRun, waitFor, World, type FleetRun } from "./harness";
+import { processesOfRun, waitFor, World, type FleetChild, type FleetRun } from "./harness";
 
 const BROWNFIELD = "230000000001";
 const LOST = "230000000002";
@@ -17,7 +20,8 @@ const KILLED = "230000000004";
 const LOST_5XX = "230000000005";
 const THROTTLED = "230000000006";
 const RACE = ["230000000007", "230000000008"];
-const ALL = [BROWNFIELD, LOST, OPTED_OUT, KILLED, LOST_5XX, THROTTLED, ...RACE];
+const OUTAGE = "230000000009";
+const ALL = [BROWNFIELD, LOST, OPTED_OUT, KILLED, LOST_5XX, THROTTLED, ...RACE, OUTAGE];
 /** The regions of the fault cases below the first three: few, so each engine run stays short. */
 const FAULT_REGIONS = ["eu-west-1", "us-east-1", "ap-south-1"];
 
@@ -47,7 +51,7 @@ accounts:
     "us-west-1",
     "us-west-2",
   ].join(", ")}] }
-${[KILLED, LOST_5XX, THROTTLED, ...RACE]
+${[KILLED, LOST_5XX, THROTTLED, ...RACE, OUTAGE]
   .map((id) => `  - { id: "${id}", regions: [${FAULT_REGIONS.join(", ")}] }`)
   .join("\n")}
 `;
@@ -219,22 +223,37 @@ describe("faults and adoption under the real engine", function () {
     return { "eu-west-1": (await accountAnalyzers(accountId))["eu-west-1"][0].arn };
   }
 
-  it("SIGKILL of the bot mid-up: no engine or plugin of the run is left within 5 s; the next up reports the stale lock with its age and the unlock command; after it, one up converges", async () => {
-    const kept = await deployWithFinding(KILLED);
-    // Two analyzers deleted out of band: the repair run is creating when the bot is killed.
-    await world.admin.deleteAnalyzer(KILLED, "us-east-1", "external-access");
-    await world.admin.deleteAnalyzer(KILLED, "ap-south-1", "external-access");
+  /**
+   * Deletes two analyzers out of band, holds the account's CreateAnalyzer calls `ms` in the fake,
+   * and starts `up --refresh`: returns once its engine is creating them.
+   */
+  async function repairUnderWay(accountId: string, ms: number): Promise<FleetChild> {
+    await world.admin.deleteAnalyzer(accountId, "us-east-1", "external-access");
+    await world.admin.deleteAnalyzer(accountId, "ap-south-1", "external-access");
     await world.admin.setLatency({
       service: "access-analyzer",
       operation: "CreateAnalyzer",
-      accountId: KILLED,
-      ms: 5000,
+      accountId,
+      ms,
     });
-    const child = world.startFleet(["up", "--refresh", "--accounts", KILLED, "--fleet", fleetFile]);
+    const child = world.startFleet([
+      "up",
+      "--refresh",
+      "--accounts",
+      accountId,
+      "--fleet",
+      fleetFile,
+    ]);
     await waitFor("the engine to create analyzers", () => {
-      assert.ok(!child.exited(), `the fleet ended before the kill:\n${child.stderr()}`);
+      assert.ok(!child.exited(), `the fleet ended before the engine created:\n${child.stderr()}`);
       return /Analyzer access-analyzer-[a-z0-9-]+ creating/.test(child.stderr());
     });
+    return child;
+  }
+
+  it("SIGKILL of the bot mid-up: no engine or plugin of the run is left within 5 s; the next up reports the stale lock with its age and the unlock command; after it, one up converges", async () => {
+    const kept = await deployWithFinding(KILLED);
+    const child = await repairUnderWay(KILLED, 5000);
     const running = processesOfRun(child.pid);
     // The engine, the language host, the program and the plugins (one per region).
     assert.ok(
@@ -346,5 +365,24 @@ describe("faults and adoption under the real engine", function () {
     assert.equal(again.code, 0, again.stderr.slice(-3000));
     for (const id of RACE) await assertConverged(id);
     for (const run of [a, b, again]) assert.deepEqual(processesOfRun(run.pid), []);
+  });
+
+  it("fake-aws stopped for 5 s mid-up and started again (AWS's data kept): converges within one repair run, findings kept", async () => {
+    const kept = await deployWithFinding(OUTAGE);
+    const child = await repairUnderWay(OUTAGE, 4000);
+    // Let the plugin's CreateAnalyzer calls reach the fake (held 4 s there), then drop them.
+    await new Promise((r) => setTimeout(r, 1500));
+    await world.restartFake(5000);
+    await world.admin.clearFaults();
+    const runs = [await child.done];
+    if (runs[0].code !== 0) {
+      runs.push(await fleet("up", "--refresh", "--accounts", OUTAGE));
+      assert.equal(runs[1].code, 0, runs[1].stderr.slice(-3000));
+    }
+    console.log(
+      `      ${runs.map((r) => `${resultOf(r, OUTAGE).outcome} [${notesOf(resultOf(r, OUTAGE)).join(", ")}]`).join(" then ")}`,
+    );
+    await assertConverged(OUTAGE, kept);
+    for (const run of runs) assert.deepEqual(processesOfRun(run.pid), []);
   });
 });

@@ -198,7 +198,8 @@ export class World {
   readonly admin: FakeAwsAdminClient;
 
   private constructor(
-    readonly fake: FakeAws,
+    /** The running fake (replaced by `restartFake`). */
+    public fake: FakeAws,
     /** The temp folder: program copy in `program/`, state in `state/`, home in `home/`. */
     readonly tmp: string,
     /** The copy of the program (`--work-dir`). */
@@ -265,6 +266,17 @@ export class World {
     };
     const command = await PulumiCommand.get({ root: path.dirname(bin) });
     return new World(fake, tmp, workDir, env, command, attached);
+  }
+
+  /**
+   * An AWS outage: stops the fake (open connections dropped, then connection refused) for `downMs`
+   * and starts it again on the same port with the same state.
+   */
+  async restartFake(downMs: number): Promise<void> {
+    const { state, port } = this.fake;
+    await this.fake.close();
+    await new Promise((r) => setTimeout(r, downMs));
+    this.fake = await startFakeAws({ state, port });
   }
 
   /** The role the fleet assumes in an account. */
