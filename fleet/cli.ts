@@ -140,7 +140,13 @@ if (require.main === module) {
   const createRunner = (options: AutomationRunnerOptions): StackRunner => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { AutomationStackRunner } = require("./automation") as typeof import("./automation");
-    return new AutomationStackRunner(options);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startReaper } = require("./reaper") as typeof import("./reaper");
+    // Every engine and plugin of this run dies with the bot, even on SIGKILL (fleet/reaper.ts).
+    return new AutomationStackRunner({
+      ...options,
+      envVars: { ...options.envVars, ...startReaper() },
+    });
   };
   main(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),

@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 
 import type { StackResult } from "../../fleet/types";
-import { waitFor, World, type FleetRun } from "./harness";
+import { processesOfRun, waitFor, World, type FleetRun } from "./harness";
 
 const FLEET = ["220000000001", "220000000002", "220000000003", "220000000004", "220000000005"];
 const DENIED = "220000000006";
@@ -225,6 +225,11 @@ describe("the fleet bot under the real engine", function () {
       assert.equal(run.report.aborted, true);
       assert.equal(resultOf(run, account).outcome, "aborted");
       assert.deepEqual(world.lockedStacks(), [], "no stack is left locked");
+      await waitFor(
+        "no engine or plugin of the run left",
+        () => processesOfRun(run.pid).length === 0,
+        5000,
+      );
       const enabled = await world.enabledRegions(account);
       assert.ok(
         Object.keys(await world.analyzersInFake(account)).length < enabled.length,

@@ -16,6 +16,7 @@ import * as path from "node:path";
 import { PulumiCommand, type OpMap, type Stack } from "@pulumi/pulumi/automation";
 
 import { localStackOpener, openStack, writeStackConfig } from "../../fleet/automation";
+import { markedProcesses } from "../../fleet/reaper";
 import type { AnalyzerSettings, FleetReport } from "../../fleet/types";
 import {
   FakeAwsAdminClient,
@@ -160,6 +161,8 @@ const SCRUBBED = [
 
 /** The result of a spawned fleet run. */
 export interface FleetRun {
+  /** The bot's pid (its run's processes: processesOfRun). */
+  readonly pid: number;
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
@@ -195,7 +198,8 @@ export class World {
   readonly admin: FakeAwsAdminClient;
 
   private constructor(
-    readonly fake: FakeAws,
+    /** The running fake (replaced by `restartFake`). */
+    public fake: FakeAws,
     /** The temp folder: program copy in `program/`, state in `state/`, home in `home/`. */
     readonly tmp: string,
     /** The copy of the program (`--work-dir`). */
@@ -262,6 +266,17 @@ export class World {
     };
     const command = await PulumiCommand.get({ root: path.dirname(bin) });
     return new World(fake, tmp, workDir, env, command, attached);
+  }
+
+  /**
+   * An AWS outage: stops the fake (open connections dropped, then connection refused) for `downMs`
+   * and starts it again on the same port with the same state.
+   */
+  async restartFake(downMs: number): Promise<void> {
+    const { state, port } = this.fake;
+    await this.fake.close();
+    await new Promise((r) => setTimeout(r, downMs));
+    this.fake = await startFakeAws({ state, port });
   }
 
   /** The role the fleet assumes in an account. */
@@ -367,7 +382,14 @@ export class World {
         const report = fs.existsSync(reportFile)
           ? (JSON.parse(fs.readFileSync(reportFile, "utf8")) as FleetReport)
           : undefined;
-        resolve({ code, signal, stdout, stderr, ...(report ? { report } : {}) });
+        resolve({
+          pid: child.pid ?? -1,
+          code,
+          signal,
+          stdout,
+          stderr,
+          ...(report ? { report } : {}),
+        });
       });
     });
     const handle: FleetChild = {
@@ -421,6 +443,22 @@ export function changes(opMap: OpMap | undefined): Changes {
   return Object.fromEntries(
     Object.entries(opMap ?? {}).filter((e): e is [string, number] => (e[1] ?? 0) > 0),
   );
+}
+
+/**
+ * The processes still running for a fleet run (engines, language hosts, programs, plugins): every
+ * process whose environment carries the run marker of the bot with this pid (fleet/reaper.ts).
+ */
+export function processesOfRun(botPid: number): { pid: number; command: string }[] {
+  return markedProcesses((marker) => marker.startsWith(`${botPid}-`)).map((pid) => {
+    let command = "?";
+    try {
+      command = fs.readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0").join(" ").trim();
+    } catch {
+      // ended meanwhile
+    }
+    return { pid, command };
+  });
 }
 
 /** Waits until `check` holds, polling. */

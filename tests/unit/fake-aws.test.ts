@@ -8,6 +8,7 @@ import {
   AccessDeniedException,
   ApplyArchiveRuleCommand,
   ConflictException,
+  InternalServerException,
   CreateAnalyzerCommand,
   CreateArchiveRuleCommand,
   DeleteAnalyzerCommand,
@@ -802,6 +803,55 @@ describe("fake-aws (through the real SDK v3 clients)", function () {
         calls.map((c) => c.errorCode ?? "ok"),
         ["ThrottlingException", "ThrottlingException", "ok"],
       );
+    });
+
+    it("fails only the drawn share of matching calls with a probability fault, each using up count", async () => {
+      const draws = [0.9, 0.1, 0.5, 0.2, 0.1];
+      fake.state.random = () => draws.shift() ?? 0.99;
+      try {
+        fake.state.injectFault({ operation: "ListAnalyzers", count: 2, probability: 0.3 });
+        const results: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          results.push(
+            await aa(MEMBER_KEY, "eu-west-1", 1)
+              .send(new ListAnalyzersCommand({}))
+              .then(
+                () => "ok",
+                (e: Error) => e.name,
+              ),
+          );
+        }
+        // Draws under 0.3 fail; after two failures the fault is used up, whatever is drawn.
+        assert.deepStrictEqual(results, [
+          "ok",
+          "ThrottlingException",
+          "ok",
+          "ThrottlingException",
+          "ok",
+        ]);
+      } finally {
+        fake.state.random = Math.random;
+      }
+    });
+
+    it("an afterEffect fault creates the analyzer and still answers the error", async () => {
+      fake.state.injectFault({
+        operation: "CreateAnalyzer",
+        accountId: MEMBER,
+        count: 1,
+        errorCode: "InternalServerException",
+        httpStatus: 500,
+        afterEffect: true,
+      });
+      await rejectsWith(
+        aa(MEMBER_KEY, "eu-west-1", 1).send(
+          new CreateAnalyzerCommand({ analyzerName: "lost", type: "ACCOUNT" }),
+        ),
+        InternalServerException,
+        500,
+      );
+      const out = await aa(MEMBER_KEY).send(new GetAnalyzerCommand({ analyzerName: "lost" }));
+      assert.strictEqual(out.analyzer?.status, "ACTIVE", "AWS did the work");
     });
 
     it("adds latency to matching calls", async () => {

@@ -33,6 +33,11 @@ import { errorResponse, requestId, unservedResponse, type WireResponse } from ".
 export interface FakeAwsOptions {
   /** Accounts, keys, roles, regions (see config.ts / README). */
   config?: FakeAwsConfig;
+  /**
+   * A live state to serve instead of a new one (`config` and `accountsFile` are then ignored):
+   * a fake stopped and started again on the same port is AWS back after an outage, data kept.
+   */
+  state?: FakeAwsState;
   /** YAML or JSON file with the same shape as `config`; merged after it. */
   accountsFile?: string;
   /** Default 127.0.0.1. */
@@ -239,7 +244,7 @@ async function handleAws(
   const delay = state.latencyFor(call);
   if (delay > 0) await sleep(delay);
   const fault = state.takeFault(call);
-  if (fault) return fail(operation, fault, who);
+  if (fault && !fault.afterEffect) return fail(operation, fault.error, who);
 
   // Dispatch.
   let json: Record<string, unknown> = {};
@@ -297,6 +302,8 @@ async function handleAws(
           : service === "organizations"
             ? handleOrganizations(ctx)
             : handleAccessAnalyzer(ctx);
+    // The call took effect; the caller never learns it (a 5xx after AWS did the work).
+    if (fault) return fail(operation, fault.error, who);
     return { service, operation, ...who, response };
   } catch (e) {
     if (e instanceof AwsError) return fail(operation, e, who);
@@ -306,8 +313,9 @@ async function handleAws(
 
 /** Starts the fake on 127.0.0.1 (random port unless `port` is given). */
 export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAws> {
-  const state = new FakeAwsState(options.config ? parseConfig(options.config) : undefined);
-  if (options.accountsFile) {
+  const state =
+    options.state ?? new FakeAwsState(options.config ? parseConfig(options.config) : undefined);
+  if (options.accountsFile && !options.state) {
     state.seed(loadConfigFile(options.accountsFile));
   }
   const maxClockSkewMs = options.maxClockSkewMs ?? 15 * 60 * 1000;

@@ -199,6 +199,16 @@ export interface FaultRule {
   errorCode?: string;
   httpStatus?: number;
   message?: string;
+  /**
+   * Fail each matching call with this chance (0–1) instead of every one, e.g. 0.3 for throttling
+   * on 30% of calls; only failed calls use up `count`. Default 1.
+   */
+  probability?: number;
+  /**
+   * The call takes effect first and the error is returned after (AWS created the analyzer, then
+   * answered 500): what a client that never saw the answer must recover from. Default false.
+   */
+  afterEffect?: boolean;
 }
 
 /** Extra delay before matching calls are answered. */
@@ -1103,19 +1113,29 @@ export class FakeAwsState {
     this.latencies.length = 0;
   }
 
-  /** @internal Consumes one matching fault, if any. */
-  takeFault(call: CallMatch): AwsError | undefined {
-    const rule = this.faults.find((r) => r.count > 0 && matches(r, call));
+  /** Draws for `probability` faults (tests replace it to be deterministic). */
+  random: () => number = Math.random;
+
+  /**
+   * @internal Consumes one matching fault, if any: the error, and whether the call takes effect
+   * before it is returned.
+   */
+  takeFault(call: CallMatch): { error: AwsError; afterEffect: boolean } | undefined {
+    const rule = this.faults.find(
+      (r) => r.count > 0 && matches(r, call) && this.random() < (r.probability ?? 1),
+    );
     if (!rule) return undefined;
     rule.count--;
     if (rule.count <= 0) this.faults.splice(this.faults.indexOf(rule), 1);
     const base = defaultThrottle(call.service);
     const code = rule.errorCode ?? base.code;
-    return new AwsError(
+    const status = rule.httpStatus ?? (rule.errorCode ? 400 : base.httpStatus);
+    const error = new AwsError(
       code,
-      rule.httpStatus ?? (rule.errorCode ? 400 : base.httpStatus),
+      status,
       rule.message ?? (rule.errorCode ? `Injected ${code}` : base.message),
     );
+    return { error, afterEffect: rule.afterEffect ?? false };
   }
 
   /** @internal Delay for a call (largest matching rule). */
