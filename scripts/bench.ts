@@ -4,7 +4,7 @@
 //
 //   npm run bench                     # R = 1, 4, 17 in both modes, fleet N = 12 at concurrency 1, 2, 4
 //   npm run bench -- --quick          # the CI smoke set: R = 1, fleet N = 2 at concurrency 1, 2
-//   npm run bench -- --accounts 6 --latency-ms 30 --out reports/bench.json
+//   npm run bench -- --accounts 6 --latency-ms 30 --repeats 3 --out reports/bench.json
 //
 // Memory is the peak resident memory of this process's whole tree (this process, which also hosts
 // fake-aws, the CLI, the language host, the program and every plugin), sampled from /proc.
@@ -13,8 +13,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 
+import { logFileName } from "../fleet/automation";
+import { leanUp } from "../fleet/leanUp";
 import type { AnalyzerSettings } from "../fleet/types";
 import { World, ROOT } from "../tests/e2e/harness";
 import { DEFAULT_REGIONS } from "../tests/harness/fake-aws";
@@ -28,12 +33,16 @@ const DEFAULT_LATENCY_MS = 30;
 /** The real plugin's published resident memory per process (pulumi-aws#5226, #5860; DOMAIN.md). */
 const REAL_PLUGIN_MB = { low: 170, high: 430 };
 const MODES = ["per-region", "single"] as const;
+/** Each no-change measurement runs this many times by default; the report holds the median. */
+const DEFAULT_REPEATS = 3;
 type Mode = (typeof MODES)[number];
 
 interface Options {
   quick: boolean;
   accounts: number;
   latencyMs: number;
+  /** Runs of each no-change measurement (`--repeats`); the median is reported. */
+  repeats: number;
   out: string;
 }
 
@@ -42,6 +51,7 @@ function parseArgs(argv: string[]): Options {
     quick: false,
     accounts: 12,
     latencyMs: DEFAULT_LATENCY_MS,
+    repeats: DEFAULT_REPEATS,
     out: path.join(ROOT, "reports", "bench.json"),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -59,14 +69,28 @@ function parseArgs(argv: string[]): Options {
     if (arg === "--quick") options.quick = true;
     else if (arg === "--accounts") options.accounts = count(value(), 1);
     else if (arg === "--latency-ms") options.latencyMs = count(value(), 0);
+    else if (arg === "--repeats") options.repeats = count(value(), 1);
     else if (arg === "--out") options.out = path.resolve(value());
     else
       throw new Error(
-        `unknown option ${arg}; use --quick, --accounts N, --latency-ms N, --out FILE`,
+        `unknown option ${arg}; use --quick, --accounts N, --latency-ms N, --repeats N, --out FILE`,
       );
   }
   if (options.quick && !argv.includes("--accounts")) options.accounts = 2;
   return options;
+}
+
+/**
+ * Whether the process is a provider plugin: the real `pulumi-resource-aws` binary, or the stand-in's
+ * `node …/.cache/provider/<hash>/main.js`. Not by command line alone: the stand-in's bash launcher,
+ * and the subshells it forks while it starts, carry `pulumi-resource-aws` in theirs, and counting
+ * them made one starting plugin count as two or three.
+ */
+function isPlugin(pid: number): boolean {
+  const exe = path.basename(fs.readlinkSync(`/proc/${pid}/exe`));
+  if (exe === "pulumi-resource-aws") return true;
+  const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  return exe.startsWith("node") && /\/\.cache\/provider\/[^/]+\/main\.js/.test(cmd);
 }
 
 /** Peak RSS and plugin count of this process's tree, sampled from /proc every 50 ms. */
@@ -120,8 +144,7 @@ class TreeSampler {
       try {
         const bytes = Number(fs.readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]) * page;
         rss += bytes;
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        if (/pulumi-resource-aws|\/\.cache\/provider\/[^/]+\/main\.js/.test(cmd)) {
+        if (isPlugin(pid)) {
           plugins++;
           this.pluginRss.set(pid, Math.max(this.pluginRss.get(pid) ?? 0, bytes));
         }
@@ -156,6 +179,22 @@ async function measure(fn: () => Promise<unknown>): Promise<Measure & { pluginRs
   };
 }
 
+/** Runs `fn` `times` times in a row. */
+async function repeat<T>(times: number, fn: () => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < times; i++) results.push(await fn());
+  return results;
+}
+
+/** The median of each field of repeated measurements. */
+function medianMeasure(runs: Measure[]): Measure {
+  return {
+    seconds: median(runs.map((r) => r.seconds)),
+    peakRssMB: median(runs.map((r) => r.peakRssMB)),
+    peakPlugins: median(runs.map((r) => r.peakPlugins)),
+  };
+}
+
 const quiet = { onOutput: () => undefined, color: "never" as const };
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -184,8 +223,16 @@ async function benchStack(regions: number, mode: Mode, options: Options, pluginR
       return { ...m, seconds: round(m.seconds) };
     };
     const firstUp = keep(await measure(() => stack.up(quiet)));
-    const noChangeUp = keep(await measure(() => stack.up({ ...quiet, expectNoChanges: true })));
-    const preview = keep(await measure(() => stack.preview({ ...quiet, expectNoChanges: true })));
+    const noChangeUp = medianMeasure(
+      await repeat(options.repeats, async () =>
+        keep(await measure(() => stack.up({ ...quiet, expectNoChanges: true }))),
+      ),
+    );
+    const preview = medianMeasure(
+      await repeat(options.repeats, async () =>
+        keep(await measure(() => stack.preview({ ...quiet, expectNoChanges: true }))),
+      ),
+    );
     return { regions, mode, firstUp, noChangeUp, preview } satisfies StackRow;
   } finally {
     await world.close();
@@ -212,6 +259,138 @@ async function benchEmptyPreview(): Promise<Measure> {
     await stack.preview(quiet); // warm the file cache like the stacks' first up does
     const m = await measure(() => stack.preview(quiet));
     return { seconds: round(m.seconds), peakRssMB: m.peakRssMB, peakPlugins: m.peakPlugins };
+  } finally {
+    await world.close();
+  }
+}
+
+const run = promisify(execFile);
+
+/** Seconds `fn` takes. */
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/**
+ * The fleet's cost per stack over the bare CLI, and compiled JavaScript against ts-node, on N
+ * accounts in single provider mode (medians of `--repeats` no-change runs, interleaved so that a
+ * load change hits every variant alike). All seconds.
+ */
+interface OverheadRow {
+  regions: number;
+  accounts: number;
+  /** `pulumi up --skip-preview --yes` of one stack, the program run by ts-node (transpile-only). */
+  bareCliUp: number;
+  /** The same, the program compiled to JavaScript (scripts/dist-project.js, as the npm package). */
+  bareCliUpCompiled: number;
+  /** The Automation API's `Stack.up()`: the CLI's up plus three CLI reads after it. */
+  automationApiUp: number;
+  /** The runner's up (fleet/leanUp.ts): the CLI's up, the result read from its event log. */
+  runnerUp: number;
+  /** `pulumi stack export` of the stack: one of the two reads before the engine. */
+  stackExport: number;
+  /** The runner's read before the engine (state and account, at once), from its log; median. */
+  preEngineRead: number;
+  /** The fleet bot, `up --accounts <one>`: the whole process, start-up included. */
+  fleetOneAccount: number;
+  /** The fleet bot, `up` of all N accounts at concurrency 1. */
+  fleetAllAccounts: number;
+  /** (all − one) / (N − 1): what each further stack costs in the fleet. */
+  fleetPerStack: number;
+  /** one − per stack: the bot's fixed start-up (fleet file, organization, plugins of its own). */
+  fleetStartup: number;
+}
+
+/** Compiles the program into `<workDir>/dist` with a Pulumi.yaml that runs it (as `npm run build`). */
+async function compileProgram(workDir: string): Promise<string> {
+  const out = path.join(workDir, "dist");
+  const tsc = require.resolve("typescript/bin/tsc");
+  await run(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", out]);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { compiledProject } = require("./dist-project.js") as {
+    compiledProject: (source: string) => string;
+  };
+  fs.writeFileSync(
+    path.join(out, "Pulumi.yaml"),
+    compiledProject(fs.readFileSync(path.join(workDir, "Pulumi.yaml"), "utf8")),
+  );
+  return out;
+}
+
+async function benchOverhead(regions: number, accounts: number, options: Options) {
+  const ids = Array.from({ length: accounts }, (_, i) => String(260000000000 + i));
+  const world = await World.start({ label: "bench-overhead", accounts: ids.map((id) => ({ id })) });
+  try {
+    await world.admin.setLatency({ ms: options.latencyMs });
+    const regionList = JSON.stringify([...DEFAULT_REGIONS].sort().slice(0, regions));
+    const file = world.writeFleetFile(
+      "fleet.yaml",
+      `backend: file://./state\nsecretsProvider: passphrase\ndefaults:\n  roleName: AccessAnalyzerDeployer\n  providerMode: single\n  regions: ${regionList}\naccounts:\n${ids.map((id) => `  - { id: "${id}" }`).join("\n")}\n`,
+    );
+    const fleet = async (...args: string[]) => {
+      const result = await world.runFleet(["up", "--fleet", file, "--concurrency", "1", ...args]);
+      if (result.code !== 0) {
+        throw new Error(
+          `fleet up ${args.join(" ")} ended ${result.code}: ${result.stderr.slice(-2000)}`,
+        );
+      }
+    };
+    await fleet(); // the first up of every stack, with the fleet's own config
+    const stackName = `acct-${ids[0]}`;
+    const compiled = await compileProgram(world.workDir);
+    fs.copyFileSync(
+      path.join(world.workDir, `Pulumi.${stackName}.yaml`),
+      path.join(compiled, `Pulumi.${stackName}.yaml`),
+    );
+    const bare = (cwd: string) =>
+      run(
+        world.command.command,
+        ["up", "--skip-preview", "--yes", "--stack", stackName, "--non-interactive"],
+        { cwd, env: { ...process.env, ...world.env }, maxBuffer: 1 << 26 },
+      );
+    const stack = await LocalWorkspace.selectStack(
+      { stackName, workDir: world.workDir },
+      { envVars: world.env, pulumiCommand: world.command },
+    );
+    const samples: Record<string, number[]> = {};
+    const sample = async (key: string, fn: () => Promise<unknown>) =>
+      (samples[key] ??= []).push(await timed(fn));
+    for (let i = 0; i < options.repeats; i++) {
+      process.stderr.write(`bench: overhead, round ${i + 1} of ${options.repeats}\n`);
+      await sample("bareCliUp", () => bare(world.workDir));
+      await sample("bareCliUpCompiled", () => bare(compiled));
+      await sample("automationApiUp", () => stack.up(quiet));
+      await sample("runnerUp", () => leanUp(stack, quiet));
+      await sample("stackExport", () => stack.exportStack());
+      await sample("fleetOneAccount", () => fleet("--accounts", ids[0]));
+      await sample("fleetAllAccounts", () => fleet());
+    }
+    const m = (key: string) => median(samples[key]);
+    // Each fleet run logs into a folder of its own, each stack under its full name.
+    const logs = path.join(world.tmp, "logs");
+    const log = fs
+      .readdirSync(logs, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(logFileName(stackName)))
+      .map((f) => fs.readFileSync(path.join(logs, f), "utf8"))
+      .join("");
+    const reads = [...log.matchAll(/before the engine: state and account read in (\d+) ms/g)];
+    const perStack = (m("fleetAllAccounts") - m("fleetOneAccount")) / Math.max(1, accounts - 1);
+    return {
+      regions,
+      accounts,
+      bareCliUp: round(m("bareCliUp")),
+      bareCliUpCompiled: round(m("bareCliUpCompiled")),
+      automationApiUp: round(m("automationApiUp")),
+      runnerUp: round(m("runnerUp")),
+      stackExport: round(m("stackExport")),
+      preEngineRead: round(median(reads.map((r) => Number(r[1]) / 1000))),
+      fleetOneAccount: round(m("fleetOneAccount")),
+      fleetAllAccounts: round(m("fleetAllAccounts")),
+      fleetPerStack: round(perStack),
+      fleetStartup: round(m("fleetOneAccount") - perStack),
+    } satisfies OverheadRow;
   } finally {
     await world.close();
   }
@@ -276,6 +455,26 @@ function median(values: number[]): number {
   return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)];
 }
 
+/** The issue's goal for each ratio, by its path in `ratios`. */
+const GOALS: Record<string, string> = {
+  singleVsPerRegionNoChangeUpSpeedup: "≥ 2",
+  singleVsPerRegionPeakRss: "≥ 3",
+  singleVsPerRegionPeakRssScaledToRealPlugin: "≥ 8",
+  "noChangeUpVsEmptyPreview.single": "≤ 1.5",
+  fleetPerStackVsBareCli: "≤ 1.10",
+  "fleet.per-region.accountsPerMinuteC4VsC1": "≥ 1.6",
+  "fleet.single.accountsPerMinuteC4VsC1": "≥ 1.6",
+};
+
+/** The ratios as markdown table rows (nested ones by their dotted path), with their goals. */
+function ratioRows(ratios: object, prefix = ""): string[] {
+  return Object.entries(ratios).flatMap(([key, value]) =>
+    value !== null && typeof value === "object"
+      ? ratioRows(value as object, `${prefix}${key}.`)
+      : [`| ${prefix}${key} | ${String(value)} | ${GOALS[prefix + key] ?? ""} |`],
+  );
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const regionCounts = options.quick ? [1] : [1, 4, 17];
@@ -293,6 +492,9 @@ async function main(): Promise<void> {
   }
   log("bench: empty program preview…");
   const emptyPreview = await benchEmptyPreview();
+  const overheadAccounts = options.quick ? 2 : 4;
+  log(`bench: fleet overhead over the bare CLI, ${overheadAccounts} accounts, single…`);
+  const overhead = await benchOverhead(Math.max(...regionCounts), overheadAccounts, options);
   const fleet: FleetRow[] = [];
   for (const mode of MODES) {
     for (const concurrency of concurrencies) {
@@ -324,6 +526,12 @@ async function main(): Promise<void> {
       "per-region": round(perRegion.noChangeUp.seconds / emptyPreview.seconds),
       single: round(single.noChangeUp.seconds / emptyPreview.seconds),
     },
+    // The issue's "fleet's overhead per stack over the bare CLI" (goal ≤ 1.10), with and without
+    // the bot's fixed start-up; and the program compiled against ts-node.
+    fleetPerStackVsBareCli: round(overhead.fleetPerStack / overhead.bareCliUp),
+    fleetOneAccountVsBareCli: round(overhead.fleetOneAccount / overhead.bareCliUp),
+    runnerUpVsAutomationApiUp: round(overhead.runnerUp / overhead.automationApiUp),
+    compiledVsTsNodeNoChangeUp: round(overhead.bareCliUpCompiled / overhead.bareCliUp),
     fleet: Object.fromEntries(
       MODES.map((mode) => {
         const c1 = fleetAt(mode, 1);
@@ -351,7 +559,7 @@ async function main(): Promise<void> {
   };
 
   const report = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     quick: options.quick,
     startedAt: new Date(startedAt).toISOString(),
     durationSeconds: round((Date.now() - startedAt) / 1000, 1),
@@ -364,12 +572,14 @@ async function main(): Promise<void> {
       loadAverageAtStart: os.loadavg(),
     },
     latencyMsPerAwsCall: options.latencyMs,
+    repeats: options.repeats,
     plugin: {
       standInMedianRssMB: standInMB,
       realPublishedRssMB: REAL_PLUGIN_MB,
     },
     stacks,
     emptyPreview,
+    overhead,
     fleet,
     ratios,
   };
@@ -393,12 +603,27 @@ async function main(): Promise<void> {
       ...rows,
       `| – | empty program | – | – | ${emptyPreview.seconds} | ${emptyPreview.peakRssMB} | ${emptyPreview.peakPlugins} |`,
       "",
+      `| no-change up of 1 stack, ${overhead.regions} region(s), single (median of ${options.repeats}) | s |`,
+      "| --- | --- |",
+      `| bare CLI \`pulumi up\`, ts-node program | ${overhead.bareCliUp} |`,
+      `| bare CLI, compiled JavaScript program | ${overhead.bareCliUpCompiled} |`,
+      `| Automation API \`Stack.up()\` | ${overhead.automationApiUp} |`,
+      `| fleet runner's up (event log) | ${overhead.runnerUp} |`,
+      `| \`pulumi stack export\` alone | ${overhead.stackExport} |`,
+      `| fleet read before the engine (state ∥ account) | ${overhead.preEngineRead} |`,
+      `| fleet bot, \`up --accounts <one>\` (start-up included) | ${overhead.fleetOneAccount} |`,
+      `| fleet bot, ${overhead.accounts} accounts at concurrency 1 | ${overhead.fleetAllAccounts} |`,
+      `| fleet, per further stack | ${overhead.fleetPerStack} |`,
+      `| fleet, fixed start-up | ${overhead.fleetStartup} |`,
+      "",
       "| fleet mode | concurrency | accounts | wall s | accounts/min | peak RSS MB | plugins |",
       "| --- | --- | --- | --- | --- | --- | --- |",
       ...fleetRows,
       "",
       `stand-in plugin: ${standInMB} MB per process (median); real plugin: ${REAL_PLUGIN_MB.low}–${REAL_PLUGIN_MB.high} MB`,
-      `ratios: ${JSON.stringify(ratios)}`,
+      "| ratio (one run) | value | goal |",
+      "| --- | --- | --- |",
+      ...ratioRows(ratios),
       `JSON: ${path.relative(process.cwd(), options.out)}`,
       "",
     ].join("\n"),

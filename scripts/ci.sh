@@ -38,4 +38,4 @@ PATH="$bin:$PATH" npm run test:e2e
 # The benchmark's smoke set: it must complete and write valid JSON; no timing is asserted.
 echo "== npm run bench -- --quick"
 PATH="$bin:$PATH" npm run bench -- --quick --out reports/bench-quick.json
-node -e 'const r = JSON.parse(require("fs").readFileSync("reports/bench-quick.json", "utf8")); if (!r.stacks.length || !r.fleet.length) process.exit(1)'
+node -e 'const r = JSON.parse(require("fs").readFileSync("reports/bench-quick.json", "utf8")); if (!r.stacks.length || !r.fleet.length || !(r.overhead.bareCliUp > 0)) process.exit(1)'

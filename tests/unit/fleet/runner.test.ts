@@ -529,6 +529,28 @@ describe("AutomationStackRunner (fake stacks)", () => {
     assert.strictEqual(stack.calls.find((c) => c.method === "up")?.options?.refresh, true);
   });
 
+  it("runs up through the stack's event-log up when it has one, not the Automation API's", async () => {
+    const stack = new FakeStack("acct-1", { opMap: { same: 3 } });
+    const lean = Object.assign(stack, {
+      upFromEventLog: (options: Record<string, unknown>) => {
+        stack.calls.push({ method: "upFromEventLog", options });
+        return Promise.resolve({
+          summary: { resourceChanges: { same: 5 } },
+          outputs: { regions: { value: ["eu-west-1"], secret: false } },
+        });
+      },
+    });
+    const result = await runner(lean, true).runner.run(target("111122223333"), "up", {});
+    const methods = stack.calls.map((c) => c.method);
+    assert.ok(methods.includes("upFromEventLog") && !methods.includes("up"), methods.join());
+    assert.strictEqual(result.changes.same, 5);
+    assert.deepStrictEqual(result.regions, ["eu-west-1"]);
+    assert.strictEqual(
+      stack.calls.find((c) => c.method === "upFromEventLog")?.options?.refresh,
+      true,
+    );
+  });
+
   it("redacts engine output, the log file and the error it returns", async () => {
     const stack = new FakeStack("acct-1", {
       output: `key ${KEY_ID} secret ${SECRET}\n`,
@@ -702,6 +724,47 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
       opener(stack),
     );
   }
+
+  it("reads the account while the stack's state is still being exported, and logs how long both took", async () => {
+    let accountRead = false;
+    let exportDone: () => void = () => undefined;
+    const exported = new Promise<void>((resolve) => (exportDone = resolve));
+    const stack = new FakeStack("acct-1", { state: heldState });
+    const slowExport = Object.assign(stack, {
+      exportStack: async () => {
+        // Resolves once the account read has started, or after 2 s (one after the other).
+        const timer = setTimeout(exportDone, 2000);
+        await exported;
+        clearTimeout(timer);
+        return { deployment: heldState };
+      },
+    });
+    const r = new AutomationStackRunner(
+      {
+        workDir: "/nowhere",
+        envVars: {},
+        refresh: false,
+        logDir,
+        redact: (t) => t,
+        adopt: true,
+        readAccount: () => {
+          accountRead = true;
+          exportDone();
+          return Promise.resolve({ enabled: ["eu-west-1", "us-east-1"], analyzers: {} });
+        },
+      },
+      opener(slowExport),
+    );
+    const started = Date.now();
+    const result = await r.run(target("111122223333"), "preview", {});
+    assert.ok(accountRead);
+    assert.ok(Date.now() - started < 1500, "the account read waited for the export");
+    assert.ok(result.logFile !== undefined);
+    assert.match(
+      fs.readFileSync(result.logFile, "utf8"),
+      /# before the engine: state and account read in \d+ ms/,
+    );
+  });
 
   it("up without --adopt stops before the engine on a console-made analyzer, changing nothing", async () => {
     const stack = new FakeStack("acct-1", { state: heldState });
