@@ -1,7 +1,9 @@
 /**
  * `audit`: is there an ACTIVE `ACCOUNT` analyzer (what Security Hub IAM.28 counts) in every region
  * each account has enabled, and how many ACTIVE findings do its analyzers hold? Read from AWS
- * directly, without trusting Pulumi state, and never changing anything.
+ * directly, without trusting Pulumi state, and never changing anything. When the stack's state can
+ * be read (fleet/auditState.ts), a region no longer enabled that the state still holds is reported
+ * too (`stale-state`).
  *
  * This file holds the narrow reading interface, the pure verdicts, the per-account orchestration
  * (I/O only through `AccountReader`) and the table. The AWS SDK implementation of `AccountReader`
@@ -16,6 +18,7 @@ import {
   OUTCOMES,
   totalsOf,
 } from "./report";
+import type { HeldRegion } from "./adoption";
 import { runAll } from "./scheduler";
 import type {
   AccountAudit,
@@ -29,8 +32,14 @@ import type {
   RegionAudit,
   RegionCounts,
   StackResult,
+  StateCheck,
   Target,
 } from "./types";
+
+/** The account's stack state as `audit` read it: what it holds per region, or why it was not read. */
+export type StateReading =
+  | { readonly status: "read"; readonly held: Readonly<Record<string, HeldRegion>> }
+  | { readonly status: "no-stack" | "unreadable"; readonly detail: string };
 
 /** One analyzer as `ListAnalyzers` describes it. */
 export type AnalyzerInfo = Omit<AuditedAnalyzer, "activeFindings"> & {
@@ -284,19 +293,54 @@ export function regionAudit(region: string, reading: RegionReading): RegionAudit
   };
 }
 
+/** What `audit` says to do about a `stale-state` region. */
+export const STALE_STATE_ADVICE =
+  "the next up drops it from the state without an AWS call; AWS keeps the analyzer until the region is enabled again";
+
 /**
- * The verdict on every enabled region of one account. Pure.
+ * The regions the stack's state holds that the account does not have enabled, as `stale-state`
+ * verdicts, sorted. Pure.
+ * @param enabledRegions what the account reported.
+ * @param held what the state holds per region (fleet/adoption.ts `heldRegions`).
+ */
+export function staleStateRegions(
+  enabledRegions: readonly string[],
+  held: Readonly<Record<string, HeldRegion>>,
+): RegionAudit[] {
+  const enabled = new Set(enabledRegions);
+  return Object.keys(held)
+    .filter((region) => !enabled.has(region))
+    .sort()
+    .map((region) => {
+      const name = held[region].analyzerName;
+      return {
+        region,
+        verdict: "stale-state",
+        analyzers: [],
+        activeFindings: noFindings(),
+        detail:
+          `disabled, still in the stack's state${name !== undefined ? ` (analyzer "${name}")` : ""}: ` +
+          STALE_STATE_ADVICE,
+      };
+    });
+}
+
+/**
+ * The verdict on every enabled region of one account, and, when its stack's state was read, on
+ * each disabled region the state still holds (`stale-state`). Pure.
  * @param enabledRegions what the account reported (any order).
  * @param settings the fleet file's region settings for the account.
  * @param readings region → what was read; a region in scope without a reading is an `error`.
+ * @param state the stack's state as read (absent: not asked).
  */
 export function accountAudit(
   enabledRegions: readonly string[],
   settings: Pick<AnalyzerSettings, "regions" | "excludeRegions">,
   readings: Readonly<Record<string, RegionReading>>,
+  state?: StateReading,
 ): AccountAudit {
   const sorted = [...new Set(enabledRegions)].sort();
-  const regions = sorted.map((region): RegionAudit => {
+  const enabledAudits = sorted.map((region): RegionAudit => {
     const excluded = exclusionReason(region, settings);
     if (excluded !== undefined) {
       return {
@@ -309,6 +353,8 @@ export function accountAudit(
     }
     return regionAudit(region, readings[region] ?? { findings: {}, error: "not read" });
   });
+  const stale = state?.status === "read" ? staleStateRegions(sorted, state.held) : [];
+  const regions = [...enabledAudits, ...stale].sort((a, b) => a.region.localeCompare(b.region));
   const counts: RegionCounts = {
     enabled: sorted.length,
     covered: 0,
@@ -317,12 +363,13 @@ export function accountAudit(
     notActive: 0,
     excluded: 0,
     error: 0,
+    ...(state?.status === "read" ? { staleState: stale.length } : {}),
   };
   const activeFindings = noFindings();
   let organizationView: OrganizationViewCounts | undefined;
-  for (const r of regions) {
+  for (const r of enabledAudits) {
     if (r.verdict === "not-active") counts.notActive++;
-    else counts[r.verdict]++;
+    else if (r.verdict !== "stale-state") counts[r.verdict]++;
     addFindings(activeFindings, r.activeFindings);
     if (r.organizationView) {
       organizationView ??= noOrganizationCounts();
@@ -335,7 +382,14 @@ export function accountAudit(
     ...(organizationView ? { organizationView } : {}),
     activeFindings,
     regions,
+    ...(state ? { state: stateCheck(state) } : {}),
   };
+}
+
+function stateCheck(state: StateReading): StateCheck {
+  return state.status === "read"
+    ? { status: "read" }
+    : { status: state.status, detail: state.detail };
 }
 
 /**
@@ -346,10 +400,14 @@ export function isNonCompliant(r: RegionAudit): boolean {
   return r.verdict === "missing" || r.verdict === "not-active";
 }
 
-/** The account's outcome: `failed` when anything was unreadable, then `noncompliant`, else `succeeded`. */
+/**
+ * The account's outcome: `failed` when anything was unreadable, then `noncompliant`, then
+ * `drifted` (a `stale-state` region: the state holds a disabled region), else `succeeded`.
+ */
 export function auditOutcome(audit: AccountAudit): Outcome {
   if (audit.counts.error > 0) return "failed";
   if (audit.regions.some(isNonCompliant)) return "noncompliant";
+  if ((audit.counts.staleState ?? 0) > 0) return "drifted";
   return "succeeded";
 }
 
@@ -382,6 +440,11 @@ export interface AuditAccountOptions {
    * `delegatedAdministrator`). Absent: no organization view.
    */
   readonly organizationView?: OrganizationViewSource;
+  /**
+   * Reads the account's stack state (fleet/auditState.ts), for `stale-state` regions; never
+   * rejects. Absent: the state is not read.
+   */
+  readonly state?: (target: Target) => Promise<StateReading>;
 }
 
 /** Default pause between re-reads of `pending` regions while `waitForActiveMs` runs. */
@@ -536,6 +599,8 @@ export async function auditAccount(
           ? { ...(await source.read(region)), inOrganization }
           : { administratorAccountId: source.administratorAccountId, inOrganization }
     : undefined;
+  // Read beside AWS; awaited only once the enabled regions are known.
+  const state = options.state?.(target);
   try {
     let scan: RegionScan<RegionReading>;
     try {
@@ -557,7 +622,7 @@ export async function auditAccount(
     }
     const { enabled, readings } = scan;
     await waitForPending(reader, readings, options, organization);
-    const audit = accountAudit(enabled, target.settings, readings);
+    const audit = accountAudit(enabled, target.settings, readings, await state);
     if (options.signal?.aborted) return finish("aborted", audit, "aborted");
     const outcome = auditOutcome(audit);
     const errors = audit.regions.filter((r) => r.verdict === "error");
@@ -635,6 +700,9 @@ export function auditTotals(results: readonly StackResult[]): AuditTotals {
     ] as const) {
       totals[k] += r.audit.counts[k];
     }
+    if (r.audit.counts.staleState !== undefined) {
+      totals.staleState = (totals.staleState ?? 0) + r.audit.counts.staleState;
+    }
     addFindings(totals.activeFindings, r.audit.activeFindings);
     const view = r.audit.organizationView;
     if (view) {
@@ -655,6 +723,7 @@ const AUDIT_COLUMNS = [
   "MISSING",
   "NOT-ACTIVE",
   "EXCLUDED",
+  "STALE-STATE",
   "EXT-FINDINGS",
   "UNUSED-FINDINGS",
   "DURATION",
@@ -674,6 +743,7 @@ function auditRow(r: StackResult): string[] {
     n(a?.counts.missing),
     n(a?.counts.notActive),
     n(a?.counts.excluded),
+    n(a?.counts.staleState),
     n(a?.activeFindings.externalAccess),
     n(a?.activeFindings.unusedAccess),
     r.outcome === "skipped" ? "-" : formatDuration(r.durationMs),
@@ -694,8 +764,9 @@ function organizationCell(view: OrganizationViewCounts | undefined): string {
 }
 
 /**
- * The `audit` summary: one row per account, then one line per region that is not covered
- * (missing, not-active, error), then the totals.
+ * The `audit` summary: one row per account (STALE-STATE `-` when the stack's state was not read),
+ * then one line per region that is not covered (missing, not-active, error), one per disabled
+ * region still in a stack's state, then the totals.
  */
 export function formatAuditTable(results: readonly StackResult[]): string {
   const lines = alignColumns([[...AUDIT_COLUMNS], ...results.map(auditRow)]);
@@ -706,6 +777,18 @@ export function formatAuditTable(results: readonly StackResult[]): string {
   );
   if (details.length > 0) {
     lines.push("", "Regions not covered:", ...alignColumns(details).map((l) => `  ${l}`));
+  }
+  const stale = results.flatMap((r) =>
+    (r.audit?.regions ?? [])
+      .filter((g) => g.verdict === "stale-state")
+      .map((g) => [accountLabel(r), g.region, g.verdict, firstLine(g.detail, 200)]),
+  );
+  if (stale.length > 0) {
+    lines.push(
+      "",
+      "Disabled regions still in the stack's state (run up):",
+      ...alignColumns(stale).map((l) => `  ${l}`),
+    );
   }
   const orgDetails = results.flatMap((r) =>
     (r.audit?.regions ?? [])
@@ -731,7 +814,9 @@ export function formatAuditTable(results: readonly StackResult[]): string {
     "",
     `${t.stacks} account(s): ${outcomes.join(", ") || "none"}; regions: ${a.enabled} enabled, ` +
       `${a.covered} covered, ${a.pending} pending, ${a.missing} missing, ${a.notActive} not-active, ${a.excluded} excluded, ` +
-      `${a.error} unreadable; active findings: ${a.activeFindings.externalAccess} external-access, ` +
+      `${a.error} unreadable` +
+      (a.staleState !== undefined ? `, ${a.staleState} disabled but still in the state` : "") +
+      `; active findings: ${a.activeFindings.externalAccess} external-access, ` +
       `${a.activeFindings.unusedAccess} unused-access` +
       (a.organizationView
         ? `; organization view: ${a.organizationView.covered} covered, ${a.organizationView.pending} pending, ` +

@@ -193,6 +193,24 @@ export interface StackOpener<S extends RunnerStack = RunnerStack> {
   select(stackName: string, env?: Record<string, string>): Promise<S>;
 }
 
+/**
+ * Runs a Pulumi CLI command the Automation API has no call for, with the workspace's CLI and
+ * environment (the bot's own, plus `envVars`), in `workDir`; returns its stdout.
+ */
+async function pulumiCli(
+  options: LocalWorkspaceOptions,
+  workDir: string,
+  argv: readonly string[],
+): Promise<string> {
+  const command = options.pulumiCommand?.command ?? "pulumi";
+  const { stdout } = await execFileAsync(command, [...argv, "--non-interactive"], {
+    cwd: workDir,
+    env: { ...process.env, ...options.envVars },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return stdout;
+}
+
 /** Opens stacks of the program in `workDir` through `LocalWorkspace`. */
 export function localStackOpener(
   workDir: string,
@@ -202,12 +220,8 @@ export function localStackOpener(
   const withStateEditing = async (stack: Stack): Promise<Stack & RunnerStack> => {
     const options = await workspace({});
     const deleteFromState = async (urn: string): Promise<void> => {
-      const command = options.pulumiCommand?.command ?? "pulumi";
       const argv = ["state", "delete", urn, "--target-dependents", "--force", "--yes"];
-      await execFileAsync(command, [...argv, "--stack", stack.name, "--non-interactive"], {
-        cwd: workDir,
-        env: { ...process.env, ...options.envVars },
-      });
+      await pulumiCli(options, workDir, [...argv, "--stack", stack.name]);
     };
     const upFromEventLog = (opts: CallOptions) => leanUp(stack, opts);
     return Object.assign(stack, { deleteFromState, upFromEventLog });
@@ -393,6 +407,19 @@ export class AutomationStackRunner implements StackRunner {
   async listStacks(): Promise<string[]> {
     const workspace = await LocalWorkspace.create(await this.workspaceOptions({}));
     return (await workspace.listStacks()).map((s) => s.name);
+  }
+
+  /**
+   * The stack's state for `audit`: `pulumi stack export --stack <name>` in the program's
+   * workspace, not the Automation API's `exportStack`, which passes `--show-secrets` (it would need
+   * the passphrase or KMS key, and decrypt the external id for nothing). Read-only: the stack is
+   * not selected (no workspace file written), no config is written, `stack export` takes no lock.
+   */
+  async exportState(target: Target): Promise<unknown> {
+    const options = await this.workspaceOptions(stackEnvFor(target));
+    return JSON.parse(
+      await pulumiCli(options, this.options.workDir, ["stack", "export", "--stack", target.stack]),
+    );
   }
 
   async run(target: Target, operation: Operation, options: RunOptions): Promise<StackResult> {

@@ -95,7 +95,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     program
       .command("audit")
       .description(
-        "read every account from AWS, without Pulumi state, and check each enabled region has an ACTIVE ACCOUNT analyzer (IAM.28); count active findings; exit 2 when a region is not covered",
+        "read every account from AWS and check each enabled region has an ACTIVE ACCOUNT analyzer (IAM.28); count active findings; report disabled regions a stack's state still holds; exit 2 when a region is not covered or such a region is held",
       ),
   ).action(async (flags: RunFlags) => {
     exitCode = await runAuditCommand(flags, deps);

@@ -22,7 +22,10 @@ export const EXIT = {
   failed: 1,
   /** `drift` only: at least one stack drifted (or was never deployed), none failed. */
   drift: 2,
-  /** `audit` only: at least one enabled, non-excluded region is not covered, none unreadable. */
+  /**
+   * `audit` only: at least one enabled, non-excluded region is not covered, or a disabled region is
+   * still in a stack's state (`up` drops it); none unreadable. Action needed either way.
+   */
   noncompliant: 2,
   /** Bad input: invalid fleet file, unknown account, bad option. Nothing ran. */
   usage: 3,
@@ -128,7 +131,10 @@ export function exitCodeFor(
   ) {
     return EXIT.drift;
   }
-  if (operation === "audit" && results.some((r) => r.outcome === "noncompliant")) {
+  if (
+    operation === "audit" &&
+    results.some((r) => r.outcome === "noncompliant" || r.outcome === "drifted")
+  ) {
     return EXIT.noncompliant;
   }
   return EXIT.ok;

@@ -110,6 +110,8 @@ export type Command = Operation | "audit";
  *   Not a failure.
  * - `noncompliant`: `audit` only: every region was read, and at least one enabled, non-excluded
  *   region has no ACTIVE `ACCOUNT` analyzer.
+ * - `drifted` (`audit`): every region was read and covered, but the stack's state still holds a
+ *   region the account no longer has enabled (`stale-state`): the next `up` drops it.
  */
 export type Outcome =
   | "succeeded"
@@ -215,8 +217,13 @@ export type RegionNote = StackNote & { readonly region: string };
  * - `not-active`: an `ACCOUNT` analyzer exists but is DISABLED or FAILED.
  * - `excluded`: left out by the fleet file (`excludeRegions`, or not in `regions`); not read.
  * - `error`: a read failed (after the SDK's retries); the verdict is unknown.
+ * - `stale-state`: NOT enabled, but the account's stack still holds resources there (its state
+ *   was read from the backend). Not an IAM.28 verdict: Security Hub does not count a disabled
+ *   region; the next `up` drops it from the state without an AWS call, and AWS keeps the analyzer
+ *   until the region is enabled again.
  */
-export type RegionVerdict = "covered" | "pending" | "missing" | "not-active" | "excluded" | "error";
+export type RegionVerdict =
+  "covered" | "pending" | "missing" | "not-active" | "excluded" | "error" | "stale-state";
 
 /** Active finding counts, by analyzer family. */
 export interface FindingCounts {
@@ -299,6 +306,19 @@ export interface RegionCounts {
   notActive: number;
   excluded: number;
   error: number;
+  /** Disabled regions the stack's state still holds; present only when the state was read. */
+  staleState?: number;
+}
+
+/**
+ * Whether `audit` read the account's stack state (fleet file with a `backend`, no `--no-state`):
+ * `read`; `no-stack` (the backend has no stack for it: nothing held); `unreadable` (the backend
+ * or the stack could not be read: disabled regions it still holds are not reported).
+ */
+export interface StateCheck {
+  readonly status: "read" | "no-stack" | "unreadable";
+  /** Why it was not read. */
+  readonly detail?: string;
 }
 
 /** `audit`'s reading of one account. */
@@ -309,8 +329,10 @@ export interface AccountAudit {
   /** The organization view's verdicts over the regions read (absent without a delegated administrator). */
   readonly organizationView?: OrganizationViewCounts;
   readonly activeFindings: FindingCounts;
-  /** One entry per enabled region, sorted by region. */
+  /** One entry per enabled region, and per `stale-state` region, sorted by region. */
   readonly regions: RegionAudit[];
+  /** Whether the stack's state was read (absent: not asked, `--no-state` or no `backend`). */
+  readonly state?: StateCheck;
 }
 
 /** `audit` totals over every account of the run. */
@@ -333,6 +355,11 @@ export interface StackRunner {
   run(target: Target, operation: Operation, options: RunOptions): Promise<StackResult>;
   /** The program's stacks in the backend (names as the backend gives them). */
   listStacks?(): Promise<string[]>;
+  /**
+   * The stack's exported state (`pulumi stack export`: `{ version, deployment }`), read-only: no
+   * lock, no config written, secrets left encrypted. For `audit`.
+   */
+  exportState?(target: Target): Promise<unknown>;
 }
 
 /** Summary of a whole run: what `--report FILE` and `--json` write. */

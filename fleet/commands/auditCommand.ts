@@ -1,8 +1,10 @@
 /**
- * `audit`: reads every selected account from AWS (no Pulumi, no state, no changes) and reports,
- * per enabled region, whether an ACTIVE ACCOUNT analyzer covers it, with active finding counts.
+ * `audit`: reads every selected account from AWS (no changes) and reports, per enabled region,
+ * whether an ACTIVE ACCOUNT analyzer covers it, with active finding counts; with the fleet file's
+ * backend, also each disabled region its stack's state still holds (read-only, fleet/auditState.ts).
  */
 import { setMaxListeners } from "events";
+import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
 import {
@@ -12,8 +14,12 @@ import {
   DEFAULT_REGION_CONCURRENCY,
   formatAuditTable,
   organizationViewSource,
+  STALE_STATE_ADVICE,
   type AccountReader,
+  type StateReading,
 } from "../audit";
+import { stackStateSource, stateNotes } from "../auditState";
+import { relativeBackendDir, workspaceEnv } from "../config";
 import type { ArchiveRuleClient } from "../archiveRules";
 import type { SdkReaderOptions } from "../auditSdk";
 import { makeRedactor } from "../output";
@@ -37,7 +43,7 @@ import { emitReport } from "./reportOutput";
 import { handleAuditSignals } from "./signals";
 
 const AUDIT_HELP = `
-Read-only: never creates or changes anything, and never reads Pulumi state. For each account it
+Read-only: never creates or changes anything. For each account it
 assumes the fleet file's role (or uses its profile) from the bot's own credentials, lists the
 enabled regions (ec2:DescribeRegions), then in each region not excluded by the fleet file lists the
 analyzers and counts ACTIVE findings (access-analyzer:ListAnalyzers, access-analyzer:ListFindings,
@@ -50,15 +56,24 @@ it for the whole organization (covered, pending, missing, not-active, outside-or
 The administrator's analyzers are read once per region, through its own target's access. This view
 is informational: the IAM.28 view alone decides the exit code.
 
+Stack state (fleet files with a backend; --no-state skips it): each account's stack state is read
+from the backend, read-only (pulumi stack export: no lock, no config written, secrets stay
+encrypted, no AWS call), for the regions the account has NOT enabled that the stack still holds:
+verdict stale-state (account result "drifted"): ${STALE_STATE_ADVICE}.
+A missing stack or an unreadable backend is not an error: it is noted once on stderr.
+
 Region verdicts: covered, pending (the ACCOUNT analyzer is CREATING: AWS finishes it by itself,
 but Security Hub IAM.28 does not count the region until it is ACTIVE; --wait re-reads such regions),
-missing, not-active (DISABLED/FAILED), excluded (fleet file), error (could not be read). Pending
-regions alone exit 0, with a warning on stderr.
+missing, not-active (DISABLED/FAILED), excluded (fleet file), error (could not be read),
+stale-state (disabled, still in the stack's state). Pending regions alone exit 0, with a warning
+on stderr.
 
 Exit codes:
-  ${EXIT.ok}    every enabled, non-excluded region of every account is covered
+  ${EXIT.ok}    every enabled, non-excluded region of every account is covered, no stale state
   ${EXIT.failed}    an account or a region could not be read (the others are still reported)
-  ${EXIT.noncompliant}    at least one region is missing or not-active, and everything was read
+  ${EXIT.noncompliant}    action needed, and everything was read: a region is missing or not-active, or
+       a disabled region is still in a stack's state (not an IAM.28 gap, but the stack is wrong
+       about the account until the next up drops it: the same "run up" as a missing region)
   ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path; nothing ran
   ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; the report was still written
 When several apply, the first in this order wins: 3, 130, 1, 2, 0.`;
@@ -100,6 +115,10 @@ export function addAuditOptions(cmd: Command): Command {
         "stop starting new accounts after N could not be read; the rest are skipped",
         LIMITS.failureTolerance,
       ),
+    )
+    .option(
+      "--no-state",
+      "do not read the stacks' state from the fleet file's backend (for audit roles without backend access)",
     );
   return addReportOptions(cmd).addHelpText("after", AUDIT_HELP);
 }
@@ -131,12 +150,59 @@ export function pendingWarning(pending: number, waitedSeconds: number): string {
   );
 }
 
+/**
+ * How `audit` reads each account's stack state: undefined without a `backend` in the fleet file,
+ * with `--no-state`, or without the program's folder; a relative `file://` backend whose folder
+ * does not exist holds no stack (it is not created, as the stack commands would).
+ */
+function stateReader(
+  fleet: { backend?: string; secretsProvider?: string },
+  flags: RunFlags,
+  deps: CliDeps,
+  redact: (text: string) => string,
+  say: (line: string) => void,
+): ((target: Target) => Promise<StateReading>) | undefined {
+  if (fleet.backend === undefined || flags.state === false) return undefined;
+  if (deps.programDir === undefined) {
+    say("note: the program's Pulumi.yaml was not found, so the stacks' state is not read");
+    return undefined;
+  }
+  const fleetDir = path.dirname(path.resolve(deps.cwd, flags.fleet));
+  const resolve = (...parts: string[]) => path.resolve(...parts);
+  const backendDir = relativeBackendDir(fleet, fleetDir, resolve);
+  if (backendDir !== undefined && !fs.existsSync(backendDir)) {
+    const detail = `the backend folder ${backendDir} does not exist yet`;
+    return () => Promise.resolve({ status: "no-stack", detail });
+  }
+  const runner = deps.createRunner({
+    workDir: deps.programDir,
+    envVars: workspaceEnv(fleet, fleetDir, resolve),
+    ...(fleet.secretsProvider !== undefined ? { secretsProvider: fleet.secretsProvider } : {}),
+    refresh: false,
+    // Never written: audit runs no operation, so no engine log.
+    logDir: deps.programDir,
+    redact,
+  });
+  const unsupported = (): never => {
+    throw new Error("this runner cannot read stack state");
+  };
+  return stackStateSource(
+    {
+      listStacks: async () => (await runner.listStacks?.()) ?? unsupported(),
+      exportState: async (target) => runner.exportState?.(target) ?? unsupported(),
+    },
+    redact,
+  );
+}
+
 /** The line said as an account's audit ends. */
 function endLine(result: StackResult): string {
   const c = result.audit?.counts;
   const f = result.audit?.activeFindings;
   const facts = c
-    ? `${c.enabled} enabled, ${c.covered} covered, ${c.pending} pending, ${c.missing} missing, ${c.notActive} not-active, ${c.excluded} excluded, ${c.error} unreadable; active findings ${f?.externalAccess ?? 0} external-access, ${f?.unusedAccess ?? 0} unused-access`
+    ? `${c.enabled} enabled, ${c.covered} covered, ${c.pending} pending, ${c.missing} missing, ${c.notActive} not-active, ${c.excluded} excluded, ${c.error} unreadable` +
+      (c.staleState ? `, ${c.staleState} disabled but still in the state` : "") +
+      `; active findings ${f?.externalAccess ?? 0} external-access, ${f?.unusedAccess ?? 0} unused-access`
     : "no regions read";
   return isFailure(result.outcome)
     ? `[${accountLabel(result)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (${facts})`
@@ -208,6 +274,7 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
   if (administrator) {
     say(`audit: organization view from the delegated administrator ${accountLabel(administrator)}`);
   }
+  const state = stateReader(fleet, flags, deps, redact, say);
   try {
     const results = await run.schedule(
       (target) =>
@@ -218,6 +285,7 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
           now: deps.now,
           waitForActiveMs: (flags.wait ?? 0) * 1000,
           ...(organizationView ? { organizationView } : {}),
+          ...(state ? { state } : {}),
         }),
       {
         concurrency,
@@ -230,6 +298,7 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
     );
     const pending = auditTotals(results).pending;
     if (pending > 0) say(pendingWarning(pending, flags.wait ?? 0));
+    for (const line of stateNotes(results)) say(line);
     return finish(results);
   } finally {
     adminReader?.close?.();

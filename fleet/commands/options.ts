@@ -41,6 +41,8 @@ export interface RunFlags {
   adopt?: boolean;
   /** `up --no-apply-archive-rules` makes it false (commander's default: true). */
   applyArchiveRules?: boolean;
+  /** `audit --no-state` makes it false: the stacks' state is not read (commander's default: true). */
+  state?: boolean;
 }
 
 /** Bounds of the numeric options: beyond them a value is a typo, not a plan. */

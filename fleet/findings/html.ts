@@ -31,6 +31,7 @@ const VERDICT_LABEL: Record<RegionVerdict, string> = {
   pending: "pending (CREATING)",
   excluded: "excluded",
   error: "unreadable",
+  "stale-state": "disabled, still in state",
 };
 
 const CSS = `

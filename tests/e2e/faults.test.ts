@@ -174,6 +174,24 @@ describe("faults and adoption under the real engine", function () {
     const arn = (await accountAnalyzers(OPTED_OUT))["me-south-1"][0].arn;
 
     await world.admin.disableRegion(OPTED_OUT, "me-south-1");
+    // audit reads the stack's state: the disabled region it still holds needs action (exit 2).
+    const held = await fleet("audit", "--accounts", OPTED_OUT);
+    assert.equal(held.code, 2, held.stderr.slice(-3000));
+    const heldAudit = resultOf(held, OPTED_OUT).audit;
+    assert.equal(resultOf(held, OPTED_OUT).outcome, "drifted");
+    assert.deepEqual(
+      heldAudit?.regions.filter((r) => r.verdict !== "excluded").map((r) => [r.region, r.verdict]),
+      [
+        ["eu-west-1", "covered"],
+        ["me-south-1", "stale-state"],
+        ["us-east-1", "covered"],
+      ],
+    );
+    assert.equal(heldAudit?.counts.staleState, 1);
+    assert.match(held.stdout, /me-south-1\s+stale-state\s+disabled, still in the stack's state/);
+    // --no-state: AWS only, where the disabled region is invisible.
+    const noState = await fleet("audit", "--no-state", "--accounts", OPTED_OUT);
+    assert.equal(noState.code, 0, noState.stderr.slice(-3000));
     // An analyzer deleted by hand in an enabled region must still be repaired.
     await world.admin.deleteAnalyzer(OPTED_OUT, "eu-west-1", "external-access");
     // drift refreshes, so it drops the disabled region from the state first (AWS keeps it).
@@ -185,6 +203,9 @@ describe("faults and adoption under the real engine", function () {
     const repair = await fleet("up", "--refresh", "--accounts", OPTED_OUT);
     assert.equal(repair.code, 0, repair.stderr.slice(-3000));
     assert.equal((await accountAnalyzers(OPTED_OUT))["eu-west-1"]?.length, 1, "repaired");
+    const clean = await fleet("audit", "--accounts", OPTED_OUT);
+    assert.equal(clean.code, 0, clean.stderr.slice(-3000));
+    assert.equal(resultOf(clean, OPTED_OUT).audit?.counts.staleState, 0, "the state let it go");
 
     await world.admin.enableRegion(OPTED_OUT, "me-south-1");
     const back = await fleet("up", "--accounts", OPTED_OUT);

@@ -894,7 +894,7 @@ accounts:
       assert.strictEqual(code, 2, h.err());
       assert.match(
         h.out(),
-        /covered 111111111111\s+noncompliant\s+18\s+2\s+-\s+0\s+15\s+0\s+1\s+108\s+1/,
+        /covered 111111111111\s+noncompliant\s+18\s+2\s+-\s+0\s+15\s+0\s+1\s+-\s+108\s+1/,
       );
       assert.match(h.out(), /covered 111111111111\s+af-south-1\s+missing\s+no ACCOUNT analyzer/);
       assert.match(
