@@ -6,8 +6,10 @@
 //   npm run bench -- --quick          # the CI smoke set: R = 1, fleet N = 2 at concurrency 1, 2
 //   npm run bench -- --accounts 6 --latency-ms 30 --repeats 3 --out reports/bench.json
 //
-// Memory is the peak resident memory of this process's whole tree (this process, which also hosts
-// fake-aws, the CLI, the language host, the program and every plugin), sampled from /proc.
+// Memory is the peak resident memory of the process tree below this process (the CLI, the language
+// host, the program, every plugin, and the fleet bot where one runs), sampled from /proc. This
+// process itself hosts fake-aws (AWS, in production) and the harness: its own RSS is reported apart
+// (`harnessRssMB`), not in the rows.
 
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -34,7 +36,7 @@ const DEFAULT_LATENCY_MS = 30;
 const REAL_PLUGIN_MB = { low: 170, high: 430 };
 const MODES = ["per-region", "single"] as const;
 /** Each no-change measurement runs this many times by default; the report holds the median. */
-const DEFAULT_REPEATS = 3;
+const DEFAULT_REPEATS = 2;
 type Mode = (typeof MODES)[number];
 
 interface Options {
@@ -98,6 +100,8 @@ class TreeSampler {
   private timer?: NodeJS.Timeout;
   peakRssBytes = 0;
   peakPlugins = 0;
+  /** This process's own peak RSS over the whole run (fake-aws and the harness): not in the rows. */
+  static selfPeakRssBytes = 0;
   /** RSS of each plugin process seen, at its largest. */
   readonly pluginRss = new Map<number, number>();
 
@@ -143,6 +147,10 @@ class TreeSampler {
     for (const pid of tree) {
       try {
         const bytes = Number(fs.readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]) * page;
+        if (pid === process.pid) {
+          TreeSampler.selfPeakRssBytes = Math.max(TreeSampler.selfPeakRssBytes, bytes);
+          continue;
+        }
         rss += bytes;
         if (isPlugin(pid)) {
           plugins++;
@@ -222,10 +230,20 @@ async function benchStack(regions: number, mode: Mode, options: Options, pluginR
       pluginRss.push(...rss);
       return { ...m, seconds: round(m.seconds) };
     };
-    const firstUp = keep(await measure(() => stack.up(quiet)));
+    // `up` as the fleet runs it (fleet/leanUp.ts), not `Stack.up()` and its three CLI reads after.
+    const firstUp = keep(await measure(() => leanUp(stack, quiet)));
     const noChangeUp = medianMeasure(
       await repeat(options.repeats, async () =>
-        keep(await measure(() => stack.up({ ...quiet, expectNoChanges: true }))),
+        keep(
+          await measure(async () => {
+            const { summary } = await leanUp(stack, quiet);
+            const changed = Object.entries(summary.resourceChanges ?? {}).filter(
+              ([op, n]) => op !== "same" && (n ?? 0) > 0,
+            );
+            if (changed.length > 0)
+              throw new Error(`not a no-change up: ${JSON.stringify(changed)}`);
+          }),
+        ),
       ),
     );
     const preview = medianMeasure(
@@ -559,7 +577,7 @@ async function main(): Promise<void> {
   };
 
   const report = {
-    schemaVersion: 2,
+    schemaVersion: 3,
     quick: options.quick,
     startedAt: new Date(startedAt).toISOString(),
     durationSeconds: round((Date.now() - startedAt) / 1000, 1),
@@ -575,6 +593,8 @@ async function main(): Promise<void> {
     repeats: options.repeats,
     plugin: {
       standInMedianRssMB: standInMB,
+      // fake-aws and the harness, in this process: not counted in any row's peak RSS.
+      harnessRssMB: Math.round(TreeSampler.selfPeakRssBytes / 1024 ** 2),
       realPublishedRssMB: REAL_PLUGIN_MB,
     },
     stacks,
@@ -620,7 +640,8 @@ async function main(): Promise<void> {
       "| --- | --- | --- | --- | --- | --- | --- |",
       ...fleetRows,
       "",
-      `stand-in plugin: ${standInMB} MB per process (median); real plugin: ${REAL_PLUGIN_MB.low}–${REAL_PLUGIN_MB.high} MB`,
+      `stand-in plugin: ${standInMB} MB per process (median); real plugin: ${REAL_PLUGIN_MB.low}–${REAL_PLUGIN_MB.high} MB; ` +
+        `fake-aws and the harness (not in the rows): ${Math.round(TreeSampler.selfPeakRssBytes / 1024 ** 2)} MB`,
       "| ratio (one run) | value | goal |",
       "| --- | --- | --- |",
       ...ratioRows(ratios),
