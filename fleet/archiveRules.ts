@@ -1,7 +1,8 @@
 /**
  * Which archive rules an `up` created or changed, from the engine's events. AWS applies a new
  * archive rule only to findings that arrive after it exists (shared DOMAIN.md); these are the
- * rules to apply to the existing findings (`ApplyArchiveRule`) after the update. Pure.
+ * rules to apply to the existing findings (`ApplyArchiveRule`) after the update. The decisions
+ * are pure; applying goes through an `ArchiveRuleClient` (fleet/auditSdk.ts, a fake in the tests).
  */
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { describeError } from "./audit";
@@ -28,10 +29,9 @@ export interface ArchiveRuleRef {
 export function changedArchiveRules(events: readonly EngineEvent[]): ArchiveRuleRef[] {
   const found = new Map<string, ArchiveRuleRef>();
   for (const event of events) {
-    const metadata = event.resOutputsEvent?.metadata;
-    if (!metadata || metadata.type !== ARCHIVE_RULE_TYPE || !CHANGING_OPS.has(metadata.op)) {
-      continue;
-    }
+    if (!isArchiveRuleEvent(event)) continue;
+    const metadata = event.resOutputsEvent!.metadata;
+    if (!CHANGING_OPS.has(metadata.op)) continue;
     const outputs: Record<string, unknown> = metadata.new?.outputs ?? {};
     const { region, analyzerName, ruleName } = outputs;
     if (typeof region !== "string" || typeof analyzerName !== "string") continue;

@@ -764,49 +764,48 @@ function organizationCell(view: OrganizationViewCounts | undefined): string {
 }
 
 /**
+ * One section of the `audit` summary: a blank line, `title`, then a line per account and region
+ * that `pick` selects (its verdict and the first line of its reason); nothing when none is.
+ */
+function regionSection(
+  results: readonly StackResult[],
+  title: string,
+  pick: (g: RegionAudit) => [verdict: string, reason: string | undefined] | undefined,
+): string[] {
+  const rows = results.flatMap((r) =>
+    (r.audit?.regions ?? []).flatMap((g) => {
+      const picked = pick(g);
+      return picked ? [[accountLabel(r), g.region, picked[0], firstLine(picked[1], 200)]] : [];
+    }),
+  );
+  return rows.length > 0 ? ["", title, ...alignColumns(rows).map((l) => `  ${l}`)] : [];
+}
+
+/**
  * The `audit` summary: one row per account (STALE-STATE `-` when the stack's state was not read),
  * then one line per region that is not covered (missing, not-active, error), one per disabled
  * region still in a stack's state, then the totals.
  */
 export function formatAuditTable(results: readonly StackResult[]): string {
   const lines = alignColumns([[...AUDIT_COLUMNS], ...results.map(auditRow)]);
-  const details = results.flatMap((r) =>
-    (r.audit?.regions ?? [])
-      .filter((g) => isNonCompliant(g) || g.verdict === "error" || g.verdict === "pending")
-      .map((g) => [accountLabel(r), g.region, g.verdict, firstLine(g.error ?? g.detail, 200)]),
-  );
-  if (details.length > 0) {
-    lines.push("", "Regions not covered:", ...alignColumns(details).map((l) => `  ${l}`));
-  }
-  const stale = results.flatMap((r) =>
-    (r.audit?.regions ?? [])
-      .filter((g) => g.verdict === "stale-state")
-      .map((g) => [accountLabel(r), g.region, g.verdict, firstLine(g.detail, 200)]),
-  );
-  if (stale.length > 0) {
-    lines.push(
-      "",
-      "Disabled regions still in the stack's state (run up):",
-      ...alignColumns(stale).map((l) => `  ${l}`),
-    );
-  }
-  const orgDetails = results.flatMap((r) =>
-    (r.audit?.regions ?? [])
-      .filter((g) => g.organizationView && g.organizationView.verdict !== "covered")
-      .map((g) => [
-        accountLabel(r),
-        g.region,
-        g.organizationView!.verdict,
-        firstLine(g.organizationView!.error ?? g.organizationView!.detail, 200),
-      ]),
-  );
-  if (orgDetails.length > 0) {
-    lines.push(
-      "",
+  lines.push(
+    ...regionSection(results, "Regions not covered:", (g) =>
+      isNonCompliant(g) || g.verdict === "error" || g.verdict === "pending"
+        ? [g.verdict, g.error ?? g.detail]
+        : undefined,
+    ),
+    ...regionSection(results, "Disabled regions still in the stack's state (run up):", (g) =>
+      g.verdict === "stale-state" ? [g.verdict, g.detail] : undefined,
+    ),
+    ...regionSection(
+      results,
       "Regions the organization view does not cover (informational; IAM.28 decides the exit code):",
-      ...alignColumns(orgDetails).map((l) => `  ${l}`),
-    );
-  }
+      (g) =>
+        g.organizationView && g.organizationView.verdict !== "covered"
+          ? [g.organizationView.verdict, g.organizationView.error ?? g.organizationView.detail]
+          : undefined,
+    ),
+  );
   const t = totalsOf(results);
   const a = auditTotals(results);
   const outcomes = OUTCOMES.filter((o) => t[o] > 0).map((o) => `${t[o]} ${o}`);

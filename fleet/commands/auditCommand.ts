@@ -38,6 +38,7 @@ import {
   selectedTargets,
   throwProblems,
   type RunFlags,
+  resolvePath,
 } from "./options";
 import { emitReport } from "./reportOutput";
 import { handleAuditSignals } from "./signals";
@@ -168,15 +169,14 @@ function stateReader(
     return undefined;
   }
   const fleetDir = path.dirname(path.resolve(deps.cwd, flags.fleet));
-  const resolve = (...parts: string[]) => path.resolve(...parts);
-  const backendDir = relativeBackendDir(fleet, fleetDir, resolve);
+  const backendDir = relativeBackendDir(fleet, fleetDir, resolvePath);
   if (backendDir !== undefined && !fs.existsSync(backendDir)) {
     const detail = `the backend folder ${backendDir} does not exist yet`;
     return () => Promise.resolve({ status: "no-stack", detail });
   }
   const runner = deps.createRunner({
     workDir: deps.programDir,
-    envVars: workspaceEnv(fleet, fleetDir, resolve),
+    envVars: workspaceEnv(fleet, fleetDir, resolvePath),
     ...(fleet.secretsProvider !== undefined ? { secretsProvider: fleet.secretsProvider } : {}),
     refresh: false,
     // Never written: audit runs no operation, so no engine log.

@@ -14,6 +14,9 @@ import { selectTargets, UsageError, type Shard } from "../targets";
 import type { Fleet, LeftOutTarget, Target } from "../types";
 import type { CliDeps } from "./deps";
 
+/** `path.resolve` as a free function (the config helpers take the resolver as an argument). */
+export const resolvePath = (...parts: string[]): string => path.resolve(...parts);
+
 /** Option values after commander parsed them. */
 export interface RunFlags {
   fleet: string;

@@ -46,6 +46,7 @@ import {
   throwProblems,
   type RunFleet,
   type RunFlags,
+  resolvePath,
 } from "./options";
 import { readAccountView } from "../adoption";
 import { sdkArchiveRuleClientFactory, sdkReaderFactory } from "./auditCommand";
@@ -119,8 +120,6 @@ export function addRunOptions(cmd: Command): Command {
     .option("--pulumi-root <dir>", "folder holding bin/pulumi (default: pulumi on PATH)")
     .addHelpText("after", EXIT_HELP);
 }
-
-const resolvePath = (...parts: string[]) => path.resolve(...parts);
 
 function runDirName(command: Operation, started: Date, shard?: Shard): string {
   const stamp = started.toISOString().replace(/[:.]/g, "-");

@@ -374,6 +374,7 @@ describe("audit's organization view", () => {
       /222222222222\s+r-3\s+missing\s+the delegated administrator 999999999999 has not enabled/,
     );
     assert.match(table, /organization view: 2 covered, 0 pending, 2 missing/);
+    assert.match(table, /\nRegions the organization view does not cover \(informational; IAM\.28/);
   });
 
   it("leaves the organization view out when there is no delegated administrator", async () => {
