@@ -13,6 +13,7 @@ import {
   type FindingsReport,
 } from "../../../fleet/findings/model";
 import { artifactUri } from "../../../fleet/findings/sarif";
+import type { AccountAudit, RegionAudit } from "../../../fleet/types";
 import { formatFindingsTable, printable } from "../../../fleet/findings/table";
 
 const PROD = "111122223333";
@@ -281,7 +282,11 @@ describe("findings SARIF", () => {
 });
 
 describe("findings HTML", () => {
-  const html = renderFindingsHtml(sampleReport());
+  // Rendered in each test (not at load time) so that mutation testing attributes the coverage.
+  let html = "";
+  beforeEach(() => {
+    html = renderFindingsHtml(sampleReport());
+  });
 
   it("renders a resource named <script>alert(1)</script> as inert text", () => {
     assert.ok(!/<script/i.test(html), "no script element");
@@ -319,5 +324,285 @@ describe("findings HTML", () => {
     const dev = html.slice(html.indexOf("<h2>444455556666</h2>"));
     assert.match(dev, /0 finding\(s\)/);
     assert.match(dev, /failed: AssumeRole arn:aws:iam::444455556666:role\/Auditor: AccessDenied/);
+  });
+});
+
+describe("findings HTML page, piece by piece", () => {
+  const audited = (regions: RegionAudit[]): AccountAudit =>
+    ({
+      enabledRegions: regions.map((r) => r.region),
+      regions,
+    }) as unknown as AccountAudit;
+  const region = (
+    name: string,
+    verdict: RegionAudit["verdict"],
+    extra: Partial<RegionAudit> = {},
+  ) => ({ region: name, verdict, analyzers: [], ...extra }) as RegionAudit;
+  const account = (extra: Partial<AccountFindings> = {}): AccountFindings => ({
+    accountId: PROD,
+    name: "prod",
+    outcome: "succeeded",
+    regionErrors: [],
+    findings: [],
+    durationMs: 1,
+    ...extra,
+  });
+  const report = (accounts: AccountFindings[]): FindingsReport => ({
+    schemaVersion: 1,
+    kind: "access-analyzer-fleet/findings",
+    fleetFile: "./fleet.yaml",
+    generatedAt: "2025-06-15T12:00:00.000Z",
+    filter: { status: "ACTIVE", publicOnly: false },
+    totals: findingsTotals(accounts),
+    accounts,
+  });
+  const section = (html: string, label: string) => {
+    const start = html.indexOf(`<section><h2>${label}</h2>`);
+    assert.ok(start >= 0, `a section for ${label}`);
+    return html.slice(start, html.indexOf("</section>", start) + "</section>".length);
+  };
+
+  it("starts with the doctype, a UTF-8 head with the CSP and a title, and ends the document with a newline", () => {
+    const lines = renderFindingsHtml(report([account()])).split("\n");
+    assert.deepStrictEqual(lines.slice(0, 5), [
+      "<!DOCTYPE html>",
+      '<html lang="en"><head><meta charset="utf-8">',
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      "<title>IAM Access Analyzer findings</title>",
+    ]);
+    assert.strictEqual(lines[5], "<style>");
+    assert.deepStrictEqual(lines.slice(-2), ["</body></html>", ""]);
+    assert.match(
+      lines.join("\n"),
+      /\n<style>\nbody\{.*\}\n<\/style><\/head><body>\n<h1>IAM Access Analyzer findings<\/h1>\n<p class="meta">Generated /s,
+    );
+  });
+
+  it("says when, from which fleet file and with which filters the report was made, escaped", () => {
+    const r = {
+      ...report([account()]),
+      fleetFile: "fleets/<prod>.yaml",
+      filter: { status: "ARCHIVED" as const, publicOnly: true, resourceTypes: ["AWS::S3::Bucket"] },
+    };
+    assert.ok(
+      renderFindingsHtml(r).includes(
+        '\n<p class="meta">Generated 2025-06-15T12:00:00.000Z from fleets/&lt;prod&gt;.yaml; ' +
+          "status ARCHIVED; resource type AWS::S3::Bucket; public only.</p>\n",
+      ),
+    );
+  });
+
+  it("counts accounts and findings by access at the top, and the accounts with errors only when there are some", () => {
+    const findings = [
+      finding({ id: "a" }),
+      finding({ id: "b" }),
+      finding({ id: "c", exposure: "cross-account" }),
+      finding({ id: "d", exposure: "unused" }),
+      finding({ id: "e", exposure: "unused" }),
+      finding({ id: "f", exposure: "unused" }),
+    ];
+    const ok = renderFindingsHtml(report([account({ findings })]));
+    assert.ok(
+      ok.includes(
+        '\n<p class="counts"><span>1 account(s)</span><span>6 finding(s)</span>' +
+          '<span class="public">2 public</span><span class="cross-account">1 cross-account</span>' +
+          '<span class="unused">3 unused access</span></p>\n',
+      ),
+    );
+    assert.ok(!ok.includes("with errors"));
+    const failed = renderFindingsHtml(
+      report([account({ findings }), account({ accountId: DEV, outcome: "failed", error: "x" })]),
+    );
+    assert.match(
+      failed,
+      /<span class="unused">3 unused access<\/span><span class="err">1 account\(s\) with errors<\/span><\/p>\n/,
+    );
+  });
+
+  it("explains the coverage matrix under its IAM.28 heading", () => {
+    const html = renderFindingsHtml(report([account()]));
+    assert.ok(
+      html.includes(
+        "\n<h2>Coverage: an ACTIVE ACCOUNT analyzer in every enabled region (Security Hub IAM.28)</h2>\n",
+      ),
+    );
+    assert.match(
+      html,
+      /\n<p class="meta">covered: an ACTIVE ACCOUNT analyzer; missing: none \(an ORGANIZATION analyzer does not count\); pending: CREATING \(not counted by IAM\.28 yet\); not active: DISABLED or FAILED; excluded: left out by the fleet file; –: region not enabled\.<\/p>\n/,
+    );
+  });
+
+  it("says so instead of an empty matrix when no account's regions could be read", () => {
+    const html = renderFindingsHtml(
+      report([account({ outcome: "failed", error: "AssumeRole: AccessDenied" })]),
+    );
+    assert.ok(html.includes('\n<p class="meta">No account\'s regions could be read.</p>\n'));
+    assert.ok(!html.includes('<table class="matrix">'));
+  });
+
+  it("lays out the matrix with one column per region any account enabled, sorted, and a row per account", () => {
+    const prod = account({
+      coverage: audited([
+        region("us-east-1", "covered", {
+          analyzer: { name: "ext<1>", arn: "arn", type: "ACCOUNT", status: "ACTIVE" },
+        }),
+      ]),
+    });
+    const dev = account({
+      accountId: DEV,
+      name: undefined,
+      coverage: audited([region("eu-west-1", "missing")]),
+    });
+    const html = renderFindingsHtml(report([prod, dev]));
+    const matrix = /<table class="matrix">.*?<\/table>/.exec(html)?.[0];
+    assert.strictEqual(
+      matrix,
+      '<table class="matrix"><thead><tr><th>account</th><th>eu-west-1</th><th>us-east-1</th></tr></thead><tbody>' +
+        '<tr><th>prod 111122223333</th><td class="v none" title="not enabled">–</td>' +
+        '<td class="v covered" title="ext&lt;1&gt;">covered</td></tr>' +
+        '<tr><th>444455556666</th><td class="v missing" title="">missing</td>' +
+        '<td class="v none" title="not enabled">–</td></tr></tbody></table>',
+    );
+    assert.ok(html.includes(`\n${matrix}\n`), "the matrix on its own line");
+  });
+
+  it("titles each matrix cell with the read error, else the detail, else the analyzer's name", () => {
+    const analyzer = { name: "the-analyzer", arn: "arn", type: "ACCOUNT", status: "DISABLED" };
+    const html = renderFindingsHtml(
+      report([
+        account({
+          coverage: audited([
+            region("ap-south-1", "error", { error: "ListAnalyzers: <denied>", detail: "d" }),
+            region("eu-west-1", "not-active", { detail: "analyzer DISABLED", analyzer }),
+            region("sa-east-1", "pending", { analyzer }),
+            region("us-east-1", "stale-state"),
+          ]),
+        }),
+      ]),
+    );
+    const cells = [...html.matchAll(/<td class="v ([a-z-]+)" title="([^"]*)">([^<]*)<\/td>/g)].map(
+      (m) => [m[1], m[2], m[3]],
+    );
+    assert.deepStrictEqual(cells, [
+      ["error", "ListAnalyzers: &lt;denied&gt;", "unreadable"],
+      ["not-active", "analyzer DISABLED", "not active"],
+      ["pending", "the-analyzer", "pending (CREATING)"],
+      ["stale-state", "", "disabled, still in state"],
+    ]);
+  });
+
+  it("writes one table row per finding, every field escaped, with - for a missing resource or grant", () => {
+    const html = renderFindingsHtml(
+      report([
+        account({
+          findings: [
+            finding({ id: "f<1>", condition: { "aws:SourceIp": "10.0.0.0/8" } }),
+            finding({
+              id: "f2",
+              exposure: "unused",
+              findingType: "UnusedIAMUserPassword",
+              resourceType: "AWS::IAM::User",
+              resource: undefined,
+              principal: undefined,
+            }),
+          ],
+        }),
+      ]),
+    );
+    const body = /<tbody>(<tr><td>.*?)<\/tbody>/.exec(section(html, "prod 111122223333"))?.[1];
+    assert.strictEqual(
+      body,
+      "<tr><td>us-east-1</td><td>external-access</td><td>ExternalAccess</td>" +
+        '<td class="public">public</td><td>AWS::S3::Bucket</td><td><code>arn:aws:s3:::open-data</code></td>' +
+        "<td>AWS: * (if aws:SourceIp: 10.0.0.0/8)</td><td>2025-06-10T08:00:00.000Z</td><td><code>f&lt;1&gt;</code></td></tr>" +
+        "<tr><td>us-east-1</td><td>external-access</td><td>UnusedIAMUserPassword</td>" +
+        '<td class="unused">unused</td><td>AWS::IAM::User</td><td><code>-</code></td>' +
+        "<td>-</td><td>2025-06-10T08:00:00.000Z</td><td><code>f2</code></td></tr>",
+    );
+  });
+
+  it("heads an account's findings table with its nine columns, and leaves the table out when it has none", () => {
+    const html = renderFindingsHtml(
+      report([
+        account({ findings: [finding({ id: "f1" })] }),
+        account({ accountId: DEV, name: "dev" }),
+      ]),
+    );
+    assert.ok(
+      section(html, "prod 111122223333").includes(
+        "</p><table><thead><tr><th>region</th><th>analyzer</th><th>finding</th><th>access</th>" +
+          "<th>resource type</th><th>resource</th><th>granted to</th><th>updated</th><th>id</th>" +
+          "</tr></thead><tbody><tr><td>",
+      ),
+    );
+    assert.ok(section(html, "prod 111122223333").endsWith("</tr></tbody></table></section>"));
+    assert.strictEqual(
+      section(html, "dev 444455556666"),
+      '<section><h2>dev 444455556666</h2><p class="counts"><span>0 finding(s)</span>' +
+        '<span class="public">0 public</span><span class="cross-account">0 cross-account</span>' +
+        '<span class="unused">0 unused access</span></p></section>',
+    );
+  });
+
+  it("counts each account's findings by access in its own section", () => {
+    const html = renderFindingsHtml(
+      report([
+        account({
+          findings: [
+            finding({ id: "a", exposure: "cross-account" }),
+            finding({ id: "b", exposure: "cross-account" }),
+            finding({ id: "c", exposure: "unused" }),
+          ],
+        }),
+      ]),
+    );
+    assert.ok(
+      section(html, "prod 111122223333").startsWith(
+        '<section><h2>prod 111122223333</h2><p class="counts"><span>3 finding(s)</span>' +
+          '<span class="public">0 public</span><span class="cross-account">2 cross-account</span>' +
+          '<span class="unused">1 unused access</span></p><table>',
+      ),
+    );
+  });
+
+  it("lists an account's errors: the unreadable regions, or else why the account was not read", () => {
+    const regionsFailed = section(
+      renderFindingsHtml(
+        report([
+          account({
+            outcome: "failed",
+            error: "2 region(s) could not be read",
+            regionErrors: [
+              { region: "eu-west-1", error: "AccessDenied <x>" },
+              { region: "us-east-1", error: "Throttling" },
+            ],
+          }),
+        ]),
+      ),
+      "prod 111122223333",
+    );
+    assert.ok(
+      regionsFailed.includes(
+        '</p><ul class="err"><li>eu-west-1 could not be read: AccessDenied &lt;x&gt;</li>' +
+          "<li>us-east-1 could not be read: Throttling</li></ul></section>",
+      ),
+      regionsFailed,
+    );
+    const aborted = section(
+      renderFindingsHtml(report([account({ outcome: "aborted", error: "aborted <now>" })])),
+      "prod 111122223333",
+    );
+    assert.ok(aborted.includes('<ul class="err"><li>aborted: aborted &lt;now&gt;</li></ul>'));
+    const noMessage = section(
+      renderFindingsHtml(report([account({ outcome: "skipped" })])),
+      "prod 111122223333",
+    );
+    assert.ok(!noMessage.includes("<ul"), noMessage);
+    const succeeded = section(
+      renderFindingsHtml(report([account({ error: "a leftover message" })])),
+      "prod 111122223333",
+    );
+    assert.ok(!succeeded.includes("<ul"), succeeded);
   });
 });
