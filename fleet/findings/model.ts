@@ -172,28 +172,22 @@ export function parseFindingsFilter(raw: RawFindingsFilter, now: Date): Findings
     );
   }
   const given = raw.resourceType === undefined ? [] : [raw.resourceType].flat();
-  const resourceTypes = [
-    ...new Set(
-      given
-        .flatMap((v) => v.split(","))
-        .map((v) => v.trim())
-        .filter((v) => v !== ""),
-    ),
-  ];
-  for (const t of resourceTypes) {
+  const canonical = new Set<string>();
+  for (const t of given
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "")) {
     const known = RESOURCE_TYPES.find((r) => r.toLowerCase() === t.toLowerCase());
     if (known === undefined) {
       throw new FindingsFilterError(
         `--resource-type: "${t}" is not a resource type Access Analyzer reports; use one of ${RESOURCE_TYPES.join(", ")}`,
       );
     }
+    canonical.add(known);
   }
-  const canonical = resourceTypes.map(
-    (t) => RESOURCE_TYPES.find((r) => r.toLowerCase() === t.toLowerCase()) ?? t,
-  );
   return {
     status: status as FindingStatus,
-    ...(canonical.length > 0 ? { resourceTypes: canonical } : {}),
+    ...(canonical.size > 0 ? { resourceTypes: [...canonical] } : {}),
     publicOnly: raw.publicOnly === true,
     ...(raw.since !== undefined ? { since: parseSince(raw.since, now) } : {}),
   };

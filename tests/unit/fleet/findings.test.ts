@@ -1,11 +1,14 @@
 import * as assert from "assert";
 import { SdkAccountReader } from "../../../fleet/auditSdk";
 import {
+  describeFilter,
   FindingsFilterError,
   grantDescription,
   keepFinding,
   parseFindingsFilter,
   parseSince,
+  serverCriteria,
+  sortFindings,
   type Finding,
   type FindingsFilter,
 } from "../../../fleet/findings/model";
@@ -101,6 +104,137 @@ describe("findings filters (pure)", () => {
       "AWS: 444455556666; Service: lambda.amazonaws.com (if aws:SourceIp: 10.0.0.0/8)",
     );
     assert.strictEqual(grantDescription({}), "");
+  });
+});
+
+describe("findings filters and ordering (pure), edge by edge", () => {
+  const finding = (extra: Partial<Finding>): Finding => ({
+    accountId: "111122223333",
+    region: "eu-west-1",
+    analyzer: { name: "a", arn: "arn", type: "ACCOUNT" },
+    id: "f1",
+    findingType: "ExternalAccess",
+    resourceType: "AWS::S3::Bucket",
+    resourceOwnerAccount: "111122223333",
+    exposure: "cross-account",
+    status: "ACTIVE",
+    updatedAt: "2025-06-10T00:00:00.000Z",
+    ...extra,
+  });
+
+  it("reads --since with surrounding blanks, a blank before the unit, and an upper-case unit", () => {
+    assert.strictEqual(parseSince("  7d  ", NOW), "2025-06-08T12:00:00.000Z");
+    assert.strictEqual(parseSince("7 d", NOW), "2025-06-08T12:00:00.000Z");
+    assert.strictEqual(parseSince("3H", NOW), "2025-06-15T09:00:00.000Z");
+    assert.strictEqual(parseSince(" 2025-01-31 ", NOW), "2025-01-31T00:00:00.000Z");
+  });
+
+  it("reads --since as an ISO time with or without a zone, with or without the colon in the offset", () => {
+    assert.strictEqual(parseSince("2025-01-31T10:00:00Z", NOW), "2025-01-31T10:00:00.000Z");
+    assert.strictEqual(parseSince("2025-01-31T10:00:00+0200", NOW), "2025-01-31T08:00:00.000Z");
+    assert.strictEqual(
+      parseSince("2025-01-31T10:00:00", NOW),
+      new Date(2025, 0, 31, 10, 0, 0).toISOString(),
+      "no zone: local time, as Date.parse reads it",
+    );
+  });
+
+  it("rejects --since dates JavaScript would guess at but that are not ISO dates", () => {
+    for (const bad of ["2025/01/31", "Jan 31 2025", "Friday 2025-01-31", "2025-01-31junk"]) {
+      assert.throws(
+        () => parseSince(bad, NOW),
+        (e: Error) => e instanceof FindingsFilterError && e.message.startsWith(`--since: "${bad}"`),
+        bad,
+      );
+    }
+  });
+
+  it("accepts a status with blanks around it", () => {
+    assert.strictEqual(parseFindingsFilter({ status: " resolved " }, NOW).status, "RESOLVED");
+  });
+
+  it("trims resource types, ignores empty entries and keeps each type once", () => {
+    const f = parseFindingsFilter(
+      { resourceType: [" AWS::S3::Bucket , ,AWS::IAM::Role,", "aws::s3::bucket"] },
+      NOW,
+    );
+    assert.deepStrictEqual(f.resourceTypes, ["AWS::S3::Bucket", "AWS::IAM::Role"]);
+    assert.deepStrictEqual(parseFindingsFilter({ resourceType: " , " }, NOW), ACTIVE);
+  });
+
+  it("passes the parsed --since and --public on", () => {
+    assert.deepStrictEqual(parseFindingsFilter({ publicOnly: true, since: "1d" }, NOW), {
+      status: "ACTIVE",
+      publicOnly: true,
+      since: "2025-06-14T12:00:00.000Z",
+    });
+  });
+
+  it("asks AWS to filter on status, and on resource type only when some are given", () => {
+    assert.deepStrictEqual(serverCriteria(ACTIVE), { status: { eq: ["ACTIVE"] } });
+    assert.deepStrictEqual(
+      serverCriteria({ ...ACTIVE, resourceTypes: ["AWS::S3::Bucket", "AWS::KMS::Key"] }),
+      {
+        status: { eq: ["ACTIVE"] },
+        resourceType: { eq: ["AWS::S3::Bucket", "AWS::KMS::Key"] },
+      },
+    );
+  });
+
+  it("describes the filter in words, each part only when set", () => {
+    assert.strictEqual(describeFilter(ACTIVE), "status ACTIVE");
+    assert.strictEqual(
+      describeFilter({
+        status: "ARCHIVED",
+        resourceTypes: ["AWS::S3::Bucket", "AWS::IAM::Role"],
+        publicOnly: true,
+        since: "2025-06-01T00:00:00.000Z",
+      }),
+      "status ARCHIVED; resource type AWS::S3::Bucket, AWS::IAM::Role; public only; " +
+        "updated since 2025-06-01T00:00:00.000Z",
+    );
+  });
+
+  it("keeps a finding only if its status and resource type match, and it was updated at or after since", () => {
+    assert.strictEqual(keepFinding(finding({}), ACTIVE), true);
+    assert.strictEqual(keepFinding(finding({ status: "ARCHIVED" }), ACTIVE), false);
+    const buckets: FindingsFilter = { ...ACTIVE, resourceTypes: ["AWS::S3::Bucket"] };
+    assert.strictEqual(keepFinding(finding({}), buckets), true);
+    assert.strictEqual(keepFinding(finding({ resourceType: "AWS::KMS::Key" }), buckets), false);
+    const since: FindingsFilter = { ...ACTIVE, since: "2025-06-10T00:00:00.000Z" };
+    assert.strictEqual(keepFinding(finding({}), since), true, "updated exactly at since");
+    assert.strictEqual(
+      keepFinding(finding({ updatedAt: "2025-06-09T23:59:59.999Z" }), since),
+      false,
+    );
+  });
+
+  it("describes a grant with only a condition as 'if …'", () => {
+    assert.strictEqual(
+      grantDescription({ condition: { "aws:SourceVpc": "vpc-1", "aws:SourceIp": "10.0.0.0/8" } }),
+      "if aws:SourceIp: 10.0.0.0/8; aws:SourceVpc: vpc-1",
+    );
+  });
+
+  it("sorts findings by region, then analyzer, then resource (none first), then id, without touching the input", () => {
+    const a = (region: string, analyzer: string, resource: string | undefined, id: string) =>
+      finding({ region, analyzer: { name: analyzer, arn: "arn", type: "ACCOUNT" }, resource, id });
+    const input = Object.freeze([
+      a("us-east-1", "a", "r1", "1"),
+      a("eu-west-1", "b", "r1", "2"),
+      a("eu-west-1", "a", "r2", "3"),
+      a("eu-west-1", "a", "r1", "5"),
+      a("eu-west-1", "a", "r1", "4"),
+      a("eu-west-1", "a", undefined, "6"),
+    ]);
+    assert.deepStrictEqual(
+      sortFindings(input).map((f) => f.id),
+      ["6", "4", "5", "3", "2", "1"],
+    );
+    assert.deepStrictEqual(
+      input.map((f) => f.id),
+      ["1", "2", "3", "5", "4", "6"],
+    );
   });
 });
 
