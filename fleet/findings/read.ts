@@ -205,10 +205,8 @@ export async function readAccountFindings(
         reader,
         (region) => readRegionFindings(target, reader, region, filter, options.details === true),
         {
-          ...(options.regionConcurrency !== undefined
-            ? { regionConcurrency: options.regionConcurrency }
-            : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
+          regionConcurrency: options.regionConcurrency,
+          signal: options.signal,
           failed: (error): RegionFindings => ({
             coverage: { findings: {}, error },
             findings: [],

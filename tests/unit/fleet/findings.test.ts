@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import type { AnalyzerInfo } from "../../../fleet/audit";
 import { SdkAccountReader } from "../../../fleet/auditSdk";
 import {
   describeFilter,
@@ -16,7 +17,9 @@ import {
   readAccountFindings,
   runFindings,
   type FindingCriteria,
+  type FindingDetail,
   type FindingsAccountReader,
+  type FindingSummary,
 } from "../../../fleet/findings/read";
 import type { Target } from "../../../fleet/types";
 import { FakeAwsAdminClient, startFakeAws, type FakeAws } from "../../harness/fake-aws";
@@ -306,6 +309,577 @@ describe("readAccountFindings with details (through a FindingsAccountReader)", (
     ]);
     assert.strictEqual(got.findings[0].exposure, "public");
     assert.strictEqual(got.findings[0].principal, undefined);
+  });
+});
+
+describe("readAccountFindings and runFindings through a scripted FindingsAccountReader", () => {
+  const ACCOUNT = "111122223333";
+  const arnOf = (region: string, name: string) =>
+    `arn:aws:access-analyzer:${region}:${ACCOUNT}:analyzer/${name}`;
+  const analyzer = (region: string, name: string, type = "ACCOUNT", status = "ACTIVE") => ({
+    name,
+    arn: arnOf(region, name),
+    type,
+    status,
+  });
+  const summary = (id: string, extra: Partial<FindingSummary> = {}): FindingSummary => ({
+    id,
+    resource: `arn:aws:s3:::${id}`,
+    resourceType: "AWS::S3::Bucket",
+    resourceOwnerAccount: ACCOUNT,
+    status: "ACTIVE",
+    updatedAt: "2025-06-10T00:00:00.000Z",
+    ...extra,
+  });
+
+  /** What the scripted account holds; an Error is thrown by the call that would read it. */
+  interface World {
+    regions: string[] | Error;
+    analyzers: Record<string, AnalyzerInfo[] | Error>;
+    /** Analyzer ARN → its findings. */
+    findings?: Record<string, FindingSummary[] | Error>;
+    publicIds?: string[];
+    details?: Record<string, FindingDetail>;
+    onAnalyzers?: (region: string) => void;
+  }
+  type Scripted = FindingsAccountReader & { calls: string[]; closed: number; maxInFlight: number };
+  function scripted(world: World): Scripted {
+    let inFlight = 0;
+    const reader: Scripted = {
+      calls: [],
+      closed: 0,
+      maxInFlight: 0,
+      enabledRegions: () =>
+        world.regions instanceof Error
+          ? Promise.reject(world.regions)
+          : Promise.resolve(world.regions),
+      analyzers: async (region) => {
+        reader.calls.push(`analyzers ${region}`);
+        inFlight++;
+        reader.maxInFlight = Math.max(reader.maxInFlight, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        world.onAnalyzers?.(region);
+        const got = world.analyzers[region] ?? [];
+        if (got instanceof Error) throw got;
+        return got;
+      },
+      activeFindings: () => Promise.reject(new Error("not used by findings")),
+      findings: (region, arn, criteria) => {
+        const publicOnly = criteria.isPublic !== undefined;
+        reader.calls.push(`${publicOnly ? "public" : "list"} ${arn.split("/")[1]}`);
+        const got = world.findings?.[arn] ?? [];
+        if (got instanceof Error) return Promise.reject(got);
+        return Promise.resolve(
+          publicOnly ? got.filter((f) => world.publicIds?.includes(f.id)) : got,
+        );
+      },
+      findingDetail: (_region, _arn, id) => {
+        reader.calls.push(`get ${id}`);
+        return Promise.resolve(world.details?.[id] ?? {});
+      },
+      close: () => {
+        reader.closed++;
+      },
+    };
+    return reader;
+  }
+  const target = (extra: Partial<Target> = {}): Target => ({
+    accountId: ACCOUNT,
+    name: "prod",
+    stack: "s",
+    access: {},
+    settings: {},
+    ...extra,
+  });
+  const ticking = (stepMs: number) => {
+    let t = NOW.getTime();
+    return () => {
+      const d = new Date(t);
+      t += stepMs;
+      return d;
+    };
+  };
+
+  it("builds each finding from its summary: default finding type per analyzer family, optional fields only when AWS sent them", async () => {
+    const reader = scripted({
+      regions: ["eu-west-1"],
+      analyzers: {
+        "eu-west-1": [
+          analyzer("eu-west-1", "ext"),
+          analyzer("eu-west-1", "unused", "ACCOUNT_UNUSED_ACCESS"),
+        ],
+      },
+      findings: {
+        [arnOf("eu-west-1", "ext")]: [
+          summary("bare", { resource: undefined }),
+          summary("full", {
+            findingType: "ExternalAccess",
+            createdAt: "2025-06-01T00:00:00.000Z",
+            error: "ACCESS_DENIED",
+          }),
+        ],
+        [arnOf("eu-west-1", "unused")]: [summary("u1", { resourceType: "AWS::IAM::Role" })],
+      },
+      publicIds: ["full"],
+    });
+    const got = await readAccountFindings(target({ name: undefined }), reader, ACTIVE);
+    const ext = { name: "ext", arn: arnOf("eu-west-1", "ext"), type: "ACCOUNT" };
+    assert.deepStrictEqual(got.findings, [
+      {
+        accountId: ACCOUNT,
+        region: "eu-west-1",
+        analyzer: ext,
+        id: "bare",
+        findingType: "ExternalAccess",
+        resourceType: "AWS::S3::Bucket",
+        resourceOwnerAccount: ACCOUNT,
+        exposure: "cross-account",
+        status: "ACTIVE",
+        updatedAt: "2025-06-10T00:00:00.000Z",
+      },
+      {
+        accountId: ACCOUNT,
+        region: "eu-west-1",
+        analyzer: ext,
+        id: "full",
+        findingType: "ExternalAccess",
+        resource: "arn:aws:s3:::full",
+        resourceType: "AWS::S3::Bucket",
+        resourceOwnerAccount: ACCOUNT,
+        exposure: "public",
+        status: "ACTIVE",
+        updatedAt: "2025-06-10T00:00:00.000Z",
+        createdAt: "2025-06-01T00:00:00.000Z",
+        error: "ACCESS_DENIED",
+      },
+      {
+        accountId: ACCOUNT,
+        region: "eu-west-1",
+        analyzer: {
+          name: "unused",
+          arn: arnOf("eu-west-1", "unused"),
+          type: "ACCOUNT_UNUSED_ACCESS",
+        },
+        id: "u1",
+        findingType: "UnusedAccess",
+        resource: "arn:aws:s3:::u1",
+        resourceType: "AWS::IAM::Role",
+        resourceOwnerAccount: ACCOUNT,
+        exposure: "unused",
+        status: "ACTIVE",
+        updatedAt: "2025-06-10T00:00:00.000Z",
+      },
+    ]);
+    assert.ok(!("name" in got), "no account name when the fleet file gives none");
+    assert.strictEqual(got.outcome, "succeeded");
+    assert.ok(!("error" in got));
+  });
+
+  it("names the account on it and on each finding when the fleet file does", async () => {
+    const got = await readAccountFindings(
+      target(),
+      scripted({
+        regions: ["eu-west-1"],
+        analyzers: { "eu-west-1": [analyzer("eu-west-1", "ext")] },
+        findings: { [arnOf("eu-west-1", "ext")]: [summary("f1")] },
+      }),
+      ACTIVE,
+    );
+    assert.strictEqual(got.name, "prod");
+    assert.strictEqual(got.findings[0].accountName, "prod");
+  });
+
+  it("asks for public ones only of external-access analyzers with findings, and reads only ACTIVE analyzers", async () => {
+    const reader = scripted({
+      regions: ["eu-west-1"],
+      analyzers: {
+        "eu-west-1": [
+          analyzer("eu-west-1", "empty"),
+          analyzer("eu-west-1", "ext"),
+          analyzer("eu-west-1", "off", "ACCOUNT", "DISABLED"),
+          analyzer("eu-west-1", "unused", "ACCOUNT_UNUSED_ACCESS"),
+        ],
+      },
+      findings: {
+        [arnOf("eu-west-1", "ext")]: [summary("f1")],
+        [arnOf("eu-west-1", "off")]: [summary("never")],
+        [arnOf("eu-west-1", "unused")]: [summary("u1")],
+      },
+    });
+    const got = await readAccountFindings(target(), reader, ACTIVE);
+    assert.deepStrictEqual(reader.calls, [
+      "analyzers eu-west-1",
+      "list empty",
+      "list ext",
+      "public ext",
+      "list unused",
+    ]);
+    assert.deepStrictEqual(
+      got.findings.map((f) => f.id),
+      ["f1", "u1"],
+    );
+  });
+
+  it("with details, leaves out an empty condition and keeps the principal and actions", async () => {
+    const got = await readAccountFindings(
+      target(),
+      scripted({
+        regions: ["eu-west-1"],
+        analyzers: { "eu-west-1": [analyzer("eu-west-1", "ext")] },
+        findings: { [arnOf("eu-west-1", "ext")]: [summary("f1"), summary("f2")] },
+        details: {
+          f1: { isPublic: true, principal: { AWS: "*" }, condition: {}, action: ["s3:GetObject"] },
+          f2: {},
+        },
+      }),
+      ACTIVE,
+      { details: true },
+    );
+    assert.deepStrictEqual(
+      got.findings.map((f) => [f.id, f.exposure, f.principal, "condition" in f, f.action]),
+      [
+        ["f1", "public", { AWS: "*" }, false, ["s3:GetObject"]],
+        ["f2", "cross-account", undefined, false, undefined],
+      ],
+    );
+  });
+
+  it("applies the filters AWS does not: publicOnly and since", async () => {
+    const got = await readAccountFindings(
+      target(),
+      scripted({
+        regions: ["eu-west-1"],
+        analyzers: { "eu-west-1": [analyzer("eu-west-1", "ext")] },
+        findings: {
+          [arnOf("eu-west-1", "ext")]: [
+            summary("old-public", { updatedAt: "2025-05-01T00:00:00.000Z" }),
+            summary("new-public"),
+            summary("new-private"),
+          ],
+        },
+        publicIds: ["old-public", "new-public"],
+      }),
+      { ...ACTIVE, publicOnly: true, since: "2025-06-01T00:00:00.000Z" },
+    );
+    assert.deepStrictEqual(
+      got.findings.map((f) => f.id),
+      ["new-public"],
+    );
+  });
+
+  it("lists unreadable regions sorted and redacted, keeps the others' findings, and sums them up in the account's error", async () => {
+    const reader = scripted({
+      regions: ["us-east-1", "eu-west-1", "ap-south-1"],
+      analyzers: {
+        "us-east-1": new Error("ListAnalyzers: AccessDenied for SECRET\nsecond line"),
+        "eu-west-1": [analyzer("eu-west-1", "a"), analyzer("eu-west-1", "b")],
+        "ap-south-1": [analyzer("ap-south-1", "ok")],
+      },
+      findings: {
+        [arnOf("eu-west-1", "a")]: Object.assign(new Error("throttled SECRET"), {
+          name: "ThrottlingException",
+        }),
+        [arnOf("eu-west-1", "b")]: [summary("b1")],
+        [arnOf("ap-south-1", "ok")]: [summary("p1")],
+      },
+    });
+    const got = await readAccountFindings(target(), reader, ACTIVE, {
+      redact: (t) => t.replace(/SECRET/g, "***"),
+    });
+    assert.strictEqual(got.outcome, "failed");
+    assert.deepStrictEqual(got.regionErrors, [
+      { region: "eu-west-1", error: "ThrottlingException: throttled ***" },
+      { region: "us-east-1", error: "ListAnalyzers: AccessDenied for ***\nsecond line" },
+    ]);
+    assert.strictEqual(
+      got.error,
+      "2 region(s) could not be read: eu-west-1: ThrottlingException: throttled ***; " +
+        "us-east-1: ListAnalyzers: AccessDenied for ***",
+    );
+    assert.deepStrictEqual(
+      got.findings.map((f) => [f.region, f.id]),
+      [
+        ["ap-south-1", "p1"],
+        ["eu-west-1", "b1"],
+      ],
+    );
+    const verdicts = got.coverage?.regions.map((r) => [r.region, r.verdict, r.error]);
+    assert.deepStrictEqual(verdicts, [
+      ["ap-south-1", "covered", undefined],
+      ["eu-west-1", "covered", undefined],
+      ["us-east-1", "error", "ListAnalyzers: AccessDenied for ***\nsecond line"],
+    ]);
+    assert.strictEqual(reader.closed, 1);
+  });
+
+  it("joins the errors of several analyzers in one region", async () => {
+    const got = await readAccountFindings(
+      target(),
+      scripted({
+        regions: ["eu-west-1"],
+        analyzers: { "eu-west-1": [analyzer("eu-west-1", "a"), analyzer("eu-west-1", "b")] },
+        findings: {
+          [arnOf("eu-west-1", "a")]: new Error("first"),
+          [arnOf("eu-west-1", "b")]: new Error("second"),
+        },
+      }),
+      ACTIVE,
+    );
+    assert.deepStrictEqual(got.regionErrors, [{ region: "eu-west-1", error: "first; second" }]);
+  });
+
+  it("fails the account alone, redacted and closed, when its regions cannot be listed", async () => {
+    const reader = scripted({
+      regions: Object.assign(new Error("token SECRET expired"), { name: "ExpiredToken" }),
+      analyzers: {},
+    });
+    const got = await readAccountFindings(target(), reader, ACTIVE, {
+      redact: (t) => t.replace(/SECRET/g, "***"),
+      now: ticking(250),
+    });
+    assert.deepStrictEqual(got, {
+      accountId: ACCOUNT,
+      name: "prod",
+      outcome: "failed",
+      error: "ExpiredToken: token *** expired",
+      regionErrors: [],
+      findings: [],
+      durationMs: 250,
+    });
+    assert.strictEqual(reader.closed, 1);
+  });
+
+  it("measures the account's duration with the injected clock", async () => {
+    const got = await readAccountFindings(
+      target(),
+      scripted({ regions: ["eu-west-1"], analyzers: {} }),
+      ACTIVE,
+      { now: ticking(40) },
+    );
+    assert.strictEqual(got.durationMs, 40);
+  });
+
+  it("reads at most regionConcurrency regions at once", async () => {
+    const regions = ["ap-south-1", "eu-west-1", "eu-west-2", "us-east-1", "us-east-2", "us-west-2"];
+    const one = scripted({ regions, analyzers: {} });
+    await readAccountFindings(target(), one, ACTIVE, { regionConcurrency: 1 });
+    assert.strictEqual(one.maxInFlight, 1);
+    const three = scripted({ regions, analyzers: {} });
+    await readAccountFindings(target(), three, ACTIVE, { regionConcurrency: 3 });
+    assert.strictEqual(three.maxInFlight, 3);
+  });
+
+  it("once aborted, starts no region; the account is aborted and the regions not read are listed", async () => {
+    const stop = new AbortController();
+    const reader = scripted({
+      regions: ["eu-west-1", "us-east-1"],
+      analyzers: { "eu-west-1": [analyzer("eu-west-1", "ext")] },
+      findings: { [arnOf("eu-west-1", "ext")]: [summary("f1")] },
+      onAnalyzers: () => stop.abort(),
+    });
+    const got = await readAccountFindings(target(), reader, ACTIVE, {
+      regionConcurrency: 1,
+      signal: stop.signal,
+    });
+    assert.strictEqual(got.outcome, "aborted");
+    assert.strictEqual(got.error, "aborted");
+    assert.deepStrictEqual(
+      reader.calls.filter((c) => c.startsWith("analyzers")),
+      ["analyzers eu-west-1"],
+    );
+    assert.deepStrictEqual(got.regionErrors, [
+      { region: "us-east-1", error: "aborted before it was read" },
+    ]);
+    assert.strictEqual(
+      got.coverage?.regions.find((r) => r.region === "us-east-1")?.verdict,
+      "error",
+    );
+  });
+
+  it("an account whose regions cannot be listed after an abort is aborted, not failed", async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const got = await readAccountFindings(
+      target(),
+      scripted({ regions: new Error("socket closed"), analyzers: {} }),
+      ACTIVE,
+      { signal: stop.signal },
+    );
+    assert.deepStrictEqual([got.outcome, got.error], ["aborted", "aborted"]);
+  });
+
+  it("runFindings: the report in fleet-file order with its kind, totals and progress lines", async () => {
+    const lines: string[] = [];
+    const readers = new Map<string, Scripted>();
+    const given: unknown[] = [];
+    const report = await runFindings({
+      targets: [target(), target({ accountId: "222233334444", name: undefined })],
+      fleetFile: "fleet.yaml",
+      filter: ACTIVE,
+      createReader: (t, o) => {
+        given.push(o);
+        const r = scripted(
+          t.accountId === ACCOUNT
+            ? {
+                regions: ["eu-west-1"],
+                analyzers: { "eu-west-1": [analyzer("eu-west-1", "ext")] },
+                findings: { [arnOf("eu-west-1", "ext")]: [summary("f1"), summary("f2")] },
+                publicIds: ["f2"],
+              }
+            : { regions: new Error("AssumeRole: AccessDenied\nmore"), analyzers: {} },
+        );
+        readers.set(t.accountId, r);
+        return r;
+      },
+      onProgress: (l) => lines.push(l),
+      concurrency: 1,
+      now: () => NOW,
+    });
+    assert.strictEqual(report.schemaVersion, 1);
+    assert.strictEqual(report.kind, "access-analyzer-fleet/findings");
+    assert.strictEqual(report.fleetFile, "fleet.yaml");
+    assert.deepStrictEqual(report.filter, ACTIVE);
+    assert.deepStrictEqual(
+      report.accounts.map((a) => [a.accountId, a.outcome]),
+      [
+        [ACCOUNT, "succeeded"],
+        ["222233334444", "failed"],
+      ],
+    );
+    assert.deepStrictEqual(report.totals, {
+      accounts: 2,
+      failedAccounts: 1,
+      unreadableRegions: 0,
+      findings: 2,
+      public: 1,
+      crossAccount: 1,
+      unused: 0,
+    });
+    assert.deepStrictEqual(lines, [
+      "[prod 111122223333] start findings",
+      "[prod 111122223333] done: 2 finding(s)",
+      "[222233334444] start findings",
+      "[222233334444] FAILED: AssumeRole: AccessDenied (0 finding(s) read)",
+    ]);
+    assert.deepStrictEqual(given, [{}, {}], "no signal to hand the readers");
+  });
+
+  it("runFindings: without a clock, stamps the report with the current time", async () => {
+    const before = Date.now();
+    const report = await runFindings({
+      targets: [],
+      fleetFile: "fleet.yaml",
+      filter: ACTIVE,
+      createReader: () => scripted({ regions: [], analyzers: {} }),
+    });
+    const at = Date.parse(report.generatedAt);
+    assert.ok(at >= before && at <= Date.now(), report.generatedAt);
+  });
+
+  it("runFindings: a reader that throws is an internal error for that account alone, redacted", async () => {
+    const report = await runFindings({
+      targets: [target(), target({ accountId: "222233334444", name: undefined })],
+      fleetFile: "fleet.yaml",
+      filter: ACTIVE,
+      createReader: (t) => {
+        if (t.accountId === ACCOUNT) throw new Error("boom SECRET");
+        return scripted({ regions: [], analyzers: {} });
+      },
+      redact: (t) => t.replace(/SECRET/g, "***"),
+      onProgress: () => undefined,
+    });
+    assert.deepStrictEqual(report.accounts, [
+      {
+        accountId: ACCOUNT,
+        name: "prod",
+        outcome: "failed",
+        error: "internal error: Error: boom ***",
+        regionErrors: [],
+        findings: [],
+        durationMs: 0,
+      },
+      {
+        accountId: "222233334444",
+        outcome: "succeeded",
+        coverage: report.accounts[1].coverage,
+        regionErrors: [],
+        findings: [],
+        durationMs: report.accounts[1].durationMs,
+      },
+    ]);
+  });
+
+  it("runFindings: without redact, an internal error is shown as thrown", async () => {
+    const report = await runFindings({
+      targets: [target()],
+      fleetFile: "fleet.yaml",
+      filter: ACTIVE,
+      createReader: () => {
+        throw new Error("boom");
+      },
+    });
+    assert.strictEqual(report.accounts[0].error, "internal error: Error: boom");
+  });
+
+  it("runFindings: once aborted, no account starts; each is skipped and says why", async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const lines: string[] = [];
+    let created = 0;
+    const report = await runFindings({
+      targets: [target(), target({ accountId: "222233334444", name: undefined })],
+      fleetFile: "fleet.yaml",
+      filter: ACTIVE,
+      signal: stop.signal,
+      createReader: () => {
+        created++;
+        return scripted({ regions: [], analyzers: {} });
+      },
+      onProgress: (l) => lines.push(l),
+    });
+    assert.strictEqual(created, 0);
+    assert.deepStrictEqual(lines, []);
+    assert.deepStrictEqual(report.accounts[1], {
+      accountId: "222233334444",
+      outcome: "skipped",
+      error: "run aborted before it started",
+      regionErrors: [],
+      findings: [],
+      durationMs: 0,
+    });
+    assert.strictEqual(report.accounts[0].name, "prod");
+  });
+
+  it("runFindings: hands the signal to each reader and reads `concurrency` accounts at once", async () => {
+    const stop = new AbortController();
+    const given: unknown[] = [];
+    let inFlight = 0;
+    let most = 0;
+    await runFindings({
+      targets: ["1", "2", "3", "4", "5"].map((n) => target({ accountId: n.repeat(12) })),
+      fleetFile: "fleet.yaml",
+      filter: ACTIVE,
+      signal: stop.signal,
+      concurrency: 2,
+      createReader: (_t, o) => {
+        given.push(o);
+        const r = scripted({ regions: [], analyzers: {} });
+        return {
+          ...r,
+          enabledRegions: async () => {
+            inFlight++;
+            most = Math.max(most, inFlight);
+            await new Promise((resolve) => setImmediate(resolve));
+            inFlight--;
+            return [];
+          },
+        };
+      },
+    });
+    assert.strictEqual(most, 2);
+    assert.strictEqual(given.length, 5);
+    assert.ok(given.every((o) => (o as { signal?: AbortSignal }).signal === stop.signal));
   });
 });
 
