@@ -12,7 +12,7 @@ import {
   type Finding,
   type FindingsReport,
 } from "../../../fleet/findings/model";
-import { artifactUri } from "../../../fleet/findings/sarif";
+import { artifactUri, toSarif } from "../../../fleet/findings/sarif";
 import type { AccountAudit, RegionAudit } from "../../../fleet/types";
 import { formatFindingsTable, printable } from "../../../fleet/findings/table";
 
@@ -159,6 +159,61 @@ describe("findings table", () => {
   });
 });
 
+describe("findings table, line by line", () => {
+  const only = (accounts: AccountFindings[]): FindingsReport => ({
+    ...sampleReport(),
+    accounts,
+    totals: findingsTotals(accounts),
+  });
+  const ok = (findings: Finding[], extra: Partial<AccountFindings> = {}): AccountFindings => ({
+    accountId: PROD,
+    name: "prod",
+    outcome: "succeeded",
+    regionErrors: [],
+    findings,
+    durationMs: 1,
+    ...extra,
+  });
+
+  it("shows - for a finding with no resource and no grant", () => {
+    const lines = formatFindingsTable(
+      only([ok([finding({ id: "u", resource: undefined, principal: undefined })])]),
+    ).split("\n");
+    assert.match(lines[1], /\s+AWS::S3::Bucket\s+-\s+-\s+2025-06-10 08:00:00$/);
+  });
+
+  it("leaves out the Not read section when every account was read, even one carrying a message", () => {
+    const lines = formatFindingsTable(
+      only([ok([finding({ id: "f" })], { error: "a leftover message" })]),
+    ).split("\n");
+    assert.strictEqual(lines.length, 4);
+    assert.strictEqual(lines[2], "");
+    assert.match(lines[3], /^1 finding\(s\) \(status ACTIVE\): 1 public, 0 cross-account/);
+    assert.ok(!lines.some((l) => l.includes("Not read")));
+  });
+
+  it("separates the findings, the Not read section and the totals with blank lines", () => {
+    const lines = formatFindingsTable(
+      only([ok([], { outcome: "aborted", error: "aborted" })]),
+    ).split("\n");
+    assert.deepStrictEqual(lines.slice(0, 4), [
+      "No findings.",
+      "",
+      "Not read:",
+      "  prod 111122223333  -  aborted  aborted",
+    ]);
+    assert.strictEqual(lines[4], "");
+    assert.match(lines[5], /^0 finding\(s\)/);
+    assert.strictEqual(lines.length, 6);
+  });
+});
+
+describe("findings --format", () => {
+  it("accepts a format with blanks around it", () => {
+    assert.strictEqual(parseFindingsFormat(" json "), "json");
+  });
+});
+
 describe("findings JSON", () => {
   it("is the report itself with schemaVersion 1, and parses back to it", () => {
     const report = sampleReport();
@@ -278,6 +333,127 @@ describe("findings SARIF", () => {
     assert.deepStrictEqual(first.partialFingerprints, {
       "accessAnalyzerFinding/v1": `arn:aws:access-analyzer:us-east-1:${PROD}:analyzer/external-access/f-public`,
     });
+  });
+});
+
+describe("findings SARIF, field by field", () => {
+  type Log = {
+    runs: {
+      tool: { driver: { version: string; rules: Record<string, unknown>[] } };
+      automationDetails: { id: string };
+      results: {
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        message: { text: string };
+        properties: Record<string, unknown>;
+      }[];
+    }[];
+  };
+  const withFindings = (findings: Finding[]): FindingsReport => {
+    const base = sampleReport();
+    const accounts = [{ ...base.accounts[0], findings }];
+    return { ...base, accounts, totals: findingsTotals(accounts) };
+  };
+  const unusedRole = (id: string) =>
+    finding({
+      id,
+      findingType: "UnusedIAMRole",
+      exposure: "unused",
+      resourceType: "AWS::IAM::Role",
+      resource: undefined,
+      principal: undefined,
+    });
+
+  it("sorts the rules by id whatever the findings' order, and points each result at its rule", () => {
+    const log = toSarif(
+      withFindings([unusedRole("u1"), finding({ id: "p1" }), unusedRole("u2")]),
+    ) as unknown as Log;
+    const run = log.runs[0];
+    assert.deepStrictEqual(
+      run.tool.driver.rules.map((r) => r.id),
+      ["ExternalAccess", "UnusedIAMRole"],
+    );
+    assert.deepStrictEqual(
+      run.results.map((r) => [r.ruleId, r.ruleIndex]),
+      [
+        ["UnusedIAMRole", 1],
+        ["ExternalAccess", 0],
+        ["UnusedIAMRole", 1],
+      ],
+    );
+  });
+
+  it("describes a rule of a type it does not know generically, leveled by the exposure of its findings", () => {
+    const log = toSarif(
+      withFindings([
+        finding({ id: "p1" }),
+        finding({ id: "n1", findingType: "UnusedFutureThing", exposure: "unused" }),
+        finding({ id: "x1", findingType: "ExternalFuture", exposure: "cross-account" }),
+      ]),
+    ) as unknown as Log;
+    assert.deepStrictEqual(log.runs[0].tool.driver.rules[2], {
+      id: "UnusedFutureThing",
+      name: "UnusedFutureThing",
+      shortDescription: { text: "IAM Access Analyzer finding of type UnusedFutureThing" },
+      fullDescription: { text: "Review the finding in IAM Access Analyzer." },
+      helpUri: "https://docs.aws.amazon.com/IAM/latest/UserGuide/what-is-access-analyzer.html",
+      help: { text: "Review the finding in IAM Access Analyzer." },
+      defaultConfiguration: { level: "note" },
+      properties: { tags: ["security", "aws", "iam-access-analyzer"], "security-severity": "3.0" },
+    });
+    assert.deepStrictEqual(
+      log.runs[0].tool.driver.rules.map((r) => [
+        r.id,
+        (r.defaultConfiguration as { level: string }).level,
+      ]),
+      [
+        ["ExternalAccess", "warning"],
+        ["ExternalFuture", "warning"],
+        ["UnusedFutureThing", "note"],
+      ],
+    );
+  });
+
+  it("words a result without a resource or a grant plainly", () => {
+    const log = toSarif(withFindings([unusedRole("u1")])) as unknown as Log;
+    assert.strictEqual(
+      log.runs[0].results[0].message.text,
+      "Unused access: AWS::IAM::Role (no resource) in account 111122223333, region us-east-1 " +
+        "(UnusedIAMRole; analyzer external-access; finding u1).",
+    );
+  });
+
+  it("carries the finding's facts as result properties, with GitHub's security-severity", () => {
+    const log = toSarif(withFindings([finding({ id: "p1" })])) as unknown as Log;
+    assert.deepStrictEqual(log.runs[0].results[0].properties, {
+      accountId: PROD,
+      region: "us-east-1",
+      analyzer: "external-access",
+      analyzerType: "ACCOUNT",
+      resourceType: "AWS::S3::Bucket",
+      resourceOwnerAccount: PROD,
+      exposure: "public",
+      status: "ACTIVE",
+      updatedAt: "2025-06-10T08:00:00.000Z",
+      "security-severity": "9.0",
+    });
+  });
+
+  it("names the tool's version (0.0.0 when unknown) and a stable automation id", () => {
+    const plain = toSarif(withFindings([])) as unknown as Log;
+    assert.strictEqual(plain.runs[0].tool.driver.version, "0.0.0");
+    assert.deepStrictEqual(plain.runs[0].automationDetails, {
+      id: "access-analyzer-fleet/findings/",
+    });
+    const versioned = JSON.parse(renderFindings(withFindings([]), "sarif", "1.2.3")) as Log;
+    assert.strictEqual(versioned.runs[0].tool.driver.version, "1.2.3");
+  });
+
+  it("makes the fleet file's path repository-relative: forward slashes, leading ./ removed, inner ./ kept", () => {
+    assert.strictEqual(artifactUri("././fleet.yaml"), "fleet.yaml");
+    assert.strictEqual(artifactUri("config/./fleet.yaml"), "config/./fleet.yaml");
+    assert.strictEqual(artifactUri("../fleet.yaml"), "../fleet.yaml");
   });
 });
 
