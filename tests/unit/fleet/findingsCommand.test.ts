@@ -3,8 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { main, type CliDeps } from "../../../fleet/cli";
+import { findingsExitCode, runFindingsCommand } from "../../../fleet/commands/findingsCommand";
 import type { FindingsAccountReader } from "../../../fleet/findings";
-import type { FindingsReport } from "../../../fleet/findings/model";
+import { findingsTotals, type FindingsReport } from "../../../fleet/findings/model";
 import type { Target } from "../../../fleet/types";
 
 const FLEET = `
@@ -156,4 +157,147 @@ describe("fleet CLI: findings", () => {
       assert.deepStrictEqual(h.calls, []);
     });
   }
+});
+
+describe("fleet CLI: findings, what the user sees", () => {
+  const lines = (text: string) => text.split("\n").filter((l) => l !== "");
+
+  it("--help describes every findings option", async () => {
+    const h = harness();
+    assert.strictEqual(await main(["findings", "--help"], h.deps), 0);
+    const help = h.out().replace(/\s+/g, " ");
+    for (const text of [
+      "--shard <K/N> read shard K of N (accounts sorted by id, dealt round-robin)",
+      "--format <format> table, json, sarif or html",
+      "--output <file> write the report to FILE instead of stdout",
+      "--resource-type <types> only these resource types, e.g. AWS::S3::Bucket (comma-separated or repeated)",
+      "--public only public findings",
+      "--since <when> only findings updated since an ISO date or a duration ago (7d)",
+      "--status <status> ACTIVE (default), ARCHIVED or RESOLVED",
+      "--no-details skip GetFindingV2 (no principal or condition; one call less per finding)",
+    ]) {
+      assert.ok(help.includes(text), `help has: ${text}`);
+    }
+  });
+
+  it("says what it will read first and sums up the report last, naming --output when given", async () => {
+    const h = harness();
+    await main(["findings", "--concurrency", "2", "--region-concurrency", "3"], h.deps);
+    const err = lines(h.err());
+    assert.strictEqual(
+      err[0],
+      "findings: 2 account(s), 2 at a time, 3 region(s) at a time per account",
+    );
+    assert.strictEqual(
+      err[err.length - 1],
+      "findings: 1 finding(s) (1 public, 0 cross-account, 0 unused) in 2 account(s), 1 not fully read; exit code 1",
+    );
+    const written = harness();
+    await main(
+      ["findings", "--accounts", "prod", "--format", "json", "--output", "a/b/c/report.json"],
+      written.deps,
+    );
+    assert.ok(fs.existsSync(path.join(written.dir, "a", "b", "c", "report.json")));
+    assert.match(lines(written.err()).pop() ?? "", /; exit code 0; json in a\/b\/c\/report\.json$/);
+  });
+
+  it("shows cross-account findings too unless --public is given", async () => {
+    const h = harness();
+    const reader = stubReader([]);
+    const deps: CliDeps = {
+      ...h.deps,
+      createFindingsReader: (t) => ({
+        ...reader(t),
+        findingDetail: () =>
+          Promise.resolve({ isPublic: false, principal: { AWS: "444455556666" } }),
+      }),
+    };
+    await main(["findings", "--accounts", "prod", "--format", "json"], deps);
+    const all = JSON.parse(h.out()) as FindingsReport;
+    assert.deepStrictEqual(
+      all.accounts[0].findings.map((f) => f.exposure),
+      ["cross-account"],
+    );
+    const pub = harness();
+    await main(["findings", "--accounts", "prod", "--format", "json", "--public"], {
+      ...deps,
+      stdout: pub.deps.stdout,
+    });
+    assert.deepStrictEqual((JSON.parse(pub.out()) as FindingsReport).accounts[0].findings, []);
+  });
+
+  it("prints the table when called without a format", async () => {
+    const h = harness();
+    const code = await runFindingsCommand(
+      { fleet: "fleet.yaml", accounts: ["prod"], logDir: ".fleet-logs" },
+      h.deps,
+    );
+    assert.strictEqual(code, 0);
+    assert.match(h.out(), /^ACCOUNT\s+REGION/);
+  });
+
+  it("exits 130 when aborted, before 1 for what could not be read, and 0 when all was read", () => {
+    const base = {
+      accountId: "111122223333",
+      regionErrors: [],
+      findings: [],
+      durationMs: 1,
+    };
+    const report = (outcomes: ("succeeded" | "failed")[]): FindingsReport => {
+      const accounts = outcomes.map((outcome) => ({ ...base, outcome }));
+      return {
+        schemaVersion: 1,
+        kind: "access-analyzer-fleet/findings",
+        fleetFile: "fleet.yaml",
+        generatedAt: "2025-06-15T12:00:00.000Z",
+        filter: { status: "ACTIVE", publicOnly: false },
+        totals: findingsTotals(accounts),
+        accounts,
+      };
+    };
+    assert.strictEqual(findingsExitCode(report(["succeeded", "failed"]), true), 130);
+    assert.strictEqual(findingsExitCode(report(["succeeded", "succeeded"]), true), 130);
+    assert.strictEqual(findingsExitCode(report(["succeeded", "failed"]), false), 1);
+    assert.strictEqual(findingsExitCode(report(["succeeded", "succeeded"]), false), 0);
+  });
+
+  it("on a signal aborts the reads, still writes what was read and exits 130; a second one exits 130 at once", async () => {
+    const h = harness();
+    let handler: ((signal: "SIGINT" | "SIGTERM") => void) | undefined;
+    let unsubscribed = 0;
+    const exits: number[] = [];
+    let exitsAfterFirst = -1;
+    const reader = stubReader([]);
+    const deps: CliDeps = {
+      ...h.deps,
+      onSignal: (f) => {
+        handler = f;
+        return () => {
+          unsubscribed++;
+        };
+      },
+      exit: (code) => exits.push(code),
+      createFindingsReader: (t) => ({
+        ...reader(t),
+        enabledRegions: () => {
+          handler?.("SIGINT");
+          exitsAfterFirst = exits.length;
+          handler?.("SIGTERM");
+          return Promise.resolve(["eu-west-1"]);
+        },
+      }),
+    };
+    const code = await main(["findings", "--concurrency", "1", "--format", "json"], deps);
+    assert.strictEqual(code, 130);
+    const report = JSON.parse(h.out()) as FindingsReport;
+    assert.deepStrictEqual(
+      report.accounts.map((a) => a.outcome),
+      ["aborted", "skipped"],
+    );
+    assert.match(h.err(), /SIGINT: aborting the reads in flight/);
+    assert.strictEqual(unsubscribed, 1, "the signal handler is removed when done");
+    assert.strictEqual(exitsAfterFirst, 0, "the first signal does not exit");
+    assert.match(h.err(), /SIGTERM again: writing the report with what is known and exiting/);
+    assert.deepStrictEqual(exits, [130]);
+  });
 });
