@@ -56,7 +56,7 @@ function matrix(report: FindingsReport): string {
   if (regions.length === 0) return `<p class="meta">No account's regions could be read.</p>`;
   const head = regions.map((r) => `<th>${escapeHtml(r)}</th>`).join("");
   const rows = accounts.map((a) => {
-    const byRegion = new Map((a.coverage?.regions ?? []).map((r) => [r.region, r]));
+    const byRegion = new Map(a.coverage?.regions.map((r) => [r.region, r]));
     const cells = regions.map((region) => {
       const r = byRegion.get(region);
       if (!r) {
