@@ -245,7 +245,7 @@ describe("fleet report", () => {
   it("exits 0 for a non-compliant result outside audit", () => {
     assert.strictEqual(exitCodeFor("up", [result(prod, "up", "noncompliant")], false), EXIT.ok);
     assert.strictEqual(
-      exitCodeFor("audit", [result(prod, "audit", "noncompliant")], false),
+      exitCodeFor("audit", [{ ...result(prod, "up", "noncompliant"), operation: "audit" }], false),
       EXIT.noncompliant,
     );
   });
