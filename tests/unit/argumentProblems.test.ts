@@ -371,6 +371,12 @@ describe("component schema rules", () => {
     ]);
   });
 
+  it("names an empty adopted analyzer name in words, not as a pattern", () => {
+    assert.deepEqual(problemLines({ adopt: { "us-east-1": "" } }), [
+      'adopt["us-east-1"]: "" is not an analyzer name (or name@region, as a state records it)',
+    ]);
+  });
+
   it("lists the regions when explicit regions are all excluded or a home region is outside them", () => {
     assert.deepEqual(
       problemLines({
