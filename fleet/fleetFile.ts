@@ -386,8 +386,7 @@ function componentProblems(
           `most ${TAG_LIMITS.maxTags} per analyzer: drop some here or in defaults.tags`,
       };
     }
-    const role = /^providerArgs\.assumeRoles\[0\]\.roleArn: ?/;
-    if (role.test(`${problem.path}: `)) {
+    if (problem.path === "providerArgs.assumeRoles[0].roleArn") {
       // The bot's own role: named by the account's roleArn, or built from defaults.partition.
       const where =
         account.roleArn !== undefined

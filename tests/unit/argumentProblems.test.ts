@@ -141,7 +141,9 @@ describe("argument problems", () => {
 
   describe("problemsOf", () => {
     const schema = z.strictObject({
-      rules: z.array(z.strictObject({ name: z.string() })).optional(),
+      rules: z
+        .array(z.strictObject({ name: z.string(), filter: z.string().optional() }))
+        .optional(),
       empty: z.strictObject({}).optional(),
       providerArgs: z.strictObject({ profile: z.string() }).optional(),
       labels: z
@@ -157,13 +159,16 @@ describe("argument problems", () => {
 
     it("suggests the nearest allowed key and lists the allowed ones", () => {
       assert.deepEqual(problems({ rules: [{ nmae: "x", name: "y" }] }), [
-        { path: "rules[0].nmae", message: 'unknown key; did you mean "name"? Allowed here: name' },
+        {
+          path: "rules[0].nmae",
+          message: 'unknown key; did you mean "name"? Allowed here: name, filter',
+        },
       ]);
     });
 
     it("ends with a full stop when no key is close, and lists none where none is allowed", () => {
       assert.deepEqual(problems({ rules: [{ name: "y", zzzzzzzz: 1 }], empty: { q: 1 } }), [
-        { path: "rules[0].zzzzzzzz", message: "unknown key. Allowed here: name" },
+        { path: "rules[0].zzzzzzzz", message: "unknown key. Allowed here: name, filter" },
         { path: "empty.q", message: "unknown key." },
       ]);
     });
@@ -296,6 +301,16 @@ describe("region lists and region selection", () => {
         message: "leaves no region to cover (enabled: us-east-1); remove some exclusions",
       },
     ]);
+    assert.deepEqual(
+      selectRegions(["us-east-1", "eu-west-1"], undefined, ["us-east-1", "eu-west-1"]).problems,
+      [
+        {
+          path: "excludeRegions",
+          message:
+            "leaves no region to cover (enabled: us-east-1, eu-west-1); remove some exclusions",
+        },
+      ],
+    );
     assert.deepEqual(selectRegions([], undefined).problems, [
       {
         path: "excludeRegions",

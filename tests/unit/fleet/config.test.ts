@@ -193,6 +193,13 @@ describe("fleet stack config", () => {
     ]);
   });
 
+  it("needs no passphrase for a service backend whose URL merely mentions a file backend", () => {
+    assert.deepStrictEqual(
+      preflightProblems({ backend: "https://pulumi.example.com/state?mirror=s3://b" }, {}),
+      [],
+    );
+  });
+
   it("refuses an empty Pulumi.yaml as another project", () => {
     assert.match(projectProblem("Pulumi.yaml", null) ?? "", /project name is undefined/);
   });

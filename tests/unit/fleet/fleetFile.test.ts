@@ -426,6 +426,22 @@ accounts:
       });
     });
 
+    it("builds the role from an account's own roleName, and keeps an account's own tags", () => {
+      const fleet = fleetOf(`accounts:
+  - { id: "111122223333", roleName: Own, tags: { Env: prod } }
+`);
+      assert.strictEqual(fleet.targets[0].access.roleArn, "arn:aws:iam::111122223333:role/Own");
+      assert.deepStrictEqual(fleet.targets[0].settings.tags, { Env: "prod" });
+    });
+
+    it("accepts exactly 50 tags on an account", () => {
+      const tags = Array.from({ length: 50 }, (_, i) => `t${i}: v`).join(", ");
+      assert.strictEqual(
+        Object.keys(fleetOf(`${ONE}    tags: { ${tags} }\n`).targets[0].settings.tags ?? {}).length,
+        50,
+      );
+    });
+
     it("marks the targets of an organization file as listed in it, and keeps its defaults", () => {
       const fleet = fleetOf(`defaults: { regions: [us-east-1] }\norganization: {}\n${ONE}`);
       assert.deepStrictEqual(fleet.targets[0].origin, { fleetFile: true });
@@ -446,6 +462,18 @@ accounts:
             message:
               'names account 444455556666 but this entry is account 111122223333; use the role in 111122223333, e.g. "arn:aws:iam::111122223333:role/AccessAnalyzerDeployer"',
           },
+        ],
+      );
+    });
+
+    it("reports a stack against its first user even after a duplicate account", () => {
+      assert.deepStrictEqual(
+        problemsOf(
+          `${ONE}  - id: "111122223333"\n  - { id: "444455556666", stack: acct-111122223333 }\n`,
+        ).map((p) => `${p.path}: ${p.message}`),
+        [
+          "accounts[1].id: duplicates accounts[0].id (111122223333); list each account once",
+          'accounts[2].stack: stack "acct-111122223333" is also used by accounts[0]; give each account its own stack',
         ],
       );
     });
@@ -517,6 +545,27 @@ accounts:
             message: '"eu-west-1" is not in regions; pick one of us-east-1',
           },
         ],
+      );
+    });
+
+    it("reports an account's own setting at the account even when defaults set it too", () => {
+      assert.deepStrictEqual(
+        problemsOf(`defaults:
+  regions: [us-east-1]
+  unusedAccess: { region: us-east-1 }
+accounts:
+  - { id: "111122223333", unusedAccess: { region: eu-west-1 } }
+`).map((p) => p.path),
+        ["accounts[0].unusedAccess.region"],
+      );
+    });
+
+    it("words a problem other than the tag count plainly when defaults and the account both set tags", () => {
+      assert.deepStrictEqual(
+        problemsOf(
+          `defaults: { tags: { a: "1" } }\n${ONE}    tags: { b: "2" }\n    regions: []\n`,
+        ).map((p) => p.path),
+        ["accounts[0].regions"],
       );
     });
 

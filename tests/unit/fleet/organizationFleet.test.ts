@@ -380,6 +380,19 @@ organization:
       });
     });
 
+    it("registers through the organization role without an external id when none is set", () => {
+      const r = organizationTargets(
+        fleet(
+          `organization:\n  roleArn: arn:aws:iam::${MGMT}:role/OrgReader\n  delegatedAdministrator: { accountId: "${ADMIN}" }\n`,
+        ),
+        FOUND,
+      );
+      assert.deepStrictEqual(r.targets[0].access, {
+        roleArn: `arn:aws:iam::${MGMT}:role/OrgReader`,
+        sessionName: "access-analyzer-fleet",
+      });
+    });
+
     it("registers with the bot's own credentials when the organization sets no role", () => {
       const r = organizationTargets(
         fleet(`organization:\n  delegatedAdministrator: { accountId: "${ADMIN}" }\n`),

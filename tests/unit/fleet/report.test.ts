@@ -272,14 +272,16 @@ describe("fleet report", () => {
   it("shows counts for a stack that ran (drifted, or failed after changing something) and '-' for one that did not", () => {
     const lines = formatTable([
       result(prod, "drift", "drifted"),
+      result(prod, "up", "succeeded"),
       result(dev, "up", "failed", { changes: { ...noChanges(), delete: 1 } }),
       result(target("777788889999"), "up", "failed", { changes: { ...noChanges(), same: 2 } }),
       result(target("123412341234"), "up", "aborted"),
     ]).split("\n");
     assert.match(lines[1], /drifted\s+0\s+0\s+0\s+0\s+0\s+-\s+1s$/);
-    assert.match(lines[2], /failed\s+0\s+0\s+0\s+1\s+0\s+-\s+1s$/);
-    assert.match(lines[3], /failed\s+0\s+0\s+0\s+0\s+2\s+-\s+1s$/);
-    assert.match(lines[4], /aborted\s+-\s+-\s+-\s+-\s+-\s+-\s+1s$/);
+    assert.match(lines[2], /succeeded\s+0\s+0\s+0\s+0\s+0\s+-\s+1s$/);
+    assert.match(lines[3], /failed\s+0\s+0\s+0\s+1\s+0\s+-\s+1s$/);
+    assert.match(lines[4], /failed\s+0\s+0\s+0\s+0\s+2\s+-\s+1s$/);
+    assert.match(lines[5], /aborted\s+-\s+-\s+-\s+-\s+-\s+-\s+1s$/);
   });
 
   it("shows no duration for a skipped stack", () => {
