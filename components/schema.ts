@@ -574,6 +574,9 @@ export const PROVIDER_REGION_HINT =
 // ---------------------------------------------------------------------------------------------
 // The component's arguments.
 
+const notAdoptable = (iss: { input?: unknown }) =>
+  `${quoted(iss.input)} is not an analyzer name (or name@region, as a state records it)`;
+
 /**
  * The fields of the component's arguments, each with its own rules. Fleet files pick the
  * fleet-settable ones (`.pick`), so this object carries no cross-field rule.
@@ -600,9 +603,9 @@ export const componentArgsObject = z.object({
   adopt: z
     .record(
       regionCode,
-      z.union([analyzerName, z.string().regex(ADOPT_WITH_REGION)], {
-        error: (iss) =>
-          `${quoted(iss.input)} is not an analyzer name (or name@region, as a state records it)`,
+      // The second option words its own failure: zod reports it alone when the first aborts ("").
+      z.union([analyzerName, z.string().regex(ADOPT_WITH_REGION, { error: notAdoptable })], {
+        error: notAdoptable,
       }),
       {
         error: 'must be a map of region to analyzer name, e.g. { "eu-west-1": "console-analyzer" }',

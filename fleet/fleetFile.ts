@@ -229,12 +229,8 @@ export const fleetFileSchema = z
       .describe("Settings every account gets unless it sets its own."),
     organization: organizationSchema.optional(),
     accounts: z
-      .array(accountSchema, {
-        error: (iss) =>
-          iss.input === undefined
-            ? "is required: a list of accounts, each with at least an id (or add organization: to cover the organization's accounts)"
-            : "must be a list of accounts, each with at least an id",
-      })
+      // A missing list never reaches this message (`.optional()`); the refinement below asks for it.
+      .array(accountSchema, { error: "must be a list of accounts, each with at least an id" })
       .min(1, { error: "must list at least one account" })
       .optional()
       .describe(
@@ -390,8 +386,7 @@ function componentProblems(
           `most ${TAG_LIMITS.maxTags} per analyzer: drop some here or in defaults.tags`,
       };
     }
-    const role = /^providerArgs\.assumeRoles\[0\]\.roleArn: ?/;
-    if (role.test(`${problem.path}: `)) {
+    if (problem.path === "providerArgs.assumeRoles[0].roleArn") {
       // The bot's own role: named by the account's roleArn, or built from defaults.partition.
       const where =
         account.roleArn !== undefined
@@ -706,7 +701,7 @@ export function parseFleetFile(text: string, file: string): ParseResult {
   if (problems.length > 0) {
     return fail(problems);
   }
-  if (parsed.data.organization !== undefined && problems.length === 0) {
+  if (parsed.data.organization !== undefined) {
     // The defaults every discovered account gets are checked now, before any account is known.
     problems.push(...defaultsProblems(parsed.data));
     if (problems.length > 0) return fail(problems);

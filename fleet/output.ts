@@ -52,7 +52,8 @@ export function redactCommandLines(text: string): string {
   return text.replace(COMMAND_LINE, (_m, prefix: string, program: string, rest: string) => {
     const words = rest.trim().split(/\s+/);
     const firstArg = words.findIndex((w) => !/^[a-z][a-z-]*$/.test(w));
-    const subcommand = (firstArg < 0 ? words : words.slice(0, firstArg)).filter((w) => w !== "");
+    // `words` holds "" only when there are no arguments at all, and then `firstArg` is 0.
+    const subcommand = firstArg < 0 ? words : words.slice(0, firstArg);
     const name = program.split("/").pop() ?? program;
     const redacted = firstArg < 0 ? "" : " [arguments redacted]";
     return `${prefix}: ${[name, ...subcommand].join(" ")}${redacted}`;

@@ -249,7 +249,8 @@ export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) =>
     r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+      // The last cell's padding is trailing blanks, which trimEnd drops.
+      .map((cell, i) => cell.padEnd(widths[i]))
       .join("  ")
       .trimEnd(),
   );

@@ -4,6 +4,7 @@ import {
   preflightProblems,
   projectProblem,
   providerArgsFor,
+  relativeBackendDir,
   stackConfigFor,
   stackEnvFor,
   staleConfigKeys,
@@ -150,5 +151,56 @@ describe("fleet stack config", () => {
       undefined,
     );
     assert.match(projectProblem("Pulumi.yaml", { name: "other" }) ?? "", /project name is "other"/);
+  });
+
+  it("assumes a role without a session name when none is set, and hands no external id without a role", () => {
+    const t: Target = {
+      ...full,
+      access: { roleArn: "arn:aws:iam::111122223333:role/R", externalId: "org-fleet" },
+    };
+    assert.deepStrictEqual(providerArgsFor(t).assumeRoles, [
+      { roleArn: "arn:aws:iam::111122223333:role/R" },
+    ]);
+    assert.deepStrictEqual(stackEnvFor({ ...full, access: { externalId: "org-fleet" } }), {});
+  });
+
+  it("writes the provider mode", () => {
+    const config = stackConfigFor({ ...full, settings: { providerMode: "single" } });
+    assert.deepStrictEqual(config["access-analyzer:providerMode"], { value: "single" });
+  });
+
+  it("lists stale keys sorted", () => {
+    assert.deepStrictEqual(
+      staleConfigKeys({ "access-analyzer:tags": "", "access-analyzer:regions": "" }, {}),
+      ["access-analyzer:regions", "access-analyzer:tags"],
+    );
+  });
+
+  it("resolves only a whole relative file:// backend: ., .., ./dir", () => {
+    const dir = (backend: string) => relativeBackendDir({ backend }, "/etc/fleet", resolve);
+    assert.strictEqual(dir("file://."), "/etc/fleet");
+    assert.strictEqual(dir("file://.."), "/etc");
+    assert.strictEqual(dir("file://./state"), "/etc/fleet/state");
+    assert.strictEqual(dir("file://.state"), undefined);
+    assert.strictEqual(dir("s3://bucket/file://./state"), undefined);
+    assert.strictEqual(relativeBackendDir({}, "/etc/fleet", resolve), undefined);
+  });
+
+  it("names both passphrase variables and the KMS alternative", () => {
+    assert.deepStrictEqual(preflightProblems({ secretsProvider: "passphrase" }, {}), [
+      "the passphrase secrets provider needs PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE in the environment " +
+        '(or set secretsProvider: "awskms://…" in the fleet file)',
+    ]);
+  });
+
+  it("needs no passphrase for a service backend whose URL merely mentions a file backend", () => {
+    assert.deepStrictEqual(
+      preflightProblems({ backend: "https://pulumi.example.com/state?mirror=s3://b" }, {}),
+      [],
+    );
+  });
+
+  it("refuses an empty Pulumi.yaml as another project", () => {
+    assert.match(projectProblem("Pulumi.yaml", null) ?? "", /project name is undefined/);
   });
 });

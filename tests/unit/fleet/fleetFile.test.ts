@@ -393,4 +393,257 @@ accounts:
     );
     assert.strictEqual(formatPath([]), "(top level)");
   });
+
+  describe("what a parsed fleet holds", () => {
+    it("holds only the file and the targets when nothing else is set", () => {
+      assert.deepStrictEqual(fleetOf(ONE), {
+        file: "fleet.yaml",
+        targets: [
+          { accountId: "111122223333", stack: "acct-111122223333", access: {}, settings: {} },
+        ],
+      });
+    });
+
+    it("merges tags from defaults alone, and gives an account without tags none", () => {
+      const fleet = fleetOf(
+        `defaults: { tags: { Owner: sec } }\n${ONE}  - { id: "444455556666", tags: { Env: dev } }\n`,
+      );
+      assert.deepStrictEqual(
+        fleet.targets.map((t) => t.settings.tags),
+        [{ Owner: "sec" }, { Owner: "sec", Env: "dev" }],
+      );
+      assert.ok(!("tags" in fleetOf(ONE).targets[0].settings));
+    });
+
+    it("keeps an account's own role ARN over the defaults' role name, and adds no external id unless set", () => {
+      const fleet = fleetOf(`defaults: { roleName: Deployer }
+accounts:
+  - { id: "111122223333", roleArn: "arn:aws:iam::111122223333:role/Own" }
+`);
+      assert.deepStrictEqual(fleet.targets[0].access, {
+        roleArn: "arn:aws:iam::111122223333:role/Own",
+        sessionName: "access-analyzer-fleet",
+      });
+    });
+
+    it("builds the role from an account's own roleName, and keeps an account's own tags", () => {
+      const fleet = fleetOf(`accounts:
+  - { id: "111122223333", roleName: Own, tags: { Env: prod } }
+`);
+      assert.strictEqual(fleet.targets[0].access.roleArn, "arn:aws:iam::111122223333:role/Own");
+      assert.deepStrictEqual(fleet.targets[0].settings.tags, { Env: "prod" });
+    });
+
+    it("accepts exactly 50 tags on an account", () => {
+      const tags = Array.from({ length: 50 }, (_, i) => `t${i}: v`).join(", ");
+      assert.strictEqual(
+        Object.keys(fleetOf(`${ONE}    tags: { ${tags} }\n`).targets[0].settings.tags ?? {}).length,
+        50,
+      );
+    });
+
+    it("marks the targets of an organization file as listed in it, and keeps its defaults", () => {
+      const fleet = fleetOf(`defaults: { regions: [us-east-1] }\norganization: {}\n${ONE}`);
+      assert.deepStrictEqual(fleet.targets[0].origin, { fleetFile: true });
+      assert.deepStrictEqual(fleet.defaults, { regions: ["us-east-1"] });
+      assert.deepStrictEqual(fleetOf(`organization: {}\n`).defaults, {});
+    });
+  });
+
+  describe("account rules", () => {
+    it("refuses a role ARN of another account, naming both and the fix", () => {
+      assert.deepStrictEqual(
+        problemsOf(
+          'accounts:\n  - { id: "111122223333", roleArn: "arn:aws:iam::444455556666:role/R" }\n',
+        ),
+        [
+          {
+            path: "accounts[0].roleArn",
+            message:
+              'names account 444455556666 but this entry is account 111122223333; use the role in 111122223333, e.g. "arn:aws:iam::111122223333:role/AccessAnalyzerDeployer"',
+          },
+        ],
+      );
+    });
+
+    it("reports a stack against its first user even after a duplicate account", () => {
+      assert.deepStrictEqual(
+        problemsOf(
+          `${ONE}  - id: "111122223333"\n  - { id: "444455556666", stack: acct-111122223333 }\n`,
+        ).map((p) => `${p.path}: ${p.message}`),
+        [
+          "accounts[1].id: duplicates accounts[0].id (111122223333); list each account once",
+          'accounts[2].stack: stack "acct-111122223333" is also used by accounts[0]; give each account its own stack',
+        ],
+      );
+    });
+
+    it("reports a stack used three times against its first user each time", () => {
+      assert.deepStrictEqual(
+        problemsOf(`accounts:
+  - { id: "111122223333", stack: s }
+  - { id: "444455556666", stack: s }
+  - { id: "777788889999", stack: s }
+`).map((p) => `${p.path}: ${p.message}`),
+        [
+          'accounts[1].stack: stack "s" is also used by accounts[0]; give each account its own stack',
+          'accounts[2].stack: stack "s" is also used by accounts[0]; give each account its own stack',
+        ],
+      );
+    });
+
+    it("reports a repeated account once, as a duplicate id, not also as a shared stack", () => {
+      assert.deepStrictEqual(
+        problemsOf(`${ONE}  - id: "111122223333"\n`).map((p) => p.path),
+        ["accounts[1].id"],
+      );
+    });
+
+    it("counts both sides when defaults.tags and an account's tags together pass the limit", () => {
+      const tags = (prefix: string, n: number) =>
+        `{ ${Array.from({ length: n }, (_, i) => `${prefix}${i}: v`).join(", ")} }`;
+      assert.deepStrictEqual(
+        problemsOf(`defaults:\n  tags: ${tags("d", 30)}\n${ONE}    tags: ${tags("a", 30)}\n`),
+        [
+          {
+            path: "accounts[0].tags",
+            message:
+              "defaults.tags (30) and this account's tags (30) merge to 60 tags; AWS allows at most 50 per analyzer: drop some here or in defaults.tags",
+          },
+        ],
+      );
+      assert.deepStrictEqual(
+        problemsOf(`${ONE}    tags: ${tags("a", 51)}\n`).map((p) => p.path),
+        ["accounts[0].tags"],
+      );
+    });
+
+    it("reports a component problem at defaults when the value came from there, and says which account", () => {
+      assert.deepStrictEqual(
+        problemsOf(`defaults:
+  unusedAccess: { region: eu-west-1 }
+accounts:
+  - { id: "111122223333", regions: [us-east-1] }
+`),
+        [
+          {
+            path: "defaults.unusedAccess.region",
+            message:
+              '"eu-west-1" is not in regions; pick one of us-east-1 (applies to accounts[0], 111122223333)',
+          },
+        ],
+      );
+      assert.deepStrictEqual(
+        problemsOf(`defaults:
+  regions: [us-east-1]
+accounts:
+  - { id: "111122223333", unusedAccess: { region: eu-west-1 } }
+`),
+        [
+          {
+            path: "accounts[0].unusedAccess.region",
+            message: '"eu-west-1" is not in regions; pick one of us-east-1',
+          },
+        ],
+      );
+    });
+
+    it("reports an account's own setting at the account even when defaults set it too", () => {
+      assert.deepStrictEqual(
+        problemsOf(`defaults:
+  regions: [us-east-1]
+  unusedAccess: { region: us-east-1 }
+accounts:
+  - { id: "111122223333", unusedAccess: { region: eu-west-1 } }
+`).map((p) => p.path),
+        ["accounts[0].unusedAccess.region"],
+      );
+    });
+
+    it("words a problem other than the tag count plainly when defaults and the account both set tags", () => {
+      assert.deepStrictEqual(
+        problemsOf(
+          `defaults: { tags: { a: "1" } }\n${ONE}    tags: { b: "2" }\n    regions: []\n`,
+        ).map((p) => p.path),
+        ["accounts[0].regions"],
+      );
+    });
+
+    it("reports a role in the wrong partition at the setting that made it", () => {
+      const paths = (text: string) => problemsOf(text).map((p) => p.path);
+      assert.deepStrictEqual(
+        paths(`accounts:
+  - { id: "111122223333", lookupRegion: us-east-1, roleArn: "arn:aws-cn:iam::111122223333:role/R" }
+`),
+        ["accounts[0].roleArn"],
+      );
+      assert.deepStrictEqual(
+        paths(`defaults: { partition: aws-cn, roleName: R, lookupRegion: us-east-1 }\n${ONE}`),
+        ["defaults.partition"],
+      );
+      const [byName] = problemsOf(`defaults: { roleName: R, lookupRegion: cn-north-1 }\n${ONE}`);
+      assert.strictEqual(byName.path, "accounts[0].roleName");
+      assert.match(
+        byName.message,
+        /^the role arn:aws:iam::111122223333:role\/R is in partition aws, .*\(applies to accounts\[0\], 111122223333\)$/,
+      );
+    });
+
+    it("checks defaults against every discovered account only in an organization file", () => {
+      const text = `defaults:
+  regions: [us-east-1]
+  unusedAccess: { region: eu-west-1 }
+accounts:
+  - { id: "111122223333", regions: [eu-west-1, us-east-1] }
+`;
+      assert.ok(parseFleetFile(text, "fleet.yaml").ok);
+      assert.deepStrictEqual(problemsOf(`organization: {}\n${text}`), [
+        {
+          path: "defaults.unusedAccess.region",
+          message:
+            '"eu-west-1" is not in regions; pick one of us-east-1 (applies to every discovered account)',
+        },
+      ]);
+    });
+
+    it("reports a defaults role problem of an organization file at defaults", () => {
+      const [problem] = problemsOf(
+        `defaults: { roleName: R, lookupRegion: cn-north-1 }\norganization: {}\n`,
+      );
+      assert.strictEqual(problem.path, "defaults");
+      assert.match(problem.message, /\(applies to every discovered account\)$/);
+    });
+  });
+
+  describe("YAML", () => {
+    it("drops the position from the syntax message, which the path already gives", () => {
+      assert.deepStrictEqual(problemsOf(`${"# comment\n".repeat(10)}accounts: [ "a", "b" ] ]\n`), [
+        {
+          path: "line 11, column 24",
+          message: 'Unexpected flow-seq-end token in YAML stream: "]" (fix the YAML syntax)',
+        },
+      ]);
+    });
+
+    it("refuses a key given twice", () => {
+      assert.match(
+        problemsOf(`${ONE}accounts: []\n`)[0].message,
+        /^Map keys must be unique \(fix the YAML syntax\)$/,
+      );
+    });
+
+    it("calls a file of comments or null empty", () => {
+      for (const text of ["# nothing yet\n", "null\n"]) {
+        assert.deepStrictEqual(problemsOf(text), [
+          { path: "(top level)", message: "the file is empty; start from fleet.example.yaml" },
+        ]);
+      }
+    });
+
+    it("says accounts must be a list when it is something else", () => {
+      assert.deepStrictEqual(problemsOf("accounts: 5\n"), [
+        { path: "accounts", message: "must be a list of accounts, each with at least an id" },
+      ]);
+    });
+  });
 });

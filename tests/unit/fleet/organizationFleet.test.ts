@@ -287,4 +287,118 @@ describe("organization fleet", () => {
       );
     });
   });
+
+  describe("organizationTargets", () => {
+    const LOW = "100000000000";
+
+    it("passes a fleet without organization: through unchanged", () => {
+      const f = fleet(`accounts:\n  - id: "${PROD}"\n`);
+      assert.deepStrictEqual(organizationTargets(f, FOUND), {
+        targets: f.targets,
+        leftOut: [],
+        warnings: [],
+        problems: [],
+      });
+    });
+
+    it("covers a listed account the organization leaves out, warns, and sorts every target by id", () => {
+      const r = organizationTargets(
+        fleet(`${ORG_ONLY}accounts:\n  - { id: "${SANDBOX}" }\n  - { id: "${LOW}" }\n`),
+        { ...FOUND, warnings: ["an OU could not be read"] },
+      );
+      assert.deepStrictEqual(
+        r.targets.map((t) => t.accountId),
+        [LOW, MGMT, ADMIN, PROD, DEV, SANDBOX],
+      );
+      assert.deepStrictEqual(r.warnings, [
+        "an OU could not be read",
+        `accounts: ${SANDBOX} is listed in the fleet file but the organization leaves it out (in excluded OU Root/Sandbox); it is covered as listed`,
+      ]);
+      assert.deepStrictEqual(r.targets[5].origin, {
+        fleetFile: true,
+        ouPath: "Root/Sandbox",
+        accountName: `n-${SANDBOX}`,
+      });
+      assert.deepStrictEqual(r.targets[0].origin, { fleetFile: true });
+      assert.deepStrictEqual(r.targets[1].origin, {
+        ouPath: "Root",
+        accountName: `n-${MGMT}`,
+        fleetFile: false,
+      });
+      assert.deepStrictEqual(
+        r.leftOut.map((a) => a.accountId),
+        [GONE],
+      );
+    });
+
+    it("refuses two accounts in one stack, naming both", () => {
+      const r = organizationTargets(
+        fleet(`${ORG_ONLY}accounts:\n  - { id: "${OUTSIDE}", stack: acct-${PROD} }\n`),
+        FOUND,
+      );
+      assert.deepStrictEqual(r.problems, [
+        `accounts: stack "acct-${PROD}" would hold both ${PROD} and ${OUTSIDE}; give the fleet file's entry another stack`,
+      ]);
+    });
+
+    it("refuses an entry in the registration stack when there is a delegated administrator", () => {
+      const r = organizationTargets(
+        fleet(
+          `${ORG_ONLY}  delegatedAdministrator: { accountId: "${ADMIN}" }\naccounts:\n  - { id: "${OUTSIDE}", stack: ${REGISTRATION_STACK} }\n`,
+        ),
+        FOUND,
+      );
+      assert.deepStrictEqual(r.problems, [
+        `accounts: stack "${REGISTRATION_STACK}" is the delegated administrator's registration stack; give the entry another stack`,
+      ]);
+    });
+
+    it("registers through the organization role with its external id, and leaves enableTrustedAccess unset unless given", () => {
+      const r = organizationTargets(
+        fleet(`defaults: { roleName: Deployer }
+organization:
+  roleArn: arn:aws:iam::${MGMT}:role/OrgReader
+  externalId: org-ext-1
+  sessionName: org-session
+  delegatedAdministrator: { accountId: "${ADMIN}" }
+`),
+        FOUND,
+      );
+      assert.deepStrictEqual(r.targets[0], {
+        accountId: MGMT,
+        name: "org-registration",
+        stack: REGISTRATION_STACK,
+        access: {
+          roleArn: `arn:aws:iam::${MGMT}:role/OrgReader`,
+          sessionName: "org-session",
+          externalId: "org-ext-1",
+        },
+        settings: {},
+        origin: { ouPath: "Root", fleetFile: false, accountName: "management account" },
+        phase: "registration",
+        programConfig: { delegatedAdministrator: { accountId: ADMIN } },
+      });
+    });
+
+    it("registers through the organization role without an external id when none is set", () => {
+      const r = organizationTargets(
+        fleet(
+          `organization:\n  roleArn: arn:aws:iam::${MGMT}:role/OrgReader\n  delegatedAdministrator: { accountId: "${ADMIN}" }\n`,
+        ),
+        FOUND,
+      );
+      assert.deepStrictEqual(r.targets[0].access, {
+        roleArn: `arn:aws:iam::${MGMT}:role/OrgReader`,
+        sessionName: "access-analyzer-fleet",
+      });
+    });
+
+    it("registers with the bot's own credentials when the organization sets no role", () => {
+      const r = organizationTargets(
+        fleet(`organization:\n  delegatedAdministrator: { accountId: "${ADMIN}" }\n`),
+        FOUND,
+      );
+      assert.deepStrictEqual(r.targets[0].access, {});
+    });
+  });
 });

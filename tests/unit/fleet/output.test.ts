@@ -143,4 +143,93 @@ describe("fleet output", () => {
       assert.strictEqual(abortStep("SIGINT", 3, true).exitNow, true);
     });
   });
+
+  it("flushes a pending line once, and nothing when no line is pending", () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((l) => lines.push(l));
+    splitter.flush();
+    splitter.push("a\nb");
+    splitter.flush();
+    splitter.flush();
+    assert.deepStrictEqual(lines, ["a", "b"]);
+  });
+
+  describe("failed command lines", () => {
+    const failed = (rest: string) =>
+      redactCommandLines(`Command failed with exit code 1: /opt/pulumi/bin/pulumi${rest}`);
+
+    it("keeps a command that has only subcommand words whole", () => {
+      assert.strictEqual(failed(" stack ls"), "Command failed with exit code 1: pulumi stack ls");
+    });
+
+    it("redacts an argument that starts the line, and a word with a digit", () => {
+      assert.strictEqual(
+        failed(" --version"),
+        "Command failed with exit code 1: pulumi [arguments redacted]",
+      );
+      assert.strictEqual(
+        failed(" stack select acct1"),
+        "Command failed with exit code 1: pulumi stack select [arguments redacted]",
+      );
+    });
+
+    it("reads subcommands across runs of blanks", () => {
+      assert.strictEqual(
+        failed(" config  set-all --stack acct-1"),
+        "Command failed with exit code 1: pulumi config set-all [arguments redacted]",
+      );
+    });
+  });
+
+  it("masks secret values of four characters or more, never shorter ones", () => {
+    const redact = makeRedactor({ AWS_SESSION_TOKEN: "abcd", PULUMI_CONFIG_PASSPHRASE: "xyz" }, [
+      "ab",
+    ]);
+    assert.strictEqual(redact("abcd xyz ab"), "[redacted] xyz ab");
+  });
+
+  describe("summariseError", () => {
+    it("keeps error lines however they are prefixed, and not words that only end in error:", () => {
+      assert.strictEqual(
+        summariseError(
+          [
+            "code: 1",
+            "stderr:error: no space after the stream",
+            "Error:NoSpace",
+            "warning: error: inside a line",
+            "terror:not an error",
+          ].join("\n"),
+        ),
+        "error: no space after the stream\nError:NoSpace\nwarning: error: inside a line",
+      );
+    });
+
+    it("strips a stream prefix only at the start of a line", () => {
+      assert.strictEqual(
+        summariseError("error: reading stdout: broken pipe"),
+        "error: reading stdout: broken pipe",
+      );
+    });
+
+    it("attaches '- ' lines only directly under their error", () => {
+      assert.strictEqual(
+        summariseError("error: bad arguments\n- a: wrong\nplain text\n- b: not a reason"),
+        "error: bad arguments\n  - a: wrong",
+      );
+    });
+
+    it("says how to fix a missing pulumi CLI", () => {
+      assert.strictEqual(
+        summariseError("Error: spawn failed: ENOENT: pulumi"),
+        "the pulumi CLI was not found: put it on PATH or pass --pulumi-root DIR (the folder holding bin/pulumi)",
+      );
+    });
+
+    it("without an error line gives the first line that is not blank or the exit code", () => {
+      assert.strictEqual(summariseError("\ncode: 255\n  boom  \nlater"), "boom");
+      assert.strictEqual(summariseError("code: -1\nthe exit code: 1"), "the exit code: 1");
+      assert.strictEqual(summariseError("code: 1 killed\nboom"), "code: 1 killed");
+      assert.strictEqual(summariseError("\n"), "\n");
+    });
+  });
 });

@@ -1,11 +1,18 @@
 import * as assert from "assert";
 import {
+  alignColumns,
   buildReport,
   countChanges,
   EXIT,
   exitCodeFor,
+  firstLine,
+  formatDuration,
   formatOutputs,
   formatTable,
+  hasChanges,
+  isFailure,
+  noChanges,
+  skippedResult,
   totalsOf,
 } from "../../../fleet/report";
 import { result, target } from "./helpers";
@@ -181,5 +188,157 @@ describe("fleet report", () => {
     ] as const) {
       assert.strictEqual(totals[o], 0);
     }
+  });
+
+  it("counts every form of replacement as replace, discards as deletes, and skips missing counts", () => {
+    assert.deepStrictEqual(
+      countChanges({
+        "import-replacement": 1,
+        "read-replacement": 2,
+        discard: 4,
+        update: undefined,
+        same: 1,
+      }),
+      { create: 0, update: 0, replace: 3, delete: 4, same: 1 },
+    );
+  });
+
+  it("says a plan has changes when it only replaces or only deletes, not when all is the same", () => {
+    assert.strictEqual(hasChanges({ ...noChanges(), replace: 1 }), true);
+    assert.strictEqual(hasChanges({ ...noChanges(), delete: 1 }), true);
+    assert.strictEqual(hasChanges({ ...noChanges(), same: 9 }), false);
+  });
+
+  it("a skipped target's result keeps its name and says why; a failed one carries the error", () => {
+    assert.deepStrictEqual(skippedResult(prod, "up", "skipped", "not started"), {
+      accountId: "111122223333",
+      stack: "acct-111122223333",
+      operation: "up",
+      outcome: "skipped",
+      changes: noChanges(),
+      regions: [],
+      analyzerArns: {},
+      durationMs: 0,
+      name: "prod-eu",
+      skippedReason: "not started",
+    });
+    assert.deepStrictEqual(skippedResult(dev, "drift", "failed", "no credentials"), {
+      accountId: "444455556666",
+      stack: "acct-444455556666",
+      operation: "drift",
+      outcome: "failed",
+      changes: noChanges(),
+      regions: [],
+      analyzerArns: {},
+      durationMs: 0,
+      error: "no credentials",
+    });
+  });
+
+  it("counts failed, locked and aborted stacks as failures, and nothing else", () => {
+    assert.deepStrictEqual(
+      (["failed", "locked", "aborted", "skipped", "succeeded", "drifted"] as const).map(isFailure),
+      [true, true, true, false, false, false],
+    );
+  });
+
+  it("exits 0 for a non-compliant result outside audit", () => {
+    assert.strictEqual(exitCodeFor("up", [result(prod, "up", "noncompliant")], false), EXIT.ok);
+    assert.strictEqual(
+      exitCodeFor("audit", [{ ...result(prod, "up", "noncompliant"), operation: "audit" }], false),
+      EXIT.noncompliant,
+    );
+  });
+
+  it("adds up the findings archive rules archived, and leaves the total out when none ran", () => {
+    const archived = totalsOf([
+      result(prod, "up", "succeeded", { archivedFindings: 2 }),
+      result(dev, "up", "succeeded"),
+      result(target("777788889999"), "up", "succeeded", { archivedFindings: 3 }),
+    ]);
+    assert.strictEqual(archived.archivedFindings, 5);
+    assert.ok(!("archivedFindings" in totalsOf([result(prod, "up", "succeeded")])));
+    assert.match(
+      formatTable([result(prod, "up", "succeeded", { archivedFindings: 5 })]),
+      /\(=0\); archive rules archived 5 existing finding\(s\)$/,
+    );
+  });
+
+  it("ends the table with a blank line and the totals, which say none for no stacks", () => {
+    const lines = formatTable([]).split("\n");
+    assert.deepStrictEqual(lines.slice(1), ["", "0 stack(s): none; changes: +0 ~0 ±0 -0 (=0)"]);
+  });
+
+  it("shows counts for a stack that ran (drifted, or failed after changing something) and '-' for one that did not", () => {
+    const lines = formatTable([
+      result(prod, "drift", "drifted"),
+      result(prod, "up", "succeeded"),
+      result(dev, "up", "failed", { changes: { ...noChanges(), delete: 1 } }),
+      result(target("777788889999"), "up", "failed", { changes: { ...noChanges(), same: 2 } }),
+      result(target("123412341234"), "up", "aborted"),
+    ]).split("\n");
+    assert.match(lines[1], /drifted\s+0\s+0\s+0\s+0\s+0\s+-\s+1s$/);
+    assert.match(lines[2], /succeeded\s+0\s+0\s+0\s+0\s+0\s+-\s+1s$/);
+    assert.match(lines[3], /failed\s+0\s+0\s+0\s+1\s+0\s+-\s+1s$/);
+    assert.match(lines[4], /failed\s+0\s+0\s+0\s+0\s+2\s+-\s+1s$/);
+    assert.match(lines[5], /aborted\s+-\s+-\s+-\s+-\s+-\s+-\s+1s$/);
+  });
+
+  it("shows no duration for a skipped stack", () => {
+    const lines = formatTable([result(prod, "up", "skipped", { durationMs: 5000 })]).split("\n");
+    assert.match(lines[1], /skipped\s+-\s+-\s+-\s+-\s+-\s+-\s+-$/);
+  });
+
+  it("the error column shows the first non-blank line, trimmed and cut at 100 characters", () => {
+    assert.strictEqual(firstLine("\n   \n  error: boom  \nmore"), "error: boom");
+    assert.strictEqual(firstLine("\n \n"), "");
+    assert.strictEqual(firstLine(undefined), "");
+    assert.strictEqual(firstLine("abcdef", 5), "abcd…");
+    assert.strictEqual(firstLine("abcde", 5), "abcde");
+    assert.strictEqual(firstLine("x".repeat(150)), `${"x".repeat(99)}…`);
+  });
+
+  it("prints durations as seconds below a minute and as minutes and seconds from one", () => {
+    assert.strictEqual(formatDuration(59_000), "59s");
+    assert.strictEqual(formatDuration(60_000), "1m00s");
+    assert.strictEqual(formatDuration(125_000), "2m05s");
+  });
+
+  it("aligns columns, leaving the last unpadded and no trailing blanks", () => {
+    assert.deepStrictEqual(alignColumns([]), []);
+    assert.deepStrictEqual(
+      alignColumns([
+        ["A", "BB", "C"],
+        ["aaa", "", ""],
+      ]),
+      ["A    BB  C", "aaa"],
+    );
+    assert.deepStrictEqual(
+      alignColumns([
+        ["A", "B"],
+        ["a", "long last cell"],
+        ["a", "x"],
+      ]),
+      ["A  B", "a  long last cell", "a  x"],
+    );
+  });
+
+  it("lists outputs one line each, '-' for a region without an analyzer, no unused-access line without one", () => {
+    assert.strictEqual(
+      formatOutputs([
+        result(prod, "outputs", "succeeded", {
+          regions: ["eu-west-1", "us-east-1"],
+          analyzerArns: { "us-east-1": "arn:a" },
+        }),
+        result(dev, "outputs", "failed"),
+      ]),
+      [
+        "prod-eu 111122223333 (acct-111122223333): succeeded",
+        "  eu-west-1        -",
+        "  us-east-1        arn:a",
+        "444455556666 (acct-444455556666): failed",
+      ].join("\n"),
+    );
+    assert.strictEqual(formatOutputs([]), "");
   });
 });
