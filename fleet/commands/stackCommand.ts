@@ -389,19 +389,24 @@ export function chooseTargets(
   flags: Pick<RunFlags, "all" | "accounts" | "shard">,
 ): { targets: Target[]; orphaned: Orphan[] } {
   const named = flags.accounts ? orphans.filter((o) => namesOrphan(flags.accounts!, o)) : [];
-  const rest = flags.accounts?.filter((w) => !named.some((o) => namesOrphan([w], o)));
-  const targets =
-    rest !== undefined && rest.length === 0
-      ? []
-      : selectedTargets(fleetRun, { ...flags, ...(rest ? { accounts: rest } : {}) });
   const inShard = (o: Orphan) =>
     !flags.shard ||
     shardTargets([orphanTarget(o)], flags.shard).length > 0 ||
     o.accountId === undefined;
   if (command === "destroy") {
+    // Only destroy runs orphans: an entry naming one is not looked up among the fleet's accounts.
+    const rest = flags.accounts?.filter((w) => !named.some((o) => namesOrphan([w], o)));
+    const targets =
+      rest !== undefined && rest.length === 0
+        ? []
+        : selectedTargets(fleetRun, { ...flags, ...(rest ? { accounts: rest } : {}) });
     return { targets: [...targets, ...named.filter(inShard).map(orphanTarget)], orphaned: [] };
   }
-  return { targets, orphaned: (flags.accounts ? named : orphans).filter(inShard) };
+  // Every entry names an account of the fleet (checked before the backend was listed).
+  return {
+    targets: selectedTargets(fleetRun, flags),
+    orphaned: (flags.accounts ? named : orphans).filter(inShard),
+  };
 }
 
 /** The report's line for an orphaned stack: reported, never touched. */
