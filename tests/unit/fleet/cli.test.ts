@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findProgramDir, main, type CliDeps } from "../../../fleet/cli";
+import { findProgramDir, main, processDeps, type CliDeps } from "../../../fleet/cli";
 import type { AutomationRunnerOptions } from "../../../fleet/automation";
-import type { FleetReport } from "../../../fleet/types";
+import type { FleetReport, Target } from "../../../fleet/types";
 import { FakeRunner, type Script } from "./helpers";
 
 const FLEET = `
@@ -391,6 +391,50 @@ describe("fleet CLI", () => {
     assert.strictEqual(h.runnerOptions.length, 0);
   });
 
+  it("validate lists each account's stack, regions and credentials, and no organization", async () => {
+    const h = harness(
+      {},
+      `secretsProvider: awskms://alias/k?region=eu-west-1
+accounts:
+  - id: "111122223333"
+    roleArn: arn:aws:iam::111122223333:role/R
+    regions: [eu-west-1, us-east-1]
+  - id: "444455556666"
+    profile: dev-profile
+  - id: "777788889999"
+`,
+    );
+    assert.strictEqual(await main(["validate"], h.deps), 0);
+    const lines = h.out().split("\n");
+    assert.match(lines[0], /^fleet\.yaml: valid; 3 account\(s\), 3 selected$/);
+    assert.match(
+      lines[1],
+      /^  111122223333 +acct-111122223333 +eu-west-1,us-east-1  via arn:aws:iam::111122223333:role\/R$/,
+    );
+    assert.match(
+      lines[2],
+      /^  444455556666 +acct-444455556666 +enabled regions  via profile dev-profile$/,
+    );
+    assert.match(
+      lines[3],
+      /^  777788889999 +acct-777788889999 +enabled regions  via base credentials$/,
+    );
+    assert.strictEqual(lines.length, 5);
+  });
+
+  it("validate --json prints the file, validity and each selected target with its origin", async () => {
+    const h = harness();
+    assert.strictEqual(await main(["validate", "--json", "--accounts", "dev"], h.deps), 0);
+    const json = JSON.parse(h.out()) as Record<string, unknown>;
+    assert.deepStrictEqual(Object.keys(json), ["fleetFile", "valid", "targets"]);
+    assert.strictEqual(json.fleetFile, "fleet.yaml");
+    assert.strictEqual(json.valid, true);
+    const [dev] = json.targets as (Target & { from: string })[];
+    assert.strictEqual(dev.accountId, "444455556666");
+    assert.strictEqual(dev.stack, "acct-444455556666");
+    assert.strictEqual(dev.from, "fleet file");
+  });
+
   describe("organization fleets", () => {
     const ORG_FLEET = `backend: file://./state\nsecretsProvider: awskms://alias/k?region=eu-west-1\ndefaults: { roleName: Deployer }\norganization:\n  delegatedAdministrator: { accountId: "222222222222" }\n`;
     const acct = (accountId: string, ouPath: string) => ({
@@ -423,6 +467,51 @@ describe("fleet CLI", () => {
       assert.match(h.out(), /acct-333333333333 .* from Root\/Prod/);
       assert.match(h.out(), /444444444444 +suspended +Root\/Prod +\(status SUSPENDED/);
       assert.strictEqual(h.runnerOptions.length, 0);
+    });
+
+    it("validate heads the list with the organization, says each account's origin and the warnings", async () => {
+      const h = harness({}, ORG_FLEET);
+      const warned = () =>
+        discoverAccounts().then((found) => ({ ...found, warnings: ["OU ou-gone not found"] }));
+      await main(["validate"], { ...h.deps, discoverAccounts: warned });
+      const lines = h.out().split("\n");
+      assert.strictEqual(
+        lines[0],
+        "organization o-abc1234567 (management account 111111111111): 3 stack(s), 1 account(s) left out",
+      );
+      assert.match(lines[1], /^fleet\.yaml: valid; 3 account\(s\), 3 selected$/);
+      assert.match(lines[2], /  from management account \(registration\)$/);
+      assert.match(lines[4], /^  333333333333 .*  from Root\/Prod$/);
+      assert.strictEqual(lines[5], "left out: 1 account(s)");
+      assert.ok(lines.includes("warning: OU ou-gone not found"));
+    });
+
+    it("validate --json adds the organization, what was left out and the warnings", async () => {
+      const h = harness({}, ORG_FLEET);
+      await main(["validate", "--json"], { ...h.deps, discoverAccounts });
+      const json = JSON.parse(h.out()) as {
+        organization: unknown;
+        leftOut: { accountId: string }[];
+        warnings: string[];
+        targets: { accountId: string; from: string }[];
+      };
+      assert.deepStrictEqual(json.organization, {
+        organizationId: "o-abc1234567",
+        managementAccountId: "111111111111",
+      });
+      assert.deepStrictEqual(
+        json.leftOut.map((a) => a.accountId),
+        ["444444444444"],
+      );
+      assert.deepStrictEqual(json.warnings, []);
+      assert.deepStrictEqual(
+        json.targets.map((t) => `${t.accountId} ${t.from}`),
+        [
+          "111111111111 management account (registration)",
+          "222222222222 Root/Security",
+          "333333333333 Root/Prod",
+        ],
+      );
     });
 
     it("up registers first, then the administrator, then members; reports orphans without running them (exit 0)", async () => {
@@ -946,6 +1035,160 @@ describe("fleet CLI stack commands", () => {
       const h = harness();
       await main(["up"], h.deps);
       assert.doesNotMatch(h.err(), /warning|orphaned/);
+    });
+  });
+});
+
+describe("fleet CLI help and wiring", () => {
+  const COMMANDS = [
+    "preview",
+    "up",
+    "refresh",
+    "drift",
+    "outputs",
+    "destroy",
+    "audit",
+    "findings",
+    "validate",
+  ];
+
+  /** The entries of a help section (`Options:`, `Commands:`): term and description. */
+  function entries(help: string, section: string): [string, string][] {
+    const lines = help.split("\n");
+    const found: [string, string][] = [];
+    for (const line of lines.slice(lines.indexOf(`${section}:`) + 1)) {
+      if (line.trim() === "") break;
+      const entry = /^  (\S.*?)(?: {2,}(.*))?$/.exec(line);
+      if (entry) found.push([entry[1], entry[2] ?? ""]);
+      else found[found.length - 1][1] += ` ${line.trim()}`;
+    }
+    return found;
+  }
+
+  /** A description says something beyond the defaults and bounds commander adds in parentheses. */
+  const saysSomething = (description: string) =>
+    /[a-z]{3,}/i.test(description.replace(/\((default: )?[^()]*\)/g, ""));
+
+  it("names the program, describes it and each command in --help", async () => {
+    const h = harness();
+    await main(["--help"], h.deps);
+    assert.match(h.out(), /^Usage: access-analyzer-fleet /);
+    assert.match(h.out(), /\nPut IAM Access Analyzer in every enabled region/);
+    const commands = entries(h.out(), "Commands");
+    assert.deepStrictEqual(
+      commands.map(([term]) => term.split(" ")[0]),
+      [...COMMANDS, "help"],
+    );
+    for (const [term, description] of commands) assert.ok(saysSomething(description), term);
+  });
+
+  it("describes every option of every command in its --help", async () => {
+    for (const command of COMMANDS) {
+      const h = harness();
+      assert.strictEqual(await main([command, "--help"], h.deps), 0);
+      const options = entries(h.out(), "Options");
+      assert.ok(options.length > 3, command);
+      for (const [term, description] of options) {
+        assert.ok(saysSomething(description), `${command} ${term}: "${description}"`);
+      }
+    }
+  });
+
+  it("suggests --help after a usage error", async () => {
+    const h = harness();
+    assert.strictEqual(await main(["up", "--bogus"], h.deps), 3);
+    assert.match(h.err(), /\(add --help for usage\)/);
+  });
+
+  it("takes --adopt on preview and up only", async () => {
+    for (const command of ["refresh", "drift", "outputs"]) {
+      const h = harness();
+      assert.strictEqual(await main([command, "--adopt"], h.deps), 3, command);
+      assert.match(h.err(), /unknown option '--adopt'/);
+    }
+    for (const command of ["preview", "up"]) {
+      const h = harness();
+      assert.strictEqual(await main([command, "--adopt"], h.deps), 0, command);
+      assert.strictEqual(h.runnerOptions[0].adopt, true);
+    }
+  });
+
+  it("says the exit code on stderr, and where the report is when one was written", async () => {
+    const h = harness({ "444455556666": { outcome: "failed", error: "x" } });
+    await main(["up", "--report", "out/r.json"], h.deps);
+    assert.match(h.err(), /^up: exit code 1; report in out\/r\.json$/m);
+    const plain = harness();
+    await main(["drift"], plain.deps);
+    assert.match(plain.err(), /^drift: exit code 0$/m);
+  });
+
+  it("lets an unexpected error escape instead of calling it bad input", async () => {
+    const bug = new Error("bug in discovery");
+    const h = harness(
+      {},
+      'secretsProvider: awskms://alias/k?region=eu-west-1\norganization:\n  delegatedAdministrator: { accountId: "222222222222" }\ndefaults: { roleName: Deployer }\n',
+    );
+    await assert.rejects(
+      main(["validate"], { ...h.deps, discoverAccounts: () => Promise.reject(bug) }),
+      (e: unknown) => e === bug,
+    );
+  });
+
+  describe("the process's own I/O", () => {
+    const createRunner = () => new FakeRunner();
+
+    it("reads this process's environment, folder, memory and clock, and finds the program", () => {
+      const deps = processDeps(createRunner);
+      assert.strictEqual(deps.env, process.env);
+      assert.strictEqual(deps.cwd, process.cwd());
+      assert.strictEqual(deps.createRunner, createRunner);
+      assert.strictEqual(deps.memory().total, os.totalmem());
+      assert.ok(deps.memory().free > 0);
+      assert.ok(Math.abs(deps.now().getTime() - Date.now()) < 1000);
+      assert.strictEqual(deps.interactive, !!process.stdin.isTTY);
+      assert.strictEqual(deps.programDir, path.resolve(__dirname, "../../.."));
+    });
+
+    it("writes to this process's stdout and stderr and exits it with the code", () => {
+      const writes: string[] = [];
+      const exits: unknown[] = [];
+      const { stdout, stderr } = process;
+      const out = stdout.write.bind(stdout);
+      const err = stderr.write.bind(stderr);
+      const exit = process.exit.bind(process);
+      stdout.write = ((t: string) => writes.push(`out:${t}`) > 0);
+      stderr.write = ((t: string) => writes.push(`err:${t}`) > 0);
+      process.exit = ((code?: number) => exits.push(code)) as typeof process.exit;
+      try {
+        const deps = processDeps(createRunner);
+        deps.stdout("a");
+        deps.stderr("b");
+        deps.exit(7);
+      } finally {
+        stdout.write = out;
+        stderr.write = err;
+        process.exit = exit;
+      }
+      assert.deepStrictEqual(writes, ["out:a", "err:b"]);
+      assert.deepStrictEqual(exits, [7]);
+    });
+
+    it("hands SIGINT and SIGTERM to the handler until unsubscribed", () => {
+      const before = {
+        SIGINT: process.listeners("SIGINT"),
+        SIGTERM: process.listeners("SIGTERM"),
+      };
+      const got: string[] = [];
+      const unsubscribe = processDeps(createRunner).onSignal((s) => got.push(s));
+      for (const name of ["SIGINT", "SIGTERM"] as const) {
+        const added = process.listeners(name).filter((l) => !before[name].includes(l));
+        assert.strictEqual(added.length, 1, name);
+        (added[0] as () => void)();
+      }
+      assert.deepStrictEqual(got, ["SIGINT", "SIGTERM"]);
+      unsubscribe();
+      assert.deepStrictEqual(process.listeners("SIGINT"), before.SIGINT);
+      assert.deepStrictEqual(process.listeners("SIGTERM"), before.SIGTERM);
     });
   });
 });
