@@ -1156,8 +1156,8 @@ describe("fleet CLI help and wiring", () => {
       const out = stdout.write.bind(stdout);
       const err = stderr.write.bind(stderr);
       const exit = process.exit.bind(process);
-      stdout.write = ((t: string) => writes.push(`out:${t}`) > 0);
-      stderr.write = ((t: string) => writes.push(`err:${t}`) > 0);
+      stdout.write = (t: string) => writes.push(`out:${t}`) > 0;
+      stderr.write = (t: string) => writes.push(`err:${t}`) > 0;
       process.exit = ((code?: number) => exits.push(code)) as typeof process.exit;
       try {
         const deps = processDeps(createRunner);
