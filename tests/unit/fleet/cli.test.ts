@@ -923,6 +923,12 @@ describe("fleet CLI stack commands", () => {
     assert.strictEqual(await main(["up"], harness({}, fleet).deps), 3);
   });
 
+  it("a plain fleet's preview says no organization, origins or phases", async () => {
+    const h = harness();
+    await main(["preview"], h.deps);
+    assert.doesNotMatch(h.err(), /^(undefined|organization|phase|left out)|from fleet file/m);
+  });
+
   it("starts a stack only while the stacks in flight fit --memory-budget, whatever --concurrency says", async () => {
     const slow = { delayMs: 20 };
     const h = harness({ "111122223333": slow, "444455556666": slow, "777788889999": slow });
@@ -966,6 +972,7 @@ describe("fleet CLI stack commands", () => {
         ["acct-123456789012", "acct-999999999999", "org-delegated-admin"],
       );
       assert.strictEqual(orphaned[0].skippedReason, undefined);
+      assert.ok(!("error" in orphaned[0]) && !("skippedReason" in orphaned[0]));
       assert.match(orphaned[0].orphanedReason ?? "", /not in the fleet any more/);
       assert.strictEqual(h.runner.calls.length, 3);
     });
@@ -1029,6 +1036,41 @@ describe("fleet CLI stack commands", () => {
         /^warning: could not list the backend's stacks, so orphaned stacks are not reported: Error: backend down$/m,
       );
       assert.strictEqual((JSON.parse(h.out()) as FleetReport).results.length, 3);
+    });
+
+    it("preview and refresh neither list the backend's stacks nor report orphans", async () => {
+      for (const command of ["preview", "refresh"]) {
+        const h = harness();
+        let listed = 0;
+        Object.assign(h.runner, {
+          listStacks: () => Promise.resolve(STACKS).finally(() => listed++),
+        });
+        await main([command, "--json"], h.deps);
+        assert.strictEqual(listed, 0, command);
+        assert.doesNotMatch(h.err(), /orphaned/);
+        assert.strictEqual((JSON.parse(h.out()) as FleetReport).results.length, 3);
+      }
+    });
+
+    it("destroy --accounts runs the named fleet accounts and the named orphans together", async () => {
+      const h = harness();
+      listing(h);
+      await main(["destroy", "--yes", "--accounts", "dev,999999999999"], h.deps);
+      assert.deepStrictEqual(
+        h.runner.calls.map((c) => c.accountId),
+        ["444455556666", "999999999999"],
+      );
+    });
+
+    it("reports the registration's orphaned stack in every shard (it has no account to deal by)", async () => {
+      const h = harness();
+      listing(h, ["org-delegated-admin"]);
+      await main(["up", "--json", "--shard", "2/2"], h.deps);
+      const report = JSON.parse(h.out()) as FleetReport;
+      assert.deepStrictEqual(
+        report.results.filter((r) => r.outcome === "orphaned").map((r) => r.stack),
+        ["org-delegated-admin"],
+      );
     });
 
     it("a runner that cannot list stacks reports no orphan and no warning", async () => {

@@ -142,13 +142,20 @@ describe("command line options", () => {
     );
   });
 
-  it("refuses an organization whose accounts do not fit the fleet file, naming each problem", async () => {
+  it("refuses an organization whose accounts do not fit the fleet file, each problem on its line", async () => {
+    const parsed = parseFleetFile(
+      `${ORG_FLEET}accounts:\n  - id: "333333333333"\n    stack: org-delegated-admin\n`,
+      "org.yaml",
+    );
+    assert.ok(parsed.ok, parsed.ok ? "" : parsed.messages.join("\n"));
     const found = { ...FOUND, accounts: [acct("333333333333", "Root/Prod")] };
     await assert.rejects(
-      loadRunFleet(orgFleet(), { discoverAccounts: () => Promise.resolve(found) }),
+      loadRunFleet(parsed.fleet, { discoverAccounts: () => Promise.resolve(found) }),
       (e: unknown) =>
         e instanceof UsageError &&
-        /^org\.yaml: .*222222222222.*\norg\.yaml: 1 problem\(s\); nothing was run$/.test(e.message),
+        /^org\.yaml: .*222222222222[^\n]*\norg\.yaml: [^\n]*org-delegated-admin[^\n]*\norg\.yaml: 2 problem\(s\); nothing was run$/.test(
+          e.message,
+        ),
     );
   });
 
