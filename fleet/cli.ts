@@ -134,21 +134,9 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   }
 }
 
-/* istanbul ignore next: the process wiring */
-if (require.main === module) {
-  // Loaded lazily so `--help` and `validate` work without the Pulumi SDK's start-up cost.
-  const createRunner = (options: AutomationRunnerOptions): StackRunner => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { AutomationStackRunner } = require("./automation") as typeof import("./automation");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startReaper } = require("./reaper") as typeof import("./reaper");
-    // Every engine and plugin of this run dies with the bot, even on SIGKILL (fleet/reaper.ts).
-    return new AutomationStackRunner({
-      ...options,
-      envVars: { ...options.envVars, ...startReaper() },
-    });
-  };
-  main(process.argv.slice(2), {
+/** The CLI's I/O wired to this process: its streams, environment, signals, memory and clock. */
+export function processDeps(createRunner: CliDeps["createRunner"]): CliDeps {
+  return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,
@@ -169,7 +157,24 @@ if (require.main === module) {
     exit: (code) => process.exit(code),
     now: () => new Date(),
     programDir: findProgramDir(__dirname),
-  }).then(
+  };
+}
+
+/* istanbul ignore next: the process wiring */
+if (require.main === module) {
+  // Loaded lazily so `--help` and `validate` work without the Pulumi SDK's start-up cost.
+  const createRunner = (options: AutomationRunnerOptions): StackRunner => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { AutomationStackRunner } = require("./automation") as typeof import("./automation");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startReaper } = require("./reaper") as typeof import("./reaper");
+    // Every engine and plugin of this run dies with the bot, even on SIGKILL (fleet/reaper.ts).
+    return new AutomationStackRunner({
+      ...options,
+      envVars: { ...options.envVars, ...startReaper() },
+    });
+  };
+  main(process.argv.slice(2), processDeps(createRunner)).then(
     (code) => {
       process.exitCode = code;
     },

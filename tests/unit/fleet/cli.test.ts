@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findProgramDir, main, type CliDeps } from "../../../fleet/cli";
+import { findProgramDir, main, processDeps, type CliDeps } from "../../../fleet/cli";
 import type { AutomationRunnerOptions } from "../../../fleet/automation";
-import type { FleetReport } from "../../../fleet/types";
+import type { FleetReport, Target } from "../../../fleet/types";
 import { FakeRunner, type Script } from "./helpers";
 
 const FLEET = `
@@ -28,6 +28,8 @@ interface Harness {
   dir: string;
   runnerOptions: AutomationRunnerOptions[];
   signal: (name: "SIGINT" | "SIGTERM") => void;
+  /** Signal handlers still subscribed. */
+  listening: () => number;
   exits: number[];
 }
 
@@ -73,6 +75,7 @@ function harness(
     dir,
     runnerOptions,
     signal: (name) => handlers.forEach((h) => h(name)),
+    listening: () => handlers.length,
     exits,
   };
 }
@@ -388,6 +391,50 @@ describe("fleet CLI", () => {
     assert.strictEqual(h.runnerOptions.length, 0);
   });
 
+  it("validate lists each account's stack, regions and credentials, and no organization", async () => {
+    const h = harness(
+      {},
+      `secretsProvider: awskms://alias/k?region=eu-west-1
+accounts:
+  - id: "111122223333"
+    roleArn: arn:aws:iam::111122223333:role/R
+    regions: [eu-west-1, us-east-1]
+  - id: "444455556666"
+    profile: dev-profile
+  - id: "777788889999"
+`,
+    );
+    assert.strictEqual(await main(["validate"], h.deps), 0);
+    const lines = h.out().split("\n");
+    assert.match(lines[0], /^fleet\.yaml: valid; 3 account\(s\), 3 selected$/);
+    assert.match(
+      lines[1],
+      /^  111122223333 +acct-111122223333 +eu-west-1,us-east-1  via arn:aws:iam::111122223333:role\/R$/,
+    );
+    assert.match(
+      lines[2],
+      /^  444455556666 +acct-444455556666 +enabled regions  via profile dev-profile$/,
+    );
+    assert.match(
+      lines[3],
+      /^  777788889999 +acct-777788889999 +enabled regions  via base credentials$/,
+    );
+    assert.strictEqual(lines.length, 5);
+  });
+
+  it("validate --json prints the file, validity and each selected target with its origin", async () => {
+    const h = harness();
+    assert.strictEqual(await main(["validate", "--json", "--accounts", "dev"], h.deps), 0);
+    const json = JSON.parse(h.out()) as Record<string, unknown>;
+    assert.deepStrictEqual(Object.keys(json), ["fleetFile", "valid", "targets"]);
+    assert.strictEqual(json.fleetFile, "fleet.yaml");
+    assert.strictEqual(json.valid, true);
+    const [dev] = json.targets as (Target & { from: string })[];
+    assert.strictEqual(dev.accountId, "444455556666");
+    assert.strictEqual(dev.stack, "acct-444455556666");
+    assert.strictEqual(dev.from, "fleet file");
+  });
+
   describe("organization fleets", () => {
     const ORG_FLEET = `backend: file://./state\nsecretsProvider: awskms://alias/k?region=eu-west-1\ndefaults: { roleName: Deployer }\norganization:\n  delegatedAdministrator: { accountId: "222222222222" }\n`;
     const acct = (accountId: string, ouPath: string) => ({
@@ -422,6 +469,51 @@ describe("fleet CLI", () => {
       assert.strictEqual(h.runnerOptions.length, 0);
     });
 
+    it("validate heads the list with the organization, says each account's origin and the warnings", async () => {
+      const h = harness({}, ORG_FLEET);
+      const warned = () =>
+        discoverAccounts().then((found) => ({ ...found, warnings: ["OU ou-gone not found"] }));
+      await main(["validate"], { ...h.deps, discoverAccounts: warned });
+      const lines = h.out().split("\n");
+      assert.strictEqual(
+        lines[0],
+        "organization o-abc1234567 (management account 111111111111): 3 stack(s), 1 account(s) left out",
+      );
+      assert.match(lines[1], /^fleet\.yaml: valid; 3 account\(s\), 3 selected$/);
+      assert.match(lines[2], /  from management account \(registration\)$/);
+      assert.match(lines[4], /^  333333333333 .*  from Root\/Prod$/);
+      assert.strictEqual(lines[5], "left out: 1 account(s)");
+      assert.ok(lines.includes("warning: OU ou-gone not found"));
+    });
+
+    it("validate --json adds the organization, what was left out and the warnings", async () => {
+      const h = harness({}, ORG_FLEET);
+      await main(["validate", "--json"], { ...h.deps, discoverAccounts });
+      const json = JSON.parse(h.out()) as {
+        organization: unknown;
+        leftOut: { accountId: string }[];
+        warnings: string[];
+        targets: { accountId: string; from: string }[];
+      };
+      assert.deepStrictEqual(json.organization, {
+        organizationId: "o-abc1234567",
+        managementAccountId: "111111111111",
+      });
+      assert.deepStrictEqual(
+        json.leftOut.map((a) => a.accountId),
+        ["444444444444"],
+      );
+      assert.deepStrictEqual(json.warnings, []);
+      assert.deepStrictEqual(
+        json.targets.map((t) => `${t.accountId} ${t.from}`),
+        [
+          "111111111111 management account (registration)",
+          "222222222222 Root/Security",
+          "333333333333 Root/Prod",
+        ],
+      );
+    });
+
     it("up registers first, then the administrator, then members; reports orphans without running them (exit 0)", async () => {
       const h = harness({}, ORG_FLEET);
       Object.assign(h.runner, {
@@ -453,6 +545,77 @@ describe("fleet CLI", () => {
         h.runner.calls.filter((c) => c.accountId === "444444444444").map((c) => c.operation),
         ["destroy"],
       );
+    });
+
+    it("preview names the organization, each stack's origin and what was left out; up only the organization; drift neither", async () => {
+      const preview = harness({}, ORG_FLEET);
+      await main(["preview"], { ...preview.deps, discoverAccounts });
+      assert.match(
+        preview.err(),
+        /^organization o-abc1234567 \(management account 111111111111\): 3 stack\(s\), 1 account\(s\) left out$/m,
+      );
+      assert.match(preview.err(), /^  333333333333 +from Root\/Prod$/m);
+      assert.match(preview.err(), /^left out: 1 account\(s\)$/m);
+      const up = harness({}, ORG_FLEET);
+      await main(["up"], { ...up.deps, discoverAccounts });
+      assert.match(up.err(), /^organization o-abc1234567 /m);
+      assert.doesNotMatch(up.err(), /from Root\/Prod|left out: /);
+      const drift = harness({}, ORG_FLEET);
+      await main(["drift"], { ...drift.deps, discoverAccounts });
+      assert.doesNotMatch(drift.err(), /organization o-abc1234567/);
+    });
+
+    it("says each phase as it starts and tags each result with its phase", async () => {
+      const h = harness({}, ORG_FLEET);
+      await main(["up", "--json"], { ...h.deps, discoverAccounts });
+      assert.match(
+        h.err(),
+        /^phase 1\/3: register the delegated administrator \(management account\) \(1 stack\(s\)\)$/m,
+      );
+      assert.match(
+        h.err(),
+        /^phase 2\/3: the delegated administrator's organization analyzers \(1 stack\(s\)\)$/m,
+      );
+      assert.match(h.err(), /^phase 3\/3: member accounts \(1 stack\(s\)\)$/m);
+      const report = JSON.parse(h.out()) as FleetReport;
+      assert.deepStrictEqual(
+        report.results.map((r) => `${r.accountId} ${r.phase ?? "-"}`),
+        ["111111111111 registration", "222222222222 delegated-administrator", "333333333333 -"],
+      );
+    });
+
+    it("skips the administrator's stack when the registration failed, and says why; members still run", async () => {
+      const h = harness(
+        { "111111111111": { outcome: "failed", error: "error: denied" } },
+        ORG_FLEET,
+      );
+      const code = await main(["up", "--json"], { ...h.deps, discoverAccounts });
+      assert.strictEqual(code, 1);
+      assert.deepStrictEqual(
+        h.runner.calls.map((c) => c.accountId),
+        ["111111111111", "333333333333"],
+      );
+      assert.match(
+        h.err(),
+        /^\[222222222222\] skipped: the delegated administrator's registration \(stack org-delegated-admin\) ended failed/m,
+      );
+      const admin = (JSON.parse(h.out()) as FleetReport).results.find(
+        (r) => r.accountId === "222222222222",
+      );
+      assert.strictEqual(admin?.outcome, "skipped");
+      assert.strictEqual(admin?.phase, "delegated-administrator");
+      assert.match(
+        admin?.skippedReason ?? "",
+        /registration \(stack org-delegated-admin\) ended failed/,
+      );
+    });
+
+    it("warns of each organization warning on stderr", async () => {
+      const h = harness({}, ORG_FLEET);
+      const warned = () =>
+        discoverAccounts().then((found) => ({ ...found, warnings: ["OU ou-gone not found"] }));
+      await main(["up"], { ...h.deps, discoverAccounts: warned });
+      assert.match(h.err(), /^warning: OU ou-gone not found$/m);
     });
   });
 
@@ -511,10 +674,28 @@ describe("fleet CLI", () => {
       h.signal("SIGINT");
       h.signal("SIGINT");
       assert.deepStrictEqual(h.exits, [130]);
+      const { results } = readReport(h);
       assert.deepStrictEqual(
-        readReport(h).results.map((r) => r.outcome),
+        results.map((r) => r.outcome),
         ["aborted", "skipped", "skipped"],
       );
+      assert.strictEqual(
+        results[0].error,
+        "still running when the run was abandoned; the stack may stay locked",
+      );
+      assert.match(
+        h.err(),
+        /^SIGINT: starting no more stacks; waiting for running stacks to stop cleanly/m,
+      );
+      assert.match(
+        h.err(),
+        /^SIGINT: asking running engines to stop \(they release their stack locks\)$/m,
+      );
+      assert.match(
+        h.err(),
+        /^SIGINT again: not waiting any longer; writing the report and exiting$/m,
+      );
+      assert.strictEqual(h.err().match(/starting no more stacks/g)?.length, 1);
       await run;
     });
   });
@@ -529,5 +710,527 @@ describe("fleet CLI", () => {
       findProgramDir("/elsewhere", (p) => files.has(p)),
       undefined,
     );
+  });
+});
+
+describe("fleet CLI stack commands", () => {
+  const MiB = 1024 * 1024;
+  const rule = { region: "eu-west-1", analyzer: "a", rule: "r", archived: 1 };
+
+  it("says what each stack did as it ends: changes, regions, archived findings, notes, duration", async () => {
+    const h = harness({
+      "111122223333": {
+        changes: { create: 2, update: 1, replace: 3, delete: 4, same: 5 },
+        regions: ["eu-west-1", "us-east-1"],
+        extra: {
+          durationMs: 61_000,
+          archivedFindings: 7,
+          archiveRulesApplied: [rule, rule],
+          notes: [
+            { region: "eu-west-1", status: "adopted", analyzer: "console-analyzer" },
+            { status: "would-adopt" },
+          ],
+        },
+      },
+      "444455556666": { extra: { archivedFindings: 0 } },
+    });
+    await main(["up"], h.deps);
+    const lines = h.err().split("\n");
+    assert.ok(
+      lines.includes(
+        "[prod-eu 111122223333] done succeeded: +2 ~1 ±3 -4 =5, 2 region(s), 7 existing finding(s) archived by 2 archive rule(s), 1m01s; eu-west-1 adopted (console-analyzer), stack would-adopt",
+      ),
+      h.err(),
+    );
+    assert.ok(
+      lines.includes(
+        "[dev 444455556666] done succeeded: +0 ~0 ±0 -0 =0, 0 region(s), 0 existing finding(s) archived by 0 archive rule(s), 1s",
+      ),
+    );
+    assert.ok(lines.includes("[777788889999] done succeeded: +0 ~0 ±0 -0 =0, 0 region(s), 1s"));
+  });
+
+  it("says a failed stack's first error line and its log file (or - without one)", async () => {
+    const h = harness({
+      "111122223333": {
+        outcome: "failed",
+        error: "error: denied\nat line two",
+        extra: { logFile: "/logs/prod.log" },
+      },
+      "444455556666": { outcome: "locked", error: "locked" },
+    });
+    await main(["up"], h.deps);
+    const lines = h.err().split("\n");
+    assert.ok(
+      lines.includes("[prod-eu 111122223333] FAILED failed: error: denied (log: /logs/prod.log)"),
+    );
+    assert.ok(lines.includes("[dev 444455556666] FAILED locked: locked (log: -)"));
+  });
+
+  it("names the run's log folder by start time and command, and says the plan on stderr", async () => {
+    const h = harness();
+    const now = () => new Date("2026-01-02T03:04:05.678Z");
+    await main(["up", "--concurrency", "2", "--failure-tolerance", "1", "--report", "r.json"], {
+      ...h.deps,
+      now,
+    });
+    const runDir = path.join(".fleet-logs", "2026-01-02T03-04-05-678Z-up");
+    assert.strictEqual(h.runnerOptions[0].logDir, path.join(h.dir, runDir));
+    const lines = h.err().split("\n");
+    assert.ok(
+      lines.includes(`up: 3 stack(s), concurrency 2, stop after 1 failure(s); logs in ${runDir}`),
+      h.err(),
+    );
+    const report = readReport(h, "r.json");
+    assert.ok(lines.includes(`up: ${report.options.memory?.reason}`));
+    assert.match(report.options.memory?.reason ?? "", /\S/);
+
+    const plain = harness();
+    await main(["drift", "--concurrency", "1"], { ...plain.deps, now });
+    assert.match(plain.err(), /^drift: 3 stack\(s\), concurrency 1; logs in \.fleet-logs\//m);
+  });
+
+  it("records the run's options in the report, and leaves out the ones not given", async () => {
+    const h = harness();
+    await main(
+      [
+        "preview",
+        "--accounts",
+        "prod-eu,dev",
+        "--shard",
+        "1/2",
+        "--failure-tolerance",
+        "2",
+        "--parallel",
+        "4",
+        "--refresh",
+        "--memory-budget",
+        "20000",
+        "--plugin-memory",
+        "100",
+        "--report",
+        "r.json",
+      ],
+      h.deps,
+    );
+    const { options } = readReport(h, "r.json");
+    assert.deepStrictEqual(options.accounts, ["prod-eu", "dev"]);
+    assert.strictEqual(options.shard, "1/2");
+    assert.strictEqual(options.failureTolerance, 2);
+    assert.strictEqual(options.parallel, 4);
+    assert.strictEqual(options.refresh, true);
+    assert.strictEqual(options.workDir, h.dir);
+    assert.strictEqual(options.logDir, h.runnerOptions[0].logDir);
+    assert.strictEqual(options.memory?.budgetBytes, 20000 * MiB);
+    assert.strictEqual(options.memory?.pluginMemoryBytes, 100 * MiB);
+    assert.strictEqual(typeof options.memory?.maxPluginsPerStack, "number");
+
+    const bare = harness();
+    await main(["preview", "--report", "r.json"], bare.deps);
+    const plain = readReport(bare, "r.json").options;
+    for (const key of ["accounts", "shard", "failureTolerance", "parallel"]) {
+      assert.ok(!(key in plain), key);
+    }
+    assert.strictEqual(plain.refresh, false);
+  });
+
+  it("hands the runner only the options given: no secrets provider, parallel or pulumi root unless set", async () => {
+    const h = harness({}, 'backend: file://./state\naccounts:\n  - id: "111122223333"\n', false, {
+      PULUMI_CONFIG_PASSPHRASE: "x",
+    });
+    await main(["preview"], h.deps);
+    const [options] = h.runnerOptions;
+    for (const key of ["secretsProvider", "parallel", "pulumiRoot"]) assert.ok(!(key in options));
+    assert.strictEqual(options.refresh, false);
+    assert.strictEqual(options.adopt, false);
+
+    const root = path.join(h.dir, "pulumi");
+    fs.mkdirSync(path.join(root, "bin"), { recursive: true });
+    fs.writeFileSync(path.join(root, "bin", "pulumi"), "#!/bin/sh\n", { mode: 0o755 });
+    await main(["preview", "--adopt", "--pulumi-root", "pulumi"], h.deps);
+    assert.strictEqual(h.runnerOptions[1].pulumiRoot, root);
+    assert.strictEqual(h.runnerOptions[1].adopt, true);
+  });
+
+  it("reads each account and applies archive rules through the injected clients, passing the abort signal", async () => {
+    const readerCalls: unknown[][] = [];
+    const clientCalls: unknown[][] = [];
+    const client = { marker: "archive-rule-client" };
+    const h = harness();
+    await main(["up"], {
+      ...h.deps,
+      createAccountReader: (...args) => {
+        readerCalls.push(args);
+        throw new Error("reader used");
+      },
+      createArchiveRuleClient: (...args) => {
+        clientCalls.push(args);
+        return client as never;
+      },
+    });
+    const [options] = h.runnerOptions;
+    const t = { accountId: "111122223333", stack: "acct-111122223333", access: {}, settings: {} };
+    const signal = new AbortController().signal;
+    await assert.rejects(
+      Promise.resolve().then(() => options.readAccount!(t, signal)),
+      /reader used/,
+    );
+    await assert.rejects(
+      Promise.resolve().then(() => options.readAccount!(t)),
+      /reader used/,
+    );
+    assert.deepStrictEqual(readerCalls, [
+      [t, { signal }],
+      [t, {}],
+    ]);
+    assert.strictEqual(options.archiveRules?.client(t, signal), client);
+    assert.strictEqual(options.archiveRules?.client(t), client);
+    assert.deepStrictEqual(clientCalls, [
+      [t, { signal }],
+      [t, {}],
+    ]);
+  });
+
+  it("masks the fleet's external ids in the runner's output", async () => {
+    const externalId = "Ext-Id-0123456789";
+    const h = harness(
+      {},
+      `secretsProvider: awskms://alias/k?region=eu-west-1\ndefaults:\n  roleName: Deployer\n  externalId: ${externalId}\naccounts:\n  - id: "111122223333"\n`,
+    );
+    await main(["preview"], h.deps);
+    assert.doesNotMatch(
+      h.runnerOptions[0].redact(`assume with ${externalId}`),
+      /Ext-Id-0123456789/,
+    );
+  });
+
+  it("outputs prints each stack's regions and analyzers before the table; other commands only the table", async () => {
+    const h = harness({ "111122223333": { regions: ["eu-west-1"] } });
+    await main(["outputs", "--accounts", "prod-eu"], h.deps);
+    assert.ok(
+      h.out().startsWith("prod-eu 111122223333 (acct-111122223333): succeeded\n  eu-west-1 "),
+      h.out(),
+    );
+    assert.match(h.out(), /\n\nACCOUNT/);
+    const up = harness();
+    await main(["up", "--accounts", "prod-eu"], up.deps);
+    assert.ok(up.out().startsWith("ACCOUNT"), up.out());
+  });
+
+  it("outputs needs no secrets passphrase; up does", async () => {
+    const fleet = 'backend: file://./s\naccounts:\n  - id: "111122223333"\n';
+    assert.strictEqual(await main(["outputs"], harness({}, fleet).deps), 0);
+    assert.strictEqual(await main(["up"], harness({}, fleet).deps), 3);
+  });
+
+  it("a plain fleet's preview says no organization, origins or phases", async () => {
+    const h = harness();
+    await main(["preview"], h.deps);
+    assert.doesNotMatch(h.err(), /^(undefined|organization|phase|left out)|from fleet file/m);
+  });
+
+  it("starts a stack only while the stacks in flight fit --memory-budget, whatever --concurrency says", async () => {
+    const slow = { delayMs: 20 };
+    const h = harness({ "111122223333": slow, "444455556666": slow, "777788889999": slow });
+    // A stack without regions: 18 plugins x 430 MiB + 400 MiB = 8140 MiB; two do not fit in 10000.
+    await main(["up", "--concurrency", "3", "--memory-budget", "10000"], h.deps);
+    assert.strictEqual(h.runner.maxInFlight, 1);
+    assert.strictEqual(h.runner.calls.length, 3);
+  });
+
+  it("keeps the outcome of a stack that ends after the first Ctrl-C, and unsubscribes its signal handler", async () => {
+    const h = harness({ "111122223333": { delayMs: 30 } }, FLEET, true);
+    const run = main(["up", "--concurrency", "1", "--report", "r.json"], h.deps);
+    await new Promise((r) => setTimeout(r, 5));
+    h.signal("SIGINT");
+    assert.strictEqual(await run, 130);
+    assert.deepStrictEqual(
+      readReport(h, "r.json").results.map((r) => r.outcome),
+      ["succeeded", "skipped", "skipped"],
+    );
+    assert.strictEqual(h.listening(), 0);
+  });
+
+  describe("orphaned stacks", () => {
+    const STACKS = ["acct-111122223333", "acct-999999999999", "acct-123456789012"];
+    const listing = (h: Harness, stacks = STACKS) =>
+      Object.assign(h.runner, { listStacks: () => Promise.resolve(stacks) });
+
+    it("up says and reports each orphan, never runs it", async () => {
+      const h = harness();
+      listing(h, [...STACKS, "org-delegated-admin"]);
+      assert.strictEqual(await main(["up", "--json"], h.deps), 0);
+      assert.match(
+        h.err(),
+        /^\[acct-999999999999\] orphaned: not in the fleet any more \(left the organization, or removed from the fleet file\); not touched$/m,
+      );
+      const orphaned = (JSON.parse(h.out()) as FleetReport).results.filter(
+        (r) => r.outcome === "orphaned",
+      );
+      assert.deepStrictEqual(
+        orphaned.map((r) => r.stack),
+        ["acct-123456789012", "acct-999999999999", "org-delegated-admin"],
+      );
+      assert.strictEqual(orphaned[0].skippedReason, undefined);
+      assert.ok(!("error" in orphaned[0]) && !("skippedReason" in orphaned[0]));
+      assert.match(orphaned[0].orphanedReason ?? "", /not in the fleet any more/);
+      assert.strictEqual(h.runner.calls.length, 3);
+    });
+
+    it("--accounts reports only the orphans of the accounts it names", async () => {
+      // dev's stack was renamed: its old default stack is an orphan of the account dev.
+      const h = harness({}, FLEET.replace("name: dev", "name: dev\n    stack: dev-renamed"));
+      listing(h, ["acct-444455556666", "acct-999999999999"]);
+      await main(["up", "--json", "--accounts", "444455556666"], h.deps);
+      assert.deepStrictEqual(
+        h.runner.calls.map((c) => c.accountId),
+        ["444455556666"],
+      );
+      const report = JSON.parse(h.out()) as FleetReport;
+      assert.deepStrictEqual(
+        report.results.map((r) => `${r.stack} ${r.outcome}`),
+        ["dev-renamed succeeded", "acct-444455556666 orphaned"],
+      );
+    });
+
+    it("destroy --accounts runs only the named orphans and reports none as orphaned", async () => {
+      const h = harness();
+      listing(h);
+      await main(["destroy", "--yes", "--json", "--accounts", "999999999999"], h.deps);
+      assert.deepStrictEqual(h.runner.calls, [{ accountId: "999999999999", operation: "destroy" }]);
+      const report = JSON.parse(h.out()) as FleetReport;
+      assert.ok(!report.results.some((r) => r.outcome === "orphaned"));
+    });
+
+    it("--shard reports each account's orphan in one shard only", async () => {
+      const seen: string[] = [];
+      for (const shard of ["1/2", "2/2"]) {
+        const h = harness();
+        listing(h);
+        await main(["up", "--json", "--shard", shard], h.deps);
+        const report = JSON.parse(h.out()) as FleetReport;
+        seen.push(...report.results.filter((r) => r.outcome === "orphaned").map((r) => r.stack));
+      }
+      assert.deepStrictEqual(seen.sort(), ["acct-123456789012", "acct-999999999999"]);
+    });
+
+    it("destroy --shard runs a named orphan in one shard only", async () => {
+      const calls: string[] = [];
+      for (const shard of ["1/2", "2/2"]) {
+        const h = harness();
+        listing(h);
+        await main(["destroy", "--yes", "--shard", shard, "--accounts", "999999999999"], h.deps);
+        calls.push(...h.runner.calls.map((c) => c.accountId));
+      }
+      assert.deepStrictEqual(calls, ["999999999999"]);
+    });
+
+    it("says when the backend's stacks cannot be listed, reports no orphan and still runs", async () => {
+      const h = harness();
+      Object.assign(h.runner, {
+        listStacks: () => Promise.reject(new Error("backend down\nstack trace")),
+      });
+      assert.strictEqual(await main(["up", "--json"], h.deps), 0);
+      assert.match(
+        h.err(),
+        /^warning: could not list the backend's stacks, so orphaned stacks are not reported: Error: backend down$/m,
+      );
+      assert.strictEqual((JSON.parse(h.out()) as FleetReport).results.length, 3);
+    });
+
+    it("preview and refresh neither list the backend's stacks nor report orphans", async () => {
+      for (const command of ["preview", "refresh"]) {
+        const h = harness();
+        let listed = 0;
+        Object.assign(h.runner, {
+          listStacks: () => Promise.resolve(STACKS).finally(() => listed++),
+        });
+        await main([command, "--json"], h.deps);
+        assert.strictEqual(listed, 0, command);
+        assert.doesNotMatch(h.err(), /orphaned/);
+        assert.strictEqual((JSON.parse(h.out()) as FleetReport).results.length, 3);
+      }
+    });
+
+    it("destroy --accounts runs the named fleet accounts and the named orphans together", async () => {
+      const h = harness();
+      listing(h);
+      await main(["destroy", "--yes", "--accounts", "dev,999999999999"], h.deps);
+      assert.deepStrictEqual(
+        h.runner.calls.map((c) => c.accountId),
+        ["444455556666", "999999999999"],
+      );
+    });
+
+    it("reports the registration's orphaned stack in every shard (it has no account to deal by)", async () => {
+      const h = harness();
+      listing(h, ["org-delegated-admin"]);
+      await main(["up", "--json", "--shard", "2/2"], h.deps);
+      const report = JSON.parse(h.out()) as FleetReport;
+      assert.deepStrictEqual(
+        report.results.filter((r) => r.outcome === "orphaned").map((r) => r.stack),
+        ["org-delegated-admin"],
+      );
+    });
+
+    it("a runner that cannot list stacks reports no orphan and no warning", async () => {
+      const h = harness();
+      await main(["up"], h.deps);
+      assert.doesNotMatch(h.err(), /warning|orphaned/);
+    });
+  });
+});
+
+describe("fleet CLI help and wiring", () => {
+  const COMMANDS = [
+    "preview",
+    "up",
+    "refresh",
+    "drift",
+    "outputs",
+    "destroy",
+    "audit",
+    "findings",
+    "validate",
+  ];
+
+  /** The entries of a help section (`Options:`, `Commands:`): term and description. */
+  function entries(help: string, section: string): [string, string][] {
+    const lines = help.split("\n");
+    const found: [string, string][] = [];
+    for (const line of lines.slice(lines.indexOf(`${section}:`) + 1)) {
+      if (line.trim() === "") break;
+      const entry = /^  (\S.*?)(?: {2,}(.*))?$/.exec(line);
+      if (entry) found.push([entry[1], entry[2] ?? ""]);
+      else found[found.length - 1][1] += ` ${line.trim()}`;
+    }
+    return found;
+  }
+
+  /** A description says something beyond the defaults and bounds commander adds in parentheses. */
+  const saysSomething = (description: string) =>
+    /[a-z]{3,}/i.test(description.replace(/\((default: )?[^()]*\)/g, ""));
+
+  it("names the program, describes it and each command in --help", async () => {
+    const h = harness();
+    await main(["--help"], h.deps);
+    assert.match(h.out(), /^Usage: access-analyzer-fleet /);
+    assert.match(h.out(), /\nPut IAM Access Analyzer in every enabled region/);
+    const commands = entries(h.out(), "Commands");
+    assert.deepStrictEqual(
+      commands.map(([term]) => term.split(" ")[0]),
+      [...COMMANDS, "help"],
+    );
+    for (const [term, description] of commands) assert.ok(saysSomething(description), term);
+  });
+
+  it("describes every option of every command in its --help", async () => {
+    for (const command of COMMANDS) {
+      const h = harness();
+      assert.strictEqual(await main([command, "--help"], h.deps), 0);
+      const options = entries(h.out(), "Options");
+      assert.ok(options.length > 3, command);
+      for (const [term, description] of options) {
+        assert.ok(saysSomething(description), `${command} ${term}: "${description}"`);
+      }
+    }
+  });
+
+  it("suggests --help after a usage error", async () => {
+    const h = harness();
+    assert.strictEqual(await main(["up", "--bogus"], h.deps), 3);
+    assert.match(h.err(), /\(add --help for usage\)/);
+  });
+
+  it("takes --adopt on preview and up only", async () => {
+    for (const command of ["refresh", "drift", "outputs"]) {
+      const h = harness();
+      assert.strictEqual(await main([command, "--adopt"], h.deps), 3, command);
+      assert.match(h.err(), /unknown option '--adopt'/);
+    }
+    for (const command of ["preview", "up"]) {
+      const h = harness();
+      assert.strictEqual(await main([command, "--adopt"], h.deps), 0, command);
+      assert.strictEqual(h.runnerOptions[0].adopt, true);
+    }
+  });
+
+  it("says the exit code on stderr, and where the report is when one was written", async () => {
+    const h = harness({ "444455556666": { outcome: "failed", error: "x" } });
+    await main(["up", "--report", "out/r.json"], h.deps);
+    assert.match(h.err(), /^up: exit code 1; report in out\/r\.json$/m);
+    const plain = harness();
+    await main(["drift"], plain.deps);
+    assert.match(plain.err(), /^drift: exit code 0$/m);
+  });
+
+  it("lets an unexpected error escape instead of calling it bad input", async () => {
+    const bug = new Error("bug in discovery");
+    const h = harness(
+      {},
+      'secretsProvider: awskms://alias/k?region=eu-west-1\norganization:\n  delegatedAdministrator: { accountId: "222222222222" }\ndefaults: { roleName: Deployer }\n',
+    );
+    await assert.rejects(
+      main(["validate"], { ...h.deps, discoverAccounts: () => Promise.reject(bug) }),
+      (e: unknown) => e === bug,
+    );
+  });
+
+  describe("the process's own I/O", () => {
+    const createRunner = () => new FakeRunner();
+
+    it("reads this process's environment, folder, memory and clock, and finds the program", () => {
+      const deps = processDeps(createRunner);
+      assert.strictEqual(deps.env, process.env);
+      assert.strictEqual(deps.cwd, process.cwd());
+      assert.strictEqual(deps.createRunner, createRunner);
+      assert.strictEqual(deps.memory().total, os.totalmem());
+      assert.ok(deps.memory().free > 0);
+      assert.ok(Math.abs(deps.now().getTime() - Date.now()) < 1000);
+      assert.strictEqual(deps.interactive, !!process.stdin.isTTY);
+      assert.strictEqual(deps.programDir, path.resolve(__dirname, "../../.."));
+    });
+
+    it("writes to this process's stdout and stderr and exits it with the code", () => {
+      const writes: string[] = [];
+      const exits: unknown[] = [];
+      const { stdout, stderr } = process;
+      const out = stdout.write.bind(stdout);
+      const err = stderr.write.bind(stderr);
+      const exit = process.exit.bind(process);
+      stdout.write = (t: string) => writes.push(`out:${t}`) > 0;
+      stderr.write = (t: string) => writes.push(`err:${t}`) > 0;
+      process.exit = ((code?: number) => exits.push(code)) as typeof process.exit;
+      try {
+        const deps = processDeps(createRunner);
+        deps.stdout("a");
+        deps.stderr("b");
+        deps.exit(7);
+      } finally {
+        stdout.write = out;
+        stderr.write = err;
+        process.exit = exit;
+      }
+      assert.deepStrictEqual(writes, ["out:a", "err:b"]);
+      assert.deepStrictEqual(exits, [7]);
+    });
+
+    it("hands SIGINT and SIGTERM to the handler until unsubscribed", () => {
+      const before = {
+        SIGINT: process.listeners("SIGINT"),
+        SIGTERM: process.listeners("SIGTERM"),
+      };
+      const got: string[] = [];
+      const unsubscribe = processDeps(createRunner).onSignal((s) => got.push(s));
+      for (const name of ["SIGINT", "SIGTERM"] as const) {
+        const added = process.listeners(name).filter((l) => !before[name].includes(l));
+        assert.strictEqual(added.length, 1, name);
+        (added[0] as () => void)();
+      }
+      assert.deepStrictEqual(got, ["SIGINT", "SIGTERM"]);
+      unsubscribe();
+      assert.deepStrictEqual(process.listeners("SIGINT"), before.SIGINT);
+      assert.deepStrictEqual(process.listeners("SIGTERM"), before.SIGTERM);
+    });
   });
 });

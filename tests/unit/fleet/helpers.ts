@@ -56,6 +56,8 @@ export interface Script {
   delayMs?: number;
   /** Throw this instead of returning a result (a runner bug: the run reports an internal error). */
   throws?: string;
+  /** More fields of the result (notes, archived findings, log file…). */
+  extra?: Partial<StackResult>;
 }
 
 /** A StackRunner whose behaviour per account id is scripted; records calls and peak concurrency. */
@@ -86,6 +88,7 @@ export class FakeRunner implements StackRunner {
         changes: { ...noChanges(), ...script.changes },
         regions: script.regions ?? [],
         ...(script.error !== undefined ? { error: script.error } : {}),
+        ...script.extra,
       });
     } finally {
       this.inFlight--;
