@@ -28,7 +28,7 @@ import {
 } from "../runPlan";
 import { planMemory, stackMemoryBytes } from "../memoryBudget";
 import { TargetRun, type ScheduleTargetsOptions } from "../targetRun";
-import { shardTargets, UsageError, type Shard } from "../targets";
+import { UsageError, type Shard } from "../targets";
 import type { FleetReport, Operation, Phase, StackResult, StackRunner, Target } from "../types";
 import type { CliDeps } from "./deps";
 import {
@@ -382,8 +382,10 @@ async function listStacks(runner: StackRunner, say: (line: string) => void): Pro
 
 /**
  * The stacks this command runs, and the orphans it only reports. Orphans are never run, except by
- * `destroy --accounts` naming them (`--all` leaves them out). `--shard` deals orphans by account id
- * like the targets; `--accounts` reports only the orphans it names.
+ * `destroy --accounts` naming them (`--all` leaves them out). With `--shard`, shard 1 owns every orphan:
+ * they are no fleet accounts, so dealing them by position would move the fleet's accounts between
+ * shards; this way each orphan is reported once over a matrix. `--accounts` reports only the orphans
+ * it names.
  */
 export function chooseTargets(
   command: Operation,
@@ -392,10 +394,7 @@ export function chooseTargets(
   flags: Pick<RunFlags, "all" | "accounts" | "shard">,
 ): { targets: Target[]; orphaned: Orphan[] } {
   const named = flags.accounts ? orphans.filter((o) => namesOrphan(flags.accounts!, o)) : [];
-  const inShard = (o: Orphan) =>
-    !flags.shard ||
-    shardTargets([orphanTarget(o)], flags.shard).length > 0 ||
-    o.accountId === undefined;
+  const inShard = () => flags.shard === undefined || flags.shard.index === 1;
   if (command === "destroy") {
     // Only destroy runs orphans: an entry naming one is not looked up among the fleet's accounts.
     const rest = flags.accounts?.filter((w) => !named.some((o) => namesOrphan([w], o)));

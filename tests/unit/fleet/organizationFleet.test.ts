@@ -286,6 +286,26 @@ describe("organization fleet", () => {
         [[`acct-${GONE}`, true]],
       );
     });
+    it("reports every orphan, the registration's too, in shard 1 only, so a matrix reports each once", () => {
+      const orphans = findOrphans(
+        [`acct-${GONE}`, `acct-${OUTSIDE}`, REGISTRATION_STACK],
+        run().targets,
+        run().leftOut,
+      );
+      const stacks = (k: number) =>
+        chooseTargets("up", run(), orphans, { shard: { index: k, count: 3 } }).orphaned.map(
+          (o) => o.stack,
+        );
+      assert.deepStrictEqual(stacks(1), [`acct-${GONE}`, `acct-${OUTSIDE}`, REGISTRATION_STACK]);
+      assert.deepStrictEqual([...stacks(2), ...stacks(3)], []);
+      const destroy = (k: number) =>
+        chooseTargets("destroy", run(), orphans, {
+          accounts: [GONE],
+          shard: { index: k, count: 2 },
+        }).targets.map((t) => t.stack);
+      assert.deepStrictEqual(destroy(1), [`acct-${GONE}`]);
+      assert.deepStrictEqual(destroy(2), []);
+    });
   });
 
   describe("organizationTargets", () => {
