@@ -25,8 +25,15 @@ import { makeRedactor } from "../../../fleet/output";
 import {
   configUpdate,
   errorOutcome,
+  findOrphans,
+  lockAdvice,
+  lockHolders,
+  namesOrphan,
+  orphanTarget,
+  phaseBlocked,
   planOperation,
   retrySelectAfterCreate,
+  runPhases,
   successOutcome,
 } from "../../../fleet/runPlan";
 import { noChanges } from "../../../fleet/report";
@@ -873,5 +880,122 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
       undefined,
     );
     assert.ok(!methods.includes("refresh"), "pending creates are left to up");
+  });
+});
+
+describe("runner decisions, more cases (fleet/runPlan)", () => {
+  const lockLine = (who: string, pid: number, at: string) =>
+    `file:///s/.pulumi/locks/${pid}.json: created by ${who} (pid ${pid}) at ${at}`;
+
+  it("configUpdate sets a value again when only its secret flag differs", () => {
+    const t = { ...target("111122223333"), settings: { analyzerName: "aa" } };
+    const key = `${PROJECT_NAME}:analyzerName`;
+    const update = configUpdate(t, { [key]: { value: "aa", secret: true } });
+    assert.deepStrictEqual(update.set[key], { value: "aa" });
+  });
+
+  it("lockHolders reads every lock a file backend names, and drops one with an unreadable time", () => {
+    const message = [
+      lockLine("a@h1", 11, "2026-01-01T10:00:00Z"),
+      lockLine("b@h2", 22, "not-a-time"),
+      lockLine("c@h3", 33, "2026-01-01T09:00:00Z"),
+    ].join("\n");
+    assert.deepStrictEqual(
+      lockHolders(message).map((l) => [l.holder, l.pid, l.at.toISOString()]),
+      [
+        ["a@h1", 11, "2026-01-01T10:00:00.000Z"],
+        ["c@h3", 33, "2026-01-01T09:00:00.000Z"],
+      ],
+    );
+  });
+
+  it("lockAdvice names the oldest lock, whatever order the backend lists them in", () => {
+    const now = Date.parse("2026-01-01T10:00:30Z");
+    const newestFirst = [
+      lockLine("new@h", 2, "2026-01-01T10:00:00Z"),
+      lockLine("old@h", 1, "2026-01-01T09:59:00Z"),
+      lockLine("mid@h", 3, "2026-01-01T09:59:30Z"),
+    ].join("\n");
+    assert.match(lockAdvice(newestFirst, "acct-1", now), /^Locked 90 s ago by old@h \(pid 1\)\. /);
+  });
+
+  it("lockAdvice says the age in s under 2 min, in min under 2 h, in h beyond", () => {
+    const at = Date.parse("2026-01-01T00:00:00Z");
+    const msg = lockLine("x@h", 7, "2026-01-01T00:00:00Z");
+    const age = (ms: number) => /Locked (.*?) ago/.exec(lockAdvice(msg, "s", at + ms))?.[1];
+    assert.strictEqual(age(119_000), "119 s");
+    assert.strictEqual(age(120_000), "2 min");
+    assert.strictEqual(age(7_199_000), "120 min");
+    assert.strictEqual(age(7_200_000), "2 h");
+    assert.strictEqual(age(5 * 3_600_000), "5 h");
+  });
+
+  it("lockAdvice without a named lock gives only the unlock command", () => {
+    assert.strictEqual(
+      lockAdvice("Another update is currently in progress", "acct-1", 0),
+      "If no run holds it any more (a killed bot), unlock with the fleet's backend: " +
+        "pulumi cancel --yes --stack acct-1. ",
+    );
+  });
+
+  it("runPhases keeps the phase order and leaves empty phases out", () => {
+    const member = target("111122223333");
+    const admin = { ...target("444455556666"), phase: "delegated-administrator" as const };
+    const phases = runPhases([member, admin]);
+    assert.deepStrictEqual(
+      phases.map((p) => [p.phase, p.targets.map((t) => t.accountId)]),
+      [
+        ["delegated-administrator", ["444455556666"]],
+        ["members", ["111122223333"]],
+      ],
+    );
+    assert.deepStrictEqual(runPhases([]), []);
+  });
+
+  it("phaseBlocked lets the delegated administrator run when there is no registration in the run", () => {
+    assert.strictEqual(
+      phaseBlocked("delegated-administrator", [{ phase: "members", outcome: "failed" }]),
+      undefined,
+    );
+    assert.match(
+      phaseBlocked("delegated-administrator", [
+        { phase: "members", outcome: "succeeded" },
+        { phase: "registration", outcome: "locked" },
+      ]) ?? "",
+      /registration \(stack org-delegated-admin\) ended locked/,
+    );
+  });
+
+  it("findOrphans sorts by stack name whatever order the backend lists the stacks in", () => {
+    const names = [
+      "acct-333333333333",
+      "acct-111111111111",
+      "org/p/acct-222222222222",
+      "acct-111111111111",
+    ];
+    assert.deepStrictEqual(
+      findOrphans(names, [], []).map((o) => o.stack),
+      ["acct-111111111111", "acct-222222222222", "acct-333333333333"],
+    );
+    assert.deepStrictEqual(
+      findOrphans([...names].reverse(), [], []).map((o) => o.stack),
+      ["acct-111111111111", "acct-222222222222", "acct-333333333333"],
+    );
+  });
+
+  it("an orphan becomes a target with its stack's own config, and --accounts names it by id or stack", () => {
+    const [acct, registration] = findOrphans(["acct-111111111111", "org-delegated-admin"], [], []);
+    assert.deepStrictEqual(orphanTarget(registration), {
+      accountId: "",
+      stack: "org-delegated-admin",
+      access: {},
+      settings: {},
+      orphaned: registration.reason,
+    });
+    assert.strictEqual(orphanTarget(acct).accountId, "111111111111");
+    assert.ok(namesOrphan(["999999999999", "111111111111"], acct));
+    assert.ok(namesOrphan(["org-delegated-admin"], registration));
+    assert.ok(!namesOrphan(["999999999999"], acct));
+    assert.ok(!namesOrphan([], acct));
   });
 });
