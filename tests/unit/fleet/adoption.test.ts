@@ -526,7 +526,7 @@ describe("adoption and disabled regions (fleet/adoption)", () => {
     });
 
     it("fails when the enabled regions cannot be read, and works with a reader that has no close", async () => {
-      const { close: _close, ...noClose } = reader({}, new Error("ExpiredToken"));
+      const noClose: AccountReader = { ...reader({}, new Error("ExpiredToken")), close: undefined };
       await assert.rejects(readAccountView(t(), noClose), {
         message: "before the engine ran, reading the account failed: ExpiredToken",
       });
