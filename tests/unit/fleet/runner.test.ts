@@ -13,6 +13,7 @@ import {
 } from "@pulumi/pulumi/automation";
 import {
   AutomationStackRunner,
+  BlockedError,
   logFileName,
   openStack,
   readOutputs,
@@ -997,5 +998,218 @@ describe("runner decisions, more cases (fleet/runPlan)", () => {
     assert.ok(namesOrphan(["org-delegated-admin"], registration));
     assert.ok(!namesOrphan(["999999999999"], acct));
     assert.ok(!namesOrphan([], acct));
+  });
+});
+
+describe("AutomationStackRunner, each operation's calls and result (fake stack)", () => {
+  let logDir: string;
+  beforeEach(() => {
+    logDir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-runner-"));
+  });
+  afterEach(() => fs.rmSync(logDir, { recursive: true, force: true }));
+
+  const P =
+    "urn:pulumi:s::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer$pulumi:providers:aws::access-analyzer-";
+  /** The stack holds ap-east-1 (no longer enabled) and us-east-1; `pending` as a killed up left it. */
+  const state = (pending?: unknown[]) => ({
+    resources: ["ap-east-1", "us-east-1"].flatMap((region) => [
+      {
+        urn: `${P}${region}`,
+        id: region,
+        type: "pulumi:providers:aws",
+        parent: "c",
+        inputs: { region },
+      },
+      {
+        urn: `a-${region}`,
+        type: "aws:accessanalyzer/analyzer:Analyzer",
+        provider: `${P}${region}::${region}`,
+        inputs: { analyzerName: "external-access" },
+      },
+    ]),
+    ...(pending !== undefined ? { pending_operations: pending } : {}),
+  });
+
+  function runner(stack: FakeStack, readAccount = true) {
+    return new AutomationStackRunner(
+      {
+        workDir: "/nowhere",
+        envVars: {},
+        refresh: false,
+        logDir,
+        redact: makeRedactor({ AWS_SECRET_ACCESS_KEY: SECRET }),
+        ...(readAccount
+          ? {
+              readAccount: () =>
+                Promise.resolve({
+                  enabled: ["eu-west-1", "us-east-1"],
+                  analyzers: {
+                    "eu-west-1": [
+                      { name: "console-analyzer", arn: "arn", type: "ACCOUNT", status: "ACTIVE" },
+                    ],
+                  },
+                }),
+            }
+          : {}),
+      },
+      opener(stack),
+    );
+  }
+  const methods = (stack: FakeStack) => stack.calls.map((c) => c.method);
+
+  it("BlockedError carries every blocker, one a line, under its own name", () => {
+    const e = new BlockedError(["first", "second"], []);
+    assert.strictEqual(e.message, "first\nsecond");
+    assert.strictEqual(e.name, "BlockedError");
+  });
+
+  it("refresh and destroy make their own call, without a refresh option, and count its changes", async () => {
+    for (const op of ["refresh", "destroy"] as const) {
+      const stack = new FakeStack("acct-1", { opMap: { delete: 2, same: 1 } });
+      const result = await runner(stack, false).run(target("111122223333"), op, {});
+      assert.strictEqual(result.outcome, "succeeded", result.error);
+      const call = stack.calls.find((c) => c.method === op);
+      assert.ok(call !== undefined, methods(stack).join());
+      // destroy passes --refresh through; refresh takes no such option.
+      if (op === "refresh") assert.ok(!("refresh" in (call.options ?? {})), "refresh option");
+      else assert.strictEqual(call.options?.refresh, false);
+      assert.strictEqual(result.changes.delete, 2);
+    }
+  });
+
+  it("destroy reads no outputs and reports none; nothing of it is absent from the result", async () => {
+    const stack = new FakeStack("acct-1", {
+      outputs: { regions: { value: ["x"], secret: false } },
+    });
+    const result = await runner(stack, false).run(target("111122223333"), "destroy", {});
+    assert.ok(!methods(stack).includes("outputs"), methods(stack).join());
+    assert.deepStrictEqual(result.regions, []);
+    assert.deepStrictEqual(result.analyzerArns, {});
+    assert.ok(!("name" in result) && !("error" in result) && !("notes" in result));
+  });
+
+  it("an orphan is destroyed with its stack's own config: the runner neither reads nor writes it", async () => {
+    const stack = new FakeStack("acct-1", { state: state() });
+    const result = await runner(stack).run(
+      { ...target("111122223333"), orphaned: "left the organization" },
+      "destroy",
+      {},
+    );
+    assert.strictEqual(result.outcome, "succeeded", result.error);
+    assert.deepStrictEqual(methods(stack), ["destroy"]);
+    assert.strictEqual(stack.calls[0].options?.exclude, undefined);
+  });
+
+  it("outputs reads neither the state nor the account", async () => {
+    const stack = new FakeStack("acct-1", { state: state() });
+    await runner(stack).run(target("111122223333"), "outputs", {});
+    assert.deepStrictEqual(methods(stack), ["outputs"]);
+  });
+
+  it("refresh and destroy drop a disabled region from the state before their call, and clear pending creates", async () => {
+    for (const op of ["refresh", "destroy"] as const) {
+      const stack = new FakeStack("acct-1", {
+        state: state([{ type: "creating", resource: { urn: "a-eu-west-1" } }]),
+      });
+      await runner(stack).run(target("111122223333"), op, {});
+      assert.deepStrictEqual(
+        stack.calls.filter((c) => c.method === "deleteFromState").map((c) => c.options?.urn),
+        [`${P}ap-east-1`],
+        op,
+      );
+      const clear = stack.calls.find((c) => c.options?.clearPendingCreates === true);
+      assert.ok(clear !== undefined, `${op}: ${methods(stack).join()}`);
+      assert.strictEqual(clear.options?.color, "never");
+    }
+  });
+
+  it("clears only pending creates, names them in a note, and leaves a stack without any alone", async () => {
+    const pending = [
+      { type: "creating", resource: { urn: "a-eu-west-1" } },
+      { type: "updating", resource: { urn: "a-us-east-1" } },
+    ];
+    const stack = new FakeStack("acct-1", { state: state(pending) });
+    const result = await runner(stack).run(target("111122223333"), "refresh", {});
+    assert.deepStrictEqual(
+      result.notes?.filter((n) => n.status === "pending-cleared").map((n) => n.detail),
+      ["cleared 1 pending create(s) a killed run left: a-eu-west-1"],
+    );
+
+    for (const deployment of [state(), state([pending[1]]), undefined]) {
+      const quiet = new FakeStack("acct-1", { state: deployment });
+      const r = await runner(quiet).run(target("111122223333"), "refresh", {});
+      assert.strictEqual(r.outcome, "succeeded", r.error);
+      assert.deepStrictEqual(
+        quiet.calls.filter((c) => c.method === "refresh").length,
+        1,
+        "only the operation's own refresh",
+      );
+      assert.ok(!r.notes?.some((n) => n.status === "pending-cleared"));
+    }
+  });
+
+  it("a pending create without a resource does not break the clearing", async () => {
+    const stack = new FakeStack("acct-1", { state: state([{ type: "creating" }]) });
+    const result = await runner(stack).run(target("111122223333"), "refresh", {});
+    assert.ok(
+      result.notes?.some(
+        (n) => n.status === "pending-cleared" && /^cleared 1 pending/.test(n.detail ?? ""),
+      ),
+      JSON.stringify(result),
+    );
+  });
+
+  it("a blocked up reports the blocking notes with its error", async () => {
+    const stack = new FakeStack("acct-1", { state: state() });
+    const result = await runner(stack).run(target("111122223333"), "up", {});
+    assert.strictEqual(result.outcome, "failed");
+    assert.deepStrictEqual(
+      result.notes?.map((n) => `${n.region} ${n.status}`),
+      ["ap-east-1 region-disabled", "eu-west-1 would-adopt"],
+    );
+  });
+
+  it("logs each region note, the time the reads took, and the outcome with the run's duration", async () => {
+    const stack = new FakeStack("acct-1", { state: state() });
+    const started = Date.now();
+    const result = await runner(stack).run(target("111122223333"), "preview", {});
+    const log = fs.readFileSync(result.logFile ?? "", "utf8");
+    assert.match(
+      log,
+      /^# ap-east-1: region-disabled: the account no longer has ap-east-1 enabled/m,
+    );
+    assert.match(log, /^# eu-west-1: would-adopt: eu-west-1 already has ACCOUNT analyzer/m);
+    const readMs = Number(/state and account read in (\d+) ms/.exec(log)?.[1]);
+    assert.ok(readMs >= 0 && readMs < 60_000, log);
+    assert.ok(
+      result.durationMs >= 0 && result.durationMs <= Date.now() - started,
+      String(result.durationMs),
+    );
+    assert.match(log, new RegExp(`\\n# succeeded after ${result.durationMs} ms\\n$`));
+  });
+
+  it("logs a failure with its error, and reports an error during an aborted run as aborted", async () => {
+    const stack = new FakeStack("acct-1", { fail: new Error("engine stopped") });
+    const stop = new AbortController();
+    stop.abort();
+    const result = await runner(stack, false).run(target("111122223333"), "preview", {
+      signal: stop.signal,
+    });
+    assert.strictEqual(result.outcome, "aborted");
+    assert.match(
+      fs.readFileSync(result.logFile ?? "", "utf8"),
+      /\n# aborted: aborted after \d+ ms\n$/,
+    );
+  });
+
+  it("writes the engine's output to the log even when nobody listens, and appends to an earlier run's log", async () => {
+    const stack = new FakeStack("acct-1", { output: `key ${SECRET} out\n` });
+    const r = runner(stack, false);
+    await r.run(target("111122223333"), "preview", {});
+    const result = await r.run(target("111122223333"), "preview", {});
+    const log = fs.readFileSync(result.logFile ?? "", "utf8");
+    assert.strictEqual(log.match(/# preview acct-111122223333 .* started/g)?.length, 2, log);
+    assert.strictEqual(log.match(/key \[redacted\] out/g)?.length, 2, log);
+    assert.doesNotMatch(log, new RegExp(SECRET.replace(/\//g, "\\/")));
   });
 });
