@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
+  PulumiCommand,
   ConcurrentUpdateError,
   StackAlreadyExistsError,
   StackNotFoundError,
@@ -14,6 +15,7 @@ import {
 import {
   AutomationStackRunner,
   BlockedError,
+  localStackOpener,
   logFileName,
   openStack,
   readOutputs,
@@ -1211,5 +1213,108 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
     assert.strictEqual(log.match(/# preview acct-111122223333 .* started/g)?.length, 2, log);
     assert.strictEqual(log.match(/key \[redacted\] out/g)?.length, 2, log);
     assert.doesNotMatch(log, new RegExp(SECRET.replace(/\//g, "\\/")));
+  });
+});
+
+describe("the Pulumi CLI seams (a stand-in `pulumi` script, no engine)", () => {
+  // A shell script in place of bin/pulumi: it answers `version`, `stack ls` and `stack export`,
+  // and appends every command line to $FAKE_PULUMI_LOG. No Pulumi CLI runs.
+  const linux = process.platform === "win32" ? describe.skip : describe;
+  let root: string;
+  let calls: string;
+  const SCRIPT = [
+    "#!/bin/sh",
+    'if [ -n "$FAKE_PULUMI_LOG" ]; then echo "$*" >> "$FAKE_PULUMI_LOG"; fi',
+    'case "$1 $2" in',
+    '  "version "*) echo "v3.274.1" ;;',
+    `  "stack ls") echo '[{"name":"acct-1"},{"name":"org/p/acct-2"}]' ;;`,
+    '  "stack export") printf \'{"argv":"%s","cwd":"%s","externalId":"%s","fromEnvVars":"%s","ambient":"%s","pad":"%0800d"}\' "$*" "$PWD" "$ACCESS_ANALYZER_EXTERNAL_ID" "$FLEET_FAKE_VAR" "$FLEET_FAKE_AMBIENT" 0 ;;',
+    "esac",
+    "",
+  ].join("\n");
+
+  linux("on a POSIX shell", () => {
+    beforeEach(() => {
+      root = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
+      fs.mkdirSync(path.join(root, "bin"));
+      fs.writeFileSync(path.join(root, "bin", "pulumi"), SCRIPT, { mode: 0o755 });
+      calls = path.join(root, "calls.log");
+      process.env.FLEET_FAKE_AMBIENT = "from-the-bot";
+    });
+    afterEach(() => {
+      delete process.env.FLEET_FAKE_AMBIENT;
+      fs.rmSync(root, { recursive: true, force: true });
+    });
+    const commands = () => fs.readFileSync(calls, "utf8").trim().split("\n");
+    const runner = () =>
+      new AutomationStackRunner({
+        workDir: root,
+        envVars: { FLEET_FAKE_VAR: "from-envVars", FAKE_PULUMI_LOG: calls },
+        refresh: false,
+        logDir: path.join(root, "logs"),
+        pulumiRoot: root,
+        redact: (t) => t,
+      });
+
+    it("exportState runs `stack export` (no --show-secrets) in the program's folder with the account's external id", async () => {
+      const r = runner();
+      const withId = {
+        ...target("111122223333"),
+        access: { roleArn: "arn:aws:iam::111122223333:role/R", externalId: "EXT-1" },
+      };
+      const state = (await r.exportState(withId)) as Record<string, string>;
+      assert.deepStrictEqual(
+        { ...state, pad: state.pad.length },
+        {
+          argv: "stack export --stack acct-111122223333 --non-interactive",
+          cwd: fs.realpathSync(root),
+          externalId: "EXT-1",
+          fromEnvVars: "from-envVars",
+          ambient: "from-the-bot",
+          pad: 800,
+        },
+      );
+      await r.exportState(target("444455556666"));
+      assert.deepStrictEqual(commands(), [
+        "stack export --stack acct-111122223333 --non-interactive",
+        "stack export --stack acct-444455556666 --non-interactive",
+      ]);
+    });
+
+    it("listStacks gives the backend's stack names", async () => {
+      assert.deepStrictEqual(await runner().listStacks(), ["acct-1", "org/p/acct-2"]);
+    });
+
+    it("the local opener selects or creates the stack, and deletes from its state with dependents, forced, in the workspace", async () => {
+      const pulumiCommand = await PulumiCommand.get({ root });
+      const envs: Record<string, string>[] = [];
+      const open = localStackOpener(root, (env) => {
+        envs.push(env);
+        return Promise.resolve({
+          workDir: root,
+          envVars: { ...env, FAKE_PULUMI_LOG: calls },
+          pulumiCommand,
+        });
+      });
+      const stack = await open.select("acct-1", { ACCESS_ANALYZER_EXTERNAL_ID: "E" });
+      assert.strictEqual(stack.name, "acct-1");
+      assert.strictEqual(typeof stack.upFromEventLog, "function");
+      await stack.deleteFromState("urn:pulumi:acct-1::p::t::a");
+      const created = await open.createOrSelect("acct-2");
+      assert.strictEqual(created.name, "acct-2");
+      const lines = commands();
+      assert.ok(lines.includes("stack select --stack acct-1 --non-interactive"), lines.join("\n"));
+      assert.ok(
+        lines.includes(
+          "state delete urn:pulumi:acct-1::p::t::a --target-dependents --force --yes --stack acct-1 --non-interactive",
+        ),
+        lines.join("\n"),
+      );
+      assert.ok(
+        lines.some((l) => /^stack select .*acct-2/.test(l)),
+        lines.join("\n"),
+      );
+      assert.deepStrictEqual(envs[0], { ACCESS_ANALYZER_EXTERNAL_ID: "E" });
+    });
   });
 });
