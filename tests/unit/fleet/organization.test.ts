@@ -269,6 +269,11 @@ describe("organization: reading AWS Organizations (fake-aws, real SDK)", functio
     const calls = fake.state.calls.filter((c) => c.operation === "ListAccountsForParent");
     assert.ok(calls.length > 7, `expected paging, got ${calls.length} ListAccountsForParent calls`);
     assert.ok(calls.every((c) => c.accountId === "111111111111" && c.region === "us-east-1"));
+    // Read as organization.roleArn, not as the bot's own user.
+    assert.ok(
+      calls.every((c) => /assumed-role\/OrganizationsReader\//.test(c.principalArn ?? "")),
+      JSON.stringify(calls[0]),
+    );
   });
 
   it("covers an account created in the organization at the next read, with nothing else changed", async () => {

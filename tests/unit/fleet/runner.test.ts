@@ -409,6 +409,10 @@ describe("AutomationStackRunner (fake stacks)", () => {
       const result = await withRules(stack, client).run(target("111122223333"), "up", {});
       assert.strictEqual(result.outcome, "succeeded");
       assert.deepStrictEqual(calls, [`eu-west-1 ${arn} own-org`]);
+      assert.match(
+        fs.readFileSync(result.logFile ?? "", "utf8"),
+        /^# eu-west-1: archive-rule-applied: rule own-org applied to existing findings: 2 archived$/m,
+      );
       assert.deepStrictEqual(result.archiveRulesApplied, [
         { region: "eu-west-1", analyzer: "external-access", rule: "own-org", archived: 2 },
       ]);
@@ -1279,6 +1283,15 @@ describe("the Pulumi CLI seams (a stand-in `pulumi` script, no engine)", () => {
         "stack export --stack acct-111122223333 --non-interactive",
         "stack export --stack acct-444455556666 --non-interactive",
       ]);
+    });
+
+    it("run opens the stack through the program's workspace with that CLI by default", async () => {
+      const result = await runner().run(target("111122223333"), "outputs", {});
+      assert.ok(
+        commands().includes("stack select --stack acct-111122223333 --non-interactive"),
+        commands().join("\n"),
+      );
+      assert.strictEqual(result.outcome, "succeeded", result.error);
     });
 
     it("listStacks gives the backend's stack names", async () => {
