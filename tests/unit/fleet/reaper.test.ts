@@ -165,6 +165,7 @@ describe("the reaper: a killed bot's engines and plugins", () => {
       try {
         const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0");
         assert.equal(argv[0], process.execPath);
+        assert.equal(argv[1], "-r");
         assert.ok(
           argv.some((a) => a.endsWith(path.join("fleet", "reaper.ts"))),
           argv.join(" "),

@@ -1063,6 +1063,17 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
   }
   const methods = (stack: FakeStack) => stack.calls.map((c) => c.method);
 
+  it("a stack that cannot be opened fails with the error and no notes", async () => {
+    const r = new AutomationStackRunner(
+      { workDir: "/nowhere", envVars: {}, refresh: false, logDir, redact: (t) => t },
+      opener(new FakeStack("acct-1"), new Error("error: permission denied")),
+    );
+    const result = await r.run(target("111122223333"), "up", {});
+    assert.strictEqual(result.outcome, "failed");
+    assert.match(result.error ?? "", /permission denied/);
+    assert.ok(!("notes" in result), JSON.stringify(result.notes));
+  });
+
   it("BlockedError carries every blocker, one a line, under its own name", () => {
     const e = new BlockedError(["first", "second"], []);
     assert.strictEqual(e.message, "first\nsecond");
@@ -1133,12 +1144,13 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
     const pending = [
       { type: "creating", resource: { urn: "a-eu-west-1" } },
       { type: "updating", resource: { urn: "a-us-east-1" } },
+      { type: "creating", resource: { urn: "a-ap-south-1" } },
     ];
     const stack = new FakeStack("acct-1", { state: state(pending) });
     const result = await runner(stack).run(target("111122223333"), "refresh", {});
     assert.deepStrictEqual(
       result.notes?.filter((n) => n.status === "pending-cleared").map((n) => n.detail),
-      ["cleared 1 pending create(s) a killed run left: a-eu-west-1"],
+      ["cleared 2 pending create(s) a killed run left: a-eu-west-1, a-ap-south-1"],
     );
 
     for (const deployment of [state(), state([pending[1]]), undefined]) {
@@ -1213,6 +1225,7 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
     const r = runner(stack, false);
     await r.run(target("111122223333"), "preview", {});
     const result = await r.run(target("111122223333"), "preview", {});
+    assert.strictEqual(result.outcome, "succeeded", result.error);
     const log = fs.readFileSync(result.logFile ?? "", "utf8");
     assert.strictEqual(log.match(/# preview acct-111122223333 .* started/g)?.length, 2, log);
     assert.strictEqual(log.match(/key \[redacted\] out/g)?.length, 2, log);
