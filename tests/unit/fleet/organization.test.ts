@@ -285,6 +285,18 @@ describe("organization: reading AWS Organizations (fake-aws, real SDK)", functio
     assert.deepStrictEqual(ids(after.accounts), [...ids(before.accounts), "888888888888"].sort());
   });
 
+  it("gives up on a throttled call after maxAttempts tries, and rides out one throttle with two", async () => {
+    const options = { endpoint: fake.url, credentials: MGMT_KEY };
+    fake.state.injectFault({ service: "organizations", operation: "ListRoots", count: 1 });
+    await assert.rejects(
+      discoverAccounts({}, { ...options, maxAttempts: 1 }),
+      /^OrganizationReadError: ListRoots as the bot's own credentials: TooManyRequestsException/,
+    );
+    fake.state.injectFault({ service: "organizations", operation: "ListRoots", count: 1 });
+    const s = await discoverAccounts({}, { ...options, maxAttempts: 2 });
+    assert.strictEqual(s.organizationId.startsWith("o-"), true);
+  });
+
   it("says which permission and role were refused when a member account reads", async () => {
     await assert.rejects(
       discoverAccounts({}, { endpoint: fake.url, credentials: MEMBER_KEY, maxAttempts: 1 }),
