@@ -1244,6 +1244,7 @@ describe("the Pulumi CLI seams (a stand-in `pulumi` script, no engine)", () => {
     'if [ -n "$FAKE_PULUMI_LOG" ]; then echo "$*" >> "$FAKE_PULUMI_LOG"; fi',
     'case "$1 $2" in',
     '  "version "*) echo "v3.274.1" ;;',
+    '  "stack select") case "$*" in *-new*) echo "error: no stack named \'$4\' found" >&2; exit 255 ;; esac ;;',
     `  "stack ls") echo '[{"name":"acct-1"},{"name":"org/p/acct-2"}]' ;;`,
     '  "stack export") printf \'{"argv":"%s","cwd":"%s","externalId":"%s","fromEnvVars":"%s","ambient":"%s","pad":"%0800d"}\' "$*" "$PWD" "$ACCESS_ANALYZER_EXTERNAL_ID" "$FLEET_FAKE_VAR" "$FLEET_FAKE_AMBIENT" 0 ;;',
     "esac",
@@ -1263,7 +1264,7 @@ describe("the Pulumi CLI seams (a stand-in `pulumi` script, no engine)", () => {
       fs.rmSync(root, { recursive: true, force: true });
     });
     const commands = () => fs.readFileSync(calls, "utf8").trim().split("\n");
-    const runner = () =>
+    const runner = (secretsProvider?: string) =>
       new AutomationStackRunner({
         workDir: root,
         envVars: { FLEET_FAKE_VAR: "from-envVars", FAKE_PULUMI_LOG: calls },
@@ -1271,6 +1272,7 @@ describe("the Pulumi CLI seams (a stand-in `pulumi` script, no engine)", () => {
         logDir: path.join(root, "logs"),
         pulumiRoot: root,
         redact: (t) => t,
+        ...(secretsProvider !== undefined ? { secretsProvider } : {}),
       });
 
     it("exportState runs `stack export` (no --show-secrets) in the program's folder with the account's external id", async () => {
@@ -1305,6 +1307,18 @@ describe("the Pulumi CLI seams (a stand-in `pulumi` script, no engine)", () => {
         commands().join("\n"),
       );
       assert.strictEqual(result.outcome, "succeeded", result.error);
+    });
+
+    it("creates a stack the backend does not have with the fleet's secrets provider", async () => {
+      await runner("passphrase").run(
+        { ...target("111122223333"), stack: "acct-new" },
+        "preview",
+        {},
+      );
+      assert.ok(
+        commands().includes("stack init acct-new --secrets-provider passphrase --non-interactive"),
+        commands().join("\n"),
+      );
     });
 
     it("listStacks gives the backend's stack names", async () => {
