@@ -198,17 +198,13 @@ export function decideRegions(input: {
     const found = existing[0];
     if (found === undefined) continue;
     if (!NAME_PATTERN.test(found.name)) {
-      notes.push({
-        region,
-        status: "unmanageable",
-        analyzer: found.name,
-        detail:
-          `${region} has ${found.type} analyzer "${found.name}", whose name the AWS provider ` +
-          `cannot manage (it must start with a letter); AWS allows one per region, so the stack ` +
-          `cannot create its own there: exclude ${region} (excludeRegions), or replace that ` +
-          `analyzer by hand with one named by the provider's rule`,
-      });
-      blockers.push(notes[notes.length - 1].detail ?? "");
+      const detail =
+        `${region} has ${found.type} analyzer "${found.name}", whose name the AWS provider ` +
+        `cannot manage (it must start with a letter); AWS allows one per region, so the stack ` +
+        `cannot create its own there: exclude ${region} (excludeRegions), or replace that ` +
+        `analyzer by hand with one named by the provider's rule`;
+      notes.push({ region, status: "unmanageable", analyzer: found.name, detail });
+      blockers.push(detail);
     } else if (found.name === ourName && hasOurTags(found, settings)) {
       adopt[region] = found.name;
       notes.push({

@@ -438,7 +438,7 @@ export class AutomationStackRunner implements StackRunner {
     note(`# ${operation} ${target.stack} [${label}] started ${started.toISOString()}\n`);
 
     const plan = planOperation(operation, this.options.refresh);
-    let outcome: Outcome = "succeeded";
+    let outcome: Outcome;
     let changes: ChangeCounts = noChanges();
     let outputs: Pick<StackResult, "regions" | "analyzerArns" | "unusedAccessAnalyzerArn"> = {
       regions: [],

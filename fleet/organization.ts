@@ -207,8 +207,9 @@ export class OrganizationScopeError extends Error {
   }
 }
 
+/** Account ids are unique in an organization: no two compare equal. */
 function byAccountId<T extends { accountId: string }>(a: T, b: T): number {
-  return a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0;
+  return a.accountId < b.accountId ? -1 : 1;
 }
 
 /**

@@ -251,7 +251,8 @@ export function findOrphans(
           : "not in the fleet any more (left the organization, or removed from the fleet file)",
     });
   }
-  return orphans.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
+  // Stack names are unique here (a Set above): no two compare equal.
+  return orphans.sort((a, b) => (a.stack < b.stack ? -1 : 1));
 }
 
 /** The orphan as a target: `destroy --accounts` runs it with the stack's own config, unchanged. */

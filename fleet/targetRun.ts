@@ -50,7 +50,7 @@ export class TargetRun {
   ): Promise<StackResult[]> {
     const { command, redact, say } = this;
     const { failureTolerance, now } = options;
-    const startedAt = now?.();
+    const clock = now ? { now, startedAt: now() } : undefined;
     let finished = 0;
     let failed = 0;
     const outcome = await runAll(this.targets, run, {
@@ -80,13 +80,13 @@ export class TargetRun {
         if (result.outcome === "skipped") return;
         if (isFailure(result.outcome)) failed++;
         say(options.endLine(target, result));
-        if (now && startedAt !== undefined && this.targets.length > 1) {
+        if (clock && this.targets.length > 1) {
           say(
             progressLine({
               done: finished,
               total: this.targets.length,
               failed,
-              elapsedMs: now() - startedAt,
+              elapsedMs: clock.now() - clock.startedAt,
             }),
           );
         }

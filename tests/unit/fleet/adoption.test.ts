@@ -1,6 +1,11 @@
 import * as assert from "assert";
-import { decideRegions, heldRegions, type HeldRegion } from "../../../fleet/adoption";
-import type { AnalyzerInfo } from "../../../fleet/audit";
+import {
+  decideRegions,
+  heldRegions,
+  readAccountView,
+  type HeldRegion,
+} from "../../../fleet/adoption";
+import type { AccountReader, AnalyzerInfo } from "../../../fleet/audit";
 import type { AnalyzerSettings } from "../../../fleet/types";
 
 const COMPONENT =
@@ -291,6 +296,251 @@ describe("adoption and disabled regions (fleet/adoption)", () => {
         d.notes.map((n) => [n.region, n.status]),
         [["ap-east-1", "region-disabled"]],
       );
+    });
+  });
+
+  describe("heldRegions, the resources it must skip", () => {
+    it("picks the external-access analyzer past rules, unused-access, organization and input-less analyzers listed before it", () => {
+      const provider = `${providerUrn("eu-west-1")}::p1`;
+      const deployment = {
+        resources: [
+          // The default provider (no parent) and a provider without inputs name no region.
+          {
+            urn: "urn:pulumi:acct::access-analyzer::pulumi:providers:aws::default_7",
+            id: "d",
+            type: "pulumi:providers:aws",
+            inputs: { region: "us-west-2" },
+          },
+          { urn: providerUrn("x"), id: "px", type: "pulumi:providers:aws", parent: COMPONENT },
+          {
+            urn: providerUrn("eu-west-1"),
+            id: "p1",
+            type: "pulumi:providers:aws",
+            parent: COMPONENT,
+            inputs: { region: "eu-west-1" },
+          },
+          {
+            urn: `${COMPONENT}-eu-west-1-private`,
+            type: "aws:accessanalyzer/archiveRule:ArchiveRule",
+            provider,
+            parent: COMPONENT,
+            inputs: { analyzerName: "rule-analyzer", ruleName: "private" },
+          },
+          {
+            urn: `${COMPONENT}-unused-access`,
+            type: "aws:accessanalyzer/analyzer:Analyzer",
+            provider,
+            inputs: { analyzerName: "unused-access" },
+          },
+          {
+            urn: `${COMPONENT}-org-eu-west-1`,
+            type: "aws:accessanalyzer/analyzer:Analyzer",
+            provider,
+            inputs: { analyzerName: "org", type: "ORGANIZATION" },
+          },
+          { urn: `${COMPONENT}-bare`, type: "aws:accessanalyzer/analyzer:Analyzer", provider },
+          {
+            urn: `${COMPONENT}-eu-west-1`,
+            type: "aws:accessanalyzer/analyzer:Analyzer",
+            provider,
+            parent: COMPONENT,
+            inputs: { region: "eu-west-1", analyzerName: "external-access" },
+          },
+          // On the default provider, with no region input: in no region.
+          {
+            urn: `${COMPONENT}-stray`,
+            type: "aws:accessanalyzer/analyzer:Analyzer",
+            provider: "urn:pulumi:acct::access-analyzer::pulumi:providers:aws::default_7::d",
+            inputs: { analyzerName: "stray" },
+          },
+        ],
+      };
+      assert.deepStrictEqual(heldRegions(deployment), {
+        "eu-west-1": { urns: [providerUrn("eu-west-1")], analyzerName: "external-access" },
+      });
+    });
+  });
+
+  describe("decideRegions, what it says", () => {
+    it("lists disabled regions sorted, saying what AWS keeps and how it comes back", () => {
+      const d = decide(
+        {},
+        {
+          enabled: [],
+          held: {
+            "us-west-2": { urns: ["u2"] },
+            "ap-east-1": { urns: ["a1"], analyzerName: "external-access" },
+          },
+        },
+      );
+      assert.deepStrictEqual(d.dropFromState, ["a1", "u2"]);
+      assert.deepStrictEqual(
+        d.notes.map((n) => [n.region, n.detail]),
+        [
+          [
+            "ap-east-1",
+            "the account no longer has ap-east-1 enabled: its resources leave the stack's state " +
+              'without an AWS call; AWS keeps "external-access", and the next up after the region ' +
+              "is enabled again takes it back",
+          ],
+          [
+            "us-west-2",
+            "the account no longer has us-west-2 enabled: its resources leave the stack's state " +
+              "without an AWS call; AWS keeps the analyzer, and the next up after the region is " +
+              "enabled again takes it back",
+          ],
+        ],
+      );
+    });
+
+    it("does not pass back an import ID that names another analyzer than the state's", () => {
+      const d = decide(
+        {},
+        {
+          held: {
+            "eu-west-1": { urns: ["p"], analyzerName: "renamed", importId: "old@eu-west-1" },
+          },
+        },
+      );
+      assert.deepStrictEqual(d.adopt, {});
+    });
+
+    it("goes through the enabled regions in sorted order", () => {
+      const d = decide(
+        {
+          "us-east-1": [analyzer("console-us")],
+          "eu-west-1": [analyzer("console-eu")],
+        },
+        { enabled: ["us-east-1", "eu-west-1"], adoptConsole: true },
+      );
+      assert.deepStrictEqual(
+        d.notes.map((n) => [n.region, n.status, n.analyzer]),
+        [
+          ["eu-west-1", "adopted", "console-eu"],
+          ["us-east-1", "adopted", "console-us"],
+        ],
+      );
+      assert.strictEqual(
+        d.notes[0].detail,
+        'adopts "console-eu" (made outside the stack) with its findings and archive state',
+      );
+    });
+
+    it("takes our name back only with every tag we set, and says so", () => {
+      const settings = { tags: { owner: "sec", env: "prod" } };
+      const partial = decide(
+        { "eu-west-1": [analyzer("external-access", { tags: { owner: "sec" } })] },
+        { settings },
+      );
+      assert.deepStrictEqual(partial.adopt, {});
+      const untagged = decide({ "eu-west-1": [analyzer("external-access")] }, { settings });
+      assert.deepStrictEqual(untagged.adopt, {});
+      const ours = decide(
+        { "eu-west-1": [analyzer("external-access", { tags: { owner: "sec", env: "prod" } })] },
+        { settings },
+      );
+      assert.deepStrictEqual(ours.adopt, { "eu-west-1": "external-access" });
+      assert.strictEqual(
+        ours.notes[0].detail,
+        'took "external-access" (ours by name and tags, not in the state) back into the stack',
+      );
+    });
+
+    it("says how to handle an analyzer the provider cannot manage, and blocks with the same words", () => {
+      const d = decide({ "eu-west-1": [analyzer("_console")] });
+      const detail =
+        'eu-west-1 has ACCOUNT analyzer "_console", whose name the AWS provider cannot manage ' +
+        "(it must start with a letter); AWS allows one per region, so the stack cannot create its " +
+        "own there: exclude eu-west-1 (excludeRegions), or replace that analyzer by hand with one " +
+        "named by the provider's rule";
+      assert.deepStrictEqual(d.notes, [
+        { region: "eu-west-1", status: "unmanageable", analyzer: "_console", detail },
+      ]);
+      assert.deepStrictEqual(d.blockers, [detail]);
+    });
+
+    it("blocks with the exact commands that adopt a console-made analyzer, naming the stack", () => {
+      const d = decide({ "eu-west-1": [analyzer("console-analyzer")] });
+      assert.deepStrictEqual(d.blockers, [
+        'eu-west-1 already has ACCOUNT analyzer "console-analyzer" (made outside this stack); ' +
+          "AWS allows one per region, so a new one would fail on the quota. Adopt it, findings " +
+          "kept: fleet preview --adopt, then fleet up --adopt --accounts <this account> " +
+          "(stack acct-111122223333)",
+      ]);
+    });
+  });
+
+  describe("readAccountView", () => {
+    function reader(
+      analyzers: Record<string, AnalyzerInfo[] | Error>,
+      enabled: string[] | Error = Object.keys(analyzers),
+    ): AccountReader & { closed: number; read: string[] } {
+      const r = {
+        closed: 0,
+        read: [] as string[],
+        enabledRegions: () =>
+          enabled instanceof Error ? Promise.reject(enabled) : Promise.resolve(enabled),
+        analyzers: (region: string) => {
+          r.read.push(region);
+          const a = analyzers[region];
+          return a instanceof Error ? Promise.reject(a) : Promise.resolve(a ?? []);
+        },
+        activeFindings: () => Promise.resolve(0),
+        close: () => {
+          r.closed++;
+        },
+      };
+      return r;
+    }
+    const t = (settings: AnalyzerSettings = {}) => ({
+      accountId: "111122223333",
+      stack: "acct-111122223333",
+      access: {},
+      settings,
+    });
+
+    it("reads every analyzer of the enabled regions in scope, then closes the reader", async () => {
+      const r = reader({
+        "us-east-1": [analyzer("a")],
+        "eu-west-1": [],
+        "ap-south-1": [analyzer("b")],
+      });
+      const view = await readAccountView(t({ excludeRegions: ["ap-south-1"] }), r);
+      assert.deepStrictEqual(view, {
+        enabled: ["us-east-1", "eu-west-1", "ap-south-1"],
+        analyzers: { "eu-west-1": [], "us-east-1": [analyzer("a")] },
+      });
+      assert.deepStrictEqual(r.read.sort(), ["eu-west-1", "us-east-1"]);
+      assert.strictEqual(r.closed, 1);
+    });
+
+    it("fails, naming the region and the error, when one region cannot be read; still closes", async () => {
+      const denied = Object.assign(new Error("not authorized"), { name: "AccessDeniedException" });
+      const r = reader({ "us-east-1": [], "eu-west-1": denied });
+      await assert.rejects(readAccountView(t(), r), {
+        message:
+          "before the engine ran, reading the account failed: could not list the analyzers in " +
+          "eu-west-1: AccessDeniedException: not authorized",
+      });
+      assert.strictEqual(r.closed, 1);
+    });
+
+    it("fails when the enabled regions cannot be read, and works with a reader that has no close", async () => {
+      const noClose: AccountReader = { ...reader({}, new Error("ExpiredToken")), close: undefined };
+      await assert.rejects(readAccountView(t(), noClose), {
+        message: "before the engine ran, reading the account failed: ExpiredToken",
+      });
+    });
+
+    it("reads no region once aborted, and fails rather than decide without them", async () => {
+      const stop = new AbortController();
+      stop.abort();
+      const r = reader({ "us-east-1": [analyzer("a")] });
+      await assert.rejects(
+        readAccountView(t(), r, stop.signal),
+        /could not list the analyzers in us-east-1: aborted before it was read/,
+      );
+      assert.deepStrictEqual(r.read, []);
     });
   });
 });

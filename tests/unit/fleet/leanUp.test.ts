@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as path from "path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { leanUp, leanUpArgs, readUpEvents } from "../../../fleet/leanUp";
 
@@ -182,5 +183,50 @@ describe("fleet up without the Automation API's after-work (leanUp)", () => {
     delete (stack.workspace.pulumiCommand as { run?: unknown }).run;
     await leanUp(stack, {});
     assert.deepStrictEqual([calls.up, calls.run.length], [1, 0]);
+  });
+
+  it("reads a stack step without new outputs as a stack with no outputs", () => {
+    const bare = stackOutputs({});
+    delete (bare.resOutputsEvent!.metadata as { new?: unknown }).new;
+    assert.deepStrictEqual(readUpEvents([bare]), { outputs: {} });
+  });
+
+  it("runs the CLI in the workspace with its environment, PULUMI_HOME and command logging, and removes its temp folder", async () => {
+    const { stack, calls } = fakeStack([summary({ same: 1 }), stackOutputs({})]);
+    const seen: { cwd: string; env: Record<string, string> }[] = [];
+    const command = stack.workspace.pulumiCommand as unknown as {
+      run: (...a: unknown[]) => unknown;
+    };
+    const run = command.run;
+    command.run = (args: unknown, cwd: unknown, env: unknown, ...rest: unknown[]) => {
+      seen.push({ cwd: cwd as string, env: env as Record<string, string> });
+      return run(args, cwd, env, ...rest);
+    };
+    Object.assign(stack.workspace, { pulumiHome: "/home/p" });
+    await leanUp(stack, {});
+    assert.deepStrictEqual(seen, [
+      { cwd: "/w", env: { PULUMI_DEBUG_COMMANDS: "true", PULUMI_HOME: "/home/p", A: "1" } },
+    ]);
+    const dir = path.dirname(calls.logs[0]);
+    assert.match(path.basename(dir), /^aa-fleet-up-/);
+    assert.strictEqual(fs.existsSync(dir), false);
+  });
+
+  it("skips blank lines in the event log, and gives no counts when neither the log nor the CLI has them", async () => {
+    const { stack } = fakeStack([stackOutputs({ regions: ["eu-west-1"] })]);
+    const command = stack.workspace.pulumiCommand as unknown as {
+      run: (args: string[]) => unknown;
+    };
+    const run = command.run;
+    command.run = async (args: string[]) => {
+      await run(args);
+      const log = args[args.indexOf("--event-log") + 1];
+      fs.writeFileSync(log, "\n   \n" + fs.readFileSync(log, "utf8") + "\n\n");
+    };
+    Object.assign(stack, { info: () => Promise.resolve(undefined) });
+    assert.deepStrictEqual(await leanUp(stack, {}), {
+      summary: {},
+      outputs: { regions: { value: ["eu-west-1"], secret: false } },
+    });
   });
 });

@@ -4,9 +4,11 @@ import {
   organizationSchema,
   OrganizationReadError,
   OrganizationScopeError,
+  readOrganizationTree,
   selectAccounts,
   type OrganizationTree,
 } from "../../../fleet/organization";
+import { AssumeRoleError } from "../../../fleet/auditSdk";
 import { FakeAwsAdminClient, startFakeAws, type FakeAws } from "../../harness/fake-aws";
 
 /** Root ─ mgmt; Prod ─ EU (a, b), US (c, suspended d); Sandbox ─ Deep (e); Security (f). */
@@ -267,6 +269,11 @@ describe("organization: reading AWS Organizations (fake-aws, real SDK)", functio
     const calls = fake.state.calls.filter((c) => c.operation === "ListAccountsForParent");
     assert.ok(calls.length > 7, `expected paging, got ${calls.length} ListAccountsForParent calls`);
     assert.ok(calls.every((c) => c.accountId === "111111111111" && c.region === "us-east-1"));
+    // Read as organization.roleArn, not as the bot's own user.
+    assert.ok(
+      calls.every((c) => /assumed-role\/OrganizationsReader\//.test(c.principalArn ?? "")),
+      JSON.stringify(calls[0]),
+    );
   });
 
   it("covers an account created in the organization at the next read, with nothing else changed", async () => {
@@ -276,6 +283,18 @@ describe("organization: reading AWS Organizations (fake-aws, real SDK)", functio
     await new FakeAwsAdminClient(fake.url).createAccount({ id: "888888888888", ou: "Prod/EU/New" });
     const after = await discoverAccounts(settings, options);
     assert.deepStrictEqual(ids(after.accounts), [...ids(before.accounts), "888888888888"].sort());
+  });
+
+  it("gives up on a throttled call after maxAttempts tries, and rides out one throttle with two", async () => {
+    const options = { endpoint: fake.url, credentials: MGMT_KEY };
+    fake.state.injectFault({ service: "organizations", operation: "ListRoots", count: 1 });
+    await assert.rejects(
+      discoverAccounts({}, { ...options, maxAttempts: 1 }),
+      /^OrganizationReadError: ListRoots as the bot's own credentials: TooManyRequestsException/,
+    );
+    fake.state.injectFault({ service: "organizations", operation: "ListRoots", count: 1 });
+    const s = await discoverAccounts({}, { ...options, maxAttempts: 2 });
+    assert.strictEqual(s.organizationId.startsWith("o-"), true);
   });
 
   it("says which permission and role were refused when a member account reads", async () => {
@@ -306,5 +325,221 @@ describe("organization: reading AWS Organizations (fake-aws, real SDK)", functio
       ),
       OrganizationScopeError,
     );
+  });
+});
+
+describe("organization: selection details (pure)", () => {
+  /** TREE with its OUs and accounts listed in reverse. */
+  const reversed: OrganizationTree = {
+    ...TREE,
+    ous: [...TREE.ous].reverse(),
+    accounts: [...TREE.accounts].reverse(),
+  };
+
+  it("sorts covered and left-out accounts by id, and lists the OUs there are sorted", () => {
+    const s = selectAccounts(reversed, { exclude: { ous: ["Root/Prod"] } });
+    assert.deepStrictEqual(ids(s.accounts), ["100000000000", "500000000000", "600000000000"]);
+    assert.deepStrictEqual(ids(s.leftOut), [
+      "200000000000",
+      "300000000000",
+      "400000000000",
+      "450000000000",
+    ]);
+    assert.throws(() => selectAccounts(reversed, { include: { ous: ["ou-root-nothere0"] } }), {
+      message:
+        'organization.include.ous[0]: no OU "ou-root-nothere0" in organization o-abcdefghij; its OUs are ' +
+        "Root, Root/Prod, Root/Prod/EU, Root/Prod/US, Root/Sandbox, Root/Sandbox/Deep, Root/Security",
+    });
+  });
+
+  it("takes OUs and the root by id", () => {
+    const s = selectAccounts(TREE, { include: { ous: ["ou-root-eu000000", "r-root"] } });
+    assert.strictEqual(s.accounts.length, 6);
+    const eu = selectAccounts(TREE, { include: { ous: ["ou-root-eu000000"] } });
+    assert.deepStrictEqual(ids(eu.accounts), ["200000000000", "300000000000"]);
+  });
+
+  it("accepts the management account the file expects, and warns of nothing by default", () => {
+    const s = selectAccounts(TREE, { managementAccountId: "100000000000" });
+    assert.strictEqual(s.accounts.length, 6);
+    assert.deepStrictEqual(s.warnings, []);
+  });
+
+  it("says why each account is left out", () => {
+    const s = selectAccounts(TREE, {
+      include: { ous: ["Root/Prod"] },
+      exclude: { accounts: ["300000000000"] },
+    });
+    const detail = (id: string) => s.leftOut.find((l) => l.accountId === id)?.detail;
+    assert.strictEqual(detail("100000000000"), "not under organization.include.ous");
+    assert.strictEqual(detail("300000000000"), "in organization.exclude.accounts");
+  });
+
+  it("OrganizationScopeError lists every problem, one a line, under its own name", () => {
+    const e = new OrganizationScopeError(["a", "b"]);
+    assert.strictEqual(e.message, "a\nb");
+    assert.strictEqual(e.name, "OrganizationScopeError");
+    assert.strictEqual(new OrganizationReadError("x").name, "OrganizationReadError");
+  });
+
+  it("the section refuses organization analyzers without a delegated administrator, naming the key to set", () => {
+    const r = organizationSchema.safeParse({ analyzers: {} });
+    assert.ok(!r.success);
+    const issue = r.error.issues.find((i) => i.path.join(".") === "analyzers");
+    assert.strictEqual(issue?.code, "custom");
+    assert.match(issue?.message ?? "", /set organization\.delegatedAdministrator\.accountId too/);
+  });
+
+  it("the section says an account id must be 12 digits, quoting what it got", () => {
+    const r = organizationSchema.safeParse({ exclude: { accounts: ["12345"] } });
+    assert.ok(!r.success);
+    assert.strictEqual(
+      r.error.issues[0].message,
+      'must be 12 digits, e.g. "111122223333" (got "12345")',
+    );
+  });
+});
+
+describe("organization: readOrganizationTree (scripted client)", () => {
+  type Reply = Record<string, unknown> | Error;
+  /** Answers each command from `replies[name]` in turn (the last one repeats); records every send. */
+  function client(replies: Record<string, Reply[]>) {
+    const sent: { name: string; input: Record<string, unknown>; options: unknown }[] = [];
+    const counts: Record<string, number> = {};
+    return {
+      sent,
+      send: (command: { input: Record<string, unknown> }, options?: unknown) => {
+        const name = command.constructor.name.replace(/Command$/, "");
+        sent.push({ name, input: command.input, options });
+        const list = replies[name] ?? [{}];
+        const i = counts[name] ?? 0;
+        counts[name] = i + 1;
+        const reply = list[Math.min(i, list.length - 1)];
+        return reply instanceof Error ? Promise.reject(reply) : Promise.resolve(reply);
+      },
+    } as unknown as { sent: typeof sent } & Parameters<typeof readOrganizationTree>[0];
+  }
+  const described = { Organization: { Id: "o-abcdefghij", MasterAccountId: "100000000000" } };
+  const who = "arn:aws:iam::100000000000:role/Reader";
+
+  it("reads every page, skips entries without an id, and fills missing names, emails and states", async () => {
+    const c = client({
+      DescribeOrganization: [described],
+      ListRoots: [{ Roots: [], NextToken: "t1" }, { Roots: [{ Id: "r-root" }] }],
+      ListOrganizationalUnitsForParent: [
+        { OrganizationalUnits: [{ Name: "no id" }, { Id: "ou-root-aaaaaaaa" }] },
+        {},
+      ],
+      ListAccountsForParent: [
+        {
+          Accounts: [
+            { Name: "no id" },
+            {
+              Id: "100000000000",
+              Name: "mgmt",
+              Email: "m@x.io",
+              State: "ACTIVE",
+              Status: "SUSPENDED",
+            },
+            { Id: "200000000000", Status: "SUSPENDED" },
+          ],
+        },
+        { Accounts: [{ Id: "300000000000" }] },
+      ],
+    });
+    const tree = await readOrganizationTree(c, { who });
+    assert.deepStrictEqual(tree, {
+      organizationId: "o-abcdefghij",
+      managementAccountId: "100000000000",
+      rootId: "r-root",
+      ous: [{ id: "ou-root-aaaaaaaa", name: "ou-root-aaaaaaaa", parentId: "r-root" }],
+      accounts: [
+        {
+          accountId: "100000000000",
+          name: "mgmt",
+          email: "m@x.io",
+          status: "ACTIVE",
+          parentId: "r-root",
+        },
+        { accountId: "200000000000", name: "", email: "", status: "SUSPENDED", parentId: "r-root" },
+        {
+          accountId: "300000000000",
+          name: "",
+          email: "",
+          status: "UNKNOWN",
+          parentId: "ou-root-aaaaaaaa",
+        },
+      ],
+    });
+    assert.deepStrictEqual(
+      c.sent.filter((s) => s.name === "ListRoots").map((s) => s.input),
+      [{ NextToken: undefined }, { NextToken: "t1" }],
+    );
+    assert.ok(c.sent.every((s) => !("MaxResults" in s.input)));
+    assert.ok(c.sent.every((s) => JSON.stringify(s.options) === "{}"));
+  });
+
+  it("asks for the page size given, and passes the abort signal to every call", async () => {
+    const signal = new AbortController().signal;
+    const c = client({
+      DescribeOrganization: [described],
+      ListRoots: [{ Roots: [{ Id: "r-root" }] }],
+    });
+    await readOrganizationTree(c, { who, pageSize: 5, signal });
+    assert.deepStrictEqual(
+      c.sent.map((s) => [s.name, s.input.MaxResults, s.input.ParentId]),
+      [
+        ["DescribeOrganization", undefined, undefined],
+        ["ListRoots", 5, undefined],
+        ["ListOrganizationalUnitsForParent", 5, "r-root"],
+        ["ListAccountsForParent", 5, "r-root"],
+      ],
+    );
+    assert.ok(c.sent.every((s) => (s.options as { abortSignal?: unknown }).abortSignal === signal));
+  });
+
+  it("refuses an organization without an id or management account, and one without a root", async () => {
+    for (const reply of [
+      {},
+      { Organization: { Id: "o-abcdefghij" } },
+      { Organization: { MasterAccountId: "1" } },
+    ]) {
+      await assert.rejects(
+        readOrganizationTree(client({ DescribeOrganization: [reply] }), { who }),
+        {
+          name: "OrganizationReadError",
+          message: "DescribeOrganization returned no organization id",
+        },
+      );
+    }
+    await assert.rejects(
+      readOrganizationTree(client({ DescribeOrganization: [described], ListRoots: [{}] }), { who }),
+      { name: "OrganizationReadError", message: "ListRoots returned no root" },
+    );
+  });
+
+  it("names the call and the role when a listing fails, and passes role and abort errors on as they are", async () => {
+    const slow = Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" });
+    for (const op of ["ListOrganizationalUnitsForParent", "ListAccountsForParent"]) {
+      await assert.rejects(
+        readOrganizationTree(
+          client({
+            DescribeOrganization: [described],
+            ListRoots: [{ Roots: [{ Id: "r-root" }] }],
+            [op]: [slow],
+          }),
+          { who },
+        ),
+        { message: `${op} as ${who}: TooManyRequestsException: Rate exceeded` },
+      );
+    }
+    const assume = new AssumeRoleError("AssumeRole of the reader role failed");
+    const abort = Object.assign(new Error("aborted"), { name: "AbortError" });
+    for (const e of [assume, abort]) {
+      await assert.rejects(
+        readOrganizationTree(client({ DescribeOrganization: [e] }), { who }),
+        (got: unknown) => got === e,
+      );
+    }
   });
 });

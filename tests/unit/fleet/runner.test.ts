@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
+  PulumiCommand,
   ConcurrentUpdateError,
   StackAlreadyExistsError,
   StackNotFoundError,
@@ -13,6 +14,8 @@ import {
 } from "@pulumi/pulumi/automation";
 import {
   AutomationStackRunner,
+  BlockedError,
+  localStackOpener,
   logFileName,
   openStack,
   readOutputs,
@@ -25,8 +28,15 @@ import { makeRedactor } from "../../../fleet/output";
 import {
   configUpdate,
   errorOutcome,
+  findOrphans,
+  lockAdvice,
+  lockHolders,
+  namesOrphan,
+  orphanTarget,
+  phaseBlocked,
   planOperation,
   retrySelectAfterCreate,
+  runPhases,
   successOutcome,
 } from "../../../fleet/runPlan";
 import { noChanges } from "../../../fleet/report";
@@ -399,6 +409,10 @@ describe("AutomationStackRunner (fake stacks)", () => {
       const result = await withRules(stack, client).run(target("111122223333"), "up", {});
       assert.strictEqual(result.outcome, "succeeded");
       assert.deepStrictEqual(calls, [`eu-west-1 ${arn} own-org`]);
+      assert.match(
+        fs.readFileSync(result.logFile ?? "", "utf8"),
+        /^# eu-west-1: archive-rule-applied: rule own-org applied to existing findings: 2 archived$/m,
+      );
       assert.deepStrictEqual(result.archiveRulesApplied, [
         { region: "eu-west-1", analyzer: "external-access", rule: "own-org", archived: 2 },
       ]);
@@ -873,5 +887,474 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
       undefined,
     );
     assert.ok(!methods.includes("refresh"), "pending creates are left to up");
+  });
+});
+
+describe("runner decisions, more cases (fleet/runPlan)", () => {
+  const lockLine = (who: string, pid: number, at: string) =>
+    `file:///s/.pulumi/locks/${pid}.json: created by ${who} (pid ${pid}) at ${at}`;
+
+  it("configUpdate sets a value again when only its secret flag differs", () => {
+    const t = { ...target("111122223333"), settings: { analyzerName: "aa" } };
+    const key = `${PROJECT_NAME}:analyzerName`;
+    const update = configUpdate(t, { [key]: { value: "aa", secret: true } });
+    assert.deepStrictEqual(update.set[key], { value: "aa" });
+  });
+
+  it("lockHolders reads every lock a file backend names, and drops one with an unreadable time", () => {
+    const message = [
+      lockLine("a@h1", 11, "2026-01-01T10:00:00Z"),
+      lockLine("b@h2", 22, "not-a-time"),
+      lockLine("c@h3", 33, "2026-01-01T09:00:00Z"),
+    ].join("\n");
+    assert.deepStrictEqual(
+      lockHolders(message).map((l) => [l.holder, l.pid, l.at.toISOString()]),
+      [
+        ["a@h1", 11, "2026-01-01T10:00:00.000Z"],
+        ["c@h3", 33, "2026-01-01T09:00:00.000Z"],
+      ],
+    );
+  });
+
+  it("lockAdvice names the oldest lock, whatever order the backend lists them in", () => {
+    const now = Date.parse("2026-01-01T10:00:30Z");
+    const newestFirst = [
+      lockLine("new@h", 2, "2026-01-01T10:00:00Z"),
+      lockLine("old@h", 1, "2026-01-01T09:59:00Z"),
+      lockLine("mid@h", 3, "2026-01-01T09:59:30Z"),
+    ].join("\n");
+    assert.match(lockAdvice(newestFirst, "acct-1", now), /^Locked 90 s ago by old@h \(pid 1\)\. /);
+  });
+
+  it("lockAdvice says the age in s under 2 min, in min under 2 h, in h beyond", () => {
+    const at = Date.parse("2026-01-01T00:00:00Z");
+    const msg = lockLine("x@h", 7, "2026-01-01T00:00:00Z");
+    const age = (ms: number) => /Locked (.*?) ago/.exec(lockAdvice(msg, "s", at + ms))?.[1];
+    assert.strictEqual(age(119_000), "119 s");
+    assert.strictEqual(age(120_000), "2 min");
+    assert.strictEqual(age(7_199_000), "120 min");
+    assert.strictEqual(age(7_200_000), "2 h");
+    assert.strictEqual(age(5 * 3_600_000), "5 h");
+  });
+
+  it("lockAdvice without a named lock gives only the unlock command", () => {
+    assert.strictEqual(
+      lockAdvice("Another update is currently in progress", "acct-1", 0),
+      "If no run holds it any more (a killed bot), unlock with the fleet's backend: " +
+        "pulumi cancel --yes --stack acct-1. ",
+    );
+  });
+
+  it("runPhases keeps the phase order and leaves empty phases out", () => {
+    const member = target("111122223333");
+    const admin = { ...target("444455556666"), phase: "delegated-administrator" as const };
+    const phases = runPhases([member, admin]);
+    assert.deepStrictEqual(
+      phases.map((p) => [p.phase, p.targets.map((t) => t.accountId)]),
+      [
+        ["delegated-administrator", ["444455556666"]],
+        ["members", ["111122223333"]],
+      ],
+    );
+    assert.deepStrictEqual(runPhases([]), []);
+  });
+
+  it("phaseBlocked lets the delegated administrator run when there is no registration in the run", () => {
+    assert.strictEqual(
+      phaseBlocked("delegated-administrator", [{ phase: "members", outcome: "failed" }]),
+      undefined,
+    );
+    assert.match(
+      phaseBlocked("delegated-administrator", [
+        { phase: "members", outcome: "succeeded" },
+        { phase: "registration", outcome: "locked" },
+      ]) ?? "",
+      /registration \(stack org-delegated-admin\) ended locked/,
+    );
+  });
+
+  it("findOrphans sorts by stack name whatever order the backend lists the stacks in", () => {
+    const names = [
+      "acct-333333333333",
+      "acct-111111111111",
+      "org/p/acct-222222222222",
+      "acct-111111111111",
+    ];
+    assert.deepStrictEqual(
+      findOrphans(names, [], []).map((o) => o.stack),
+      ["acct-111111111111", "acct-222222222222", "acct-333333333333"],
+    );
+    assert.deepStrictEqual(
+      findOrphans([...names].reverse(), [], []).map((o) => o.stack),
+      ["acct-111111111111", "acct-222222222222", "acct-333333333333"],
+    );
+  });
+
+  it("an orphan becomes a target with its stack's own config, and --accounts names it by id or stack", () => {
+    const [acct, registration] = findOrphans(["acct-111111111111", "org-delegated-admin"], [], []);
+    assert.deepStrictEqual(orphanTarget(registration), {
+      accountId: "",
+      stack: "org-delegated-admin",
+      access: {},
+      settings: {},
+      orphaned: registration.reason,
+    });
+    assert.strictEqual(orphanTarget(acct).accountId, "111111111111");
+    assert.ok(namesOrphan(["999999999999", "111111111111"], acct));
+    assert.ok(namesOrphan(["org-delegated-admin"], registration));
+    assert.ok(!namesOrphan(["999999999999"], acct));
+    assert.ok(!namesOrphan([], acct));
+  });
+});
+
+describe("AutomationStackRunner, each operation's calls and result (fake stack)", () => {
+  let logDir: string;
+  beforeEach(() => {
+    logDir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-runner-"));
+  });
+  afterEach(() => fs.rmSync(logDir, { recursive: true, force: true }));
+
+  const P =
+    "urn:pulumi:s::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer$pulumi:providers:aws::access-analyzer-";
+  /** The stack holds ap-east-1 (no longer enabled) and us-east-1; `pending` as a killed up left it. */
+  const state = (pending?: unknown[]) => ({
+    resources: ["ap-east-1", "us-east-1"].flatMap((region) => [
+      {
+        urn: `${P}${region}`,
+        id: region,
+        type: "pulumi:providers:aws",
+        parent: "c",
+        inputs: { region },
+      },
+      {
+        urn: `a-${region}`,
+        type: "aws:accessanalyzer/analyzer:Analyzer",
+        provider: `${P}${region}::${region}`,
+        inputs: { analyzerName: "external-access" },
+      },
+    ]),
+    ...(pending !== undefined ? { pending_operations: pending } : {}),
+  });
+
+  function runner(stack: FakeStack, readAccount = true) {
+    return new AutomationStackRunner(
+      {
+        workDir: "/nowhere",
+        envVars: {},
+        refresh: false,
+        logDir,
+        redact: makeRedactor({ AWS_SECRET_ACCESS_KEY: SECRET }),
+        ...(readAccount
+          ? {
+              readAccount: () =>
+                Promise.resolve({
+                  enabled: ["eu-west-1", "us-east-1"],
+                  analyzers: {
+                    "eu-west-1": [
+                      { name: "console-analyzer", arn: "arn", type: "ACCOUNT", status: "ACTIVE" },
+                    ],
+                  },
+                }),
+            }
+          : {}),
+      },
+      opener(stack),
+    );
+  }
+  const methods = (stack: FakeStack) => stack.calls.map((c) => c.method);
+
+  it("a stack that cannot be opened fails with the error and no notes", async () => {
+    const r = new AutomationStackRunner(
+      { workDir: "/nowhere", envVars: {}, refresh: false, logDir, redact: (t) => t },
+      opener(new FakeStack("acct-1"), new Error("error: permission denied")),
+    );
+    const result = await r.run(target("111122223333"), "up", {});
+    assert.strictEqual(result.outcome, "failed");
+    assert.match(result.error ?? "", /permission denied/);
+    assert.ok(!("notes" in result), JSON.stringify(result.notes));
+  });
+
+  it("BlockedError carries every blocker, one a line, under its own name", () => {
+    const e = new BlockedError(["first", "second"], []);
+    assert.strictEqual(e.message, "first\nsecond");
+    assert.strictEqual(e.name, "BlockedError");
+  });
+
+  it("refresh and destroy make their own call, without a refresh option, and count its changes", async () => {
+    for (const op of ["refresh", "destroy"] as const) {
+      const stack = new FakeStack("acct-1", { opMap: { delete: 2, same: 1 } });
+      const result = await runner(stack, false).run(target("111122223333"), op, {});
+      assert.strictEqual(result.outcome, "succeeded", result.error);
+      const call = stack.calls.find((c) => c.method === op);
+      assert.ok(call !== undefined, methods(stack).join());
+      // destroy passes --refresh through; refresh takes no such option.
+      if (op === "refresh") assert.ok(!("refresh" in (call.options ?? {})), "refresh option");
+      else assert.strictEqual(call.options?.refresh, false);
+      assert.strictEqual(result.changes.delete, 2);
+    }
+  });
+
+  it("destroy reads no outputs and reports none; nothing of it is absent from the result", async () => {
+    const stack = new FakeStack("acct-1", {
+      outputs: { regions: { value: ["x"], secret: false } },
+    });
+    const result = await runner(stack, false).run(target("111122223333"), "destroy", {});
+    assert.ok(!methods(stack).includes("outputs"), methods(stack).join());
+    assert.deepStrictEqual(result.regions, []);
+    assert.deepStrictEqual(result.analyzerArns, {});
+    assert.ok(!("name" in result) && !("error" in result) && !("notes" in result));
+  });
+
+  it("an orphan is destroyed with its stack's own config: the runner neither reads nor writes it", async () => {
+    const stack = new FakeStack("acct-1", { state: state() });
+    const result = await runner(stack).run(
+      { ...target("111122223333"), orphaned: "left the organization" },
+      "destroy",
+      {},
+    );
+    assert.strictEqual(result.outcome, "succeeded", result.error);
+    assert.deepStrictEqual(methods(stack), ["destroy"]);
+    assert.strictEqual(stack.calls[0].options?.exclude, undefined);
+  });
+
+  it("outputs reads neither the state nor the account", async () => {
+    const stack = new FakeStack("acct-1", { state: state() });
+    await runner(stack).run(target("111122223333"), "outputs", {});
+    assert.deepStrictEqual(methods(stack), ["outputs"]);
+  });
+
+  it("refresh and destroy drop a disabled region from the state before their call, and clear pending creates", async () => {
+    for (const op of ["refresh", "destroy"] as const) {
+      const stack = new FakeStack("acct-1", {
+        state: state([{ type: "creating", resource: { urn: "a-eu-west-1" } }]),
+      });
+      await runner(stack).run(target("111122223333"), op, {});
+      assert.deepStrictEqual(
+        stack.calls.filter((c) => c.method === "deleteFromState").map((c) => c.options?.urn),
+        [`${P}ap-east-1`],
+        op,
+      );
+      const clear = stack.calls.find((c) => c.options?.clearPendingCreates === true);
+      assert.ok(clear !== undefined, `${op}: ${methods(stack).join()}`);
+      assert.strictEqual(clear.options?.color, "never");
+    }
+  });
+
+  it("clears only pending creates, names them in a note, and leaves a stack without any alone", async () => {
+    const pending = [
+      { type: "creating", resource: { urn: "a-eu-west-1" } },
+      { type: "updating", resource: { urn: "a-us-east-1" } },
+      { type: "creating", resource: { urn: "a-ap-south-1" } },
+    ];
+    const stack = new FakeStack("acct-1", { state: state(pending) });
+    const result = await runner(stack).run(target("111122223333"), "refresh", {});
+    assert.deepStrictEqual(
+      result.notes?.filter((n) => n.status === "pending-cleared").map((n) => n.detail),
+      ["cleared 2 pending create(s) a killed run left: a-eu-west-1, a-ap-south-1"],
+    );
+
+    for (const deployment of [state(), state([pending[1]]), undefined]) {
+      const quiet = new FakeStack("acct-1", { state: deployment });
+      const r = await runner(quiet).run(target("111122223333"), "refresh", {});
+      assert.strictEqual(r.outcome, "succeeded", r.error);
+      assert.deepStrictEqual(
+        quiet.calls.filter((c) => c.method === "refresh").length,
+        1,
+        "only the operation's own refresh",
+      );
+      assert.ok(!r.notes?.some((n) => n.status === "pending-cleared"));
+    }
+  });
+
+  it("a pending create without a resource does not break the clearing", async () => {
+    const stack = new FakeStack("acct-1", { state: state([{ type: "creating" }]) });
+    const result = await runner(stack).run(target("111122223333"), "refresh", {});
+    assert.ok(
+      result.notes?.some(
+        (n) => n.status === "pending-cleared" && /^cleared 1 pending/.test(n.detail ?? ""),
+      ),
+      JSON.stringify(result),
+    );
+  });
+
+  it("a blocked up reports the blocking notes with its error", async () => {
+    const stack = new FakeStack("acct-1", { state: state() });
+    const result = await runner(stack).run(target("111122223333"), "up", {});
+    assert.strictEqual(result.outcome, "failed");
+    assert.deepStrictEqual(
+      result.notes?.map((n) => `${n.region} ${n.status}`),
+      ["ap-east-1 region-disabled", "eu-west-1 would-adopt"],
+    );
+  });
+
+  it("logs each region note, the time the reads took, and the outcome with the run's duration", async () => {
+    const stack = new FakeStack("acct-1", { state: state() });
+    const started = Date.now();
+    const result = await runner(stack).run(target("111122223333"), "preview", {});
+    const log = fs.readFileSync(result.logFile ?? "", "utf8");
+    assert.match(
+      log,
+      /^# ap-east-1: region-disabled: the account no longer has ap-east-1 enabled/m,
+    );
+    assert.match(log, /^# eu-west-1: would-adopt: eu-west-1 already has ACCOUNT analyzer/m);
+    const readMs = Number(/state and account read in (\d+) ms/.exec(log)?.[1]);
+    assert.ok(readMs >= 0 && readMs < 60_000, log);
+    assert.ok(
+      result.durationMs >= 0 && result.durationMs <= Date.now() - started,
+      String(result.durationMs),
+    );
+    assert.match(log, new RegExp(`\\n# succeeded after ${result.durationMs} ms\\n$`));
+  });
+
+  it("logs a failure with its error, and reports an error during an aborted run as aborted", async () => {
+    const stack = new FakeStack("acct-1", { fail: new Error("engine stopped") });
+    const stop = new AbortController();
+    stop.abort();
+    const result = await runner(stack, false).run(target("111122223333"), "preview", {
+      signal: stop.signal,
+    });
+    assert.strictEqual(result.outcome, "aborted");
+    assert.match(
+      fs.readFileSync(result.logFile ?? "", "utf8"),
+      /\n# aborted: aborted after \d+ ms\n$/,
+    );
+  });
+
+  it("writes the engine's output to the log even when nobody listens, and appends to an earlier run's log", async () => {
+    const stack = new FakeStack("acct-1", { output: `key ${SECRET} out\n` });
+    const r = runner(stack, false);
+    await r.run(target("111122223333"), "preview", {});
+    const result = await r.run(target("111122223333"), "preview", {});
+    assert.strictEqual(result.outcome, "succeeded", result.error);
+    const log = fs.readFileSync(result.logFile ?? "", "utf8");
+    assert.strictEqual(log.match(/# preview acct-111122223333 .* started/g)?.length, 2, log);
+    assert.strictEqual(log.match(/key \[redacted\] out/g)?.length, 2, log);
+    assert.doesNotMatch(log, new RegExp(SECRET.replace(/\//g, "\\/")));
+  });
+});
+
+describe("the Pulumi CLI seams (a stand-in `pulumi` script, no engine)", () => {
+  // A shell script in place of bin/pulumi: it answers `version`, `stack ls` and `stack export`,
+  // and appends every command line to $FAKE_PULUMI_LOG. No Pulumi CLI runs.
+  const linux = process.platform === "win32" ? describe.skip : describe;
+  let root: string;
+  let calls: string;
+  const SCRIPT = [
+    "#!/bin/sh",
+    'if [ -n "$FAKE_PULUMI_LOG" ]; then echo "$*" >> "$FAKE_PULUMI_LOG"; fi',
+    'case "$1 $2" in',
+    '  "version "*) echo "v3.274.1" ;;',
+    '  "stack select") case "$*" in *-new*) echo "error: no stack named \'$4\' found" >&2; exit 255 ;; esac ;;',
+    `  "stack ls") echo '[{"name":"acct-1"},{"name":"org/p/acct-2"}]' ;;`,
+    '  "stack export") printf \'{"argv":"%s","cwd":"%s","externalId":"%s","fromEnvVars":"%s","ambient":"%s","pad":"%0800d"}\' "$*" "$PWD" "$ACCESS_ANALYZER_EXTERNAL_ID" "$FLEET_FAKE_VAR" "$FLEET_FAKE_AMBIENT" 0 ;;',
+    "esac",
+    "",
+  ].join("\n");
+
+  linux("on a POSIX shell", () => {
+    beforeEach(() => {
+      root = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
+      fs.mkdirSync(path.join(root, "bin"));
+      fs.writeFileSync(path.join(root, "bin", "pulumi"), SCRIPT, { mode: 0o755 });
+      calls = path.join(root, "calls.log");
+      process.env.FLEET_FAKE_AMBIENT = "from-the-bot";
+    });
+    afterEach(() => {
+      delete process.env.FLEET_FAKE_AMBIENT;
+      fs.rmSync(root, { recursive: true, force: true });
+    });
+    const commands = () => fs.readFileSync(calls, "utf8").trim().split("\n");
+    const runner = (secretsProvider?: string) =>
+      new AutomationStackRunner({
+        workDir: root,
+        envVars: { FLEET_FAKE_VAR: "from-envVars", FAKE_PULUMI_LOG: calls },
+        refresh: false,
+        logDir: path.join(root, "logs"),
+        pulumiRoot: root,
+        redact: (t) => t,
+        ...(secretsProvider !== undefined ? { secretsProvider } : {}),
+      });
+
+    it("exportState runs `stack export` (no --show-secrets) in the program's folder with the account's external id", async () => {
+      const r = runner();
+      const withId = {
+        ...target("111122223333"),
+        access: { roleArn: "arn:aws:iam::111122223333:role/R", externalId: "EXT-1" },
+      };
+      const state = (await r.exportState(withId)) as Record<string, string>;
+      assert.deepStrictEqual(
+        { ...state, pad: state.pad.length },
+        {
+          argv: "stack export --stack acct-111122223333 --non-interactive",
+          cwd: fs.realpathSync(root),
+          externalId: "EXT-1",
+          fromEnvVars: "from-envVars",
+          ambient: "from-the-bot",
+          pad: 800,
+        },
+      );
+      await r.exportState(target("444455556666"));
+      assert.deepStrictEqual(commands(), [
+        "stack export --stack acct-111122223333 --non-interactive",
+        "stack export --stack acct-444455556666 --non-interactive",
+      ]);
+    });
+
+    it("run opens the stack through the program's workspace with that CLI by default", async () => {
+      const result = await runner().run(target("111122223333"), "outputs", {});
+      assert.ok(
+        commands().includes("stack select --stack acct-111122223333 --non-interactive"),
+        commands().join("\n"),
+      );
+      assert.strictEqual(result.outcome, "succeeded", result.error);
+    });
+
+    it("creates a stack the backend does not have with the fleet's secrets provider", async () => {
+      await runner("passphrase").run(
+        { ...target("111122223333"), stack: "acct-new" },
+        "preview",
+        {},
+      );
+      assert.ok(
+        commands().includes("stack init acct-new --secrets-provider passphrase --non-interactive"),
+        commands().join("\n"),
+      );
+    });
+
+    it("listStacks gives the backend's stack names", async () => {
+      assert.deepStrictEqual(await runner().listStacks(), ["acct-1", "org/p/acct-2"]);
+    });
+
+    it("the local opener selects or creates the stack, and deletes from its state with dependents, forced, in the workspace", async () => {
+      const pulumiCommand = await PulumiCommand.get({ root });
+      const envs: Record<string, string>[] = [];
+      const open = localStackOpener(root, (env) => {
+        envs.push(env);
+        return Promise.resolve({
+          workDir: root,
+          envVars: { ...env, FAKE_PULUMI_LOG: calls },
+          pulumiCommand,
+        });
+      });
+      const stack = await open.select("acct-1", { ACCESS_ANALYZER_EXTERNAL_ID: "E" });
+      assert.strictEqual(stack.name, "acct-1");
+      assert.strictEqual(typeof stack.upFromEventLog, "function");
+      await stack.deleteFromState("urn:pulumi:acct-1::p::t::a");
+      const created = await open.createOrSelect("acct-2");
+      assert.strictEqual(created.name, "acct-2");
+      const lines = commands();
+      assert.ok(lines.includes("stack select --stack acct-1 --non-interactive"), lines.join("\n"));
+      assert.ok(
+        lines.includes(
+          "state delete urn:pulumi:acct-1::p::t::a --target-dependents --force --yes --stack acct-1 --non-interactive",
+        ),
+        lines.join("\n"),
+      );
+      assert.ok(
+        lines.some((l) => /^stack select .*acct-2/.test(l)),
+        lines.join("\n"),
+      );
+      assert.deepStrictEqual(envs[0], { ACCESS_ANALYZER_EXTERNAL_ID: "E" });
+    });
   });
 });
