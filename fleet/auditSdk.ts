@@ -26,7 +26,7 @@ import { randomUUID } from "crypto";
 import type { ArchiveRuleClient } from "./archiveRules";
 import { describeError, type AnalyzerInfo } from "./audit";
 import { DEFAULTS, ENABLED_OPT_IN_STATUSES } from "../components/schema";
-import { DEFAULT_SESSION_NAME } from "./fleetFile";
+import { DEFAULT_SESSION_NAME } from "./session";
 import type {
   FindingCriteria,
   FindingDetail,

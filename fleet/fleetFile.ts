@@ -23,6 +23,7 @@ import {
 import { checkArgs } from "../components/validation";
 import type { AllRegionsAccessAnalyzerArgs } from "../components/types";
 import { componentSettings, providerArgsFor } from "./config";
+import { DEFAULT_SESSION_NAME } from "./session";
 import { organizationSchema, type AccountSelection, type LeftOutReason } from "./organization";
 import type { AccountAccess, AnalyzerSettings, Fleet, LeftOutTarget, Target } from "./types";
 
@@ -35,9 +36,6 @@ const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const STACK_NAME = /^(?:[A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]{1,100}$/;
 const BACKEND_URL = /^(file|s3|azblob|gs|https?):\/\/\S*$/;
 const SECRETS_PROVIDER = /^(passphrase|default|(awskms|azurekeyvault|gcpkms|hashivault):\/\/\S+)$/;
-
-/** The session name the bot uses when the fleet file sets none. */
-export const DEFAULT_SESSION_NAME = "access-analyzer-fleet";
 
 /**
  * The largest fleet file read: a fleet of thousands of accounts is well under 1 MB; anything far
