@@ -14,7 +14,7 @@ import type { HeldRegion } from "../../../fleet/adoption";
 import { stackStateSource, stateNotes } from "../../../fleet/auditState";
 import { exitCodeFor } from "../../../fleet/report";
 import type { StackResult, Target } from "../../../fleet/types";
-import { target } from "./helpers";
+import { heldDeployment, target } from "./helpers";
 
 const active = (name = "external-access"): AnalyzerInfo => ({
   name,
@@ -179,18 +179,7 @@ describe("audit: disabled regions still in the stack's state", () => {
   });
 
   describe("stackStateSource", () => {
-    const deployment = {
-      resources: [
-        {
-          urn: "urn:pulumi:acct::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer$pulumi:providers:aws::aa-me-south-1",
-          id: "p1",
-          type: "pulumi:providers:aws",
-          parent:
-            "urn:pulumi:acct::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer::aa",
-          inputs: { region: "me-south-1" },
-        },
-      ],
-    };
+    const deployment = heldDeployment("me-south-1");
     const tg = (id: string): Target => target(id);
 
     it("lists the backend's stacks once, exports only the stacks it has, and parses what they hold", async () => {
