@@ -456,6 +456,6 @@ describe("audit command (main, in-memory readers)", () => {
     const t: Target = { accountId: PROD, stack: "s", access: {}, settings: {} };
     const client = sdkArchiveRuleClientFactory()(t, {});
     assert.ok(client instanceof SdkArchiveRuleClient);
-    (client as SdkArchiveRuleClient).close();
+    client.close();
   });
 });
