@@ -358,6 +358,15 @@ describe("audit command (main, in-memory readers)", () => {
       );
     });
 
+    it("exits 0 on a region still CREATING after --wait, warning how long it waited", async () => {
+      const creating = { ...analyzer(PROD, "eu-west-1", "ext"), status: "CREATING" };
+      const h = harness(FLEET(), {
+        [PROD]: { regions: ["eu-west-1"], analyzers: { "eu-west-1": [creating] } },
+      });
+      assert.strictEqual(await main(["audit", "--accounts", "prod", "--wait", "1"], h.deps), 0);
+      assert.match(h.err(), /warning: 1 region\(s\) pending: .* still CREATING after waiting 1 s;/);
+    });
+
     it("warns about pending regions with the time waited, and not at all without them", () => {
       assert.match(pendingWarning(2, 0), /^warning: 2 region\(s\) pending: .* still CREATING; /);
       assert.doesNotMatch(pendingWarning(2, 0), /after waiting/);

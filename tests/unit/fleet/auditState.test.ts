@@ -206,6 +206,14 @@ describe("audit: disabled regions still in the stack's state", () => {
       });
     });
 
+    it("reads an exported stack without a deployment as holding nothing", async () => {
+      const source = stackStateSource({
+        listStacks: () => Promise.resolve(["acct-111122223333"]),
+        exportState: () => Promise.resolve(null),
+      });
+      assert.deepStrictEqual(await source(tg("111122223333")), { status: "read", held: {} });
+    });
+
     it("makes an unreadable backend or stack a reason, never a rejection, with secrets masked", async () => {
       const down = stackStateSource(
         {
@@ -259,5 +267,16 @@ describe("audit: disabled regions still in the stack's state", () => {
     assert.match(lines[0], /--no-state/);
     assert.match(lines[1], /1 account\(s\) have no stack in the backend yet \(333333333333\)/);
     assert.deepStrictEqual(stateNotes([res("444444444444", audit("read"))]), []);
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => String(100000000000 + i));
+    const five = stateNotes(ids(5).map((id) => res(id, audit("no-stack"))));
+    assert.match(
+      five[0],
+      /\(100000000000, 100000000001, 100000000002, 100000000003, 100000000004\): no state/,
+    );
+    const seven = stateNotes(ids(7).map((id) => res(id, audit("no-stack"))));
+    assert.match(
+      seven[0],
+      /^note: 7 account\(s\) have no stack in the backend yet \(100000000000, 100000000001, 100000000002, 100000000003, 100000000004 and 2 more\): no state to check\.$/,
+    );
   });
 });
