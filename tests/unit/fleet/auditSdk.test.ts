@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import { AccessAnalyzerClient } from "@aws-sdk/client-accessanalyzer";
 import { EC2Client } from "@aws-sdk/client-ec2";
-import type { STSClient } from "@aws-sdk/client-sts";
+import { STSClient } from "@aws-sdk/client-sts";
 import {
   AssumeRoleError,
   assumedRoleProvider,
@@ -375,12 +375,72 @@ describe("SdkAccountReader with scripted clients", () => {
 
   describe("its own clients", () => {
     // Restored as the same own properties of the prototype chain: the SDK's methods, never called here.
-    const saved = Object.getOwnPropertyDescriptors(EC2Client.prototype);
+    const prototypes = [EC2Client.prototype, STSClient.prototype, AccessAnalyzerClient.prototype];
+    const saved = prototypes.map((p) => Object.getOwnPropertyDescriptors(p));
     afterEach(() => {
-      for (const key of ["send", "destroy"]) {
-        if (key in saved) Object.defineProperty(EC2Client.prototype, key, saved[key]);
-        else delete (EC2Client.prototype as unknown as Record<string, unknown>)[key];
-      }
+      prototypes.forEach((p, i) => {
+        for (const key of ["send", "destroy"]) {
+          if (key in saved[i]) Object.defineProperty(p, key, saved[i][key]);
+          else delete (p as unknown as Record<string, unknown>)[key];
+        }
+      });
+    });
+
+    it("assumes the target's role once, through STS in the lookup region, for every client of the account", async () => {
+      const sts: { region: string; input: unknown }[] = [];
+      const used: string[] = [];
+      let stsDestroyed = 0;
+      Object.assign(STSClient.prototype, {
+        async send(this: STSClient, command: { input: unknown }) {
+          sts.push({ region: await this.config.region(), input: command.input });
+          return { Credentials: { AccessKeyId: "ASIAROLE", SecretAccessKey: "role-secret" } };
+        },
+        destroy() {
+          stsDestroyed++;
+        },
+      });
+      Object.assign(AccessAnalyzerClient.prototype, {
+        async send(this: AccessAnalyzerClient) {
+          const c = await this.config.credentials();
+          used.push(`${await this.config.region()} ${c.accessKeyId}`);
+          return {};
+        },
+      });
+      const t: Target = {
+        ...target("111122223333"),
+        access: { roleArn: ROLE, externalId: "ext", sessionName: "audit" },
+        settings: { lookupRegion: "eu-central-1" },
+      };
+      const reader = new SdkAccountReader(t, {
+        credentials: { accessKeyId: "AKIABOT", secretAccessKey: "bot-secret" },
+      });
+      await reader.analyzers("eu-west-1");
+      await reader.analyzers("us-east-1");
+      assert.deepStrictEqual(used, ["eu-west-1 ASIAROLE", "us-east-1 ASIAROLE"]);
+      assert.deepStrictEqual(sts, [
+        {
+          region: "eu-central-1",
+          input: { RoleArn: ROLE, RoleSessionName: "audit", ExternalId: "ext" },
+        },
+      ]);
+      reader.close();
+      assert.strictEqual(stsDestroyed, 1);
+    });
+
+    it("uses the bot's own credentials for an account without a role", async () => {
+      const used: string[] = [];
+      Object.assign(AccessAnalyzerClient.prototype, {
+        async send(this: AccessAnalyzerClient) {
+          used.push((await this.config.credentials()).accessKeyId);
+          return {};
+        },
+      });
+      const reader = new SdkAccountReader(target("111122223333"), {
+        credentials: { accessKeyId: "AKIABOT", secretAccessKey: "bot-secret" },
+      });
+      await reader.analyzers("eu-west-1");
+      assert.deepStrictEqual(used, ["AKIABOT"]);
+      reader.close();
     });
 
     it("asks EC2 in the lookup region for the enabled regions only, sorted, and closes the EC2 client", async () => {
