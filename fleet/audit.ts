@@ -368,9 +368,12 @@ export function accountAudit(
   const activeFindings = noFindings();
   let organizationView: OrganizationViewCounts | undefined;
   for (const r of enabledAudits) {
-    if (r.verdict === "not-active") counts.notActive++;
-    // Stryker disable next-line ConditionalExpression: enabledAudits holds no stale-state verdict; the guard narrows the type
-    else if (r.verdict !== "stale-state") counts[r.verdict]++;
+    if (r.verdict === "not-active") {
+      counts.notActive++;
+    } else {
+      // Stryker disable next-line ConditionalExpression,StringLiteral: enabledAudits holds no stale-state verdict; the guard narrows the type
+      if (r.verdict !== "stale-state") counts[r.verdict]++;
+    }
     addFindings(activeFindings, r.activeFindings);
     if (r.organizationView) {
       organizationView ??= noOrganizationCounts();
