@@ -145,7 +145,9 @@ export class SdkAccountReader implements FindingsAccountReader {
   ) {
     this.lookupRegion = target.settings.lookupRegion ?? DEFAULTS.lookupRegion;
     const base: CommonConfig = {
+      // Stryker disable next-line ConditionalExpression: the SDK takes an endpoint set to undefined as no endpoint
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+      // Stryker disable next-line ConditionalExpression: the SDK takes maxAttempts set to undefined as its default
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     };
     const start: CommonConfig = target.access.profile

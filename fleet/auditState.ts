@@ -17,7 +17,7 @@ import type { StackResult, StackRunner, Target } from "./types";
 export type StateBackend = Required<Pick<StackRunner, "listStacks" | "exportState">>;
 
 /** `org/project/name` → `name` (the backend may list stacks fully qualified). */
-const stackName = (stack: string) => stack.split("/").pop() ?? stack;
+const stackName = (stack: string) => stack.slice(stack.lastIndexOf("/") + 1);
 
 /**
  * Reads each target's stack state through `backend`; the backend's stacks are listed once, on the
@@ -67,6 +67,7 @@ export function stateNotes(results: readonly StackResult[]): string[] {
   if (unreadable.length > 0) {
     lines.push(
       `note: the stack state of ${unreadable.length} account(s) could not be read (${labels(unreadable)}): ` +
+        // Stryker disable next-line OptionalChaining: `of` picked results whose audit.state is set
         `${unreadable[0].audit?.state?.detail ?? ""}. Disabled regions their stacks still hold are ` +
         `not reported; pass --no-state when the audit role has no access to the backend.`,
     );

@@ -8,17 +8,20 @@ import {
   auditOutcome,
   auditTotals,
   countsFindings,
+  describeError,
   formatAuditTable,
   organizationRegionView,
   organizationViewSource,
   regionAudit,
+  scanRegions,
+  staleStateRegions,
   type AccountReader,
   type AnalyzerInfo,
   type RegionReading,
 } from "../../../fleet/audit";
 import { SdkAccountReader } from "../../../fleet/auditSdk";
 import { main, type CliDeps } from "../../../fleet/cli";
-import { buildReport, exitCodeFor } from "../../../fleet/report";
+import { buildReport, exitCodeFor, skippedResult } from "../../../fleet/report";
 import type { FleetReport, StackResult, Target } from "../../../fleet/types";
 import { DEFAULT_REGIONS, startFakeAws, type FakeAws } from "../../harness/fake-aws";
 import { target } from "./helpers";
@@ -974,5 +977,463 @@ accounts:
       );
       assert.strictEqual(fake.state.calls.length, 0);
     });
+  });
+});
+
+describe("audit verdicts: details, copies and counts", () => {
+  const ADMIN = "999999999999";
+  const inOrg = { administratorAccountId: ADMIN, inOrganization: true };
+
+  it("names the administrator in every organization verdict and returns a copy of the analyzer it judged", () => {
+    const org = analyzer("org", "ORGANIZATION");
+    const covered = organizationRegionView({ ...inOrg, analyzers: [org] });
+    assert.deepStrictEqual(covered, {
+      administratorAccountId: ADMIN,
+      verdict: "covered",
+      analyzer: org,
+    });
+    assert.notStrictEqual(covered.analyzer, org);
+    const creating = analyzer("new", "ORGANIZATION", "CREATING");
+    assert.deepStrictEqual(organizationRegionView({ ...inOrg, analyzers: [creating] }), {
+      administratorAccountId: ADMIN,
+      verdict: "pending",
+      analyzer: creating,
+      detail: `ORGANIZATION analyzer "new" of ${ADMIN} is CREATING`,
+    });
+    const failed = analyzer("bad", "ORGANIZATION", "FAILED", {
+      statusReason: "SERVICE_LINKED_ROLE_CREATION_FAILED",
+    });
+    const notActive = organizationRegionView({ ...inOrg, analyzers: [failed] });
+    assert.deepStrictEqual(notActive.analyzer, failed);
+    assert.strictEqual(
+      notActive.detail,
+      `ORGANIZATION analyzer "bad" of ${ADMIN} is FAILED (SERVICE_LINKED_ROLE_CREATION_FAILED)`,
+    );
+    assert.strictEqual(
+      organizationRegionView({ ...inOrg, analyzers: [analyzer("off", "ORGANIZATION", "DISABLED")] })
+        .detail,
+      `ORGANIZATION analyzer "off" of ${ADMIN} is DISABLED`,
+    );
+    assert.deepStrictEqual(
+      organizationRegionView({ administratorAccountId: ADMIN, inOrganization: false }),
+      {
+        administratorAccountId: ADMIN,
+        verdict: "outside-organization",
+        detail: "not an account of the organization: the organization's analyzers do not see it",
+      },
+    );
+    assert.deepStrictEqual(organizationRegionView(inOrg), {
+      administratorAccountId: ADMIN,
+      verdict: "missing",
+      detail: `the delegated administrator ${ADMIN} has no ORGANIZATION analyzer here`,
+    });
+  });
+
+  it("turns an administrator that cannot be read into an error naming it, read once per region", async () => {
+    let calls = 0;
+    const denied = new Error("not allowed");
+    denied.name = "AccessDenied";
+    const source = organizationViewSource(ADMIN, {
+      enabledRegions: () => {
+        calls++;
+        return Promise.reject(denied);
+      },
+      analyzers: () => Promise.resolve([]),
+    });
+    const [a, b] = await Promise.all([source.read("r-1"), source.read("r-1")]);
+    assert.deepStrictEqual(a, {
+      administratorAccountId: ADMIN,
+      error: `delegated administrator ${ADMIN}: AccessDenied: not allowed`,
+    });
+    assert.strictEqual(b, a);
+    assert.strictEqual(calls, 1);
+  });
+
+  it("details a CREATING, a FAILED and two ORGANIZATION-only analyzers in the region verdicts", () => {
+    assert.strictEqual(
+      regionAudit("r-1", reading([analyzer("new", "ACCOUNT", "CREATING")])).detail,
+      'ACCOUNT analyzer "new" is CREATING; AWS makes it ACTIVE by itself',
+    );
+    assert.strictEqual(
+      regionAudit(
+        "r-1",
+        reading([analyzer("bad", "ACCOUNT", "FAILED", { statusReason: "DISABLED_ACCESS" })]),
+      ).detail,
+      'ACCOUNT analyzer "bad" is FAILED (DISABLED_ACCESS)',
+    );
+    assert.strictEqual(
+      regionAudit("r-1", reading([analyzer("off", "ACCOUNT", "DISABLED")])).detail,
+      'ACCOUNT analyzer "off" is DISABLED',
+    );
+    assert.strictEqual(
+      regionAudit("r-1", reading([analyzer("o1", "ORGANIZATION"), analyzer("o2", "ORGANIZATION")]))
+        .detail,
+      'no ACCOUNT analyzer; ORGANIZATION analyzer "o1", "o2" does not count for IAM.28',
+    );
+  });
+
+  it("gives findings only to the analyzers counted, and an error verdict with no analyzers when none were read", () => {
+    const counted = analyzer("ext", "ACCOUNT");
+    const creating = analyzer("unused", "ACCOUNT_UNUSED_ACCESS", "CREATING");
+    const r = regionAudit("r-1", reading([counted, creating], { [counted.arn]: 4 }));
+    assert.deepStrictEqual(r.analyzers, [{ ...counted, activeFindings: 4 }, creating]);
+    assert.strictEqual("activeFindings" in r.analyzers[1], false);
+    assert.deepStrictEqual(r.activeFindings, { externalAccess: 4, unusedAccess: 0 });
+    const unread = regionAudit("r-1", { findings: {} });
+    assert.strictEqual(unread.verdict, "error");
+    assert.strictEqual(unread.error, "analyzers were not read");
+    assert.deepStrictEqual(unread.analyzers, []);
+    assert.deepStrictEqual(regionAudit("r-1", { findings: {}, error: "boom" }).analyzers, []);
+  });
+
+  it("lists a stale region without analyzers, and without a name when the state holds none", () => {
+    const [stale] = staleStateRegions([], { "me-south-1": { urns: ["urn:x"] } });
+    assert.deepStrictEqual(stale.analyzers, []);
+    assert.match(stale.detail ?? "", /^disabled, still in the stack's state: the next up drops it/);
+  });
+
+  it("sorts and de-duplicates the enabled regions, counts not-active ones, and reads none of the excluded", () => {
+    const audit = accountAudit(
+      ["r-3", "r-1", "r-2", "r-1"],
+      { excludeRegions: ["r-2"] },
+      { "r-1": reading([analyzer("off", "ACCOUNT", "DISABLED")]) },
+    );
+    assert.deepStrictEqual(audit.enabledRegions, ["r-1", "r-2", "r-3"]);
+    assert.deepStrictEqual(audit.counts, {
+      enabled: 3,
+      covered: 0,
+      pending: 0,
+      missing: 0,
+      notActive: 1,
+      excluded: 1,
+      error: 1,
+    });
+    const [, excluded, unread] = audit.regions;
+    assert.deepStrictEqual(excluded.analyzers, []);
+    assert.strictEqual(excluded.detail, "excluded by the fleet file (in excludeRegions); not read");
+    assert.strictEqual(unread.error, "not read");
+  });
+
+  it("describes an SDK error by name and message, a plain Error by message, anything else as text", () => {
+    const named = new Error("Rate exceeded");
+    named.name = "ThrottlingException";
+    assert.strictEqual(describeError(named), "ThrottlingException: Rate exceeded");
+    assert.strictEqual(describeError(new Error("plain")), "plain");
+    assert.strictEqual(describeError("just text"), "just text");
+  });
+});
+
+describe("scanRegions and auditAccount: what is read, and when it stops", () => {
+  const t: Target = { ...target("111122223333"), settings: { excludeRegions: ["r-9"] } };
+
+  it("reads each enabled region in scope once, in order, and never an excluded one", async () => {
+    const read: string[] = [];
+    const scan = await scanRegions(
+      t,
+      { enabledRegions: () => Promise.resolve(["r-3", "r-9", "r-1", "r-3"]) },
+      (region) => {
+        read.push(region);
+        return Promise.resolve(region.toUpperCase());
+      },
+      { regionConcurrency: 1, failed: (e) => `failed: ${e}` },
+    );
+    assert.deepStrictEqual(read, ["r-1", "r-3"]);
+    assert.deepStrictEqual(scan.readings, { "r-1": "R-1", "r-3": "R-3" });
+    assert.deepStrictEqual(scan.enabled, ["r-3", "r-9", "r-1", "r-3"]);
+  });
+
+  it("makes a read that throws that region's failure, and regions not started after an abort 'aborted before it was read'", async () => {
+    const stop = new AbortController();
+    const scan = await scanRegions(
+      t,
+      { enabledRegions: () => Promise.resolve(["r-1", "r-2", "r-3"]) },
+      (region) => {
+        if (region === "r-2") stop.abort();
+        return region === "r-1" ? Promise.reject(new Error("boom")) : Promise.resolve("ok");
+      },
+      { regionConcurrency: 1, signal: stop.signal, failed: (e) => `failed: ${e}` },
+    );
+    assert.deepStrictEqual(scan.readings, {
+      "r-1": "failed: boom",
+      "r-2": "ok",
+      "r-3": "failed: aborted before it was read",
+    });
+  });
+
+  it("keeps what was read when counting findings fails, and counts findings only of the analyzers that have them", async () => {
+    const ext = analyzer("ext", "ACCOUNT");
+    const creating = analyzer("later", "ACCOUNT_UNUSED_ACCESS", "CREATING");
+    const asked: string[] = [];
+    const reader: AccountReader = {
+      enabledRegions: () => Promise.resolve(["r-1"]),
+      analyzers: () => Promise.resolve([ext, creating]),
+      activeFindings: (_r, arn) => {
+        asked.push(arn);
+        return Promise.reject(new Error("findings unavailable"));
+      },
+    };
+    const result = await auditAccount({ ...t, settings: {} }, reader);
+    assert.deepStrictEqual(asked, [ext.arn]);
+    const region = result.audit!.regions[0];
+    assert.strictEqual(region.verdict, "error");
+    assert.strictEqual(region.error, "findings unavailable");
+    assert.deepStrictEqual(
+      region.analyzers.map((a) => a.name),
+      ["ext", "later"],
+    );
+    assert.strictEqual(result.error, "1 region(s) could not be read: r-1: findings unavailable");
+  });
+
+  it("joins every unreadable region into the account's error, and has none when all were read", async () => {
+    const reader = new ScriptedReader({
+      regions: ["r-1", "r-2", "r-3"],
+      analyzers: {
+        "r-1": new Error("one"),
+        "r-2": new Error("two"),
+        "r-3": [analyzer("a", "ACCOUNT")],
+      },
+    });
+    const result = await auditAccount({ ...t, settings: {} }, reader);
+    assert.strictEqual(result.error, "2 region(s) could not be read: r-1: one; r-2: two");
+    const ok = await auditAccount(
+      { ...t, settings: {} },
+      new ScriptedReader({ regions: ["r-1"], analyzers: { "r-1": [analyzer("a", "ACCOUNT")] } }),
+    );
+    assert.strictEqual(ok.outcome, "succeeded");
+    assert.strictEqual("error" in ok, false);
+    assert.strictEqual("name" in ok, false, "a target without a name has none in its result");
+  });
+
+  it("reports an unreadable account with no regions and no ARNs, and the run's duration from the clock", async () => {
+    const times = [new Date(1000), new Date(4500)];
+    const result = await auditAccount(t, new ScriptedReader({ regions: new Error("down") }), {
+      now: () => times.shift()!,
+    });
+    assert.deepStrictEqual(result.regions, []);
+    assert.deepStrictEqual(result.analyzerArns, {});
+    assert.strictEqual(result.durationMs, 3500);
+    assert.strictEqual(result.startedAt, new Date(1000).toISOString());
+  });
+
+  it("takes the unused-access analyzer ARN only from an ACTIVE one", async () => {
+    const unused = analyzer("unused", "ACCOUNT_UNUSED_ACCESS", "CREATING");
+    const result = await auditAccount(
+      { ...t, settings: {} },
+      new ScriptedReader({
+        regions: ["r-1"],
+        analyzers: { "r-1": [analyzer("a", "ACCOUNT"), unused] },
+      }),
+    );
+    assert.strictEqual(result.unusedAccessAnalyzerArn, undefined);
+  });
+
+  it("says aborted, with what was read, when the signal fires during the read; aborted without an audit before the regions are known", async () => {
+    const stop = new AbortController();
+    const during = await auditAccount(
+      { ...t, settings: {} },
+      {
+        enabledRegions: () => Promise.resolve(["r-1", "r-2"]),
+        analyzers: () => {
+          stop.abort();
+          return Promise.resolve([analyzer("a", "ACCOUNT")]);
+        },
+        activeFindings: () => Promise.resolve(0),
+      },
+      { regionConcurrency: 1, signal: stop.signal },
+    );
+    assert.strictEqual(during.outcome, "aborted");
+    assert.strictEqual(during.error, "aborted");
+    assert.deepStrictEqual(
+      during.audit?.regions.map((r) => [r.region, r.verdict, r.error]),
+      [
+        ["r-1", "covered", undefined],
+        ["r-2", "error", "aborted before it was read"],
+      ],
+    );
+    const early = new AbortController();
+    const before = await auditAccount(
+      t,
+      {
+        enabledRegions: () => {
+          early.abort();
+          return Promise.reject(new Error("The operation was aborted"));
+        },
+        analyzers: () => Promise.resolve([]),
+        activeFindings: () => Promise.resolve(0),
+      },
+      { signal: early.signal },
+    );
+    assert.strictEqual(before.outcome, "aborted");
+    assert.strictEqual(before.error, "aborted");
+    assert.strictEqual(before.audit, undefined);
+  });
+
+  it("gives an account outside the organization the administrator's id, and redacts the administrator's errors", async () => {
+    const source = {
+      administratorAccountId: "999999999999",
+      read: () =>
+        Promise.resolve({ administratorAccountId: "999999999999", error: "token SECRET denied" }),
+    };
+    const reader = () =>
+      new ScriptedReader({ regions: ["r-1"], analyzers: { "r-1": [analyzer("a", "ACCOUNT")] } });
+    const outside = await auditAccount({ ...t, settings: {} }, reader(), {
+      organizationView: source,
+    });
+    assert.deepStrictEqual(outside.audit?.regions[0].organizationView, {
+      administratorAccountId: "999999999999",
+      verdict: "outside-organization",
+      detail: "not an account of the organization: the organization's analyzers do not see it",
+    });
+    const member = await auditAccount(
+      { ...t, settings: {}, origin: { ouPath: "Root/Prod", fleetFile: false } },
+      reader(),
+      { organizationView: source, redact: (s) => s.replace("SECRET", "***") },
+    );
+    assert.strictEqual(member.audit?.regions[0].organizationView?.error, "token *** denied");
+  });
+});
+
+describe("auditAccount --wait: re-reading pending regions", () => {
+  /** One region stays CREATING, another is covered; counts the reads of each. */
+  function creatingReader(): AccountReader & { reads: Record<string, number> } {
+    const reads: Record<string, number> = {};
+    return {
+      reads,
+      enabledRegions: () => Promise.resolve(["r-1", "r-2"]),
+      analyzers: (region) => {
+        reads[region] = (reads[region] ?? 0) + 1;
+        return Promise.resolve([
+          analyzer("a", "ACCOUNT", region === "r-1" ? "CREATING" : "ACTIVE"),
+        ]);
+      },
+      activeFindings: () => Promise.resolve(0),
+    };
+  }
+  const t = target("111122223333");
+
+  it("re-reads only the pending region, every pollIntervalMs until waitForActiveMs has passed", async () => {
+    const reader = creatingReader();
+    const result = await auditAccount(t, reader, { waitForActiveMs: 150, pollIntervalMs: 40 });
+    assert.strictEqual(result.audit?.counts.pending, 1);
+    assert.strictEqual(reader.reads["r-2"], 1);
+    assert.ok(
+      reader.reads["r-1"] >= 3 && reader.reads["r-1"] <= 6,
+      `r-1 read ${reader.reads["r-1"]} times`,
+    );
+  });
+
+  it("does not wait when nothing is pending, and stops waiting at once on abort", async () => {
+    const started = Date.now();
+    const none = await auditAccount(
+      t,
+      new ScriptedReader({ regions: ["r-1"], analyzers: { "r-1": [analyzer("a", "ACCOUNT")] } }),
+      { waitForActiveMs: 60_000, pollIntervalMs: 60_000 },
+    );
+    assert.strictEqual(none.outcome, "succeeded");
+    const stop = new AbortController();
+    const reader = creatingReader();
+    setTimeout(() => stop.abort(), 20);
+    const aborted = await auditAccount(t, reader, {
+      waitForActiveMs: 60_000,
+      pollIntervalMs: 60_000,
+      signal: stop.signal,
+    });
+    assert.strictEqual(aborted.outcome, "aborted");
+    assert.strictEqual(reader.reads["r-1"], 1, "not re-read after the abort");
+    assert.ok(Date.now() - started < 1000, "neither waited for the deadline");
+  });
+});
+
+describe("formatAuditTable", () => {
+  const t = target("111122223333", "prod");
+
+  it("shows - for the counts of an account that was not read, and the skipped reason without a duration", () => {
+    const failed: StackResult = {
+      ...skippedResult(t, "audit", "failed", "AccessDenied: no"),
+      durationMs: 2000,
+    };
+    const skipped = skippedResult(
+      target("444455556666", "dev"),
+      "audit",
+      "skipped",
+      "failure tolerance reached",
+    );
+    const text = formatAuditTable([failed, skipped]);
+    assert.match(text, /^prod 111122223333 +failed +(- +){10}2s +AccessDenied: no$/m);
+    assert.match(text, /^dev 444455556666 +skipped +(- +){11}failure tolerance reached$/m);
+    assert.doesNotMatch(text, /Regions not covered|Disabled regions|organization view/);
+    assert.match(
+      text,
+      /\n\n2 account\(s\): 1 failed, 1 skipped; regions: 0 enabled, 0 covered, 0 pending, 0 missing, 0 not-active, 0 excluded, 0 unreadable; active findings: 0 external-access, 0 unused-access$/,
+    );
+  });
+
+  it("says none for an empty run", () => {
+    assert.match(formatAuditTable([]), /^0 account\(s\): none; regions: 0 enabled/m);
+  });
+
+  it("lists under the table every region not covered (missing, not-active, error, pending) but not covered or excluded ones", async () => {
+    const result = await auditAccount(
+      { ...t, settings: { excludeRegions: ["r-6"] } },
+      new ScriptedReader({
+        regions: ["r-1", "r-2", "r-3", "r-4", "r-5", "r-6"],
+        analyzers: {
+          "r-1": [analyzer("a", "ACCOUNT")],
+          "r-2": [],
+          "r-3": [analyzer("off", "ACCOUNT", "DISABLED")],
+          "r-4": new Error("boom\nsecond line"),
+          "r-5": [analyzer("new", "ACCOUNT", "CREATING")],
+        },
+      }),
+    );
+    const lines = formatAuditTable([result]).split("\n");
+    const at = lines.indexOf("Regions not covered:");
+    assert.strictEqual(lines[at - 1], "");
+    assert.deepStrictEqual(
+      lines.slice(at + 1, at + 5).map((l) =>
+        l
+          .trim()
+          .split(/\s{2,}/)
+          .slice(1, 3),
+      ),
+      [
+        ["r-2", "missing"],
+        ["r-3", "not-active"],
+        ["r-4", "error"],
+        ["r-5", "pending"],
+      ],
+    );
+    assert.match(lines[at + 3], /r-4\s+error\s+boom$/);
+    assert.match(lines[at + 1], /^  prod 111122223333/);
+    assert.strictEqual(lines[at + 5], "");
+  });
+
+  it("lists only the organization view's gaps, and sums the view in the last line", async () => {
+    const source = organizationViewSource("999999999999", {
+      enabledRegions: () => Promise.resolve(["r-1", "r-2"]),
+      analyzers: (region) =>
+        Promise.resolve(region === "r-1" ? [analyzer("org", "ORGANIZATION")] : []),
+    });
+    const result = await auditAccount(
+      { ...t, origin: { ouPath: "Root", fleetFile: false } },
+      new ScriptedReader({
+        regions: ["r-1", "r-2"],
+        analyzers: { "r-1": [analyzer("a", "ACCOUNT")], "r-2": [analyzer("a", "ACCOUNT")] },
+      }),
+      { organizationView: source },
+    );
+    const lines = formatAuditTable([result]).split("\n");
+    const at = lines.findIndex((l) => l.startsWith("Regions the organization view does not cover"));
+    assert.strictEqual(lines[at - 1], "");
+    assert.match(
+      lines[at + 1],
+      /^  prod 111122223333\s+r-2\s+missing\s+the delegated administrator 999999999999 has no ORGANIZATION analyzer here$/,
+    );
+    assert.strictEqual(lines[at + 2], "");
+    assert.match(
+      lines[lines.length - 1],
+      /; organization view: 1 covered, 0 pending, 1 missing, 0 not-active, 0 outside the organization, 0 unreadable$/,
+    );
+    assert.doesNotMatch(lines.join("\n"), /Regions not covered/);
   });
 });

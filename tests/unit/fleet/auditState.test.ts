@@ -14,7 +14,7 @@ import type { HeldRegion } from "../../../fleet/adoption";
 import { stackStateSource, stateNotes } from "../../../fleet/auditState";
 import { exitCodeFor } from "../../../fleet/report";
 import type { StackResult, Target } from "../../../fleet/types";
-import { target } from "./helpers";
+import { heldDeployment, target } from "./helpers";
 
 const active = (name = "external-access"): AnalyzerInfo => ({
   name,
@@ -179,18 +179,7 @@ describe("audit: disabled regions still in the stack's state", () => {
   });
 
   describe("stackStateSource", () => {
-    const deployment = {
-      resources: [
-        {
-          urn: "urn:pulumi:acct::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer$pulumi:providers:aws::aa-me-south-1",
-          id: "p1",
-          type: "pulumi:providers:aws",
-          parent:
-            "urn:pulumi:acct::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer::aa",
-          inputs: { region: "me-south-1" },
-        },
-      ],
-    };
+    const deployment = heldDeployment("me-south-1");
     const tg = (id: string): Target => target(id);
 
     it("lists the backend's stacks once, exports only the stacks it has, and parses what they hold", async () => {
@@ -215,6 +204,14 @@ describe("audit: disabled regions still in the stack's state", () => {
         status: "no-stack",
         detail: "the backend has no stack acct-444455556666",
       });
+    });
+
+    it("reads an exported stack without a deployment as holding nothing", async () => {
+      const source = stackStateSource({
+        listStacks: () => Promise.resolve(["acct-111122223333"]),
+        exportState: () => Promise.resolve(null),
+      });
+      assert.deepStrictEqual(await source(tg("111122223333")), { status: "read", held: {} });
     });
 
     it("makes an unreadable backend or stack a reason, never a rejection, with secrets masked", async () => {
@@ -270,5 +267,16 @@ describe("audit: disabled regions still in the stack's state", () => {
     assert.match(lines[0], /--no-state/);
     assert.match(lines[1], /1 account\(s\) have no stack in the backend yet \(333333333333\)/);
     assert.deepStrictEqual(stateNotes([res("444444444444", audit("read"))]), []);
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => String(100000000000 + i));
+    const five = stateNotes(ids(5).map((id) => res(id, audit("no-stack"))));
+    assert.match(
+      five[0],
+      /\(100000000000, 100000000001, 100000000002, 100000000003, 100000000004\): no state/,
+    );
+    const seven = stateNotes(ids(7).map((id) => res(id, audit("no-stack"))));
+    assert.match(
+      seven[0],
+      /^note: 7 account\(s\) have no stack in the backend yet \(100000000000, 100000000001, 100000000002, 100000000003, 100000000004 and 2 more\): no state to check\.$/,
+    );
   });
 });

@@ -95,3 +95,20 @@ export class FakeRunner implements StackRunner {
     }
   }
 }
+
+/** An exported deployment (`exportStack().deployment`) whose stack holds the regional provider of `region`. */
+export function heldDeployment(region: string): { resources: Record<string, unknown>[] } {
+  const component =
+    "urn:pulumi:acct::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer";
+  return {
+    resources: [
+      {
+        urn: `${component}$pulumi:providers:aws::aa-${region}`,
+        id: "p1",
+        type: "pulumi:providers:aws",
+        parent: `${component}::aa`,
+        inputs: { region },
+      },
+    ],
+  };
+}
