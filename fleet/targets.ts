@@ -34,22 +34,23 @@ export function shardTargets(targets: readonly Target[], shard: Shard): Target[]
   return targets.filter((t) => inShard.has(t.accountId));
 }
 
+/** Whether an `--accounts` entry names the target: its id, or its name (case-insensitive). */
+export function namesTarget(target: Target, entry: string): boolean {
+  return target.accountId === entry || target.name?.toLowerCase() === entry.toLowerCase();
+}
+
 /**
  * Keeps the targets named by id or name (names case-insensitive), in fleet-file order.
  * An entry that names no account in the fleet file is an error, even when it exists in another shard.
  */
 export function filterTargets(targets: readonly Target[], wanted: readonly string[]): Target[] {
-  const unknown = wanted.filter(
-    (w) => !targets.some((t) => t.accountId === w || t.name?.toLowerCase() === w.toLowerCase()),
-  );
+  const unknown = wanted.filter((w) => !targets.some((t) => namesTarget(t, w)));
   if (unknown.length > 0) {
     throw new UsageError(
       `--accounts: no account with id or name ${unknown.map((u) => `"${u}"`).join(", ")} in the fleet file`,
     );
   }
-  return targets.filter((t) =>
-    wanted.some((w) => t.accountId === w || t.name?.toLowerCase() === w.toLowerCase()),
-  );
+  return targets.filter((t) => wanted.some((w) => namesTarget(t, w)));
 }
 
 export interface Selection {

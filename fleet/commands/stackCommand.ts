@@ -28,7 +28,7 @@ import {
 } from "../runPlan";
 import { planMemory, stackMemoryBytes } from "../memoryBudget";
 import { TargetRun, type ScheduleTargetsOptions } from "../targetRun";
-import { UsageError, type Shard } from "../targets";
+import { namesTarget, UsageError, type Shard } from "../targets";
 import type { FleetReport, Operation, Phase, StackResult, StackRunner, Target } from "../types";
 import type { CliDeps } from "./deps";
 import {
@@ -393,19 +393,24 @@ export function chooseTargets(
   orphans: readonly Orphan[],
   flags: Pick<RunFlags, "all" | "accounts" | "shard">,
 ): { targets: Target[]; orphaned: Orphan[] } {
-  const named = flags.accounts ? orphans.filter((o) => namesOrphan(flags.accounts!, o)) : [];
   const inShard = () => flags.shard === undefined || flags.shard.index === 1;
   if (command === "destroy") {
-    // Only destroy runs orphans: an entry naming one is not looked up among the fleet's accounts.
-    const rest = flags.accounts?.filter((w) => !named.some((o) => namesOrphan([w], o)));
+    // Only destroy runs orphans. An account id still in the fleet names the account's current
+    // stack, never its old one (after its entry set `stack:`): that orphan is named by its stack.
+    const inFleet = (w: string) => fleetRun.targets.some((t) => namesTarget(t, w));
+    const orphanEntries = (flags.accounts ?? []).filter(
+      (w) => !inFleet(w) && orphans.some((o) => namesOrphan([w], o)),
+    );
+    const destroyed = orphans.filter((o) => namesOrphan(orphanEntries, o));
+    const rest = flags.accounts?.filter((w) => !orphanEntries.includes(w));
     const targets = selectedTargets(fleetRun, { ...flags, ...(rest ? { accounts: rest } : {}) });
-    return { targets: [...targets, ...named.filter(inShard).map(orphanTarget)], orphaned: [] };
+    return { targets: [...targets, ...destroyed.filter(inShard).map(orphanTarget)], orphaned: [] };
   }
   // Every entry names an account of the fleet (checked before the backend was listed).
-  return {
-    targets: selectedTargets(fleetRun, flags),
-    orphaned: (flags.accounts ? named : orphans).filter(inShard),
-  };
+  const reported = flags.accounts
+    ? orphans.filter((o) => namesOrphan(flags.accounts!, o))
+    : orphans;
+  return { targets: selectedTargets(fleetRun, flags), orphaned: reported.filter(inShard) };
 }
 
 /** The report's line for an orphaned stack: reported, never touched. */

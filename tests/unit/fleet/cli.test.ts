@@ -993,6 +993,19 @@ describe("fleet CLI stack commands", () => {
       );
     });
 
+    it("destroy --accounts <id> runs the account's current stack; its old stack is named by stack name", async () => {
+      const renamed = FLEET.replace("name: dev", "name: dev\n    stack: dev-renamed");
+      const destroyed = async (entry: string) => {
+        const h = harness({}, renamed);
+        listing(h, ["acct-444455556666"]);
+        await main(["destroy", "--yes", "--json", "--accounts", entry], h.deps);
+        return (JSON.parse(h.out()) as FleetReport).results.map((r) => r.stack);
+      };
+      assert.deepStrictEqual(await destroyed("444455556666"), ["dev-renamed"]);
+      assert.deepStrictEqual(await destroyed("dev"), ["dev-renamed"]);
+      assert.deepStrictEqual(await destroyed("acct-444455556666"), ["acct-444455556666"]);
+    });
+
     it("destroy --accounts runs only the named orphans and reports none as orphaned", async () => {
       const h = harness();
       listing(h);
