@@ -688,6 +688,28 @@ describe("stale locks (fleet/runPlan)", () => {
   });
 });
 
+const P =
+  "urn:pulumi:s::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer$pulumi:providers:aws::access-analyzer-";
+/** The stack holds ap-east-1 (no longer enabled) and us-east-1; `pending` as a killed up left it. */
+const heldState = (pending?: unknown[]) => ({
+  resources: ["ap-east-1", "us-east-1"].flatMap((region) => [
+    {
+      urn: `${P}${region}`,
+      id: region,
+      type: "pulumi:providers:aws",
+      parent: "c",
+      inputs: { region },
+    },
+    {
+      urn: `a-${region}`,
+      type: "aws:accessanalyzer/analyzer:Analyzer",
+      provider: `${P}${region}::${region}`,
+      inputs: { analyzerName: "external-access" },
+    },
+  ]),
+  ...(pending !== undefined ? { pending_operations: pending } : {}),
+});
+
 describe("AutomationStackRunner before the engine (fake stack, fake account)", () => {
   let logDir: string;
   beforeEach(() => {
@@ -695,26 +717,7 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
   });
   afterEach(() => fs.rmSync(logDir, { recursive: true, force: true }));
 
-  const P =
-    "urn:pulumi:s::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer$pulumi:providers:aws::access-analyzer-";
-  const heldState = {
-    resources: ["ap-east-1", "us-east-1"].flatMap((region) => [
-      {
-        urn: `${P}${region}`,
-        id: region,
-        type: "pulumi:providers:aws",
-        parent: "c",
-        inputs: { region },
-      },
-      {
-        urn: `a-${region}`,
-        type: "aws:accessanalyzer/analyzer:Analyzer",
-        provider: `${P}${region}::${region}`,
-        inputs: { analyzerName: "external-access" },
-      },
-    ]),
-    pending_operations: [{ type: "creating", resource: { urn: "a-eu-west-1" } }],
-  };
+  const held = heldState([{ type: "creating", resource: { urn: "a-eu-west-1" } }]);
 
   function runner(stack: FakeStack, adopt = false) {
     return new AutomationStackRunner(
@@ -743,14 +746,14 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
     let accountRead = false;
     let exportDone: () => void = () => undefined;
     const exported = new Promise<void>((resolve) => (exportDone = resolve));
-    const stack = new FakeStack("acct-1", { state: heldState });
+    const stack = new FakeStack("acct-1", { state: held });
     const slowExport = Object.assign(stack, {
       exportStack: async () => {
         // Resolves once the account read has started, or after 2 s (one after the other).
         const timer = setTimeout(exportDone, 2000);
         await exported;
         clearTimeout(timer);
-        return { deployment: heldState };
+        return { deployment: held };
       },
     });
     const r = new AutomationStackRunner(
@@ -781,7 +784,7 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
   });
 
   it("up without --adopt stops before the engine on a console-made analyzer, changing nothing", async () => {
-    const stack = new FakeStack("acct-1", { state: heldState });
+    const stack = new FakeStack("acct-1", { state: held });
     const result = await runner(stack).run(target("111122223333"), "up", {});
     assert.strictEqual(result.outcome, "failed");
     assert.match(result.error ?? "", /console-analyzer.*--adopt/s);
@@ -791,7 +794,7 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
   });
 
   it("up --adopt drops the disabled region from the state, clears pending creates, and passes adopt", async () => {
-    const stack = new FakeStack("acct-1", { state: heldState });
+    const stack = new FakeStack("acct-1", { state: held });
     const result = await runner(stack, true).run(target("111122223333"), "up", {});
     assert.strictEqual(result.outcome, "succeeded", result.error);
     const methods = stack.calls.map((c) => c.method);
@@ -850,7 +853,7 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
       { phase: "registration" as const },
       { orphaned: "left the organization" },
     ]) {
-      const stack = new FakeStack("acct-1", { state: heldState });
+      const stack = new FakeStack("acct-1", { state: held });
       const result = await runner(stack, true).run(
         { ...target("111122223333"), ...extra },
         "up",
@@ -865,7 +868,7 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
   });
 
   it("preview leaves the state alone: a disabled region is excluded, not deleted", async () => {
-    const stack = new FakeStack("acct-1", { state: heldState });
+    const stack = new FakeStack("acct-1", { state: held });
     const result = await runner(stack).run(target("111122223333"), "preview", {});
     assert.strictEqual(result.outcome, "succeeded", result.error);
     const methods = stack.calls.map((c) => c.method);
@@ -877,7 +880,7 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
   });
 
   it("drift drops a disabled region from the state first: its refresh would read every resource, excluded or not", async () => {
-    const stack = new FakeStack("acct-1", { state: heldState });
+    const stack = new FakeStack("acct-1", { state: held });
     const result = await runner(stack).run(target("111122223333"), "drift", {});
     assert.strictEqual(result.outcome, "succeeded", result.error);
     const methods = stack.calls.map((c) => c.method);
@@ -1014,28 +1017,6 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
   });
   afterEach(() => fs.rmSync(logDir, { recursive: true, force: true }));
 
-  const P =
-    "urn:pulumi:s::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer$pulumi:providers:aws::access-analyzer-";
-  /** The stack holds ap-east-1 (no longer enabled) and us-east-1; `pending` as a killed up left it. */
-  const state = (pending?: unknown[]) => ({
-    resources: ["ap-east-1", "us-east-1"].flatMap((region) => [
-      {
-        urn: `${P}${region}`,
-        id: region,
-        type: "pulumi:providers:aws",
-        parent: "c",
-        inputs: { region },
-      },
-      {
-        urn: `a-${region}`,
-        type: "aws:accessanalyzer/analyzer:Analyzer",
-        provider: `${P}${region}::${region}`,
-        inputs: { analyzerName: "external-access" },
-      },
-    ]),
-    ...(pending !== undefined ? { pending_operations: pending } : {}),
-  });
-
   function runner(stack: FakeStack, readAccount = true) {
     return new AutomationStackRunner(
       {
@@ -1106,7 +1087,7 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
   });
 
   it("an orphan is destroyed with its stack's own config: the runner neither reads nor writes it", async () => {
-    const stack = new FakeStack("acct-1", { state: state() });
+    const stack = new FakeStack("acct-1", { state: heldState() });
     const result = await runner(stack).run(
       { ...target("111122223333"), orphaned: "left the organization" },
       "destroy",
@@ -1118,7 +1099,7 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
   });
 
   it("outputs reads neither the state nor the account", async () => {
-    const stack = new FakeStack("acct-1", { state: state() });
+    const stack = new FakeStack("acct-1", { state: heldState() });
     await runner(stack).run(target("111122223333"), "outputs", {});
     assert.deepStrictEqual(methods(stack), ["outputs"]);
   });
@@ -1126,7 +1107,7 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
   it("refresh and destroy drop a disabled region from the state before their call, and clear pending creates", async () => {
     for (const op of ["refresh", "destroy"] as const) {
       const stack = new FakeStack("acct-1", {
-        state: state([{ type: "creating", resource: { urn: "a-eu-west-1" } }]),
+        state: heldState([{ type: "creating", resource: { urn: "a-eu-west-1" } }]),
       });
       await runner(stack).run(target("111122223333"), op, {});
       assert.deepStrictEqual(
@@ -1146,14 +1127,14 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
       { type: "updating", resource: { urn: "a-us-east-1" } },
       { type: "creating", resource: { urn: "a-ap-south-1" } },
     ];
-    const stack = new FakeStack("acct-1", { state: state(pending) });
+    const stack = new FakeStack("acct-1", { state: heldState(pending) });
     const result = await runner(stack).run(target("111122223333"), "refresh", {});
     assert.deepStrictEqual(
       result.notes?.filter((n) => n.status === "pending-cleared").map((n) => n.detail),
       ["cleared 2 pending create(s) a killed run left: a-eu-west-1, a-ap-south-1"],
     );
 
-    for (const deployment of [state(), state([pending[1]]), undefined]) {
+    for (const deployment of [heldState(), heldState([pending[1]]), undefined]) {
       const quiet = new FakeStack("acct-1", { state: deployment });
       const r = await runner(quiet).run(target("111122223333"), "refresh", {});
       assert.strictEqual(r.outcome, "succeeded", r.error);
@@ -1167,7 +1148,7 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
   });
 
   it("a pending create without a resource does not break the clearing", async () => {
-    const stack = new FakeStack("acct-1", { state: state([{ type: "creating" }]) });
+    const stack = new FakeStack("acct-1", { state: heldState([{ type: "creating" }]) });
     const result = await runner(stack).run(target("111122223333"), "refresh", {});
     assert.ok(
       result.notes?.some(
@@ -1178,7 +1159,7 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
   });
 
   it("a blocked up reports the blocking notes with its error", async () => {
-    const stack = new FakeStack("acct-1", { state: state() });
+    const stack = new FakeStack("acct-1", { state: heldState() });
     const result = await runner(stack).run(target("111122223333"), "up", {});
     assert.strictEqual(result.outcome, "failed");
     assert.deepStrictEqual(
@@ -1188,7 +1169,7 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
   });
 
   it("logs each region note, the time the reads took, and the outcome with the run's duration", async () => {
-    const stack = new FakeStack("acct-1", { state: state() });
+    const stack = new FakeStack("acct-1", { state: heldState() });
     const started = Date.now();
     const result = await runner(stack).run(target("111122223333"), "preview", {});
     const log = fs.readFileSync(result.logFile ?? "", "utf8");
