@@ -690,6 +690,16 @@ describe("stale locks (fleet/runPlan)", () => {
 
 const P =
   "urn:pulumi:s::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer$pulumi:providers:aws::access-analyzer-";
+/** The account of `heldState`: ap-east-1 disabled since, eu-west-1 with a console analyzer. */
+const heldAccount = () =>
+  Promise.resolve({
+    enabled: ["eu-west-1", "us-east-1"],
+    analyzers: {
+      "eu-west-1": [
+        { name: "console-analyzer", arn: "arn", type: "ACCOUNT" as const, status: "ACTIVE" },
+      ],
+    },
+  });
 /** The stack holds ap-east-1 (no longer enabled) and us-east-1; `pending` as a killed up left it. */
 const heldState = (pending?: unknown[]) => ({
   resources: ["ap-east-1", "us-east-1"].flatMap((region) => [
@@ -728,15 +738,7 @@ describe("AutomationStackRunner before the engine (fake stack, fake account)", (
         logDir,
         redact: (t) => t,
         adopt,
-        readAccount: () =>
-          Promise.resolve({
-            enabled: ["eu-west-1", "us-east-1"],
-            analyzers: {
-              "eu-west-1": [
-                { name: "console-analyzer", arn: "arn", type: "ACCOUNT", status: "ACTIVE" },
-              ],
-            },
-          }),
+        readAccount: heldAccount,
       },
       opener(stack),
     );
@@ -1025,19 +1027,7 @@ describe("AutomationStackRunner, each operation's calls and result (fake stack)"
         refresh: false,
         logDir,
         redact: makeRedactor({ AWS_SECRET_ACCESS_KEY: SECRET }),
-        ...(readAccount
-          ? {
-              readAccount: () =>
-                Promise.resolve({
-                  enabled: ["eu-west-1", "us-east-1"],
-                  analyzers: {
-                    "eu-west-1": [
-                      { name: "console-analyzer", arn: "arn", type: "ACCOUNT", status: "ACTIVE" },
-                    ],
-                  },
-                }),
-            }
-          : {}),
+        ...(readAccount ? { readAccount: heldAccount } : {}),
       },
       opener(stack),
     );
