@@ -368,12 +368,9 @@ export function accountAudit(
   const activeFindings = noFindings();
   let organizationView: OrganizationViewCounts | undefined;
   for (const r of enabledAudits) {
-    if (r.verdict === "not-active") {
-      counts.notActive++;
-    } else {
-      // Stryker disable next-line ConditionalExpression,StringLiteral: enabledAudits holds no stale-state verdict; the guard narrows the type
-      if (r.verdict !== "stale-state") counts[r.verdict]++;
-    }
+    const key = r.verdict === "not-active" ? "notActive" : r.verdict;
+    // Stryker disable next-line ConditionalExpression,StringLiteral: enabledAudits holds no stale-state verdict; the guard narrows the type
+    if (key !== "stale-state") counts[key]++;
     addFindings(activeFindings, r.activeFindings);
     if (r.organizationView) {
       organizationView ??= noOrganizationCounts();
