@@ -14,7 +14,7 @@ import { selectTargets, UsageError, type Shard } from "../targets";
 import type { Fleet, LeftOutTarget, Target } from "../types";
 import type { CliDeps } from "./deps";
 
-/** `path.resolve` as a free function (the config helpers take the resolver as an argument). */
+/** `path.resolve` for the config helpers, which take the resolver as an argument (an arrow: lint refuses an unbound method). */
 export const resolvePath = (...parts: string[]): string => path.resolve(...parts);
 
 /** Option values after commander parsed them. */
