@@ -5,7 +5,7 @@ import * as path from "path";
 import { findProgramDir, main, processDeps, type CliDeps } from "../../../fleet/cli";
 import type { AutomationRunnerOptions } from "../../../fleet/automation";
 import type { FleetReport, Target } from "../../../fleet/types";
-import { FakeRunner, type Script } from "./helpers";
+import { FakeRunner, orgAccount, type Script } from "./helpers";
 
 const FLEET = `
 secretsProvider: awskms://alias/fleet?region=eu-west-1
@@ -437,22 +437,17 @@ accounts:
 
   describe("organization fleets", () => {
     const ORG_FLEET = `backend: file://./state\nsecretsProvider: awskms://alias/k?region=eu-west-1\ndefaults: { roleName: Deployer }\norganization:\n  delegatedAdministrator: { accountId: "222222222222" }\n`;
-    const acct = (accountId: string, ouPath: string) => ({
-      accountId,
-      name: accountId,
-      email: "a@example.com",
-      status: "ACTIVE",
-      ouId: "ou-x",
-      ouPath,
-    });
     const discoverAccounts = () =>
       Promise.resolve({
         organizationId: "o-abc1234567",
         managementAccountId: "111111111111",
-        accounts: [acct("222222222222", "Root/Security"), acct("333333333333", "Root/Prod")],
+        accounts: [
+          orgAccount("222222222222", "Root/Security"),
+          orgAccount("333333333333", "Root/Prod"),
+        ],
         leftOut: [
           {
-            ...acct("444444444444", "Root/Prod"),
+            ...orgAccount("444444444444", "Root/Prod"),
             status: "SUSPENDED",
             reason: "not-active" as const,
             detail: "status SUSPENDED",

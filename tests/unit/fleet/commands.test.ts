@@ -24,7 +24,7 @@ import {
   organizationLine,
   originLabel,
 } from "../../../fleet/commands/validateCommand";
-import { target } from "./helpers";
+import { orgAccount, target } from "./helpers";
 
 const ORG_FLEET = `backend: file://./state\nsecretsProvider: awskms://alias/k?region=eu-west-1\ndefaults: { roleName: Deployer }\norganization:\n  delegatedAdministrator: { accountId: "222222222222" }\n`;
 
@@ -34,19 +34,10 @@ function orgFleet(): Fleet {
   return parsed.fleet;
 }
 
-const acct = (accountId: string, ouPath: string) => ({
-  accountId,
-  name: accountId,
-  email: "a@example.com",
-  status: "ACTIVE",
-  ouId: "ou-x",
-  ouPath,
-});
-
 const FOUND = {
   organizationId: "o-abc1234567",
   managementAccountId: "111111111111",
-  accounts: [acct("222222222222", "Root/Security"), acct("333333333333", "Root/Prod")],
+  accounts: [orgAccount("222222222222", "Root/Security"), orgAccount("333333333333", "Root/Prod")],
   leftOut: [],
   warnings: ["one warning"],
 };
@@ -148,7 +139,7 @@ describe("command line options", () => {
       "org.yaml",
     );
     assert.ok(parsed.ok, parsed.ok ? "" : parsed.messages.join("\n"));
-    const found = { ...FOUND, accounts: [acct("333333333333", "Root/Prod")] };
+    const found = { ...FOUND, accounts: [orgAccount("333333333333", "Root/Prod")] };
     await assert.rejects(
       loadRunFleet(parsed.fleet, { discoverAccounts: () => Promise.resolve(found) }),
       (e: unknown) =>

@@ -112,3 +112,15 @@ export function heldDeployment(region: string): { resources: Record<string, unkn
     ],
   };
 }
+
+/** An ACTIVE account as the organization reader finds it, under `ouPath`. */
+export function orgAccount(accountId: string, ouPath: string) {
+  return {
+    accountId,
+    name: accountId,
+    email: "a@example.com",
+    status: "ACTIVE",
+    ouId: "ou-x",
+    ouPath,
+  };
+}
