@@ -393,7 +393,7 @@ export function chooseTargets(
   orphans: readonly Orphan[],
   flags: Pick<RunFlags, "all" | "accounts" | "shard">,
 ): { targets: Target[]; orphaned: Orphan[] } {
-  const inShard = () => flags.shard === undefined || flags.shard.index === 1;
+  const ownsOrphans = flags.shard === undefined || flags.shard.index === 1;
   if (command === "destroy") {
     // Only destroy runs orphans. An account id still in the fleet names the account's current
     // stack, never its old one (after its entry set `stack:`): that orphan is named by its stack.
@@ -404,13 +404,16 @@ export function chooseTargets(
     const destroyed = orphans.filter((o) => namesOrphan(orphanEntries, o));
     const rest = flags.accounts?.filter((w) => !orphanEntries.includes(w));
     const targets = selectedTargets(fleetRun, { ...flags, ...(rest ? { accounts: rest } : {}) });
-    return { targets: [...targets, ...destroyed.filter(inShard).map(orphanTarget)], orphaned: [] };
+    return {
+      targets: [...targets, ...(ownsOrphans ? destroyed.map(orphanTarget) : [])],
+      orphaned: [],
+    };
   }
   // Every entry names an account of the fleet (checked before the backend was listed).
   const reported = flags.accounts
     ? orphans.filter((o) => namesOrphan(flags.accounts!, o))
     : orphans;
-  return { targets: selectedTargets(fleetRun, flags), orphaned: reported.filter(inShard) };
+  return { targets: selectedTargets(fleetRun, flags), orphaned: ownsOrphans ? [...reported] : [] };
 }
 
 /** The report's line for an orphaned stack: reported, never touched. */
