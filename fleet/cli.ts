@@ -18,10 +18,10 @@ import {
   type FindingsFlags,
 } from "./commands/findingsCommand";
 import { addValidateOptions, runValidateCommand } from "./commands/validateCommand";
-import { EXIT } from "./report";
-import { UsageError } from "./targets";
-import type { Operation, StackRunner } from "./types";
-import type { AutomationRunnerOptions } from "./automation";
+import { UsageError } from "./domain/errors";
+import { EXIT, type Operation } from "./domain/outcomes";
+import type { StackRunner } from "./domain/results";
+import type { AutomationRunnerOptions } from "./run/automation";
 
 export type { CliDeps } from "./commands/deps";
 
@@ -162,18 +162,11 @@ export function processDeps(createRunner: CliDeps["createRunner"]): CliDeps {
 
 /* istanbul ignore next: the process wiring */
 if (require.main === module) {
-  // Loaded lazily so `--help` and `validate` work without the Pulumi SDK's start-up cost.
-  const createRunner = (options: AutomationRunnerOptions): StackRunner => {
+  // The Automation API is loaded when a command first runs a stack: `--help` and `validate` never
+  // load it.
+  const createRunner = (options: AutomationRunnerOptions): StackRunner =>
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { AutomationStackRunner } = require("./automation") as typeof import("./automation");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startReaper } = require("./reaper") as typeof import("./reaper");
-    // Every engine and plugin of this run dies with the bot, even on SIGKILL (fleet/reaper.ts).
-    return new AutomationStackRunner({
-      ...options,
-      envVars: { ...options.envVars, ...startReaper() },
-    });
-  };
+    (require("./run") as typeof import("./run")).createStackRunner(options);
   main(process.argv.slice(2), processDeps(createRunner)).then(
     (code) => {
       process.exitCode = code;

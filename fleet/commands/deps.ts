@@ -1,10 +1,12 @@
 /** What the command line takes from the process, so tests can drive it with fakes. */
-import type { ArchiveRuleClient } from "../archiveRules";
-import type { AccountReader } from "../audit";
-import type { AccountSelection, OrganizationSettings } from "../organization";
-import type { AutomationRunnerOptions } from "../automation";
-import type { FindingsAccountReader } from "../findings";
-import type { StackRunner, Target } from "../types";
+import { ArchiveRuleClient } from "../domain/archiveRules";
+import { AccountReader } from "../domain/account";
+import { AccountSelection } from "../domain/organization";
+import { OrganizationSettings } from "../settings/schema";
+import { AutomationRunnerOptions } from "../run/automation";
+import { FindingsAccountReader } from "../domain/findings";
+import { StackRunner } from "../domain/results";
+import { Target } from "../settings/types";
 
 export interface CliDeps {
   readonly stdout: (text: string) => void;

@@ -6,30 +6,27 @@ import { setMaxListeners } from "events";
 import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
-import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../audit";
-import { addReadConcurrencyOptions } from "./auditCommand";
+import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../domain/account";
+import {
+  RunFlags,
+  addReadConcurrencyOptions,
+  addSelectionOptions,
+  outputFileProblem,
+  throwProblems,
+} from "./options";
 import {
   FINDINGS_FORMATS,
-  FindingsFilterError,
-  parseFindingsFilter,
+  FindingsFormat,
   parseFindingsFormat,
   renderFindings,
-  runFindings,
-  type FindingsFormat,
-  type FindingsReport,
-} from "../findings";
-import { makeRedactor } from "../output";
-import { EXIT } from "../report";
-import { UsageError } from "../targets";
-import type { CliDeps } from "./deps";
-import {
-  addSelectionOptions,
-  loadFleet,
-  outputFileProblem,
-  selectedTargets,
-  throwProblems,
-  type RunFlags,
-} from "./options";
+} from "../report/findings/index";
+import { FindingsFilterError, FindingsReport, parseFindingsFilter } from "../domain/findings";
+import { runFindings } from "../flows/findings";
+import { makeRedactor } from "../domain/redact";
+import { EXIT } from "../domain/outcomes";
+import { UsageError } from "../domain/errors";
+import { CliDeps } from "./deps";
+import { awsAccess, loadFleet, selectedTargets } from "./loader";
 import { handleAuditSignals } from "./signals";
 
 /** `findings`' own options on top of the shared ones. */
@@ -157,7 +154,7 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
       redact,
       now: deps.now,
       onProgress: say,
-      ...(deps.createFindingsReader ? { createReader: deps.createFindingsReader } : {}),
+      createReader: awsAccess(deps).findingsReader,
     });
     return write(report);
   } finally {

@@ -1,9 +1,9 @@
 /** Where a finished run's report goes: `--report` file, stdout (`--json` or the table), stderr. */
 import * as fs from "fs";
 import * as path from "path";
-import type { FleetReport } from "../types";
-import type { CliDeps } from "./deps";
-import type { RunFlags } from "./options";
+import { FleetReport } from "../domain/results";
+import { CliDeps } from "./deps";
+import { RunFlags } from "./options";
 
 /**
  * Writes the report (`--report`), prints it (`--json`) or the table, says the exit code, and

@@ -2,8 +2,8 @@
  * Ctrl-C / SIGTERM during a run: the stack commands stop in steps (fleet/abort.ts), `audit` stops
  * its reads at once. Both write the report with what is known when told a last time.
  */
-import { abortStep } from "../abort";
-import type { CliDeps } from "./deps";
+import { abortStep } from "../domain/abort";
+import { CliDeps } from "./deps";
 
 export interface StackRunSignals {
   /** Aborted on the first signal: no more stacks start. */

@@ -5,52 +5,48 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
-import { preflightProblems, relativeBackendDir, workspaceEnv } from "../config";
-import { LineSplitter, makeRedactor, prefixLine } from "../output";
+import { preflightProblems, relativeBackendDir, workspaceEnv } from "../domain/workspace";
+import { LineSplitter, accountLabel, firstLine, formatDuration, prefixLine } from "../domain/text";
+import { makeRedactor } from "../domain/redact";
 import {
-  accountLabel,
+  FleetReport,
+  StackResult,
+  StackRunner,
   buildReport,
-  EXIT,
-  firstLine,
-  formatDuration,
-  formatOutputs,
-  formatTable,
-  isFailure,
   skippedResult,
-} from "../report";
+} from "../domain/results";
+import { EXIT, Operation, isFailure } from "../domain/outcomes";
+import { formatOutputs, formatTable } from "../report/runTable";
 import {
+  Orphan,
   findOrphans,
   namesOrphan,
   orphanTarget,
   phaseBlocked,
   runPhases,
-  type Orphan,
-} from "../runPlan";
-import { planMemory, stackMemoryBytes } from "../memoryBudget";
-import { TargetRun, type ScheduleTargetsOptions } from "../targetRun";
-import { namesTarget, UsageError, type Shard } from "../targets";
-import type { FleetReport, Operation, Phase, StackResult, StackRunner, Target } from "../types";
-import type { CliDeps } from "./deps";
+} from "../domain/plan";
+import { planMemory, stackMemoryBytes } from "../domain/memoryBudget";
+import { ScheduleTargetsOptions, TargetRun } from "../flows/targetRun";
+import { Shard, namesTarget } from "../domain/targets";
+import { UsageError } from "../domain/errors";
+import { Phase, Target } from "../settings/types";
+import { CliDeps } from "./deps";
 import {
+  LIMITS,
+  RunFlags,
   addReportOptions,
   addSelectionOptions,
   checkWorkDir,
   folderProblem,
-  LIMITS,
-  loadFleet,
-  loadRunFleet,
   numberOption,
-  reportFileProblem,
   pulumiRootProblem,
-  selectedTargets,
-  throwProblems,
-  type RunFleet,
-  type RunFlags,
+  reportFileProblem,
   resolvePath,
+  throwProblems,
 } from "./options";
-import { readAccountView } from "../adoption";
-import { sdkArchiveRuleClientFactory, sdkReaderFactory } from "./auditCommand";
-import { leftOutLines, organizationLine, originLabel } from "./validateCommand";
+import { awsAccess, RunFleet, loadFleet, loadRunFleet, selectedTargets } from "./loader";
+import { readAccountView } from "../flows/accountView";
+import { leftOutLines, organizationLine, originLabel } from "../report/fleetLines";
 import { emitReport } from "./reportOutput";
 import { handleStackRunSignals } from "./signals";
 
@@ -203,7 +199,7 @@ export async function runStackCommand(
     deps.env,
     fleetRun.targets.map((t) => t.access.externalId),
   );
-  const createReader = deps.createAccountReader ?? sdkReaderFactory();
+  const aws = awsAccess(deps);
   const runner = deps.createRunner({
     workDir,
     envVars: workspaceEnv(fleet, fleetDir, resolvePath),
@@ -215,7 +211,7 @@ export async function runStackCommand(
     redact,
     // Enabled regions and existing analyzers, read before the engine runs (fleet/adoption.ts).
     readAccount: (target, signal) =>
-      readAccountView(target, createReader(target, signal ? { signal } : {}), signal),
+      readAccountView(target, aws.accountReader(target, signal ? { signal } : {}), signal),
     adopt: !!flags.adopt,
     // After `up`: the archive rules it changed, applied to the existing findings (on by default).
     ...(command === "up"
@@ -223,10 +219,7 @@ export async function runStackCommand(
           archiveRules: {
             apply: flags.applyArchiveRules !== false,
             client: (target: Target, signal?: AbortSignal) =>
-              (deps.createArchiveRuleClient ?? sdkArchiveRuleClientFactory())(
-                target,
-                signal ? { signal } : {},
-              ),
+              aws.archiveRuleClient(target, signal ? { signal } : {}),
           },
         }
       : {}),

@@ -15,9 +15,10 @@ import * as path from "node:path";
 
 import { PulumiCommand, type OpMap, type Stack } from "@pulumi/pulumi/automation";
 
-import { localStackOpener, openStack, writeStackConfig } from "../../fleet/automation";
-import { markedProcesses } from "../../fleet/reaper";
-import type { AnalyzerSettings, FleetReport } from "../../fleet/types";
+import { localStackOpener, openStack, writeStackConfig } from "../../fleet/run/automation";
+import { markedProcesses } from "../../fleet/run/reaper";
+import type { AnalyzerSettings } from "../../fleet/settings/types";
+import type { FleetReport } from "../../fleet/domain/results";
 import {
   FakeAwsAdminClient,
   startFakeAws,

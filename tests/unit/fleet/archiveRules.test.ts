@@ -2,14 +2,13 @@ import * as assert from "assert";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import {
   ARCHIVE_RULE_TYPE,
-  applyArchiveRules,
   applyDecision,
-  archiveRulesAfterUp,
   changedArchiveRules,
   isArchiveRuleEvent,
   type ArchiveRuleClient,
   type ArchiveRuleRef,
-} from "../../../fleet/archiveRules";
+} from "../../../fleet/domain/archiveRules";
+import { applyArchiveRules, archiveRulesAfterUp } from "../../../fleet/flows/archiveRules";
 import { target } from "./helpers";
 
 let sequence = 0;

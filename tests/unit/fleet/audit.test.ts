@@ -4,25 +4,27 @@ import * as os from "os";
 import * as path from "path";
 import {
   accountAudit,
-  auditAccount,
   auditOutcome,
   auditTotals,
-  countsFindings,
-  describeError,
-  formatAuditTable,
   organizationRegionView,
-  organizationViewSource,
   regionAudit,
-  scanRegions,
   staleStateRegions,
+  type RegionReading,
+} from "../../../fleet/domain/verdicts";
+import { auditAccount, organizationViewSource } from "../../../fleet/flows/audit";
+import {
+  countsFindings,
   type AccountReader,
   type AnalyzerInfo,
-  type RegionReading,
-} from "../../../fleet/audit";
-import { SdkAccountReader } from "../../../fleet/auditSdk";
+} from "../../../fleet/domain/account";
+import { describeError } from "../../../fleet/domain/errors";
+import { formatAuditTable } from "../../../fleet/report/auditTable";
+import { scanRegions } from "../../../fleet/flows/scan";
+import { SdkAccountReader } from "../../../fleet/aws/reader";
 import { main, type CliDeps } from "../../../fleet/cli";
-import { buildReport, exitCodeFor, skippedResult } from "../../../fleet/report";
-import type { FleetReport, StackResult, Target } from "../../../fleet/types";
+import { buildReport, exitCodeFor, skippedResult } from "../../../fleet/domain/results";
+import type { FleetReport, StackResult } from "../../../fleet/domain/results";
+import type { Target } from "../../../fleet/settings/types";
 import { DEFAULT_REGIONS, startFakeAws, type FakeAws } from "../../harness/fake-aws";
 import { target } from "./helpers";
 

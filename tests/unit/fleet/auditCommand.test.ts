@@ -7,16 +7,15 @@ import { getMaxListeners } from "events";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { AccountReader, AnalyzerInfo } from "../../../fleet/audit";
-import { createSdkAccountReader, SdkArchiveRuleClient } from "../../../fleet/auditSdk";
-import type { AutomationRunnerOptions } from "../../../fleet/automation";
+import type { AccountReader, AnalyzerInfo } from "../../../fleet/domain/account";
+import { SdkAccountReader } from "../../../fleet/aws/reader";
+import { SdkArchiveRuleClient } from "../../../fleet/aws/archiveRules";
+import type { AutomationRunnerOptions } from "../../../fleet/run/automation";
 import { main, type CliDeps } from "../../../fleet/cli";
-import {
-  pendingWarning,
-  sdkArchiveRuleClientFactory,
-  sdkReaderFactory,
-} from "../../../fleet/commands/auditCommand";
-import type { FleetReport, StackRunner, Target } from "../../../fleet/types";
+import { pendingWarning } from "../../../fleet/commands/auditCommand";
+import { awsAccess } from "../../../fleet/commands/loader";
+import type { FleetReport, StackRunner } from "../../../fleet/domain/results";
+import type { Target } from "../../../fleet/settings/types";
 import { heldDeployment } from "./helpers";
 
 const PROD = "111122223333";
@@ -460,11 +459,15 @@ describe("audit command (main, in-memory readers)", () => {
     });
   });
 
-  it("loads the AWS SDK reader and archive-rule client only through the factories", () => {
-    assert.strictEqual(sdkReaderFactory(), createSdkAccountReader);
+  it("reaches AWS through the SDK edge when the deps bring no reader, client or discovery", () => {
+    const aws = awsAccess({});
     const t: Target = { accountId: PROD, stack: "s", access: {}, settings: {} };
-    const client = sdkArchiveRuleClientFactory()(t, {});
+    for (const reader of [aws.accountReader(t, {}), aws.findingsReader(t, {})]) {
+      assert.ok(reader instanceof SdkAccountReader);
+      reader.close?.();
+    }
+    const client = aws.archiveRuleClient(t, {});
     assert.ok(client instanceof SdkArchiveRuleClient);
-    client.close();
+    client.close?.();
   });
 });

@@ -7,14 +7,10 @@ import * as assert from "assert";
 import { AccessAnalyzerClient } from "@aws-sdk/client-accessanalyzer";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { STSClient } from "@aws-sdk/client-sts";
-import {
-  AssumeRoleError,
-  assumedRoleProvider,
-  SdkAccountReader,
-  SdkArchiveRuleClient,
-  type SdkReaderOptions,
-} from "../../../fleet/auditSdk";
-import type { Target } from "../../../fleet/types";
+import { AssumeRoleError, assumedRoleProvider } from "../../../fleet/aws/credentials";
+import { SdkAccountReader, type SdkReaderOptions } from "../../../fleet/aws/reader";
+import { SdkArchiveRuleClient } from "../../../fleet/aws/archiveRules";
+import type { Target } from "../../../fleet/settings/types";
 import { target } from "./helpers";
 
 type Sent = { command: string; input: Record<string, unknown>; options: unknown };

@@ -1,19 +1,20 @@
 import * as assert from "assert";
 import {
   accountAudit,
-  auditAccount,
   auditOutcome,
   auditTotals,
-  formatAuditTable,
   staleStateRegions,
-  type AccountReader,
-  type AnalyzerInfo,
-  type StateReading,
-} from "../../../fleet/audit";
-import type { HeldRegion } from "../../../fleet/adoption";
-import { stackStateSource, stateNotes } from "../../../fleet/auditState";
-import { exitCodeFor } from "../../../fleet/report";
-import type { StackResult, Target } from "../../../fleet/types";
+} from "../../../fleet/domain/verdicts";
+import { auditAccount } from "../../../fleet/flows/audit";
+import { formatAuditTable } from "../../../fleet/report/auditTable";
+import { type AccountReader, type AnalyzerInfo } from "../../../fleet/domain/account";
+import { type StateReading } from "../../../fleet/domain/state";
+import type { HeldRegion } from "../../../fleet/domain/state";
+import { stackStateSource } from "../../../fleet/flows/stackState";
+import { stateNotes } from "../../../fleet/report/auditTable";
+import { exitCodeFor } from "../../../fleet/domain/results";
+import type { StackResult } from "../../../fleet/domain/results";
+import type { Target } from "../../../fleet/settings/types";
 import { heldDeployment, target } from "./helpers";
 
 const active = (name = "external-access"): AnalyzerInfo => ({

@@ -3,8 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { findProgramDir, main, processDeps, type CliDeps } from "../../../fleet/cli";
-import type { AutomationRunnerOptions } from "../../../fleet/automation";
-import type { FleetReport, Target } from "../../../fleet/types";
+import type { AutomationRunnerOptions } from "../../../fleet/run/automation";
+import type { FleetReport } from "../../../fleet/domain/results";
+import type { Target } from "../../../fleet/settings/types";
 import { FakeRunner, orgAccount, type Script } from "./helpers";
 
 const FLEET = `

@@ -3,14 +3,12 @@ import * as path from "path";
 import {
   preflightProblems,
   projectProblem,
-  providerArgsFor,
   relativeBackendDir,
-  stackConfigFor,
-  stackEnvFor,
-  staleConfigKeys,
   workspaceEnv,
-} from "../../../fleet/config";
-import type { Target } from "../../../fleet/types";
+} from "../../../fleet/domain/workspace";
+import { providerArgsFor } from "../../../fleet/settings/componentArgs";
+import { stackConfigFor, stackEnvFor, staleConfigKeys } from "../../../fleet/domain/stackConfig";
+import type { Target } from "../../../fleet/settings/types";
 
 const resolve = (...parts: string[]) => path.resolve(...parts);
 

@@ -3,18 +3,18 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
-import { accountAudit } from "../../../fleet/audit";
-import { parseFindingsFormat, renderFindings } from "../../../fleet/findings";
-import { escapeHtml, renderFindingsHtml } from "../../../fleet/findings/html";
+import { accountAudit } from "../../../fleet/domain/verdicts";
+import { parseFindingsFormat, renderFindings } from "../../../fleet/report/findings/index";
+import { escapeHtml, renderFindingsHtml } from "../../../fleet/report/findings/html";
 import {
   findingsTotals,
   type AccountFindings,
   type Finding,
   type FindingsReport,
-} from "../../../fleet/findings/model";
-import { artifactUri, toSarif } from "../../../fleet/findings/sarif";
-import type { AccountAudit, RegionAudit } from "../../../fleet/types";
-import { formatFindingsTable, printable } from "../../../fleet/findings/table";
+} from "../../../fleet/domain/findings";
+import { artifactUri, toSarif } from "../../../fleet/report/findings/sarif";
+import type { AccountAudit, RegionAudit } from "../../../fleet/domain/verdicts";
+import { formatFindingsTable, printable } from "../../../fleet/report/findings/table";
 
 const PROD = "111122223333";
 const DEV = "444455556666";

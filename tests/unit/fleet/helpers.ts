@@ -1,14 +1,8 @@
 /** Shared fakes for the fleet tests: targets, results and a scriptable StackRunner. */
-import { noChanges } from "../../../fleet/report";
-import type {
-  ChangeCounts,
-  Operation,
-  Outcome,
-  RunOptions,
-  StackResult,
-  StackRunner,
-  Target,
-} from "../../../fleet/types";
+import { noChanges } from "../../../fleet/domain/outcomes";
+import type { ChangeCounts, Operation, Outcome } from "../../../fleet/domain/outcomes";
+import type { RunOptions, StackResult, StackRunner } from "../../../fleet/domain/results";
+import type { Target } from "../../../fleet/settings/types";
 
 export function target(accountId: string, name?: string): Target {
   return {

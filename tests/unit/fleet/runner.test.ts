@@ -21,13 +21,12 @@ import {
   readOutputs,
   type RunnerStack,
   type StackOpener,
-} from "../../../fleet/automation";
-import { ARCHIVE_RULE_TYPE, type ArchiveRuleClient } from "../../../fleet/archiveRules";
-import { PROJECT_NAME } from "../../../fleet/config";
-import { makeRedactor } from "../../../fleet/output";
+} from "../../../fleet/run/automation";
+import { ARCHIVE_RULE_TYPE, type ArchiveRuleClient } from "../../../fleet/domain/archiveRules";
+import { PROJECT_NAME } from "../../../program/contract";
+import { makeRedactor } from "../../../fleet/domain/redact";
 import {
   configUpdate,
-  errorOutcome,
   findOrphans,
   lockAdvice,
   lockHolders,
@@ -35,12 +34,12 @@ import {
   orphanTarget,
   phaseBlocked,
   planOperation,
-  retrySelectAfterCreate,
   runPhases,
   successOutcome,
-} from "../../../fleet/runPlan";
-import { noChanges } from "../../../fleet/report";
-import type { Operation } from "../../../fleet/types";
+} from "../../../fleet/domain/plan";
+import { errorOutcome, retrySelectAfterCreate } from "../../../fleet/run/errors";
+import { noChanges } from "../../../fleet/domain/outcomes";
+import type { Operation } from "../../../fleet/domain/outcomes";
 import { target } from "./helpers";
 
 /** A CommandError as the Automation API builds it from a failed `pulumi` command. */

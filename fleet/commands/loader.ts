@@ -1,0 +1,146 @@
+/**
+ * What every command loads before its first account: the fleet file, the organization's accounts
+ * (fleet files with `organization:`), the selection (`--accounts`, `--shard`), and the AWS SDK
+ * readers, loaded only when a command uses them (fleet/aws/ is required lazily).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import {
+  OrganizationReadError,
+  OrganizationScopeError,
+  organizationTargets,
+} from "../domain/organization";
+import { parseFleetFile } from "../settings/fleetFile";
+import { selectTargets } from "../domain/targets";
+import { UsageError } from "../domain/errors";
+import { Fleet, LeftOutTarget, Target } from "../settings/types";
+import { CliDeps } from "./deps";
+import { RunFlags } from "./options";
+
+/** Reads and validates the fleet file; every problem is a UsageError (exit 3). */
+export function loadFleet(file: string, cwd: string): Fleet {
+  const full = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(full, "utf8");
+  } catch {
+    throw new UsageError(
+      `${file}: cannot read the fleet file; pass --fleet FILE or start from fleet.example.yaml`,
+    );
+  }
+  const parsed = parseFleetFile(text, file);
+  if (!parsed.ok) {
+    throw new UsageError(
+      `${parsed.messages.join("\n")}\n${file}: ${parsed.problems.length} problem(s); nothing was run`,
+    );
+  }
+  return parsed.fleet;
+}
+
+/** The whole fleet of a run: every target (before --accounts/--shard) and what was left out. */
+export interface RunFleet {
+  readonly fleet: Fleet;
+  /** Every target, in run order (organization fleets: registration first, then by account id). */
+  readonly targets: Target[];
+  /** Organization accounts the run leaves out, with why. */
+  readonly leftOut: LeftOutTarget[];
+  readonly warnings: string[];
+  /** Organization fleets: the organization read. */
+  readonly organizationId?: string;
+  readonly managementAccountId?: string;
+}
+
+/**
+ * The fleet's targets: the `accounts:` entries, and with `organization:` the accounts read from
+ * AWS Organizations at this run. A read or scope problem is a UsageError (exit 3): nothing ran.
+ */
+export async function loadRunFleet(
+  fleet: Fleet,
+  deps: Pick<CliDeps, "discoverAccounts">,
+  signal?: AbortSignal,
+): Promise<RunFleet> {
+  if (fleet.organization === undefined) {
+    return { fleet, targets: fleet.targets, leftOut: [], warnings: [] };
+  }
+  const discover = awsAccess(deps).discoverAccounts;
+  let found;
+  try {
+    found = await discover(fleet.organization, signal ? { signal } : {});
+  } catch (error) {
+    if (error instanceof OrganizationScopeError || error instanceof OrganizationReadError) {
+      throw new UsageError(
+        `${fleet.file}: ${error.message}\n${fleet.file}: could not read the organization's accounts; nothing was run`,
+      );
+    }
+    throw error;
+  }
+  const resolved = organizationTargets(fleet, found);
+  if (resolved.problems.length > 0) {
+    throw new UsageError(
+      `${resolved.problems.map((p) => `${fleet.file}: ${p}`).join("\n")}\n${fleet.file}: ${resolved.problems.length} problem(s); nothing was run`,
+    );
+  }
+  return {
+    fleet,
+    targets: resolved.targets,
+    leftOut: resolved.leftOut,
+    warnings: resolved.warnings,
+    organizationId: found.organizationId,
+    managementAccountId: found.managementAccountId,
+  };
+}
+
+/** The fleet's targets chosen by `--accounts` and `--shard`. */
+export function selectedTargets(
+  fleet: Pick<Fleet, "targets">,
+  flags: Pick<RunFlags, "all" | "accounts" | "shard">,
+): Target[] {
+  if (flags.all && flags.accounts) {
+    throw new UsageError("--all and --accounts cannot be used together; pick one");
+  }
+  return selectTargets(fleet.targets, {
+    ...(flags.accounts ? { accounts: flags.accounts } : {}),
+    ...(flags.shard ? { shard: flags.shard } : {}),
+  });
+}
+
+/**
+ * The accounts a read-only command (`audit`, `findings`) reads: the selection, less the registration
+ * stack, which holds no analyzers.
+ */
+export function analyzerTargets(
+  run: Pick<RunFleet, "targets">,
+  flags: Pick<RunFlags, "accounts" | "shard">,
+): Target[] {
+  return selectedTargets(run, flags).filter((t) => t.phase !== "registration");
+}
+
+/** The AWS edge (fleet/aws/), required on first use only: the SDK clients take a moment to load. */
+function awsEdge(): typeof import("../aws") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("../aws") as typeof import("../aws");
+}
+
+/** How a command reaches AWS: the deps' own (fakes in tests), else the AWS SDK edge. */
+export interface AwsAccess {
+  readonly discoverAccounts: NonNullable<CliDeps["discoverAccounts"]>;
+  readonly accountReader: NonNullable<CliDeps["createAccountReader"]>;
+  readonly findingsReader: NonNullable<CliDeps["createFindingsReader"]>;
+  readonly archiveRuleClient: NonNullable<CliDeps["createArchiveRuleClient"]>;
+}
+
+/** Every command's way to AWS; nothing is loaded until a function is called. */
+export function awsAccess(
+  deps: Pick<
+    CliDeps,
+    "discoverAccounts" | "createAccountReader" | "createFindingsReader" | "createArchiveRuleClient"
+  >,
+): AwsAccess {
+  return {
+    discoverAccounts: deps.discoverAccounts ?? ((s, o) => awsEdge().discoverAccounts(s, o)),
+    accountReader: deps.createAccountReader ?? ((t, o) => awsEdge().createAccountReader(t, o)),
+    findingsReader: deps.createFindingsReader ?? ((t, o) => awsEdge().createAccountReader(t, o)),
+    archiveRuleClient:
+      deps.createArchiveRuleClient ?? ((t, o) => awsEdge().createArchiveRuleClient(t, o)),
+  };
+}

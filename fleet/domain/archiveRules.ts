@@ -1,0 +1,113 @@
+/**
+ * Which archive rules an `up` created or changed, from the engine's events. AWS applies a new
+ * archive rule only to findings that arrive after it exists (shared DOMAIN.md); these are the
+ * rules to apply to the existing findings (`ApplyArchiveRule`) after the update. The decisions
+ * are pure; applying goes through an `ArchiveRuleClient` (fleet/auditSdk.ts, a fake in the tests).
+ */
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { ArchiveRuleApplied, StackNote } from "./results";
+import { Target } from "../settings/types";
+
+/** The provider's archive-rule resource type. */
+export const ARCHIVE_RULE_TYPE = "aws:accessanalyzer/archiveRule:ArchiveRule";
+
+/** Steps after which a rule exists in a new form: it may archive findings it did not before. */
+const CHANGING_OPS = new Set(["create", "update", "replace", "create-replacement"]);
+
+/** One archive rule of one analyzer in one region. */
+export interface ArchiveRuleRef {
+  readonly region: string;
+  readonly analyzerName: string;
+  readonly ruleName: string;
+}
+
+/**
+ * The archive rules the events show created, updated or replaced, once each, sorted by region,
+ * analyzer and rule. A rule that is only read, kept the same or deleted is not in the list; nor
+ * is a step whose outputs lack the region, analyzer or rule name (a preview's unknowns).
+ */
+export function changedArchiveRules(events: readonly EngineEvent[]): ArchiveRuleRef[] {
+  const found = new Map<string, ArchiveRuleRef>();
+  for (const event of events) {
+    if (!isArchiveRuleEvent(event)) continue;
+    const metadata = event.resOutputsEvent!.metadata;
+    if (!CHANGING_OPS.has(metadata.op)) continue;
+    const outputs: Record<string, unknown> = metadata.new?.outputs ?? {};
+    const { region, analyzerName, ruleName } = outputs;
+    if (typeof region !== "string" || typeof analyzerName !== "string") continue;
+    if (typeof ruleName !== "string" || region === "" || ruleName === "") continue;
+    found.set(JSON.stringify([region, analyzerName, ruleName]), { region, analyzerName, ruleName });
+  }
+  return [...found.values()].sort(
+    (a, b) =>
+      a.region.localeCompare(b.region) ||
+      a.analyzerName.localeCompare(b.analyzerName) ||
+      a.ruleName.localeCompare(b.ruleName),
+  );
+}
+
+/** Whether an engine event is worth keeping for `changedArchiveRules` (the rest are dropped). */
+export function isArchiveRuleEvent(event: EngineEvent): boolean {
+  return event.resOutputsEvent?.metadata.type === ARCHIVE_RULE_TYPE;
+}
+
+/** What applying the changed rules of one stack did. */
+export interface ArchiveRulesResult {
+  readonly applied: ArchiveRuleApplied[];
+  /** The rules that could not be applied, with the error and the command to apply each by hand. */
+  readonly error?: string;
+}
+
+/** What applying archive rules needs from the account (fleet/auditSdk.ts; tests pass a fake). */
+export interface ArchiveRuleClient {
+  /** `ListAnalyzers` in the region: the analyzer's ARN, by name. */
+  analyzers(region: string): Promise<readonly { name: string; arn: string }[]>;
+  /** ACTIVE findings of the analyzer (`ListFindingsV2`, every page). */
+  activeFindings(region: string, analyzerArn: string): Promise<number>;
+  /** `ApplyArchiveRule`. */
+  applyArchiveRule(region: string, analyzerArn: string, ruleName: string): Promise<void>;
+  close?(): void;
+}
+
+/**
+ * Whether `up` applies the rules it changed: on unless `--no-apply-archive-rules` (`flag` false)
+ * or the account's `applyArchiveRules: false`. The reason names the switch that turned it off.
+ */
+export function applyDecision(
+  flag: boolean,
+  setting: boolean | undefined,
+): { apply: true } | { apply: false; reason: string } {
+  if (!flag) return { apply: false, reason: "--no-apply-archive-rules" };
+  if (setting === false) return { apply: false, reason: "applyArchiveRules: false" };
+  return { apply: true };
+}
+
+/** The AWS CLI command that applies one rule by hand (the per-account program alone, a failure). */
+export function applyCommand(rule: ArchiveRuleRef, analyzerArn?: string): string {
+  return (
+    `aws accessanalyzer apply-archive-rule --region ${rule.region} ` +
+    `--analyzer-arn ${analyzerArn ?? `<ARN of analyzer ${rule.analyzerName}>`} --rule-name ${rule.ruleName}`
+  );
+}
+
+/** Findings archived over the applied rules. */
+export function archivedTotal(applied: readonly ArchiveRuleApplied[]): number {
+  return applied.reduce((sum, a) => sum + a.archived, 0);
+}
+
+/** How the runner applies archive rules after `up` (fleet/automation.ts). */
+export interface ArchiveRulesOption {
+  /** `--no-apply-archive-rules` makes it false. */
+  readonly apply: boolean;
+  /** The account's client, through the fleet file's role (fleet/auditSdk.ts). */
+  readonly client: (target: Target, signal?: AbortSignal) => ArchiveRuleClient;
+}
+
+/** What `up` adds to the stack's result once its changed rules were applied (or not). */
+export interface AfterUp {
+  readonly archiveRulesApplied?: ArchiveRuleApplied[];
+  readonly archivedFindings?: number;
+  readonly notes: StackNote[];
+  /** Applying failed: the up itself succeeded; the stack's outcome becomes `failed`. */
+  readonly error?: string;
+}

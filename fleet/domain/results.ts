@@ -1,0 +1,256 @@
+/**
+ * What one stack (or one audited account) did, the run's report, and the port that runs one stack.
+ * Data flows one way: fleet file ─▶ targets ─▶ scheduler ─▶ StackRunner ─▶ results ─▶ report. Pure.
+ */
+import { Phase, Target } from "../settings/types";
+import {
+  ChangeCounts,
+  Command,
+  EXIT,
+  OUTCOMES,
+  Operation,
+  Outcome,
+  isFailure,
+  noChanges,
+} from "./outcomes";
+import { AccountAudit, AuditTotals } from "./verdicts";
+
+// ---- applying them after `up` -----------------------------------------------------------------
+
+/** One rule applied to the findings that existed before it, and how many it archived. */
+export interface ArchiveRuleApplied {
+  readonly region: string;
+  readonly analyzer: string;
+  readonly rule: string;
+  /** ACTIVE findings of the analyzer before the call, less those after it. */
+  readonly archived: number;
+}
+
+/** What one stack did. Carries no credentials. */
+export interface StackResult {
+  readonly accountId: string;
+  readonly name?: string;
+  readonly stack: string;
+  readonly operation: Command;
+  readonly outcome: Outcome;
+  readonly changes: ChangeCounts;
+  /** Regions with an analyzer (stack output `regions`), when known. */
+  readonly regions: string[];
+  /** Region → external-access analyzer ARN (stack output `analyzerArns`), when known. */
+  readonly analyzerArns: Record<string, string>;
+  readonly unusedAccessAnalyzerArn?: string;
+  /** ISO time it started; absent when skipped. */
+  readonly startedAt?: string;
+  readonly durationMs: number;
+  /** The whole error message (first line shown in the table). */
+  readonly error?: string;
+  /** Why it was skipped. */
+  readonly skippedReason?: string;
+  /** `orphaned` only: why the fleet no longer covers the account (`status SUSPENDED`, …). */
+  readonly orphanedReason?: string;
+  /** The run phase it ran in (organization fleets with a delegated administrator). */
+  readonly phase?: Phase;
+  /** The full engine log of this stack. */
+  readonly logFile?: string;
+  /** `audit` only: what was read from AWS, region by region. */
+  readonly audit?: AccountAudit;
+  /**
+   * What the bot did (or would do) before the engine ran, per region: a region no longer enabled
+   * left the state, an existing analyzer was (or would be) adopted, pending creates were cleared.
+   */
+  readonly notes?: StackNote[];
+  /**
+   * `up` only: the archive rules it created or changed, applied to the findings that already
+   * existed (`ApplyArchiveRule`), and how many each archived. Absent when none changed.
+   */
+  readonly archiveRulesApplied?: ArchiveRuleApplied[];
+  /** `up` only: the findings those rules archived, summed. */
+  readonly archivedFindings?: number;
+}
+
+/**
+ * - `region-disabled`: the stack held the region, the account no longer has it enabled; its
+ *   resources left the state (no AWS call); AWS keeps the analyzer.
+ * - `adopted`: an existing analyzer is taken into the stack (ours, lost; or with `--adopt`).
+ * - `would-adopt`: an analyzer made outside the stack is there; `--adopt` takes it.
+ * - `unmanageable`: an analyzer the provider cannot manage (a `_`-leading name) is there.
+ * - `pending-cleared`: creates a killed run left pending were cleared (`refresh --clear-pending-creates`).
+ * - `archive-rule-applied`: after `up`, a rule it created or changed was applied to the existing
+ *   findings (`ApplyArchiveRule`).
+ * - `archive-rule-not-applied`: the same, switched off (`--no-apply-archive-rules`,
+ *   `applyArchiveRules: false`); the detail gives the AWS CLI command.
+ */
+export type NoteStatus =
+  | "region-disabled"
+  | "adopted"
+  | "would-adopt"
+  | "unmanageable"
+  | "pending-cleared"
+  | "archive-rule-applied"
+  | "archive-rule-not-applied";
+
+export interface StackNote {
+  /** Absent for a note about the whole stack. */
+  readonly region?: string;
+  readonly status: NoteStatus;
+  /** The analyzer the note is about. */
+  readonly analyzer?: string;
+  readonly detail?: string;
+}
+
+/** A note about one region. */
+export type RegionNote = StackNote & { readonly region: string };
+
+export interface RunOptions {
+  /** Aborting sends SIGINT to the engine so it stops cleanly and releases the stack lock. */
+  readonly signal?: AbortSignal;
+  /** Engine output, in chunks as they arrive (not split into lines). */
+  readonly onOutput?: (text: string) => void;
+}
+
+/** Runs one operation on one account's stack. Never throws: every problem becomes an outcome. */
+export interface StackRunner {
+  run(target: Target, operation: Operation, options: RunOptions): Promise<StackResult>;
+  /** The program's stacks in the backend (names as the backend gives them). */
+  listStacks?(): Promise<string[]>;
+  /**
+   * The stack's exported state (`pulumi stack export`: `{ version, deployment }`), read-only: no
+   * lock, no config written, secrets left encrypted. For `audit`.
+   */
+  exportState?(target: Target): Promise<unknown>;
+}
+
+/** Summary of a whole run: what `--report FILE` and `--json` write. */
+export interface FleetReport {
+  /**
+   * 1 while changes stay backward compatible: new optional fields, new commands and outcomes may
+   * appear (`audit`, `noncompliant`); a field is never removed or changes meaning without a bump.
+   */
+  readonly schemaVersion: 1;
+  readonly command: Command;
+  readonly fleetFile: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  readonly exitCode: number;
+  readonly options: {
+    readonly concurrency: number;
+    /**
+     * Stack commands: the memory budget the scheduler kept the stacks in flight within, the
+     * memory counted per plugin process, the largest stack's plugin count, and why.
+     */
+    readonly memory?: {
+      readonly budgetBytes: number;
+      readonly pluginMemoryBytes: number;
+      readonly maxPluginsPerStack: number;
+      readonly reason: string;
+    };
+    readonly accounts?: string[];
+    readonly shard?: string;
+    readonly failureTolerance?: number;
+    readonly parallel?: number;
+    readonly refresh: boolean;
+    /** Absent for `audit` (no Pulumi program runs). */
+    readonly workDir?: string;
+    /** Absent for `audit` (no engine logs). */
+    readonly logDir?: string;
+    /** `audit` only: regions read at once in each account. */
+    readonly regionConcurrency?: number;
+  };
+  readonly aborted: boolean;
+  readonly totals: Record<Outcome, number> &
+    ChangeCounts & {
+      stacks: number;
+      /** `up`: findings archived by applying changed archive rules (absent when none changed). */
+      archivedFindings?: number;
+    };
+  /** `audit` only: region verdicts and findings over every account. */
+  readonly audit?: AuditTotals;
+  readonly results: StackResult[];
+}
+
+/** A result for a target that never got to run. */
+export function skippedResult(
+  target: Target,
+  operation: Command,
+  outcome: "skipped" | "failed",
+  reason: string,
+): StackResult {
+  const result: StackResult = {
+    accountId: target.accountId,
+    stack: target.stack,
+    operation,
+    outcome,
+    changes: noChanges(),
+    regions: [],
+    analyzerArns: {},
+    durationMs: 0,
+    ...(target.name !== undefined ? { name: target.name } : {}),
+    ...(outcome === "skipped" ? { skippedReason: reason } : { error: reason }),
+  };
+  return result;
+}
+
+export function exitCodeFor(
+  operation: Command,
+  results: readonly StackResult[],
+  aborted: boolean,
+): number {
+  if (aborted) return EXIT.aborted;
+  if (results.some((r) => isFailure(r.outcome))) return EXIT.failed;
+  if (
+    operation === "drift" &&
+    results.some((r) => r.outcome === "drifted" || r.outcome === "missing")
+  ) {
+    return EXIT.drift;
+  }
+  if (
+    operation === "audit" &&
+    results.some((r) => r.outcome === "noncompliant" || r.outcome === "drifted")
+  ) {
+    return EXIT.noncompliant;
+  }
+  return EXIT.ok;
+}
+
+export function totalsOf(results: readonly StackResult[]): FleetReport["totals"] {
+  const totals = { stacks: results.length, ...noChanges() } as FleetReport["totals"];
+  for (const o of OUTCOMES) totals[o] = 0;
+  for (const r of results) {
+    totals[r.outcome]++;
+    for (const k of Object.keys(noChanges()) as (keyof ChangeCounts)[]) totals[k] += r.changes[k];
+    if (r.archivedFindings !== undefined) {
+      totals.archivedFindings = (totals.archivedFindings ?? 0) + r.archivedFindings;
+    }
+  }
+  return totals;
+}
+
+export interface ReportInput {
+  readonly command: Command;
+  readonly fleetFile: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly options: FleetReport["options"];
+  readonly aborted: boolean;
+  readonly results: readonly StackResult[];
+  /** `audit` only. */
+  readonly audit?: AuditTotals;
+}
+
+export function buildReport(input: ReportInput): FleetReport {
+  return {
+    schemaVersion: 1,
+    command: input.command,
+    fleetFile: input.fleetFile,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
+    exitCode: exitCodeFor(input.command, input.results, input.aborted),
+    options: input.options,
+    aborted: input.aborted,
+    totals: totalsOf(input.results),
+    ...(input.audit ? { audit: input.audit } : {}),
+    results: [...input.results],
+  };
+}

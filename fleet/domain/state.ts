@@ -1,0 +1,107 @@
+/** What a stack's exported state holds, region by region (read before the engine runs, and by `audit`). Pure. */
+
+/** What the stack's state holds in one region. */
+export interface HeldRegion {
+  /**
+   * URNs whose deletion with their dependents drops the region from the state: the region's
+   * `aws.Provider` in per-region mode; in single provider mode (one provider for every region)
+   * the region's analyzers and archive rules themselves, found by their `region` input, without
+   * those that depend on another of them (their deletion takes them along).
+   */
+  readonly urns: readonly string[];
+  /** The external-access analyzer's name there, when the state has one. */
+  readonly analyzerName?: string;
+  /**
+   * The `import` ID it was adopted under, when it was adopted: the analyzer's name, or
+   * `name@region` (single provider mode). Passed back as recorded, so it never changes.
+   */
+  readonly importId?: string;
+}
+
+/** A resource of an exported deployment, as far as `heldRegions` reads it. */
+interface StateResource {
+  urn?: string;
+  id?: string;
+  type?: string;
+  parent?: string;
+  provider?: string;
+  importID?: string;
+  inputs?: Record<string, unknown>;
+  dependencies?: string[];
+}
+
+const ANALYZER_TYPE = "aws:accessanalyzer/analyzer:Analyzer";
+
+const ACCESS_ANALYZER_TYPE = /^aws:accessanalyzer\//;
+
+/**
+ * Parses what the state holds per region out of an exported deployment (`exportStack()`). A
+ * resource's region is its `region` input (every regional child carries one), else its provider's
+ * region. The lookup provider (`<name>-lookup`) is not a regional one: in single provider mode it
+ * serves every region, so such a region is dropped through its own resources instead.
+ */
+export function heldRegions(deployment: unknown): Record<string, HeldRegion> {
+  const resources = ((deployment as { resources?: unknown[] } | undefined)?.resources ??
+    []) as StateResource[];
+  const providerRegion = new Map<string, string>();
+  const regionalProvider = new Map<string, string>();
+  for (const r of resources) {
+    if (r.type !== "pulumi:providers:aws" || !r.urn || !r.parent) continue;
+    const region = r.inputs?.region;
+    if (typeof region !== "string") continue;
+    providerRegion.set(`${r.urn}::${r.id}`, region);
+    if (!r.urn.endsWith("-lookup")) regionalProvider.set(region, r.urn);
+  }
+  const regionOf = (r: StateResource): string | undefined => {
+    const own = r.inputs?.region;
+    if (typeof own === "string") return own;
+    return r.provider !== undefined ? providerRegion.get(r.provider) : undefined;
+  };
+
+  const byRegion = new Map<string, StateResource[]>();
+  for (const r of resources) {
+    if (!r.urn || !ACCESS_ANALYZER_TYPE.test(r.type ?? "")) continue;
+    const region = regionOf(r);
+    if (region === undefined) continue;
+    byRegion.set(region, [...(byRegion.get(region) ?? []), r]);
+  }
+  for (const region of regionalProvider.keys()) {
+    if (!byRegion.has(region)) byRegion.set(region, []);
+  }
+
+  const held: Record<string, HeldRegion> = {};
+  for (const [region, own] of byRegion) {
+    const provider = regionalProvider.get(region);
+    const inRegion = new Set(own.map((r) => r.urn));
+    const urns =
+      provider !== undefined
+        ? [provider]
+        : own
+            .filter((r) => !(r.dependencies ?? []).some((d) => inRegion.has(d)))
+            .map((r) => r.urn as string);
+    // The external-access analyzer: type ACCOUNT (unset in states older than the type setting's
+    // removal), not the unused-access one.
+    const account = own.find(
+      (r) =>
+        r.type === ANALYZER_TYPE &&
+        !r.urn?.endsWith("-unused-access") &&
+        (r.inputs?.type ?? "ACCOUNT") === "ACCOUNT" &&
+        typeof r.inputs?.analyzerName === "string",
+    );
+    held[region] = {
+      urns,
+      ...(account
+        ? {
+            analyzerName: account.inputs?.analyzerName as string,
+            ...(account.importID ? { importId: account.importID } : {}),
+          }
+        : {}),
+    };
+  }
+  return held;
+}
+
+/** The account's stack state as `audit` read it: what it holds per region, or why it was not read. */
+export type StateReading =
+  | { readonly status: "read"; readonly held: Readonly<Record<string, HeldRegion>> }
+  | { readonly status: "no-stack" | "unreadable"; readonly detail: string };

@@ -1,0 +1,343 @@
+/**
+ * The fleet file's shape: one zod schema per section (the component settings come from the
+ * component's own schema, components/schema.ts), from which the fleet file's types and its JSON
+ * Schema (fleet/fleet.schema.json, `npm run fleet-schema`) are derived. Pure.
+ */
+import { organization as componentOrganization } from "../../components/schema";
+import { z } from "zod";
+import {
+  ACCOUNT_ID_PATTERN,
+  NO_COMPARATOR,
+  PARTITIONS,
+  ROLE_ARN_PATTERN,
+  archiveRuleFilterShape,
+  archiveRulesOf,
+  componentArgsObject,
+  externalIdSetting,
+  hasComparator,
+  sessionNameSetting,
+  tags,
+} from "../../components/schema";
+
+export const DEFAULT_SESSION_NAME = "access-analyzer-fleet";
+
+const ACCOUNT_ID = ACCOUNT_ID_PATTERN;
+
+export const ROLE_ARN = ROLE_ARN_PATTERN;
+
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+const STACK_NAME = /^(?:[A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]{1,100}$/;
+
+const BACKEND_URL = /^(file|s3|azblob|gs|https?):\/\/\S*$/;
+
+const SECRETS_PROVIDER = /^(passphrase|default|(awskms|azurekeyvault|gcpkms|hashivault):\/\/\S+)$/;
+
+const quoted = (v: unknown): string => JSON.stringify(v);
+
+/** An archive filter as the fleet file takes it: `exists` may also be a YAML boolean. */
+const fleetArchiveFilter = z
+  .strictObject({
+    ...archiveRuleFilterShape,
+    exists: z
+      .union([z.boolean(), z.enum(["true", "false"])], {
+        error: 'must be true or false (or "true" / "false")',
+      })
+      .optional(),
+  })
+  .refine(hasComparator, { error: NO_COMPARATOR });
+
+/**
+ * The component settings both `defaults` and an account may set: the component's own schema
+ * (components/schema.ts), less what the bot sets itself (`providerArgs`), with plain tags (no
+ * Outputs in a file) and archive filters that also take YAML booleans.
+ */
+export const fleetSettings = componentArgsObject
+  .pick({
+    regions: true,
+    excludeRegions: true,
+    type: true,
+    tags: true,
+    unusedAccess: true,
+    internalAccess: true,
+    organization: true,
+    archiveRules: true,
+    analyzerName: true,
+    lookupRegion: true,
+    protect: true,
+    retainOnDelete: true,
+    providerMode: true,
+  })
+  .extend({
+    regions: componentArgsObject.shape.regions.describe(
+      "Explicit regions; leave out to use every enabled region.",
+    ),
+    excludeRegions: componentArgsObject.shape.excludeRegions.describe("Regions to leave out."),
+    tags: tags
+      .optional()
+      .describe(
+        "Tags on every analyzer. Defaults and account tags merge; the account wins per key.",
+      ),
+    archiveRules: archiveRulesOf(fleetArchiveFilter)
+      .optional()
+      .describe(
+        "Archive rules on every regional external-access analyzer (replaces the defaults' list).",
+      ),
+    analyzerName: componentArgsObject.shape.analyzerName.describe(
+      'External-access analyzer name; default "external-access".',
+    ),
+    lookupRegion: componentArgsObject.shape.lookupRegion.describe(
+      'Region used to discover the enabled regions; default "us-east-1".',
+    ),
+    protect: componentArgsObject.shape.protect.describe("Protect the analyzers."),
+    retainOnDelete: componentArgsObject.shape.retainOnDelete.describe(
+      "Keep the analyzers in AWS when they leave the stack.",
+    ),
+    providerMode: componentArgsObject.shape.providerMode.describe(
+      'One provider process per region ("per-region", default) or one for all ("single").',
+    ),
+    applyArchiveRules: z
+      .boolean({ error: "must be true or false" })
+      .optional()
+      .describe(
+        "After up, apply the archive rules it created or changed to the findings that already exist (ApplyArchiveRule); default true. The bot only: not program config.",
+      ),
+  });
+
+export const settingsShape = fleetSettings.shape;
+
+/** How to reach an account; `defaults` may set all but `roleArn` (which names one account). */
+const accessShape = {
+  roleName: z
+    .string({ error: "must be a string" })
+    .regex(ROLE_NAME, { error: 'must be an IAM role name, e.g. "AccessAnalyzerDeployer"' })
+    .optional()
+    .describe("Role to assume, by name: arn:<partition>:iam::<account id>:role/<roleName>."),
+  profile: z
+    .string({ error: "must be a string" })
+    .min(1, { error: "must not be empty" })
+    .optional()
+    .describe("AWS profile the providers start from (from the bot's own AWS config)."),
+  externalId: externalIdSetting
+    .optional()
+    .describe("External id the role's trust policy requires."),
+  sessionName: sessionNameSetting
+    .optional()
+    .describe(`Role session name; default "${DEFAULT_SESSION_NAME}".`),
+};
+
+const accountSchema = z.strictObject({
+  id: z
+    .string({
+      error: (iss) =>
+        iss.input === undefined
+          ? 'is required: the 12-digit account id in quotes, e.g. "111122223333"'
+          : `must be a quoted string of 12 digits, e.g. "111122223333" (got ${quoted(iss.input)}; unquoted numbers lose leading zeros)`,
+    })
+    .regex(ACCOUNT_ID, {
+      error: (iss) => `must be 12 digits, e.g. "111122223333" (got ${quoted(iss.input)})`,
+    })
+    .describe("The 12-digit AWS account id, quoted."),
+  name: z
+    .string({ error: "must be a string" })
+    .regex(ACCOUNT_NAME, {
+      error:
+        'must be 1 to 64 letters, digits, "_", "." or "-", starting with a letter or digit, e.g. "prod-eu"',
+    })
+    .refine((n) => !ACCOUNT_ID.test(n), { error: "must not look like an account id (12 digits)" })
+    .optional()
+    .describe("A short name for logs and --accounts filters."),
+  stack: z
+    .string({ error: "must be a string" })
+    .regex(STACK_NAME, {
+      error:
+        'must be a Pulumi stack name: letters, digits, "_", "." and "-", optionally "org/" or "org/project/" first',
+    })
+    .optional()
+    .describe("Stack name; default acct-<id>."),
+  roleArn: z
+    .string({ error: "must be a string" })
+    .regex(ROLE_ARN, {
+      error:
+        'must be an IAM role ARN, e.g. "arn:aws:iam::111122223333:role/AccessAnalyzerDeployer"',
+    })
+    .optional()
+    .describe("Role to assume in this account; its account id must be this account's."),
+  ...accessShape,
+  ...settingsShape,
+});
+
+const defaultsSchema = z.strictObject({
+  partition: z
+    .enum(PARTITIONS, {
+      error: 'must be "aws", "aws-cn" or "aws-us-gov"',
+    })
+    .optional()
+    .describe('Partition used to build role ARNs from roleName; default "aws".'),
+  ...accessShape,
+  ...settingsShape,
+});
+
+/** An OU or root id (Organizations' ParentId shape), or a path of OU names from "Root". */
+export const OU_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
+
+const OU_PATH = /^Root(\/[^/]+)*$/;
+
+export const ROOT_NAME = "Root";
+
+export const accountId = z
+  .string({ error: 'must be a quoted string of 12 digits, e.g. "111122223333"' })
+  .regex(ACCOUNT_ID_PATTERN, {
+    error: (iss) => `must be 12 digits, e.g. "111122223333" (got ${JSON.stringify(iss.input)})`,
+  });
+
+const ouRef = z
+  .string({ error: 'must be a string: an OU id ("ou-ab12-34567890") or a path ("Root/Prod")' })
+  .refine((s) => OU_ID.test(s) || OU_PATH.test(s), {
+    error: (iss) =>
+      `must be an OU id ("ou-ab12-34567890"), the root id ("r-ab12") or a path of OU names from the root ("Root/Prod/EU") (got ${JSON.stringify(iss.input)})`,
+  });
+
+const ouList = z.array(ouRef, { error: "must be a list of OU ids or paths" });
+
+/** The fleet file's `organization:` section. */
+export const organizationSchema = z
+  .strictObject({
+    roleArn: z
+      .string({ error: "must be a string" })
+      .regex(ROLE_ARN_PATTERN, {
+        error:
+          'must be an IAM role ARN in the management account or a delegated administrator, e.g. "arn:aws:iam::111122223333:role/OrganizationsReader"',
+      })
+      .optional()
+      .describe(
+        "Role that reads AWS Organizations (management account or a delegated administrator); default: the bot's own credentials.",
+      ),
+    externalId: externalIdSetting
+      .optional()
+      .describe("External id roleArn's trust policy requires."),
+    sessionName: sessionNameSetting
+      .optional()
+      .describe('Role session name for roleArn; default "access-analyzer-fleet".'),
+    managementAccountId: accountId
+      .optional()
+      .describe("The management account's id; the run stops if the organization has another."),
+    include: z
+      .strictObject({
+        ous: ouList
+          .min(1, {
+            error: "must list at least one OU; leave include out for the whole organization",
+          })
+          .optional()
+          .describe("OUs whose accounts are covered, nested OUs included; default: all."),
+      })
+      .optional(),
+    exclude: z
+      .strictObject({
+        ous: ouList.optional().describe("OUs left out, nested OUs included."),
+        accounts: z
+          .array(accountId, { error: 'must be a list of account ids, e.g. ["444455556666"]' })
+          .optional()
+          .describe("Account ids left out."),
+      })
+      .optional(),
+    delegatedAdministrator: z
+      .strictObject({
+        accountId: accountId.describe("The Access Analyzer delegated administrator account."),
+        enableTrustedAccess: z
+          .boolean({ error: "must be true or false" })
+          .optional()
+          .describe(
+            "Enable trusted access for access-analyzer.amazonaws.com when it is off; default false (the run stops with the fix).",
+          ),
+      })
+      .optional()
+      .describe(
+        "Register this account as the Access Analyzer delegated administrator (a registration stack in the management account runs first).",
+      ),
+    analyzers: componentOrganization
+      .optional()
+      .describe(
+        "The delegated administrator's organization analyzers (its stack gets organization: { externalAccess: true, ... }).",
+      ),
+  })
+  .superRefine((org, ctx) => {
+    if (org.analyzers !== undefined && org.delegatedAdministrator === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["analyzers"],
+        message:
+          "organization analyzers run in the delegated administrator's stack: set organization.delegatedAdministrator.accountId too",
+      });
+    }
+  })
+  .describe("Cover the ACTIVE accounts of the AWS organization, found at every run.");
+
+export type OrganizationSettings = z.infer<typeof organizationSchema>;
+
+/** The fleet file's shape. `fleet/fleet.schema.json` is generated from it (npm run fleet-schema). */
+export const fleetFileSchema = z
+  .strictObject({
+    backend: z
+      .string({ error: "must be a string" })
+      .regex(BACKEND_URL, {
+        error:
+          'must be a Pulumi backend URL, e.g. "s3://my-state-bucket", "file://./state" or "https://api.pulumi.com"',
+      })
+      .optional()
+      .describe("Pulumi backend URL; default: PULUMI_BACKEND_URL or the CLI's login."),
+    secretsProvider: z
+      .string({ error: "must be a string" })
+      .regex(SECRETS_PROVIDER, {
+        error:
+          'must be "passphrase", "default" or a KMS URL such as "awskms://alias/pulumi-fleet?region=eu-west-1"',
+      })
+      .optional()
+      .describe(
+        "Secrets provider for new stacks: passphrase (needs PULUMI_CONFIG_PASSPHRASE) or awskms://…",
+      ),
+    defaults: defaultsSchema
+      .optional()
+      .describe("Settings every account gets unless it sets its own."),
+    organization: organizationSchema.optional(),
+    accounts: z
+      // A missing list never reaches this message (`.optional()`); the refinement below asks for it.
+      .array(accountSchema, { error: "must be a list of accounts, each with at least an id" })
+      .min(1, { error: "must list at least one account" })
+      .optional()
+      .describe(
+        "Accounts by id. With organization: they add accounts outside its scope, or override a discovered account's settings.",
+      ),
+  })
+  .superRefine((file, ctx) => {
+    if (file.accounts === undefined && file.organization === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts"],
+        message:
+          "is required: a list of accounts, each with at least an id (or add organization: to cover the organization's accounts)",
+      });
+    }
+  })
+  .describe(
+    "Fleet file for access-analyzer-fleet: which accounts get IAM Access Analyzer, and how.",
+  );
+
+export type FleetFile = z.infer<typeof fleetFileSchema>;
+
+export type AccountEntry = z.infer<typeof accountSchema>;
+
+/** The fleet file's `defaults` section. */
+export type FleetDefaults = NonNullable<FleetFile["defaults"]>;
+
+/** The JSON Schema editors use for completion (draft-07: what yaml-language-server reads best). */
+export function fleetJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(fleetFileSchema, { target: "draft-7" }),
+    title: "access-analyzer fleet file",
+    // The schema's refinement, for editors: a file lists accounts, covers an organization, or both.
+    anyOf: [{ required: ["accounts"] }, { required: ["organization"] }],
+  };
+}
