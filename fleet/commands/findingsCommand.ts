@@ -26,7 +26,7 @@ import { makeRedactor } from "../domain/redact";
 import { EXIT } from "../domain/outcomes";
 import { UsageError } from "../domain/errors";
 import { CliDeps } from "./deps";
-import { awsAccess, loadFleet, selectedTargets } from "./loader";
+import { analyzerTargets, awsAccess, loadFleet, loadRunFleet } from "./loader";
 import { handleAuditSignals } from "./signals";
 
 /** `findings`' own options on top of the shared ones. */
@@ -89,7 +89,6 @@ export function findingsExitCode(report: FindingsReport, aborted: boolean): numb
 
 export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): Promise<number> {
   const fleet = loadFleet(flags.fleet, deps.cwd);
-  const targets = selectedTargets(fleet, flags);
   // commander's `choices` already rejected anything else.
   const format: FindingsFormat = parseFindingsFormat(flags.format ?? "table");
   let filter;
@@ -114,6 +113,8 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
       : undefined,
   ]);
   const outputPath = flags.output !== undefined ? path.resolve(deps.cwd, flags.output) : undefined;
+  // The same accounts as `audit`: with `organization:`, those read from AWS Organizations now.
+  const targets = analyzerTargets(await loadRunFleet(fleet, deps), flags);
 
   const concurrency = flags.concurrency ?? DEFAULT_AUDIT_CONCURRENCY;
   const regionConcurrency = flags.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY;

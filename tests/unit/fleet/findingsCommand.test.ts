@@ -7,6 +7,7 @@ import { findingsExitCode, runFindingsCommand } from "../../../fleet/commands/fi
 import type { FindingsAccountReader } from "../../../fleet/domain/findings";
 import { findingsTotals, type FindingsReport } from "../../../fleet/domain/findings";
 import type { Target } from "../../../fleet/settings/types";
+import { orgAccount } from "./helpers";
 
 const FLEET = `
 secretsProvider: passphrase
@@ -129,6 +130,45 @@ describe("fleet CLI: findings", () => {
         ["444455556666", "failed", 0],
       ],
     );
+  });
+
+  it("reads the accounts of an organization fleet, as audit does, and not the registration stack", async () => {
+    const h = harness();
+    fs.writeFileSync(
+      path.join(h.dir, "fleet.yaml"),
+      `defaults: { roleName: Auditor }\norganization:\n  delegatedAdministrator: { accountId: "222222222222" }\n`,
+    );
+    const read: string[] = [];
+    const reader = stubReader([]);
+    const code = await main(["findings", "--format", "json"], {
+      ...h.deps,
+      discoverAccounts: () =>
+        Promise.resolve({
+          organizationId: "o-abc1234567",
+          managementAccountId: "111111111111",
+          accounts: [
+            orgAccount("222222222222", "Root/Security"),
+            orgAccount("333333333333", "Root/Prod"),
+          ],
+          leftOut: [],
+          warnings: [],
+        }),
+      createFindingsReader: (t) => {
+        read.push(t.accountId);
+        return reader(t);
+      },
+    });
+    assert.strictEqual(code, 0, h.err());
+    assert.deepStrictEqual(read.sort(), ["222222222222", "333333333333"]);
+    const report = JSON.parse(h.out()) as FindingsReport;
+    assert.deepStrictEqual(
+      report.accounts.map((a) => [a.accountId, a.findings.length]),
+      [
+        ["222222222222", 1],
+        ["333333333333", 1],
+      ],
+    );
+    assert.match(h.err(), /findings: 2 account\(s\)/);
   });
 
   it("writes SARIF and HTML", async () => {
