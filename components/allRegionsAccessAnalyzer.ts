@@ -4,9 +4,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { childNames, importIdFor } from "./contract";
 import { selectRegions } from "./regions";
 import { ENABLED_OPT_IN_STATUSES, homeRegions } from "./schema";
-import { AllRegionsAccessAnalyzerArgs, RegionalProviderArgs, UnusedAccessArgs } from "./types";
+import {
+  type AllRegionsAccessAnalyzerArgs,
+  type RegionalProviderArgs,
+  type UnusedAccessArgs,
+} from "./types";
 import { formatPath } from "./problems";
 import { DEFAULTS, checkArgs, formatProblems } from "./validation";
 
@@ -176,7 +181,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
 
     // The lookup provider answers `getRegions`; in single mode it also serves every region.
     const lookup = new aws.Provider(
-      `${name}-lookup`,
+      childNames.lookupProvider(name),
       { ...providerArgs, region: args.lookupRegion ?? DEFAULTS.lookupRegion },
       { parent: this },
     );
@@ -219,7 +224,11 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       providers[region] =
         mode === "single"
           ? lookup
-          : new aws.Provider(`${name}-${region}`, { ...providerArgs, region }, { parent: this });
+          : new aws.Provider(
+              childNames.regional(name, region),
+              { ...providerArgs, region },
+              { parent: this },
+            );
     }
     /**
      * What every regional child takes: its region's provider, and (always) its `region` input. In
@@ -247,7 +256,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       const where = regional(region);
       for (const rule of args.archiveRules ?? []) {
         new aws.accessanalyzer.ArchiveRule(
-          `${urnName}-${rule.name}`,
+          childNames.archiveRule(urnName, rule.name),
           {
             ...where.args,
             analyzerName: on.analyzerName,
@@ -271,7 +280,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       // The ACCOUNT analyzer is always there: it is what Security Hub IAM.28 counts.
       // An adopted analyzer is imported under its own name (the provider's import ID).
       analyzers[region] = analyzer(
-        `${name}-${region}`,
+        childNames.regional(name, region),
         region,
         {
           analyzerName: adopted?.split("@")[0] ?? args.analyzerName ?? DEFAULTS.analyzerName,
@@ -279,9 +288,9 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
         },
         adopted ? { import: importId(adopted, region, providerRegion) } : {},
       );
-      archiveRules(`${name}-${region}`, region, analyzers[region]);
+      archiveRules(childNames.regional(name, region), region, analyzers[region]);
       if (orgExternal) {
-        const urnName = `${name}-org-${region}`;
+        const urnName = childNames.organization(name, region);
         organizationAnalyzers[region] = analyzer(urnName, region, {
           analyzerName:
             (orgExternal === true ? undefined : orgExternal.analyzerName) ??
@@ -291,25 +300,29 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
         archiveRules(urnName, region, organizationAnalyzers[region]);
       }
       if (internal && internalRegions.includes(region)) {
-        internalAccessAnalyzers[region] = analyzer(`${name}-internal-${region}`, region, {
-          analyzerName: internal.analyzerName ?? DEFAULTS.internalAccessAnalyzerName,
-          type: "ACCOUNT_INTERNAL_ACCESS",
-          configuration: internal.analysisRule
-            ? { internalAccess: { analysisRule: internal.analysisRule } }
-            : undefined,
-        });
+        internalAccessAnalyzers[region] = analyzer(
+          childNames.internalAccess(name, region),
+          region,
+          {
+            analyzerName: internal.analyzerName ?? DEFAULTS.internalAccessAnalyzerName,
+            type: "ACCOUNT_INTERNAL_ACCESS",
+            configuration: internal.analysisRule
+              ? { internalAccess: { analysisRule: internal.analysisRule } }
+              : undefined,
+          },
+        );
       }
     }
 
     const unusedAccessAnalyzer = args.unusedAccess
-      ? analyzer(`${name}-unused-access`, args.unusedAccess.region, {
+      ? analyzer(childNames.unusedAccess(name), args.unusedAccess.region, {
           analyzerName: args.unusedAccess.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName,
           type: "ACCOUNT_UNUSED_ACCESS",
           configuration: unusedAccessConfiguration(args.unusedAccess),
         })
       : undefined;
     const organizationUnusedAccessAnalyzer = org?.unusedAccess
-      ? analyzer(`${name}-org-unused-access`, org.unusedAccess.region, {
+      ? analyzer(childNames.organizationUnusedAccess(name), org.unusedAccess.region, {
           analyzerName:
             org.unusedAccess.analyzerName ?? DEFAULTS.organizationUnusedAccessAnalyzerName,
           type: "ORGANIZATION_UNUSED_ACCESS",
@@ -318,7 +331,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       : undefined;
     const orgInternal = org?.internalAccess;
     const organizationInternalAccessAnalyzer = orgInternal
-      ? analyzer(`${name}-org-internal-access`, orgInternal.region, {
+      ? analyzer(childNames.organizationInternalAccess(name), orgInternal.region, {
           analyzerName: orgInternal.analyzerName ?? DEFAULTS.organizationInternalAccessAnalyzerName,
           type: "ORGANIZATION_INTERNAL_ACCESS",
           configuration: orgInternal.analysisRule
@@ -379,9 +392,7 @@ function publicInputs(args: AllRegionsAccessAnalyzerArgs): pulumi.Inputs {
  * provider mode (the fleet bot passes back the recorded ID).
  */
 function importId(adopted: string, region: string, providerRegion: (r: string) => string) {
-  return adopted.includes("@") || providerRegion(region) === region
-    ? adopted
-    : `${adopted}@${region}`;
+  return adopted.includes("@") ? adopted : importIdFor(adopted, region, providerRegion(region));
 }
 
 /** The `configuration` of an unused-access analyzer (account or organization). */

@@ -1,8 +1,8 @@
 // Copyright 2026 The pulumi-access-analyzer-all-regions authors.
 // SPDX-License-Identifier: Apache-2.0
 
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
+import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 
 /**
  * The zone of trust of the external-access analyzers.

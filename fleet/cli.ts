@@ -4,19 +4,19 @@
  * `fleet/commands/` (shared option parsing in options.ts); this file wires them to commander and
  * to the process. `main()` takes its I/O as arguments so tests can drive it with a fake StackRunner.
  */
+import { Command, CommanderError } from "commander";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Command, CommanderError } from "commander";
-import { runAuditCommand, addAuditOptions } from "./commands/auditCommand";
+import { addAuditOptions, runAuditCommand } from "./commands/auditCommand";
 import type { CliDeps } from "./commands/deps";
-import type { RunFlags } from "./commands/options";
-import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackCommand";
 import {
   addFindingsOptions,
   runFindingsCommand,
   type FindingsFlags,
 } from "./commands/findingsCommand";
+import type { RunFlags } from "./commands/options";
+import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackCommand";
 import { addValidateOptions, runValidateCommand } from "./commands/validateCommand";
 import { UsageError } from "./domain/errors";
 import { EXIT, type Operation } from "./domain/outcomes";

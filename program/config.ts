@@ -6,7 +6,12 @@
  * component's arguments. Pure: it takes the config map and returns arguments or a clear error.
  */
 
-import { AllRegionsAccessAnalyzerArgs, checkArgs, componentArgs, suggestKey } from "../components";
+import {
+  type AllRegionsAccessAnalyzerArgs,
+  checkArgs,
+  componentArgs,
+  suggestKey,
+} from "../components";
 import type { AccessAnalyzerDelegatedAdministratorArgs } from "../components";
 import { genericMessage, problemsOf } from "../components/problems";
 import { TYPE_REPLACED, componentArgsObject, delegatedAdministrator } from "../components/schema";

@@ -11,10 +11,10 @@
  *   assumed credentials are shared by every client of the account and renewed before they expire.
  * Endpoints: the SDK honours `AWS_ENDPOINT_URL` (and per-service variables) itself.
  */
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import { describeError } from "../domain/errors";
 import { DEFAULT_SESSION_NAME } from "../settings/schema";
-import { AccountAccess } from "../settings/types";
+import { type AccountAccess } from "../settings/types";
 
 /** AWS credentials (the shape the SDK's `credentials` option takes). Never printed or stored. */
 export interface AwsCredentialIdentity {

@@ -3,8 +3,8 @@
  * the commands require this module lazily (fleet/commands/loader.ts), so `--help` and `validate` of a
  * fleet file without `organization:` never load an SDK client.
  */
-import type { FindingsAccountReader } from "../domain/findings";
 import type { ArchiveRuleClient } from "../domain/archiveRules";
+import type { FindingsAccountReader } from "../domain/findings";
 import type { Target } from "../settings/types";
 import { SdkArchiveRuleClient } from "./archiveRules";
 import { SdkAccountReader, type SdkReaderOptions } from "./reader";

@@ -31,18 +31,18 @@ import {
 import { STSClient } from "@aws-sdk/client-sts";
 import { describeError } from "../domain/errors";
 import {
-  AssumeRoleError,
-  AwsCredentialIdentity,
-  AwsCredentialIdentityProvider,
-  assumedRoleProvider,
-} from "./credentials";
-import { OrganizationSettings } from "../settings/schema";
-import {
-  AccountSelection,
+  type AccountSelection,
   OrganizationReadError,
-  OrganizationTree,
+  type OrganizationTree,
   selectAccounts,
 } from "../domain/organization";
+import { type OrganizationSettings } from "../settings/schema";
+import {
+  AssumeRoleError,
+  type AwsCredentialIdentity,
+  type AwsCredentialIdentityProvider,
+  assumedRoleProvider,
+} from "./credentials";
 
 /** Organizations is global: its endpoint is signed for us-east-1 (aws partition). */
 export const ORGANIZATIONS_REGION = "us-east-1";

@@ -3,27 +3,28 @@
  * whether an ACTIVE ACCOUNT analyzer covers it, with active finding counts; with the fleet file's
  * backend, also each disabled region its stack's state still holds (read-only, fleet/auditState.ts).
  */
+import { type Command } from "commander";
 import { setMaxListeners } from "events";
 import * as fs from "fs";
 import * as path from "path";
-import { Command } from "commander";
-import { auditAccount, organizationViewSource } from "../flows/audit";
-import { STALE_STATE_ADVICE, auditTotals } from "../domain/verdicts";
 import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../domain/account";
-import { formatAuditTable, stateNotes } from "../report/auditTable";
-import { StateReading } from "../domain/state";
-import { stackStateSource } from "../flows/stackState";
-import { relativeBackendDir, workspaceEnv } from "../domain/workspace";
-import { makeRedactor } from "../domain/redact";
-import { accountLabel, firstLine, formatDuration } from "../domain/text";
-import { StackResult, buildReport } from "../domain/results";
 import { EXIT, isFailure } from "../domain/outcomes";
+import { makeRedactor } from "../domain/redact";
+import { type StackResult, buildReport } from "../domain/results";
+import { type StateReading } from "../domain/state";
+import { accountLabel, firstLine, formatDuration } from "../domain/text";
+import { STALE_STATE_ADVICE, auditTotals } from "../domain/verdicts";
+import { relativeBackendDir, workspaceEnv } from "../domain/workspace";
+import { auditAccount, organizationViewSource } from "../flows/audit";
+import { stackStateSource } from "../flows/stackState";
 import { TargetRun } from "../flows/targetRun";
-import { Target } from "../settings/types";
-import { CliDeps } from "./deps";
+import { formatAuditTable, stateNotes } from "../report/auditTable";
+import { type Target } from "../settings/types";
+import { type CliDeps } from "./deps";
+import { analyzerTargets, awsAccess, loadFleet, loadRunFleet } from "./loader";
 import {
   LIMITS,
-  RunFlags,
+  type RunFlags,
   addReadConcurrencyOptions,
   addReportOptions,
   addSelectionOptions,
@@ -32,7 +33,6 @@ import {
   resolvePath,
   throwProblems,
 } from "./options";
-import { analyzerTargets, awsAccess, loadFleet, loadRunFleet } from "./loader";
 import { emitReport } from "./reportOutput";
 import { handleAuditSignals } from "./signals";
 

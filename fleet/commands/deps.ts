@@ -1,12 +1,12 @@
 /** What the command line takes from the process, so tests can drive it with fakes. */
-import { ArchiveRuleClient } from "../domain/archiveRules";
-import { AccountReader } from "../domain/account";
-import { AccountSelection } from "../domain/organization";
-import { OrganizationSettings } from "../settings/schema";
-import { AutomationRunnerOptions } from "../run/automation";
-import { FindingsAccountReader } from "../domain/findings";
-import { StackRunner } from "../domain/results";
-import { Target } from "../settings/types";
+import { type AccountReader } from "../domain/account";
+import { type ArchiveRuleClient } from "../domain/archiveRules";
+import { type FindingsAccountReader } from "../domain/findings";
+import { type AccountSelection } from "../domain/organization";
+import { type StackRunner } from "../domain/results";
+import { type AutomationRunnerOptions } from "../run/automation";
+import { type OrganizationSettings } from "../settings/schema";
+import { type Target } from "../settings/types";
 
 export interface CliDeps {
   readonly stdout: (text: string) => void;

@@ -2,31 +2,31 @@
  * `findings`: reads the findings of every selected account (read-only, like `audit`) and prints or
  * writes them as a table, JSON, SARIF 2.1.0 or a self-contained HTML page (fleet/findings/).
  */
+import { type Command, Option } from "commander";
 import { setMaxListeners } from "events";
 import * as fs from "fs";
 import * as path from "path";
-import { Command, Option } from "commander";
 import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../domain/account";
+import { UsageError } from "../domain/errors";
+import { FindingsFilterError, type FindingsReport, parseFindingsFilter } from "../domain/findings";
+import { EXIT } from "../domain/outcomes";
+import { makeRedactor } from "../domain/redact";
+import { runFindings } from "../flows/findings";
 import {
-  RunFlags,
+  FINDINGS_FORMATS,
+  type FindingsFormat,
+  parseFindingsFormat,
+  renderFindings,
+} from "../report/findings/index";
+import { type CliDeps } from "./deps";
+import { analyzerTargets, awsAccess, loadFleet, loadRunFleet } from "./loader";
+import {
+  type RunFlags,
   addReadConcurrencyOptions,
   addSelectionOptions,
   outputFileProblem,
   throwProblems,
 } from "./options";
-import {
-  FINDINGS_FORMATS,
-  FindingsFormat,
-  parseFindingsFormat,
-  renderFindings,
-} from "../report/findings/index";
-import { FindingsFilterError, FindingsReport, parseFindingsFilter } from "../domain/findings";
-import { runFindings } from "../flows/findings";
-import { makeRedactor } from "../domain/redact";
-import { EXIT } from "../domain/outcomes";
-import { UsageError } from "../domain/errors";
-import { CliDeps } from "./deps";
-import { analyzerTargets, awsAccess, loadFleet, loadRunFleet } from "./loader";
 import { handleAuditSignals } from "./signals";
 
 /** `findings`' own options on top of the shared ones. */

@@ -5,17 +5,17 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { UsageError } from "../domain/errors";
 import {
   OrganizationReadError,
   OrganizationScopeError,
   organizationTargets,
 } from "../domain/organization";
-import { parseFleetFile } from "../settings/fleetFile";
 import { selectTargets } from "../domain/targets";
-import { UsageError } from "../domain/errors";
-import { Fleet, LeftOutTarget, Target } from "../settings/types";
-import { CliDeps } from "./deps";
-import { RunFlags } from "./options";
+import { parseFleetFile } from "../settings/fleetFile";
+import { type Fleet, type LeftOutTarget, type Target } from "../settings/types";
+import { type CliDeps } from "./deps";
+import { type RunFlags } from "./options";
 
 /** Reads and validates the fleet file; every problem is a UsageError (exit 3). */
 export function loadFleet(file: string, cwd: string): Fleet {

@@ -3,14 +3,14 @@
  * bad value is rejected with exit 3 before anything is read or run), and the checks of paths and
  * the fleet file that every command makes before its first stack or account.
  */
+import { type Command, InvalidArgumentError, Option } from "commander";
 import * as fs from "fs";
 import * as path from "path";
-import { Command, InvalidArgumentError, Option } from "commander";
 import { parse as parseYaml } from "yaml";
-import { projectProblem } from "../domain/workspace";
-import { Shard } from "../domain/targets";
-import { UsageError } from "../domain/errors";
 import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../domain/account";
+import { UsageError } from "../domain/errors";
+import { type Shard } from "../domain/targets";
+import { projectProblem } from "../domain/workspace";
 
 /** `path.resolve` for the config helpers, which take the resolver as an argument (an arrow: lint refuses an unbound method). */
 export const resolvePath = (...parts: string[]): string => path.resolve(...parts);

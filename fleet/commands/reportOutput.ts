@@ -1,9 +1,9 @@
 /** Where a finished run's report goes: `--report` file, stdout (`--json` or the table), stderr. */
 import * as fs from "fs";
 import * as path from "path";
-import { FleetReport } from "../domain/results";
-import { CliDeps } from "./deps";
-import { RunFlags } from "./options";
+import { type FleetReport } from "../domain/results";
+import { type CliDeps } from "./deps";
+import { type RunFlags } from "./options";
 
 /**
  * Writes the report (`--report`), prints it (`--json`) or the table, says the exit code, and

@@ -3,7 +3,7 @@
  * its reads at once. Both write the report with what is known when told a last time.
  */
 import { abortStep } from "../domain/abort";
-import { CliDeps } from "./deps";
+import { type CliDeps } from "./deps";
 
 export interface StackRunSignals {
   /** Aborted on the first signal: no more stacks start. */

@@ -2,38 +2,41 @@
  * The stack commands (`preview`, `up`, `refresh`, `drift`, `outputs`, `destroy`): every check
  * first, then each account's stack through the StackRunner, then the report.
  */
+import { type Command } from "commander";
 import * as fs from "fs";
 import * as path from "path";
-import { Command } from "commander";
-import { preflightProblems, relativeBackendDir, workspaceEnv } from "../domain/workspace";
-import { LineSplitter, accountLabel, firstLine, formatDuration, prefixLine } from "../domain/text";
-import { makeRedactor } from "../domain/redact";
+import { UsageError } from "../domain/errors";
+import { planMemory, stackMemoryBytes } from "../domain/memoryBudget";
+import { EXIT, type Operation, isFailure } from "../domain/outcomes";
 import {
-  FleetReport,
-  StackResult,
-  StackRunner,
-  buildReport,
-  skippedResult,
-} from "../domain/results";
-import { EXIT, Operation, isFailure } from "../domain/outcomes";
-import { formatOutputs, formatTable } from "../report/runTable";
-import {
-  Orphan,
+  type Orphan,
   findOrphans,
   namesOrphan,
   orphanTarget,
   phaseBlocked,
   runPhases,
 } from "../domain/plan";
-import { planMemory, stackMemoryBytes } from "../domain/memoryBudget";
-import { ScheduleTargetsOptions, TargetRun } from "../flows/targetRun";
-import { Shard, namesTarget } from "../domain/targets";
-import { UsageError } from "../domain/errors";
-import { Phase, Target } from "../settings/types";
-import { CliDeps } from "./deps";
+import { makeRedactor } from "../domain/redact";
+import {
+  type FleetReport,
+  type StackResult,
+  type StackRunner,
+  buildReport,
+  skippedResult,
+} from "../domain/results";
+import { type Shard, namesTarget } from "../domain/targets";
+import { LineSplitter, accountLabel, firstLine, formatDuration, prefixLine } from "../domain/text";
+import { preflightProblems, relativeBackendDir, workspaceEnv } from "../domain/workspace";
+import { readAccountView } from "../flows/accountView";
+import { type ScheduleTargetsOptions, TargetRun } from "../flows/targetRun";
+import { leftOutLines, organizationLine, originLabel } from "../report/fleetLines";
+import { formatOutputs, formatTable } from "../report/runTable";
+import { type Phase, type Target } from "../settings/types";
+import { type CliDeps } from "./deps";
+import { type RunFleet, awsAccess, loadFleet, loadRunFleet, selectedTargets } from "./loader";
 import {
   LIMITS,
-  RunFlags,
+  type RunFlags,
   addReportOptions,
   addSelectionOptions,
   checkWorkDir,
@@ -44,9 +47,6 @@ import {
   resolvePath,
   throwProblems,
 } from "./options";
-import { awsAccess, RunFleet, loadFleet, loadRunFleet, selectedTargets } from "./loader";
-import { readAccountView } from "../flows/accountView";
-import { leftOutLines, organizationLine, originLabel } from "../report/fleetLines";
 import { emitReport } from "./reportOutput";
 import { handleStackRunSignals } from "./signals";
 

@@ -2,13 +2,13 @@
  * `validate`: checks the fleet file (and, with `organization:`, reads the organization) and lists
  * the accounts a run would cover, with where each came from, and the ones left out and why.
  */
-import { Command } from "commander";
-import { accountLabel } from "../domain/text";
+import { type Command } from "commander";
 import { EXIT } from "../domain/outcomes";
-import { CliDeps } from "./deps";
-import { RunFlags, addSelectionOptions } from "./options";
-import { loadFleet, loadRunFleet, selectedTargets } from "./loader";
+import { accountLabel } from "../domain/text";
 import { leftOutLines, organizationLine, originLabel } from "../report/fleetLines";
+import { type CliDeps } from "./deps";
+import { loadFleet, loadRunFleet, selectedTargets } from "./loader";
+import { type RunFlags, addSelectionOptions } from "./options";
 
 export function addValidateOptions(cmd: Command): Command {
   return addSelectionOptions(cmd, "list shard K of N").option(

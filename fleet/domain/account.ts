@@ -3,14 +3,21 @@
  * (fleet/aws/ implements it over the AWS SDK; the tests pass fakes). With the pure rules on what was
  * read: which regions the fleet file keeps in scope, and which analyzers' findings count.
  */
-import { AuditedAnalyzer } from "./verdicts";
-import { AnalyzerSettings } from "../settings/types";
+import { type AnalyzerSettings } from "../settings/types";
 
 /** One analyzer as `ListAnalyzers` describes it. */
-export type AnalyzerInfo = Omit<AuditedAnalyzer, "activeFindings"> & {
+export interface AnalyzerInfo {
+  readonly name: string;
+  readonly arn: string;
+  /** `ACCOUNT`, `ORGANIZATION`, `ACCOUNT_UNUSED_ACCESS`, … */
+  readonly type: string;
+  /** `ACTIVE`, `CREATING`, `DISABLED` or `FAILED`. */
+  readonly status: string;
+  /** Why it is not ACTIVE (AWS's `statusReason.code`). */
+  readonly statusReason?: string;
   /** Its tags, when the reader has them (adoption tells ours from others' by name and tags). */
   readonly tags?: Readonly<Record<string, string>>;
-};
+}
 
 /** What `audit` needs to read from one account. Implementations never change anything. */
 export interface AccountReader {

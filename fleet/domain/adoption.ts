@@ -15,11 +15,12 @@
  * - A region the stack holds through an earlier adoption keeps its `adopt` entry (the engine does
  *   not import a resource already in the state, and refuses to replace one while it is named).
  */
-import { NAME_PATTERN } from "../../components/schema";
-import { AnalyzerInfo, exclusionReason } from "./account";
-import { AnalyzerSettings } from "../settings/types";
-import { RegionNote } from "./results";
-import { HeldRegion } from "./state";
+import { parseImportId } from "../../components/contract";
+import { DEFAULTS, NAME_PATTERN } from "../../components/schema";
+import { type AnalyzerSettings } from "../settings/types";
+import { type AnalyzerInfo, exclusionReason } from "./account";
+import { type RegionNote } from "./results";
+import { type HeldRegion } from "./state";
 
 /** What the bot read from the account before the engine runs. */
 export interface AccountView {
@@ -65,7 +66,7 @@ export function decideRegions(input: {
 }): RegionDecision {
   const { settings, view, held, adoptConsole, stack } = input;
   const enabled = new Set(view.enabled);
-  const ourName = settings.analyzerName ?? "external-access";
+  const ourName = settings.analyzerName ?? DEFAULTS.analyzerName;
   const adopt: Record<string, string> = {};
   const dropFromState: string[] = [];
   const notes: RegionNote[] = [];
@@ -82,7 +83,7 @@ export function decideRegions(input: {
           `without an AWS call; AWS keeps ${h.analyzerName ? `"${h.analyzerName}"` : "the analyzer"}, ` +
           `and the next up after the region is enabled again takes it back`,
       });
-    } else if (h.importId !== undefined && h.analyzerName === h.importId.split("@")[0]) {
+    } else if (h.importId !== undefined && h.analyzerName === parseImportId(h.importId).name) {
       adopt[region] = h.importId;
     }
   }

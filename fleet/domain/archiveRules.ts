@@ -2,14 +2,27 @@
  * Which archive rules an `up` created or changed, from the engine's events. AWS applies a new
  * archive rule only to findings that arrive after it exists (shared DOMAIN.md); these are the
  * rules to apply to the existing findings (`ApplyArchiveRule`) after the update. The decisions
- * are pure; applying goes through an `ArchiveRuleClient` (fleet/auditSdk.ts, a fake in the tests).
+ * are pure; applying goes through an `ArchiveRuleClient` (fleet/aws/archiveRules.ts, a fake in the
+ * tests), in fleet/flows/archiveRules.ts.
  */
-import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { ArchiveRuleApplied, StackNote } from "./results";
-import { Target } from "../settings/types";
+import { RESOURCE_TYPES } from "../../components/contract";
+import { type Target } from "../settings/types";
+import { type ArchiveRuleApplied, type StackNote } from "./results";
 
-/** The provider's archive-rule resource type. */
-export const ARCHIVE_RULE_TYPE = "aws:accessanalyzer/archiveRule:ArchiveRule";
+/**
+ * An engine event as far as these decisions read it: a step's resource outputs. The Automation
+ * API's \`StepEvent\` has this shape; it is declared here so that the domain does not import the
+ * Automation API (fleet/run/ hands the events in).
+ */
+export interface StepEvent {
+  readonly resOutputsEvent?: {
+    readonly metadata: {
+      readonly op: string;
+      readonly type: string;
+      readonly new?: { readonly outputs?: Record<string, unknown> };
+    };
+  };
+}
 
 /** Steps after which a rule exists in a new form: it may archive findings it did not before. */
 const CHANGING_OPS = new Set(["create", "update", "replace", "create-replacement"]);
@@ -26,7 +39,7 @@ export interface ArchiveRuleRef {
  * analyzer and rule. A rule that is only read, kept the same or deleted is not in the list; nor
  * is a step whose outputs lack the region, analyzer or rule name (a preview's unknowns).
  */
-export function changedArchiveRules(events: readonly EngineEvent[]): ArchiveRuleRef[] {
+export function changedArchiveRules(events: readonly StepEvent[]): ArchiveRuleRef[] {
   const found = new Map<string, ArchiveRuleRef>();
   for (const event of events) {
     if (!isArchiveRuleEvent(event)) continue;
@@ -47,8 +60,8 @@ export function changedArchiveRules(events: readonly EngineEvent[]): ArchiveRule
 }
 
 /** Whether an engine event is worth keeping for `changedArchiveRules` (the rest are dropped). */
-export function isArchiveRuleEvent(event: EngineEvent): boolean {
-  return event.resOutputsEvent?.metadata.type === ARCHIVE_RULE_TYPE;
+export function isArchiveRuleEvent(event: StepEvent): boolean {
+  return event.resOutputsEvent?.metadata.type === RESOURCE_TYPES.archiveRule;
 }
 
 /** What applying the changed rules of one stack did. */

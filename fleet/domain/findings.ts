@@ -3,8 +3,8 @@
  * decisions (who is granted access, public or cross-account, which findings a filter keeps).
  * No I/O here: the reading is in fleet/flows/findings.ts, the formats in fleet/report/findings/.
  */
-import { AccountAudit } from "./verdicts";
-import { AccountReader } from "./account";
+import { type AccountReader } from "./account";
+import { type AccountAudit } from "./verdicts";
 
 /**
  * Finding statuses: the `FindingStatus` enum of AWS's Access Analyzer service model (written out

@@ -21,9 +21,14 @@
  * An OU is named by its id (`ou-…`, or the root `r-…`) or by its path of names from the root
  * (`Root/Prod/EU`; `Root` is the whole organization). Only ACTIVE accounts are covered.
  */
-import { DEFAULT_SESSION_NAME, OU_ID, OrganizationSettings, ROOT_NAME } from "../settings/schema";
-import { Fleet, LeftOutTarget, Target } from "../settings/types";
-import { FleetProblem, resolveTargets } from "../settings/fleetFile";
+import { type FleetProblem, resolveTargets } from "../settings/fleetFile";
+import {
+  DEFAULT_SESSION_NAME,
+  OU_ID,
+  type OrganizationSettings,
+  ROOT_NAME,
+} from "../settings/schema";
+import { type Fleet, type LeftOutTarget, type Target } from "../settings/types";
 
 // ---- the organization as read --------------------------------------------------------------
 

@@ -3,11 +3,11 @@
  * which stack call and options each operation makes, whether it may create the stack, which
  * config keys to remove, and which outcome an operation's result or error maps to.
  */
-import { StackConfig, stackConfigFor, staleConfigKeys } from "./stackConfig";
+import { type LeftOutTarget, type Phase, type Target } from "../settings/types";
 import { summariseError } from "./errors";
-import { ChangeCounts, Operation, Outcome, hasChanges } from "./outcomes";
 import { REGISTRATION_STACK } from "./organization";
-import { LeftOutTarget, Phase, Target } from "../settings/types";
+import { type ChangeCounts, type Operation, type Outcome, hasChanges } from "./outcomes";
+import { type StackConfig, stackConfigFor, staleConfigKeys } from "./stackConfig";
 
 /** What the runner does for one operation. */
 export interface OperationPlan {

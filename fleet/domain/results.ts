@@ -2,18 +2,18 @@
  * What one stack (or one audited account) did, the run's report, and the port that runs one stack.
  * Data flows one way: fleet file ─▶ targets ─▶ scheduler ─▶ StackRunner ─▶ results ─▶ report. Pure.
  */
-import { Phase, Target } from "../settings/types";
+import { type Phase, type Target } from "../settings/types";
 import {
-  ChangeCounts,
-  Command,
+  type ChangeCounts,
+  type Command,
   EXIT,
   OUTCOMES,
-  Operation,
-  Outcome,
+  type Operation,
+  type Outcome,
   isFailure,
   noChanges,
 } from "./outcomes";
-import { AccountAudit, AuditTotals } from "./verdicts";
+import { type AccountAudit, type AuditTotals } from "./verdicts";
 
 // ---- applying them after `up` -----------------------------------------------------------------
 

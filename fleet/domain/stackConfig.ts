@@ -6,15 +6,12 @@
  * `pulumi config set-all` command line): it reaches the program through its stack's own workspace
  * environment (`stackEnvFor`), and the component makes it a secret before the engine sees it.
  */
-import { PROJECT_NAME } from "../../program/contract";
-import { EXTERNAL_ID_ENV } from "../../program/externalId";
-import { Target } from "../settings/types";
+import { configKey, EXTERNAL_ID_ENV, PROJECT_NAME, type ConfigKey } from "../../program/contract";
 import { componentSettings, providerArgsFor } from "../settings/componentArgs";
+import { type Target } from "../settings/types";
 
 /** Same shape as `ConfigMap` from `@pulumi/pulumi/automation`, kept local so this file stays pure. */
 export type StackConfig = Record<string, { value: string; secret?: boolean }>;
-
-const key = (name: string) => `${PROJECT_NAME}:${name}`;
 
 /**
  * Variables added to the environment of this target's stack only (its own workspace): the role's
@@ -28,16 +25,16 @@ export function stackEnvFor(target: Target): Record<string, string> {
 
 /**
  * The complete `access-analyzer:*` config of a target's stack. `adopt` (region → existing
- * analyzer name) is the bot's own decision before the run (fleet/adoption.ts), not a fleet setting.
+ * analyzer name) is the bot's own decision before the run (fleet/domain/adoption.ts), not a fleet setting.
  */
 export function stackConfigFor(target: Target, adopt: Record<string, string> = {}): StackConfig {
   const s = componentSettings(target.settings);
   const config: StackConfig = {};
-  const json = (name: string, value: unknown) => {
-    if (value !== undefined) config[key(name)] = { value: JSON.stringify(value) };
+  const json = (name: ConfigKey, value: unknown) => {
+    if (value !== undefined) config[configKey(name)] = { value: JSON.stringify(value) };
   };
-  const text = (name: string, value: string | boolean | undefined) => {
-    if (value !== undefined) config[key(name)] = { value: String(value) };
+  const text = (name: ConfigKey, value: string | boolean | undefined) => {
+    if (value !== undefined) config[configKey(name)] = { value: String(value) };
   };
   json("regions", s.regions);
   json("excludeRegions", s.excludeRegions);
@@ -54,7 +51,9 @@ export function stackConfigFor(target: Target, adopt: Record<string, string> = {
   text("providerMode", s.providerMode);
   if (Object.keys(adopt).length > 0) json("adopt", adopt);
   // The organization's own keys (registration stack, delegated administrator); they win.
-  for (const [name, value] of Object.entries(target.programConfig ?? {})) json(name, value);
+  for (const [name, value] of Object.entries(target.programConfig ?? {})) {
+    json(name as ConfigKey, value);
+  }
   return config;
 }
 

@@ -1,4 +1,10 @@
 /** What a stack's exported state holds, region by region (read before the engine runs, and by `audit`). Pure. */
+import {
+  ACCESS_ANALYZER_TYPE_PREFIX,
+  LOOKUP_SUFFIX,
+  RESOURCE_TYPES,
+  UNUSED_ACCESS_SUFFIX,
+} from "../../components/contract";
 
 /** What the stack's state holds in one region. */
 export interface HeldRegion {
@@ -30,10 +36,6 @@ interface StateResource {
   dependencies?: string[];
 }
 
-const ANALYZER_TYPE = "aws:accessanalyzer/analyzer:Analyzer";
-
-const ACCESS_ANALYZER_TYPE = /^aws:accessanalyzer\//;
-
 /**
  * Parses what the state holds per region out of an exported deployment (`exportStack()`). A
  * resource's region is its `region` input (every regional child carries one), else its provider's
@@ -46,11 +48,11 @@ export function heldRegions(deployment: unknown): Record<string, HeldRegion> {
   const providerRegion = new Map<string, string>();
   const regionalProvider = new Map<string, string>();
   for (const r of resources) {
-    if (r.type !== "pulumi:providers:aws" || !r.urn || !r.parent) continue;
+    if (r.type !== RESOURCE_TYPES.provider || !r.urn || !r.parent) continue;
     const region = r.inputs?.region;
     if (typeof region !== "string") continue;
     providerRegion.set(`${r.urn}::${r.id}`, region);
-    if (!r.urn.endsWith("-lookup")) regionalProvider.set(region, r.urn);
+    if (!r.urn.endsWith(LOOKUP_SUFFIX)) regionalProvider.set(region, r.urn);
   }
   const regionOf = (r: StateResource): string | undefined => {
     const own = r.inputs?.region;
@@ -60,7 +62,7 @@ export function heldRegions(deployment: unknown): Record<string, HeldRegion> {
 
   const byRegion = new Map<string, StateResource[]>();
   for (const r of resources) {
-    if (!r.urn || !ACCESS_ANALYZER_TYPE.test(r.type ?? "")) continue;
+    if (!r.urn || !r.type?.startsWith(ACCESS_ANALYZER_TYPE_PREFIX)) continue;
     const region = regionOf(r);
     if (region === undefined) continue;
     byRegion.set(region, [...(byRegion.get(region) ?? []), r]);
@@ -83,8 +85,8 @@ export function heldRegions(deployment: unknown): Record<string, HeldRegion> {
     // removal), not the unused-access one.
     const account = own.find(
       (r) =>
-        r.type === ANALYZER_TYPE &&
-        !r.urn?.endsWith("-unused-access") &&
+        r.type === RESOURCE_TYPES.analyzer &&
+        !r.urn?.endsWith(UNUSED_ACCESS_SUFFIX) &&
         (r.inputs?.type ?? "ACCOUNT") === "ACCOUNT" &&
         typeof r.inputs?.analyzerName === "string",
     );

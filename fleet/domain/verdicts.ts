@@ -3,16 +3,15 @@
  * every enabled region in scope, what the delegated administrator's organization analyzers cover, and
  * which disabled regions a stack's state still holds. Pure: the reads are in fleet/flows/audit.ts.
  */
-import { StackResult } from "./results";
-import { AnalyzerSettings } from "../settings/types";
-import { Outcome } from "./outcomes";
-import { HeldRegion, StateReading } from "./state";
+import { type AnalyzerSettings } from "../settings/types";
 import {
-  AnalyzerInfo,
+  type AnalyzerInfo,
   EXTERNAL_ACCESS_TYPES,
   UNUSED_ACCESS_TYPES,
   exclusionReason,
 } from "./account";
+import { type Outcome } from "./outcomes";
+import { type HeldRegion, type StateReading } from "./state";
 
 /**
  * `audit`'s verdict on one enabled region (Security Hub IAM.28 counts only `ACCOUNT` analyzers):
@@ -39,19 +38,11 @@ export interface FindingCounts {
   unusedAccess: number;
 }
 
-/** One analyzer as `audit` read it. */
-export interface AuditedAnalyzer {
-  readonly name: string;
-  readonly arn: string;
-  /** `ACCOUNT`, `ORGANIZATION`, `ACCOUNT_UNUSED_ACCESS`, … */
-  readonly type: string;
-  /** `ACTIVE`, `CREATING`, `DISABLED` or `FAILED`. */
-  readonly status: string;
-  /** Why it is not ACTIVE (AWS's `statusReason.code`). */
-  readonly statusReason?: string;
+/** One analyzer as `audit` read it (without its tags), with its ACTIVE findings counted. */
+export type AuditedAnalyzer = Omit<AnalyzerInfo, "tags"> & {
   /** ACTIVE findings; absent when not counted (internal-access analyzers, analyzers not ACTIVE). */
   readonly activeFindings?: number;
-}
+};
 
 /**
  * The organization view of one region: does an `ORGANIZATION` analyzer of the delegated
@@ -425,7 +416,7 @@ export function auditOutcome(audit: AccountAudit): Outcome {
 }
 
 /** Region verdicts and findings summed over every audited account. Pure. */
-export function auditTotals(results: readonly StackResult[]): AuditTotals {
+export function auditTotals(results: readonly { readonly audit?: AccountAudit }[]): AuditTotals {
   const totals: AuditTotals = {
     accounts: results.length,
     enabled: 0,

@@ -15,11 +15,11 @@
  * - A region the stack holds through an earlier adoption keeps its `adopt` entry (the engine does
  *   not import a resource already in the state, and refuses to replace one while it is named).
  */
+import { type AccountReader, type AnalyzerInfo } from "../domain/account";
+import { type AccountView } from "../domain/adoption";
 import { describeError } from "../domain/errors";
-import { AccountReader, AnalyzerInfo } from "../domain/account";
+import { type Target } from "../settings/types";
 import { scanRegions } from "./scan";
-import { Target } from "../settings/types";
-import { AccountView } from "../domain/adoption";
 
 /**
  * Reads what `decideRegions` needs through an account reader (the one `audit` uses): the enabled

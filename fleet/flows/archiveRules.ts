@@ -4,19 +4,19 @@
  * rules to apply to the existing findings (`ApplyArchiveRule`) after the update. The decisions
  * are pure; applying goes through an `ArchiveRuleClient` (fleet/auditSdk.ts, a fake in the tests).
  */
-import { describeError } from "../domain/errors";
-import { ArchiveRuleApplied } from "../domain/results";
-import { Target } from "../settings/types";
 import {
-  AfterUp,
-  ArchiveRuleClient,
-  ArchiveRuleRef,
-  ArchiveRulesOption,
-  ArchiveRulesResult,
+  type AfterUp,
+  type ArchiveRuleClient,
+  type ArchiveRuleRef,
+  type ArchiveRulesOption,
+  type ArchiveRulesResult,
   applyCommand,
   applyDecision,
   archivedTotal,
 } from "../domain/archiveRules";
+import { describeError } from "../domain/errors";
+import { type ArchiveRuleApplied } from "../domain/results";
+import { type Target } from "../settings/types";
 
 /**
  * Applies each rule to the findings that already exist (`ApplyArchiveRule`), counting the

@@ -9,22 +9,22 @@
  * (I/O only through `AccountReader`) and the table. The AWS SDK implementation of `AccountReader`
  * is in `auditSdk.ts`, loaded only when `audit` runs.
  */
+import { type AccountReader, type AnalyzerInfo, countsFindings } from "../domain/account";
+import { describeError } from "../domain/errors";
+import { type Outcome, noChanges } from "../domain/outcomes";
+import { type StackResult } from "../domain/results";
+import { type StateReading } from "../domain/state";
 import { firstLine } from "../domain/text";
-import { Outcome, noChanges } from "../domain/outcomes";
-import { StackResult } from "../domain/results";
-import { StateReading } from "../domain/state";
 import {
-  AccountAudit,
-  OrganizationReading,
-  RegionReading,
+  type AccountAudit,
+  type OrganizationReading,
+  type RegionReading,
   accountAudit,
   auditOutcome,
   regionAudit,
 } from "../domain/verdicts";
-import { Target } from "../settings/types";
-import { describeError } from "../domain/errors";
-import { AccountReader, AnalyzerInfo, countsFindings } from "../domain/account";
-import { RegionScan, scanRegions } from "./scan";
+import { type Target } from "../settings/types";
+import { type RegionScan, scanRegions } from "./scan";
 
 /**
  * The delegated administrator's analyzers, for the organization view: each region is read ONCE for

@@ -4,21 +4,16 @@
  * (same role, same region listing, same analyzer listing, same concurrency and error isolation),
  * and returns a `FindingsReport`. Read-only. I/O only through `FindingsAccountReader`.
  */
-import { RegionReading, accountAudit } from "../domain/verdicts";
-import { AnalyzerInfo, DEFAULT_AUDIT_CONCURRENCY, countsFindings } from "../domain/account";
+import { type AnalyzerInfo, DEFAULT_AUDIT_CONCURRENCY, countsFindings } from "../domain/account";
 import { describeError } from "../domain/errors";
-import { scanRegions } from "./scan";
-import { accountLabel, firstLine } from "../domain/text";
-import { runAll } from "../domain/scheduler";
-import { Target } from "../settings/types";
 import {
-  AccountFindings,
-  Finding,
-  FindingDetail,
-  FindingsAccountReader,
-  FindingsFilter,
-  FindingsReport,
-  RegionError,
+  type AccountFindings,
+  type Finding,
+  type FindingDetail,
+  type FindingsAccountReader,
+  type FindingsFilter,
+  type FindingsReport,
+  type RegionError,
   analyzerFamily,
   exposureOf,
   findingsTotals,
@@ -26,6 +21,11 @@ import {
   serverCriteria,
   sortFindings,
 } from "../domain/findings";
+import { runAll } from "../domain/scheduler";
+import { accountLabel, firstLine } from "../domain/text";
+import { type RegionReading, accountAudit } from "../domain/verdicts";
+import { type Target } from "../settings/types";
+import { scanRegions } from "./scan";
 
 export interface ReadFindingsOptions {
   /** Regions read at once per account (default 4). */

@@ -9,10 +9,10 @@
  * (I/O only through `AccountReader`) and the table. The AWS SDK implementation of `AccountReader`
  * is in `auditSdk.ts`, loaded only when `audit` runs.
  */
-import { runAll } from "../domain/scheduler";
-import { Target } from "../settings/types";
+import { type AccountReader, DEFAULT_REGION_CONCURRENCY, exclusionReason } from "../domain/account";
 import { describeError } from "../domain/errors";
-import { AccountReader, DEFAULT_REGION_CONCURRENCY, exclusionReason } from "../domain/account";
+import { runAll } from "../domain/scheduler";
+import { type Target } from "../settings/types";
 
 /** The account's enabled regions, and what was read in each one the fleet file keeps in scope. */
 export interface RegionScan<R> {

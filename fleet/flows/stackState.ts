@@ -7,10 +7,10 @@
  * run; a stack the backend does not have is `no-stack` (nothing held), a backend or a stack that
  * cannot be read is `unreadable` (said once at the end of the run, `stateNotes`).
  */
-import { StateReading, heldRegions } from "../domain/state";
 import { describeError, summariseError } from "../domain/errors";
-import { StackRunner } from "../domain/results";
-import { Target } from "../settings/types";
+import { type StackRunner } from "../domain/results";
+import { type StateReading, heldRegions } from "../domain/state";
+import { type Target } from "../settings/types";
 
 /** What the state read needs from the runner (fleet/automation.ts `AutomationStackRunner`). */
 export type StateBackend = Required<Pick<StackRunner, "listStacks" | "exportState">>;

@@ -3,11 +3,11 @@
  * progress lines, the results of targets that threw or never started, and the results to report
  * when a run is abandoned mid-way.
  */
+import { type Command, isFailure } from "../domain/outcomes";
 import { progressLine } from "../domain/progress";
-import { Command, isFailure } from "../domain/outcomes";
-import { StackResult, skippedResult } from "../domain/results";
+import { type StackResult, skippedResult } from "../domain/results";
 import { runAll } from "../domain/scheduler";
-import { Target } from "../settings/types";
+import { type Target } from "../settings/types";
 
 export interface ScheduleTargetsOptions {
   readonly concurrency: number;

@@ -1,14 +1,14 @@
 /** `audit`'s summary: a row per account, the regions to act on, the totals, and the notes on the state read. Pure. */
-import { accountLabel, firstLine, formatDuration } from "../domain/text";
-import { alignColumns } from "./columns";
 import { OUTCOMES } from "../domain/outcomes";
-import { StackResult, totalsOf } from "../domain/results";
+import { type StackResult, totalsOf } from "../domain/results";
+import { accountLabel, firstLine, formatDuration } from "../domain/text";
 import {
-  OrganizationViewCounts,
-  RegionAudit,
+  type OrganizationViewCounts,
+  type RegionAudit,
   auditTotals,
   isNonCompliant,
 } from "../domain/verdicts";
+import { alignColumns } from "./columns";
 
 const AUDIT_COLUMNS = [
   "ACCOUNT",

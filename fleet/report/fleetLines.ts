@@ -1,6 +1,5 @@
 /** Lines about the fleet itself: where each account came from, and what an organization fleet leaves out. Pure. */
-import { LeftOutTarget, Target } from "../settings/types";
-import { RunFleet } from "../commands/loader";
+import { type LeftOutTarget, type Target } from "../settings/types";
 
 /** Where a target came from, in words: its OU path, `fleet file`, or both. */
 export function originLabel(target: Target): string {
@@ -24,7 +23,12 @@ export function leftOutLines(leftOut: readonly LeftOutTarget[]): string[] {
 }
 
 /** The header line of an organization fleet. */
-export function organizationLine(run: RunFleet): string | undefined {
+export function organizationLine(run: {
+  readonly organizationId?: string;
+  readonly managementAccountId?: string;
+  readonly targets: readonly unknown[];
+  readonly leftOut: readonly unknown[];
+}): string | undefined {
   if (run.organizationId === undefined) return undefined;
   return `organization ${run.organizationId} (management account ${run.managementAccountId}): ${run.targets.length} stack(s), ${run.leftOut.length} account(s) left out`;
 }

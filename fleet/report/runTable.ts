@@ -1,6 +1,6 @@
 /** The stack commands' summary table and the `outputs` listing. Pure. */
 import { OUTCOMES, hasChanges } from "../domain/outcomes";
-import { StackResult, totalsOf } from "../domain/results";
+import { type StackResult, totalsOf } from "../domain/results";
 import { accountLabel, firstLine, formatDuration } from "../domain/text";
 import { alignColumns } from "./columns";
 

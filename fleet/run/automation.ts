@@ -12,39 +12,51 @@
  * - The bot's environment passes through to every command; only `envVars` are added, and each
  *   stack's own workspace adds its target's `stackEnvFor` (the external id: never config, never argv).
  */
-import * as fs from "fs";
-import * as path from "path";
-import { execFile } from "child_process";
-import { promisify } from "util";
 import {
   LocalWorkspace,
   PulumiCommand,
   type ConfigMap,
   type EngineEvent,
-  type Stack,
   type LocalWorkspaceOptions,
   type OpMap,
   type OutputMap,
+  type Stack,
 } from "@pulumi/pulumi/automation";
-import { AccountView, decideRegions } from "../domain/adoption";
-import { heldRegions } from "../domain/state";
-import { archiveRulesAfterUp } from "../flows/archiveRules";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { promisify } from "util";
+import { OUTPUTS } from "../../program/contract";
+import { type AccountView, decideRegions } from "../domain/adoption";
 import {
-  AfterUp,
-  ArchiveRulesOption,
+  type AfterUp,
+  type ArchiveRulesOption,
   changedArchiveRules,
   isArchiveRuleEvent,
 } from "../domain/archiveRules";
-import { leanUp } from "./leanUp";
-import { stackEnvFor } from "../domain/stackConfig";
 import { summariseError } from "../domain/errors";
-import { accountLabel } from "../domain/text";
-import { ChangeCounts, Operation, Outcome, countChanges, noChanges } from "../domain/outcomes";
-import { OperationPlan, configUpdate, planOperation, successOutcome } from "../domain/plan";
-import { errorOutcome, retrySelectAfterCreate } from "./errors";
+import {
+  type ChangeCounts,
+  type Operation,
+  type Outcome,
+  countChanges,
+  noChanges,
+} from "../domain/outcomes";
+import { type OperationPlan, configUpdate, planOperation, successOutcome } from "../domain/plan";
+import {
+  type RunOptions,
+  type StackNote,
+  type StackResult,
+  type StackRunner,
+} from "../domain/results";
 import { Mutex } from "../domain/scheduler";
-import { RunOptions, StackNote, StackResult, StackRunner } from "../domain/results";
-import { Target } from "../settings/types";
+import { stackEnvFor } from "../domain/stackConfig";
+import { heldRegions } from "../domain/state";
+import { accountLabel } from "../domain/text";
+import { archiveRulesAfterUp } from "../flows/archiveRules";
+import { type Target } from "../settings/types";
+import { errorOutcome, retrySelectAfterCreate } from "./errors";
+import { leanUp } from "./leanUp";
 
 /** What `beforeEngine` hands the call. */
 interface BeforeEngine {
@@ -101,9 +113,9 @@ export interface AutomationRunnerOptions {
 export function readOutputs(
   outputs: OutputMap,
 ): Pick<StackResult, "regions" | "analyzerArns" | "unusedAccessAnalyzerArn"> {
-  const regions: unknown = outputs.regions?.value;
-  const arns: unknown = outputs.analyzerArns?.value;
-  const unused: unknown = outputs.unusedAccessAnalyzerArn?.value;
+  const regions: unknown = outputs[OUTPUTS.regions]?.value;
+  const arns: unknown = outputs[OUTPUTS.analyzerArns]?.value;
+  const unused: unknown = outputs[OUTPUTS.unusedAccessAnalyzerArn]?.value;
   return {
     regions: Array.isArray(regions)
       ? regions.filter((r): r is string => typeof r === "string").sort()

@@ -7,10 +7,10 @@
  * `pulumi up` as `Stack.up()` with `--event-log` and reads them from there; it falls back to those
  * CLI reads only when the log lacks them or an output is a secret (masked in the log).
  */
+import type { EngineEvent, OpMap, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { EngineEvent, OpMap, OutputMap, Stack } from "@pulumi/pulumi/automation";
 
 /** The options of the runner's `up` call (a subset of `UpOptions`). */
 export interface LeanUpOptions {

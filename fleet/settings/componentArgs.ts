@@ -3,7 +3,7 @@
  * component's own form. Pure. The fleet file is validated through the component's checks with these,
  * and the program's stack config is written from them (fleet/domain/stackConfig.ts).
  */
-import { AnalyzerSettings, Target } from "./types";
+import { type AnalyzerSettings, type Target } from "./types";
 
 /** The `access-analyzer:providerArgs` value: how every regional provider reaches the account. */
 export function providerArgsFor(target: Target): Record<string, unknown> {

@@ -4,21 +4,21 @@
  * `<file>: <path>: <what is wrong and how to fix it>`, all at once, and nothing runs while there is one.
  */
 import { parseDocument } from "yaml";
-import { z } from "zod";
+import { type z } from "zod";
 import { formatPath, genericMessage, problemsOf } from "../../components/problems";
 import { TAG_LIMITS } from "../../components/schema";
+import { type AllRegionsAccessAnalyzerArgs } from "../../components/types";
 import { checkArgs } from "../../components/validation";
-import { AllRegionsAccessAnalyzerArgs } from "../../components/types";
 import { componentSettings, providerArgsFor } from "./componentArgs";
 import {
-  AccountEntry,
+  type AccountEntry,
   DEFAULT_SESSION_NAME,
-  FleetFile,
+  type FleetFile,
   ROLE_ARN,
   fleetFileSchema,
   settingsShape,
 } from "./schema";
-import { AccountAccess, AnalyzerSettings, Fleet, Target } from "./types";
+import { type AccountAccess, type AnalyzerSettings, type Fleet, type Target } from "./types";
 
 /**
  * The largest fleet file read: a fleet of thousands of accounts is well under 1 MB; anything far

@@ -3,7 +3,6 @@
  * component's own schema, components/schema.ts), from which the fleet file's types and its JSON
  * Schema (fleet/fleet.schema.json, `npm run fleet-schema`) are derived. Pure.
  */
-import { organization as componentOrganization } from "../../components/schema";
 import { z } from "zod";
 import {
   ACCOUNT_ID_PATTERN,
@@ -13,6 +12,7 @@ import {
   archiveRuleFilterShape,
   archiveRulesOf,
   componentArgsObject,
+  organization as componentOrganization,
   externalIdSetting,
   hasComparator,
   sessionNameSetting,

@@ -3,7 +3,8 @@
  * defaults applied. Types only.
  */
 import type { z } from "zod";
-import { FleetDefaults, OrganizationSettings, fleetSettings } from "./schema";
+import type { ConfigKey } from "../../program/contract";
+import { type FleetDefaults, type OrganizationSettings, type fleetSettings } from "./schema";
 
 /**
  * The component settings a fleet file can set for every account (`defaults`) or for one account:
@@ -55,7 +56,7 @@ export interface Target {
    * Program config keys beyond the settings, as JSON values (docs/CONTRACTS.md):
    * `delegatedAdministrator` for the registration stack, `organization` for the administrator's.
    */
-  readonly programConfig?: Readonly<Record<string, unknown>>;
+  readonly programConfig?: Readonly<Partial<Record<ConfigKey, unknown>>>;
   /**
    * An orphaned stack (why the fleet no longer covers it): only `destroy --accounts` runs it, and
    * with the stack's own config (nothing is rewritten).

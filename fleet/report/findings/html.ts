@@ -5,14 +5,14 @@
  * grouped by account. Every string is escaped: resource names and policy values come from whoever
  * created the resource. Pure.
  */
-import { accountLabel } from "../../domain/text";
-import { RegionVerdict } from "../../domain/verdicts";
 import {
-  AccountFindings,
-  FindingsReport,
+  type AccountFindings,
+  type FindingsReport,
   describeFilter,
   grantDescription,
 } from "../../domain/findings";
+import { accountLabel } from "../../domain/text";
+import { type RegionVerdict } from "../../domain/verdicts";
 
 /** Text → HTML text or attribute value (`&`, `<`, `>`, `"`, `'`). */
 export function escapeHtml(text: string): string {

@@ -1,6 +1,6 @@
 /** The findings report in each format: `renderFindings(report, format)`. See docs/FLEET.md. */
+import { type FindingsReport } from "../../domain/findings";
 import { renderFindingsHtml } from "./html";
-import { FindingsReport } from "../../domain/findings";
 import { toSarif } from "./sarif";
 import { formatFindingsTable } from "./table";
 

@@ -12,7 +12,12 @@
  * - `partialFingerprints` hold the analyzer ARN and AWS's finding id, so an alert keeps its
  *   identity across runs whatever else changes.
  */
-import { Exposure, Finding, FindingsReport, grantDescription } from "../../domain/findings";
+import {
+  type Exposure,
+  type Finding,
+  type FindingsReport,
+  grantDescription,
+} from "../../domain/findings";
 
 export const SARIF_SCHEMA_URI =
   "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";

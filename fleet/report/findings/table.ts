@@ -2,9 +2,9 @@
  * The findings report for a terminal: one row per finding, the accounts and regions that could not
  * be read, and a totals line. Pure.
  */
+import { type FindingsReport, describeFilter, grantDescription } from "../../domain/findings";
 import { accountLabel, firstLine } from "../../domain/text";
 import { alignColumns } from "../columns";
-import { FindingsReport, describeFilter, grantDescription } from "../../domain/findings";
 
 /**
  * Control characters (ANSI escapes, carriage returns, …) replaced by `?`: finding fields such as

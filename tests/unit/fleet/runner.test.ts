@@ -22,7 +22,10 @@ import {
   type RunnerStack,
   type StackOpener,
 } from "../../../fleet/run/automation";
-import { ARCHIVE_RULE_TYPE, type ArchiveRuleClient } from "../../../fleet/domain/archiveRules";
+import type { ArchiveRuleClient } from "../../../fleet/domain/archiveRules";
+import { RESOURCE_TYPES } from "../../../components/contract";
+
+const ARCHIVE_RULE = RESOURCE_TYPES.archiveRule;
 import { PROJECT_NAME } from "../../../program/contract";
 import { makeRedactor } from "../../../fleet/domain/redact";
 import {
@@ -358,10 +361,10 @@ describe("AutomationStackRunner (fake stacks)", () => {
         metadata: {
           op: op as never,
           urn: `urn:${region}:${ruleName}`,
-          type: ARCHIVE_RULE_TYPE,
+          type: ARCHIVE_RULE,
           provider: "",
           new: {
-            type: ARCHIVE_RULE_TYPE,
+            type: ARCHIVE_RULE,
             urn: `urn:${region}:${ruleName}`,
             id: "x",
             parent: "",
