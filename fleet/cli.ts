@@ -20,8 +20,7 @@ import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackComma
 import { addValidateOptions, runValidateCommand } from "./commands/validateCommand";
 import { UsageError } from "./domain/errors";
 import { EXIT, type Operation } from "./domain/outcomes";
-import type { StackRunner } from "./domain/results";
-import type { AutomationRunnerOptions } from "./run/automation";
+import type { StackRunner, StackRunnerOptions } from "./domain/runner";
 
 export type { CliDeps } from "./commands/deps";
 
@@ -134,7 +133,19 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   }
 }
 
-/** The CLI's I/O wired to this process: its streams, environment, signals, memory and clock. */
+/**
+ * The AWS SDK edge (fleet/aws/), required on first use: `--help` and `validate` of a fleet file
+ * without `organization:` never load an SDK client.
+ */
+function aws(): typeof import("./aws") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./aws") as typeof import("./aws");
+}
+
+/**
+ * The CLI's I/O wired to this process: its streams, environment, signals, memory and clock, and
+ * AWS through the SDK (loaded when a command first reaches AWS).
+ */
 export function processDeps(createRunner: CliDeps["createRunner"]): CliDeps {
   return {
     stdout: (t) => process.stdout.write(t),
@@ -157,6 +168,10 @@ export function processDeps(createRunner: CliDeps["createRunner"]): CliDeps {
     exit: (code) => process.exit(code),
     now: () => new Date(),
     programDir: findProgramDir(__dirname),
+    discoverAccounts: (settings, options) => aws().discoverAccounts(settings, options),
+    createAccountReader: (target, options) => aws().createAccountReader(target, options),
+    createFindingsReader: (target, options) => aws().createAccountReader(target, options),
+    createArchiveRuleClient: (target, options) => aws().createArchiveRuleClient(target, options),
   };
 }
 
@@ -164,7 +179,7 @@ export function processDeps(createRunner: CliDeps["createRunner"]): CliDeps {
 if (require.main === module) {
   // The Automation API is loaded when a command first runs a stack: `--help` and `validate` never
   // load it.
-  const createRunner = (options: AutomationRunnerOptions): StackRunner =>
+  const createRunner = (options: StackRunnerOptions): StackRunner =>
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require("./run") as typeof import("./run")).createStackRunner(options);
   main(process.argv.slice(2), processDeps(createRunner)).then(

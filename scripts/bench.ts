@@ -22,8 +22,8 @@ import { LocalWorkspace } from "@pulumi/pulumi/automation";
 
 import { logFileName } from "../fleet/run/automation";
 import { leanUp } from "../fleet/run/leanUp";
-import type { AnalyzerSettings } from "../fleet/settings/types";
-import { World, ROOT } from "../tests/e2e/harness";
+import type { AnalyzerSettings } from "../fleet/settings/schema";
+import { ROOT, World } from "../tests/e2e/harness";
 import { DEFAULT_REGIONS } from "../tests/harness/fake-aws";
 
 /**

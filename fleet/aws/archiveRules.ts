@@ -5,7 +5,7 @@
  */
 import { ApplyArchiveRuleCommand } from "@aws-sdk/client-accessanalyzer";
 import { randomUUID } from "crypto";
-import type { ArchiveRuleClient } from "../domain/archiveRules";
+import type { ArchiveRuleClient } from "../domain/account";
 import { SdkAccountReader, wrap } from "./reader";
 
 /** The account's reader, plus `ApplyArchiveRule` over the same role and clients. */

@@ -13,8 +13,7 @@
  */
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import { describeError } from "../domain/errors";
-import { DEFAULT_SESSION_NAME } from "../settings/schema";
-import { type AccountAccess } from "../settings/types";
+import { DEFAULT_SESSION_NAME, type AccountAccess } from "../settings/schema";
 
 /** AWS credentials (the shape the SDK's `credentials` option takes). Never printed or stored. */
 export interface AwsCredentialIdentity {

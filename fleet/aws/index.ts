@@ -3,9 +3,8 @@
  * the commands require this module lazily (fleet/commands/loader.ts), so `--help` and `validate` of a
  * fleet file without `organization:` never load an SDK client.
  */
-import type { ArchiveRuleClient } from "../domain/archiveRules";
-import type { FindingsAccountReader } from "../domain/findings";
-import type { Target } from "../settings/types";
+import type { ArchiveRuleClient, FindingsAccountReader } from "../domain/account";
+import type { Target } from "../settings/schema";
 import { SdkArchiveRuleClient } from "./archiveRules";
 import { SdkAccountReader, type SdkReaderOptions } from "./reader";
 

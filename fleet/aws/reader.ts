@@ -22,15 +22,15 @@ import {
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DEFAULTS, ENABLED_OPT_IN_STATUSES } from "../../components/schema";
-import type { AnalyzerInfo } from "../domain/account";
-import { describeError } from "../domain/errors";
 import type {
+  AnalyzerInfo,
   FindingCriteria,
   FindingDetail,
   FindingSummary,
   FindingsAccountReader,
-} from "../domain/findings";
-import type { Target } from "../settings/types";
+} from "../domain/account";
+import { describeError } from "../domain/errors";
+import type { Target } from "../settings/schema";
 import {
   AssumeRoleError,
   assumedRoleProvider,

@@ -11,15 +11,14 @@ import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../domain
 import { EXIT, isFailure } from "../domain/outcomes";
 import { makeRedactor } from "../domain/redact";
 import { type StackResult, buildReport } from "../domain/results";
-import { type StateReading } from "../domain/state";
 import { accountLabel, firstLine, formatDuration } from "../domain/text";
-import { STALE_STATE_ADVICE, auditTotals } from "../domain/verdicts";
+import { STALE_STATE_ADVICE, type StateReading, auditTotals } from "../domain/verdicts";
 import { relativeBackendDir, workspaceEnv } from "../domain/workspace";
 import { auditAccount, organizationViewSource } from "../flows/audit";
 import { stackStateSource } from "../flows/stackState";
 import { TargetRun } from "../flows/targetRun";
 import { formatAuditTable, stateNotes } from "../report/auditTable";
-import { type Target } from "../settings/types";
+import { type Target } from "../settings/schema";
 import { type CliDeps } from "./deps";
 import { analyzerTargets, awsAccess, loadFleet, loadRunFleet } from "./loader";
 import {

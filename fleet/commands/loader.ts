@@ -6,15 +6,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../domain/errors";
-import {
-  OrganizationReadError,
-  OrganizationScopeError,
-  organizationTargets,
-} from "../domain/organization";
+import { OrganizationReadError, OrganizationScopeError } from "../domain/organization";
+import { organizationTargets } from "../domain/organizationFleet";
 import { selectTargets } from "../domain/targets";
 import { parseFleetFile } from "../settings/fleetFile";
-import { type Fleet, type LeftOutTarget, type Target } from "../settings/types";
-import { type CliDeps } from "./deps";
+import { type Fleet, type LeftOutTarget, type Target } from "../settings/schema";
+import type { AwsPorts } from "../domain/ports";
 import { type RunFlags } from "./options";
 
 /** Reads and validates the fleet file; every problem is a UsageError (exit 3). */
@@ -56,7 +53,7 @@ export interface RunFleet {
  */
 export async function loadRunFleet(
   fleet: Fleet,
-  deps: Pick<CliDeps, "discoverAccounts">,
+  deps: Pick<AwsPorts, "discoverAccounts">,
   signal?: AbortSignal,
 ): Promise<RunFleet> {
   if (fleet.organization === undefined) {
@@ -115,32 +112,26 @@ export function analyzerTargets(
   return selectedTargets(run, flags).filter((t) => t.phase !== "registration");
 }
 
-/** The AWS edge (fleet/aws/), required on first use only: the SDK clients take a moment to load. */
-function awsEdge(): typeof import("../aws") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("../aws") as typeof import("../aws");
-}
-
-/** How a command reaches AWS: the deps' own (fakes in tests), else the AWS SDK edge. */
+/** How a command reaches AWS: the ports the process wired (fleet/cli.ts `processDeps`; fakes in tests). */
 export interface AwsAccess {
-  readonly discoverAccounts: NonNullable<CliDeps["discoverAccounts"]>;
-  readonly accountReader: NonNullable<CliDeps["createAccountReader"]>;
-  readonly findingsReader: NonNullable<CliDeps["createFindingsReader"]>;
-  readonly archiveRuleClient: NonNullable<CliDeps["createArchiveRuleClient"]>;
+  readonly discoverAccounts: NonNullable<AwsPorts["discoverAccounts"]>;
+  readonly accountReader: NonNullable<AwsPorts["createAccountReader"]>;
+  readonly findingsReader: NonNullable<AwsPorts["createFindingsReader"]>;
+  readonly archiveRuleClient: NonNullable<AwsPorts["createArchiveRuleClient"]>;
 }
 
-/** Every command's way to AWS; nothing is loaded until a function is called. */
-export function awsAccess(
-  deps: Pick<
-    CliDeps,
-    "discoverAccounts" | "createAccountReader" | "createFindingsReader" | "createArchiveRuleClient"
-  >,
-): AwsAccess {
+/**
+ * Every command's way to AWS. A port the deps lack fails when it is first used, naming it: the
+ * process always wires all four (fleet/cli.ts), a test only those its command uses.
+ */
+export function awsAccess(deps: AwsPorts): AwsAccess {
+  const unwired = (port: string): never => {
+    throw new Error(`internal error: no ${port} was wired into the command line's deps`);
+  };
   return {
-    discoverAccounts: deps.discoverAccounts ?? ((s, o) => awsEdge().discoverAccounts(s, o)),
-    accountReader: deps.createAccountReader ?? ((t, o) => awsEdge().createAccountReader(t, o)),
-    findingsReader: deps.createFindingsReader ?? ((t, o) => awsEdge().createAccountReader(t, o)),
-    archiveRuleClient:
-      deps.createArchiveRuleClient ?? ((t, o) => awsEdge().createArchiveRuleClient(t, o)),
+    discoverAccounts: deps.discoverAccounts ?? (() => unwired("discoverAccounts")),
+    accountReader: deps.createAccountReader ?? (() => unwired("createAccountReader")),
+    findingsReader: deps.createFindingsReader ?? (() => unwired("createFindingsReader")),
+    archiveRuleClient: deps.createArchiveRuleClient ?? (() => unwired("createArchiveRuleClient")),
   };
 }

@@ -2,7 +2,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import { type FleetReport } from "../domain/results";
-import { type CliDeps } from "./deps";
 import { type RunFlags } from "./options";
 
 /**
@@ -12,7 +11,11 @@ import { type RunFlags } from "./options";
 export function emitReport(
   report: FleetReport,
   flags: Pick<RunFlags, "report" | "json">,
-  deps: Pick<CliDeps, "cwd" | "stdout" | "stderr">,
+  deps: {
+    readonly cwd: string;
+    readonly stdout: (text: string) => void;
+    readonly stderr: (text: string) => void;
+  },
   table: () => string,
 ): number {
   if (flags.report) {

@@ -17,13 +17,8 @@ import {
   runPhases,
 } from "../domain/plan";
 import { makeRedactor } from "../domain/redact";
-import {
-  type FleetReport,
-  type StackResult,
-  type StackRunner,
-  buildReport,
-  skippedResult,
-} from "../domain/results";
+import { type FleetReport, type StackResult, buildReport, skippedResult } from "../domain/results";
+import { type StackRunner } from "../domain/runner";
 import { type Shard, namesTarget } from "../domain/targets";
 import { LineSplitter, accountLabel, firstLine, formatDuration, prefixLine } from "../domain/text";
 import { preflightProblems, relativeBackendDir, workspaceEnv } from "../domain/workspace";
@@ -31,7 +26,7 @@ import { readAccountView } from "../flows/accountView";
 import { type ScheduleTargetsOptions, TargetRun } from "../flows/targetRun";
 import { leftOutLines, organizationLine, originLabel } from "../report/fleetLines";
 import { formatOutputs, formatTable } from "../report/runTable";
-import { type Phase, type Target } from "../settings/types";
+import { type Phase, type Target } from "../settings/schema";
 import { type CliDeps } from "./deps";
 import { type RunFleet, awsAccess, loadFleet, loadRunFleet, selectedTargets } from "./loader";
 import {

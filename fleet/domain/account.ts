@@ -1,9 +1,10 @@
 /**
- * What the fleet reads from one account, as a port: its enabled regions and each region's analyzers
- * (fleet/aws/ implements it over the AWS SDK; the tests pass fakes). With the pure rules on what was
- * read: which regions the fleet file keeps in scope, and which analyzers' findings count.
+ * The ports through which the fleet reaches one account (fleet/aws/ implements them over the AWS
+ * SDK; the tests pass fakes): what `audit` and the read before the engine read, what `findings`
+ * adds, and the one write after `up` (`ApplyArchiveRule`). With the pure rules on what was read:
+ * which regions the fleet file keeps in scope, and which analyzers' findings count. Imports nothing,
+ * so every layer above can depend on it.
  */
-import { type AnalyzerSettings } from "../settings/types";
 
 /** One analyzer as `ListAnalyzers` describes it. */
 export interface AnalyzerInfo {
@@ -52,15 +53,69 @@ export function countsFindings(a: AnalyzerInfo): boolean {
   );
 }
 
+/** The region settings of an account (the fleet file's `regions` and `excludeRegions`). */
+export interface RegionScope {
+  readonly regions?: readonly string[];
+  readonly excludeRegions?: readonly string[];
+}
+
 /**
  * Why the fleet file leaves an enabled region out, or undefined when it is in scope: listed in
  * `excludeRegions`, or an explicit `regions` list that does not name it.
  */
-export function exclusionReason(
-  region: string,
-  settings: Pick<AnalyzerSettings, "regions" | "excludeRegions">,
-): string | undefined {
+export function exclusionReason(region: string, settings: RegionScope): string | undefined {
   if (settings.excludeRegions?.includes(region)) return "in excludeRegions";
   if (settings.regions && !settings.regions.includes(region)) return "not in regions";
   return undefined;
+}
+
+/** `ListFindingsV2`'s `filter`: attribute → criterion. */
+export type FindingCriteria = Record<
+  string,
+  { eq?: string[]; neq?: string[]; contains?: string[]; exists?: boolean }
+>;
+
+/** One finding as `ListFindingsV2` summarises it (AWS's `FindingSummaryV2`). */
+export interface FindingSummary {
+  readonly id: string;
+  readonly resource?: string;
+  readonly resourceType: string;
+  readonly resourceOwnerAccount: string;
+  readonly status: string;
+  readonly findingType?: string;
+  /** ISO time. */
+  readonly updatedAt: string;
+  readonly createdAt?: string;
+  readonly error?: string;
+}
+
+/** What `GetFindingV2`'s `externalAccessDetails` add to a summary. */
+export interface FindingDetail {
+  readonly isPublic?: boolean;
+  readonly principal?: Readonly<Record<string, string>>;
+  readonly condition?: Readonly<Record<string, string>>;
+  readonly action?: readonly string[];
+}
+
+/** What `findings` reads from one account, on top of what `audit` reads. Never changes anything. */
+export interface FindingsAccountReader extends AccountReader {
+  /** `ListFindingsV2`, every page, AWS applying `criteria`. */
+  findings(
+    region: string,
+    analyzerArn: string,
+    criteria: FindingCriteria,
+  ): Promise<FindingSummary[]>;
+  /** `GetFindingV2` of one finding (only called with `details`). */
+  findingDetail?(region: string, analyzerArn: string, id: string): Promise<FindingDetail>;
+}
+
+/** What applying archive rules after `up` needs from the account (the deployer role). */
+export interface ArchiveRuleClient {
+  /** `ListAnalyzers` in the region: the analyzer's ARN, by name. */
+  analyzers(region: string): Promise<readonly { name: string; arn: string }[]>;
+  /** ACTIVE findings of the analyzer (`ListFindingsV2`, every page). */
+  activeFindings(region: string, analyzerArn: string): Promise<number>;
+  /** `ApplyArchiveRule`. */
+  applyArchiveRule(region: string, analyzerArn: string, ruleName: string): Promise<void>;
+  close?(): void;
 }

@@ -17,9 +17,9 @@
  */
 import { parseImportId } from "../../components/contract";
 import { DEFAULTS, NAME_PATTERN } from "../../components/schema";
-import { type AnalyzerSettings } from "../settings/types";
+import { type AnalyzerSettings } from "../settings/schema";
 import { type AnalyzerInfo, exclusionReason } from "./account";
-import { type RegionNote } from "./results";
+import { type RegionNote } from "./notes";
 import { type HeldRegion } from "./state";
 
 /** What the bot read from the account before the engine runs. */

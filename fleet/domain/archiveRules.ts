@@ -6,12 +6,13 @@
  * tests), in fleet/flows/archiveRules.ts.
  */
 import { RESOURCE_TYPES } from "../../components/contract";
-import { type Target } from "../settings/types";
-import { type ArchiveRuleApplied, type StackNote } from "./results";
+import { type Target } from "../settings/schema";
+import type { ArchiveRuleClient } from "./account";
+import { type ArchiveRuleApplied, type StackNote } from "./notes";
 
 /**
  * An engine event as far as these decisions read it: a step's resource outputs. The Automation
- * API's \`StepEvent\` has this shape; it is declared here so that the domain does not import the
+ * API's `EngineEvent` has this shape; it is declared here so that the domain does not import the
  * Automation API (fleet/run/ hands the events in).
  */
 export interface StepEvent {
@@ -69,17 +70,6 @@ export interface ArchiveRulesResult {
   readonly applied: ArchiveRuleApplied[];
   /** The rules that could not be applied, with the error and the command to apply each by hand. */
   readonly error?: string;
-}
-
-/** What applying archive rules needs from the account (fleet/auditSdk.ts; tests pass a fake). */
-export interface ArchiveRuleClient {
-  /** `ListAnalyzers` in the region: the analyzer's ARN, by name. */
-  analyzers(region: string): Promise<readonly { name: string; arn: string }[]>;
-  /** ACTIVE findings of the analyzer (`ListFindingsV2`, every page). */
-  activeFindings(region: string, analyzerArn: string): Promise<number>;
-  /** `ApplyArchiveRule`. */
-  applyArchiveRule(region: string, analyzerArn: string, ruleName: string): Promise<void>;
-  close?(): void;
 }
 
 /**

@@ -3,7 +3,6 @@
  * decisions (who is granted access, public or cross-account, which findings a filter keeps).
  * No I/O here: the reading is in fleet/flows/findings.ts, the formats in fleet/report/findings/.
  */
-import { type AccountReader } from "./account";
 import { type AccountAudit } from "./verdicts";
 
 /**
@@ -302,44 +301,4 @@ export function findingsTotals(accounts: readonly AccountFindings[]): FindingsTo
     crossAccount: all.filter((f) => f.exposure === "cross-account").length,
     unused: all.filter((f) => f.exposure === "unused").length,
   };
-}
-
-/** `ListFindingsV2`'s `filter`: attribute → criterion. */
-export type FindingCriteria = Record<
-  string,
-  { eq?: string[]; neq?: string[]; contains?: string[]; exists?: boolean }
->;
-
-/** One finding as `ListFindingsV2` summarises it (AWS's `FindingSummaryV2`). */
-export interface FindingSummary {
-  readonly id: string;
-  readonly resource?: string;
-  readonly resourceType: string;
-  readonly resourceOwnerAccount: string;
-  readonly status: string;
-  readonly findingType?: string;
-  /** ISO time. */
-  readonly updatedAt: string;
-  readonly createdAt?: string;
-  readonly error?: string;
-}
-
-/** What `GetFindingV2`'s `externalAccessDetails` add to a summary. */
-export interface FindingDetail {
-  readonly isPublic?: boolean;
-  readonly principal?: Readonly<Record<string, string>>;
-  readonly condition?: Readonly<Record<string, string>>;
-  readonly action?: readonly string[];
-}
-
-/** What `findings` reads from one account, on top of what `audit` reads. Never changes anything. */
-export interface FindingsAccountReader extends AccountReader {
-  /** `ListFindingsV2`, every page, AWS applying `criteria`. */
-  findings(
-    region: string,
-    analyzerArn: string,
-    criteria: FindingCriteria,
-  ): Promise<FindingSummary[]>;
-  /** `GetFindingV2` of one finding (only called with `details`). */
-  findingDetail?(region: string, analyzerArn: string, id: string): Promise<FindingDetail>;
 }

@@ -3,7 +3,7 @@
  * Pure functions; problems are thrown as `UsageError` (exit code 3). The options themselves are
  * parsed in fleet/commands/options.ts.
  */
-import { type AnalyzerSettings, type Target } from "../settings/types";
+import { type AnalyzerSettings, type Target } from "../settings/schema";
 
 /** Regions assumed for a stack that discovers them: the 17 regions enabled by default. */
 export const DISCOVERED_REGIONS_ESTIMATE = 17;

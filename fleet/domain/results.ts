@@ -2,31 +2,21 @@
  * What one stack (or one audited account) did, the run's report, and the port that runs one stack.
  * Data flows one way: fleet file ─▶ targets ─▶ scheduler ─▶ StackRunner ─▶ results ─▶ report. Pure.
  */
-import { type Phase, type Target } from "../settings/types";
+import { type Phase, type Target } from "../settings/schema";
 import {
   type ChangeCounts,
   type Command,
   EXIT,
   OUTCOMES,
-  type Operation,
   type Outcome,
   isFailure,
   noChanges,
 } from "./outcomes";
 import { type AccountAudit, type AuditTotals } from "./verdicts";
 
-// ---- applying them after `up` -----------------------------------------------------------------
-
-/** One rule applied to the findings that existed before it, and how many it archived. */
-export interface ArchiveRuleApplied {
-  readonly region: string;
-  readonly analyzer: string;
-  readonly rule: string;
-  /** ACTIVE findings of the analyzer before the call, less those after it. */
-  readonly archived: number;
-}
-
 /** What one stack did. Carries no credentials. */
+import type { ArchiveRuleApplied, StackNote } from "./notes";
+
 export interface StackResult {
   readonly accountId: string;
   readonly name?: string;
@@ -66,58 +56,6 @@ export interface StackResult {
   readonly archiveRulesApplied?: ArchiveRuleApplied[];
   /** `up` only: the findings those rules archived, summed. */
   readonly archivedFindings?: number;
-}
-
-/**
- * - `region-disabled`: the stack held the region, the account no longer has it enabled; its
- *   resources left the state (no AWS call); AWS keeps the analyzer.
- * - `adopted`: an existing analyzer is taken into the stack (ours, lost; or with `--adopt`).
- * - `would-adopt`: an analyzer made outside the stack is there; `--adopt` takes it.
- * - `unmanageable`: an analyzer the provider cannot manage (a `_`-leading name) is there.
- * - `pending-cleared`: creates a killed run left pending were cleared (`refresh --clear-pending-creates`).
- * - `archive-rule-applied`: after `up`, a rule it created or changed was applied to the existing
- *   findings (`ApplyArchiveRule`).
- * - `archive-rule-not-applied`: the same, switched off (`--no-apply-archive-rules`,
- *   `applyArchiveRules: false`); the detail gives the AWS CLI command.
- */
-export type NoteStatus =
-  | "region-disabled"
-  | "adopted"
-  | "would-adopt"
-  | "unmanageable"
-  | "pending-cleared"
-  | "archive-rule-applied"
-  | "archive-rule-not-applied";
-
-export interface StackNote {
-  /** Absent for a note about the whole stack. */
-  readonly region?: string;
-  readonly status: NoteStatus;
-  /** The analyzer the note is about. */
-  readonly analyzer?: string;
-  readonly detail?: string;
-}
-
-/** A note about one region. */
-export type RegionNote = StackNote & { readonly region: string };
-
-export interface RunOptions {
-  /** Aborting sends SIGINT to the engine so it stops cleanly and releases the stack lock. */
-  readonly signal?: AbortSignal;
-  /** Engine output, in chunks as they arrive (not split into lines). */
-  readonly onOutput?: (text: string) => void;
-}
-
-/** Runs one operation on one account's stack. Never throws: every problem becomes an outcome. */
-export interface StackRunner {
-  run(target: Target, operation: Operation, options: RunOptions): Promise<StackResult>;
-  /** The program's stacks in the backend (names as the backend gives them). */
-  listStacks?(): Promise<string[]>;
-  /**
-   * The stack's exported state (`pulumi stack export`: `{ version, deployment }`), read-only: no
-   * lock, no config written, secrets left encrypted. For `audit`.
-   */
-  exportState?(target: Target): Promise<unknown>;
 }
 
 /** Summary of a whole run: what `--report FILE` and `--json` write. */

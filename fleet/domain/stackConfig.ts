@@ -7,8 +7,7 @@
  * environment (`stackEnvFor`), and the component makes it a secret before the engine sees it.
  */
 import { configKey, EXTERNAL_ID_ENV, PROJECT_NAME, type ConfigKey } from "../../program/contract";
-import { componentSettings, providerArgsFor } from "../settings/componentArgs";
-import { type Target } from "../settings/types";
+import { componentSettings, providerArgsFor, type Target } from "../settings/schema";
 
 /** Same shape as `ConfigMap` from `@pulumi/pulumi/automation`, kept local so this file stays pure. */
 export type StackConfig = Record<string, { value: string; secret?: boolean }>;

@@ -102,8 +102,3 @@ export function heldRegions(deployment: unknown): Record<string, HeldRegion> {
   }
   return held;
 }
-
-/** The account's stack state as `audit` read it: what it holds per region, or why it was not read. */
-export type StateReading =
-  | { readonly status: "read"; readonly held: Readonly<Record<string, HeldRegion>> }
-  | { readonly status: "no-stack" | "unreadable"; readonly detail: string };

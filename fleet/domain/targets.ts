@@ -3,7 +3,7 @@
  * Pure functions; problems are thrown as `UsageError` (exit code 3). The options themselves are
  * parsed in fleet/commands/options.ts.
  */
-import { type Target } from "../settings/types";
+import { type Target } from "../settings/schema";
 import { UsageError } from "./errors";
 
 export interface Shard {

@@ -3,15 +3,14 @@
  * every enabled region in scope, what the delegated administrator's organization analyzers cover, and
  * which disabled regions a stack's state still holds. Pure: the reads are in fleet/flows/audit.ts.
  */
-import { type AnalyzerSettings } from "../settings/types";
 import {
-  type AnalyzerInfo,
   EXTERNAL_ACCESS_TYPES,
   UNUSED_ACCESS_TYPES,
   exclusionReason,
+  type AnalyzerInfo,
+  type RegionScope,
 } from "./account";
 import { type Outcome } from "./outcomes";
-import { type HeldRegion, type StateReading } from "./state";
 
 /**
  * `audit`'s verdict on one enabled region (Security Hub IAM.28 counts only `ACCOUNT` analyzers):
@@ -308,7 +307,7 @@ export const STALE_STATE_ADVICE =
  */
 export function staleStateRegions(
   enabledRegions: readonly string[],
-  held: Readonly<Record<string, HeldRegion>>,
+  held: Readonly<Record<string, StateRegion>>,
 ): RegionAudit[] {
   const enabled = new Set(enabledRegions);
   return Object.keys(held)
@@ -338,7 +337,7 @@ export function staleStateRegions(
  */
 export function accountAudit(
   enabledRegions: readonly string[],
-  settings: Pick<AnalyzerSettings, "regions" | "excludeRegions">,
+  settings: RegionScope,
   readings: Readonly<Record<string, RegionReading>>,
   state?: StateReading,
 ): AccountAudit {
@@ -453,3 +452,20 @@ export function auditTotals(results: readonly { readonly audit?: AccountAudit }[
   }
   return totals;
 }
+
+/** What `audit` needs of a region the stack's state holds (fleet/domain/state.ts `HeldRegion`). */
+export interface StateRegion {
+  /** The external-access analyzer's name there, when the state has one. */
+  readonly analyzerName?: string;
+}
+
+/** What `audit` needs of a region the stack's state holds (fleet/domain/state.ts `HeldRegion`). */
+export interface StateRegion {
+  /** The external-access analyzer's name there, when the state has one. */
+  readonly analyzerName?: string;
+}
+
+/** The account's stack state as `audit` read it: what it holds per region, or why it was not read. */
+export type StateReading =
+  | { readonly status: "read"; readonly held: Readonly<Record<string, StateRegion>> }
+  | { readonly status: "no-stack" | "unreadable"; readonly detail: string };

@@ -18,7 +18,7 @@
 import { type AccountReader, type AnalyzerInfo } from "../domain/account";
 import { type AccountView } from "../domain/adoption";
 import { describeError } from "../domain/errors";
-import { type Target } from "../settings/types";
+import { type Target } from "../settings/schema";
 import { scanRegions } from "./scan";
 
 /**

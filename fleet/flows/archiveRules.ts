@@ -4,9 +4,9 @@
  * rules to apply to the existing findings (`ApplyArchiveRule`) after the update. The decisions
  * are pure; applying goes through an `ArchiveRuleClient` (fleet/auditSdk.ts, a fake in the tests).
  */
+import { type ArchiveRuleClient } from "../domain/account";
 import {
   type AfterUp,
-  type ArchiveRuleClient,
   type ArchiveRuleRef,
   type ArchiveRulesOption,
   type ArchiveRulesResult,
@@ -15,8 +15,8 @@ import {
   archivedTotal,
 } from "../domain/archiveRules";
 import { describeError } from "../domain/errors";
-import { type ArchiveRuleApplied } from "../domain/results";
-import { type Target } from "../settings/types";
+import { type ArchiveRuleApplied } from "../domain/notes";
+import { type Target } from "../settings/schema";
 
 /**
  * Applies each rule to the findings that already exist (`ApplyArchiveRule`), counting the

@@ -13,17 +13,17 @@ import { type AccountReader, type AnalyzerInfo, countsFindings } from "../domain
 import { describeError } from "../domain/errors";
 import { type Outcome, noChanges } from "../domain/outcomes";
 import { type StackResult } from "../domain/results";
-import { type StateReading } from "../domain/state";
 import { firstLine } from "../domain/text";
 import {
   type AccountAudit,
   type OrganizationReading,
   type RegionReading,
+  type StateReading,
   accountAudit,
   auditOutcome,
   regionAudit,
 } from "../domain/verdicts";
-import { type Target } from "../settings/types";
+import { type Target } from "../settings/schema";
 import { type RegionScan, scanRegions } from "./scan";
 
 /**

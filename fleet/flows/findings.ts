@@ -4,13 +4,17 @@
  * (same role, same region listing, same analyzer listing, same concurrency and error isolation),
  * and returns a `FindingsReport`. Read-only. I/O only through `FindingsAccountReader`.
  */
-import { type AnalyzerInfo, DEFAULT_AUDIT_CONCURRENCY, countsFindings } from "../domain/account";
+import {
+  type AnalyzerInfo,
+  DEFAULT_AUDIT_CONCURRENCY,
+  type FindingDetail,
+  type FindingsAccountReader,
+  countsFindings,
+} from "../domain/account";
 import { describeError } from "../domain/errors";
 import {
   type AccountFindings,
   type Finding,
-  type FindingDetail,
-  type FindingsAccountReader,
   type FindingsFilter,
   type FindingsReport,
   type RegionError,
@@ -24,7 +28,7 @@ import {
 import { runAll } from "../domain/scheduler";
 import { accountLabel, firstLine } from "../domain/text";
 import { type RegionReading, accountAudit } from "../domain/verdicts";
-import { type Target } from "../settings/types";
+import { type Target } from "../settings/schema";
 import { scanRegions } from "./scan";
 
 export interface ReadFindingsOptions {

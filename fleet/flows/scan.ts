@@ -12,7 +12,7 @@
 import { type AccountReader, DEFAULT_REGION_CONCURRENCY, exclusionReason } from "../domain/account";
 import { describeError } from "../domain/errors";
 import { runAll } from "../domain/scheduler";
-import { type Target } from "../settings/types";
+import { type Target } from "../settings/schema";
 
 /** The account's enabled regions, and what was read in each one the fleet file keeps in scope. */
 export interface RegionScan<R> {

@@ -8,9 +8,10 @@
  * cannot be read is `unreadable` (said once at the end of the run, `stateNotes`).
  */
 import { describeError, summariseError } from "../domain/errors";
-import { type StackRunner } from "../domain/results";
-import { type StateReading, heldRegions } from "../domain/state";
-import { type Target } from "../settings/types";
+import { type StackRunner } from "../domain/runner";
+import { heldRegions } from "../domain/state";
+import { type StateReading } from "../domain/verdicts";
+import { type Target } from "../settings/schema";
 
 /** What the state read needs from the runner (fleet/automation.ts `AutomationStackRunner`). */
 export type StateBackend = Required<Pick<StackRunner, "listStacks" | "exportState">>;

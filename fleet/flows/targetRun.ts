@@ -7,7 +7,7 @@ import { type Command, isFailure } from "../domain/outcomes";
 import { progressLine } from "../domain/progress";
 import { type StackResult, skippedResult } from "../domain/results";
 import { runAll } from "../domain/scheduler";
-import { type Target } from "../settings/types";
+import { type Target } from "../settings/schema";
 
 export interface ScheduleTargetsOptions {
   readonly concurrency: number;

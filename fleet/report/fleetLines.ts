@@ -1,5 +1,5 @@
 /** Lines about the fleet itself: where each account came from, and what an organization fleet leaves out. Pure. */
-import { type LeftOutTarget, type Target } from "../settings/types";
+import { type LeftOutTarget, type Target } from "../settings/schema";
 
 /** Where a target came from, in words: its OU path, `fleet file`, or both. */
 export function originLabel(target: Target): string {

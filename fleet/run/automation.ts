@@ -13,13 +13,13 @@
  *   stack's own workspace adds its target's `stackEnvFor` (the external id: never config, never argv).
  */
 import {
-  LocalWorkspace,
-  PulumiCommand,
   type ConfigMap,
   type EngineEvent,
+  LocalWorkspace,
   type LocalWorkspaceOptions,
   type OpMap,
   type OutputMap,
+  PulumiCommand,
   type Stack,
 } from "@pulumi/pulumi/automation";
 import { execFile } from "child_process";
@@ -27,14 +27,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { OUTPUTS } from "../../program/contract";
-import { type AccountView, decideRegions } from "../domain/adoption";
-import {
-  type AfterUp,
-  type ArchiveRulesOption,
-  changedArchiveRules,
-  isArchiveRuleEvent,
-} from "../domain/archiveRules";
+import { decideRegions } from "../domain/adoption";
+import { type AfterUp, changedArchiveRules, isArchiveRuleEvent } from "../domain/archiveRules";
 import { summariseError } from "../domain/errors";
+import { type StackNote } from "../domain/notes";
 import {
   type ChangeCounts,
   type Operation,
@@ -43,18 +39,15 @@ import {
   noChanges,
 } from "../domain/outcomes";
 import { type OperationPlan, configUpdate, planOperation, successOutcome } from "../domain/plan";
-import {
-  type RunOptions,
-  type StackNote,
-  type StackResult,
-  type StackRunner,
-} from "../domain/results";
+import { type StackResult } from "../domain/results";
+import type { StackRunnerOptions } from "../domain/runner";
+import { type RunOptions, type StackRunner } from "../domain/runner";
 import { Mutex } from "../domain/scheduler";
 import { stackEnvFor } from "../domain/stackConfig";
 import { heldRegions } from "../domain/state";
 import { accountLabel } from "../domain/text";
 import { archiveRulesAfterUp } from "../flows/archiveRules";
-import { type Target } from "../settings/types";
+import { type Target } from "../settings/schema";
 import { errorOutcome, retrySelectAfterCreate } from "./errors";
 import { leanUp } from "./leanUp";
 
@@ -76,37 +69,6 @@ export class BlockedError extends Error {
     super(blockers.join("\n"));
     this.name = "BlockedError";
   }
-}
-
-export interface AutomationRunnerOptions {
-  /** Folder with the program's Pulumi.yaml. */
-  readonly workDir: string;
-  /** Added to the bot's own environment for every Pulumi command (see config.workspaceEnv). */
-  readonly envVars: Record<string, string>;
-  /** Secrets provider for stacks the bot creates. */
-  readonly secretsProvider?: string;
-  /** `--parallel`: resource operations the engine runs at once. */
-  readonly parallel?: number;
-  /** `--refresh`: refresh state before preview/up/destroy. */
-  readonly refresh: boolean;
-  /** Folder for this run's per-stack logs. */
-  readonly logDir: string;
-  /** Folder holding `bin/pulumi`; default: `pulumi` on PATH. */
-  readonly pulumiRoot?: string;
-  /** Masks secrets in everything written to logs or returned. */
-  readonly redact: (text: string) => string;
-  /**
-   * Reads the account before the engine runs (enabled regions, analyzers per region), for
-   * adoption and disabled regions (fleet/adoption.ts). Absent: nothing is read, nothing adopted.
-   */
-  readonly readAccount?: (target: Target, signal?: AbortSignal) => Promise<AccountView>;
-  /** `--adopt`: also adopt analyzers made outside the stack (ours are adopted without it). */
-  readonly adopt?: boolean;
-  /**
-   * After a successful `up`, the archive rules it created or changed are applied to the existing
-   * findings (fleet/archiveRules.ts). Absent: the engine's events are not even collected.
-   */
-  readonly archiveRules?: ArchiveRulesOption;
 }
 
 /** Stack outputs the program exports (docs/CONTRACTS.md). */
@@ -294,7 +256,7 @@ export class AutomationStackRunner implements StackRunner {
 
   /** `opener`: how stacks are opened (default: `LocalWorkspace` on `workDir`); tests pass a fake. */
   constructor(
-    private readonly options: AutomationRunnerOptions,
+    private readonly options: StackRunnerOptions,
     opener?: StackOpener,
   ) {
     this.opener = opener ?? localStackOpener(options.workDir, (env) => this.workspaceOptions(env));

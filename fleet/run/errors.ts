@@ -8,8 +8,8 @@ import {
   StackAlreadyExistsError,
   StackNotFoundError,
 } from "@pulumi/pulumi/automation";
+import { failureOutcome, type EngineFailure } from "../domain/failures";
 import type { Outcome } from "../domain/outcomes";
-import { failureOutcome, type EngineFailure } from "../domain/plan";
 
 const ALREADY_EXISTS = /stack.*already exists/i;
 /** How a lock shows in an error the Automation API did not type (a lock met by a plain command). */

@@ -3,17 +3,18 @@
  * `@pulumi/pulumi/automation`; the command line requires this module lazily (fleet/cli.ts), so `--help`
  * and `validate` never load the Automation API.
  */
-import type { StackRunner } from "../domain/results";
-import { AutomationStackRunner, type AutomationRunnerOptions } from "./automation";
+import type { StackRunner } from "../domain/runner";
+import { type StackRunnerOptions } from "../domain/runner";
+import { AutomationStackRunner } from "./automation";
 import { startReaper } from "./reaper";
 
-export type { AutomationRunnerOptions } from "./automation";
+export type { StackRunnerOptions } from "../domain/runner";
 
 /**
  * The stack runner of this process's run. Every engine and plugin it starts dies with the bot, even
  * when the bot is killed with SIGKILL (./reaper.ts).
  */
-export function createStackRunner(options: AutomationRunnerOptions): StackRunner {
+export function createStackRunner(options: StackRunnerOptions): StackRunner {
   return new AutomationStackRunner({
     ...options,
     envVars: { ...options.envVars, ...startReaper() },

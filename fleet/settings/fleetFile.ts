@@ -9,16 +9,20 @@ import { formatPath, genericMessage, problemsOf } from "../../components/problem
 import { TAG_LIMITS } from "../../components/schema";
 import { type AllRegionsAccessAnalyzerArgs } from "../../components/types";
 import { checkArgs } from "../../components/validation";
-import { componentSettings, providerArgsFor } from "./componentArgs";
 import {
+  type AccountAccess,
   type AccountEntry,
+  type AnalyzerSettings,
   DEFAULT_SESSION_NAME,
+  type Fleet,
   type FleetFile,
   ROLE_ARN,
+  type Target,
+  componentSettings,
   fleetFileSchema,
+  providerArgsFor,
   settingsShape,
 } from "./schema";
-import { type AccountAccess, type AnalyzerSettings, type Fleet, type Target } from "./types";
 
 /**
  * The largest fleet file read: a fleet of thousands of accounts is well under 1 MB; anything far

@@ -15,18 +15,18 @@ import * as path from "node:path";
 
 import { PulumiCommand, type OpMap, type Stack } from "@pulumi/pulumi/automation";
 
+import type { FleetReport } from "../../fleet/domain/results";
 import { localStackOpener, openStack, writeStackConfig } from "../../fleet/run/automation";
 import { markedProcesses } from "../../fleet/run/reaper";
-import type { AnalyzerSettings } from "../../fleet/settings/types";
-import type { FleetReport } from "../../fleet/domain/results";
+import type { AnalyzerSettings } from "../../fleet/settings/schema";
 import {
   FakeAwsAdminClient,
+  policyDocumentSchema,
   startFakeAws,
   type AccountConfig,
   type FakeAws,
-  type PolicyDocument,
-  policyDocumentSchema,
   type OrganizationConfig,
+  type PolicyDocument,
 } from "../harness/fake-aws";
 import { PLUGIN_BIN_DIR } from "../harness/provider/client";
 

@@ -1,9 +1,9 @@
 import * as assert from "assert";
+import type { AccountReader, AnalyzerInfo } from "../../../fleet/domain/account";
 import { decideRegions } from "../../../fleet/domain/adoption";
 import { heldRegions, type HeldRegion } from "../../../fleet/domain/state";
 import { readAccountView } from "../../../fleet/flows/accountView";
-import type { AccountReader, AnalyzerInfo } from "../../../fleet/domain/account";
-import type { AnalyzerSettings } from "../../../fleet/settings/types";
+import type { AnalyzerSettings } from "../../../fleet/settings/schema";
 
 const COMPONENT =
   "urn:pulumi:acct::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer::access-analyzer";

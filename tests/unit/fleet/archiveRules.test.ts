@@ -1,17 +1,17 @@
-import * as assert from "assert";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-
-/** The archive rule type token, as the engine records it (the component's contract). */
-const ARCHIVE_RULE = "aws:accessanalyzer/archiveRule:ArchiveRule";
+import * as assert from "assert";
+import { type ArchiveRuleClient } from "../../../fleet/domain/account";
 import {
   applyDecision,
   changedArchiveRules,
   isArchiveRuleEvent,
-  type ArchiveRuleClient,
   type ArchiveRuleRef,
 } from "../../../fleet/domain/archiveRules";
 import { applyArchiveRules, archiveRulesAfterUp } from "../../../fleet/flows/archiveRules";
 import { target } from "./helpers";
+
+/** The archive rule type token, as the engine records it (the component's contract). */
+const ARCHIVE_RULE = "aws:accessanalyzer/archiveRule:ArchiveRule";
 
 let sequence = 0;
 

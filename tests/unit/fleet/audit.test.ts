@@ -2,6 +2,17 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { SdkAccountReader } from "../../../fleet/aws/reader";
+import { main, type CliDeps } from "../../../fleet/cli";
+import {
+  countsFindings,
+  type AccountReader,
+  type AnalyzerInfo,
+} from "../../../fleet/domain/account";
+import { describeError } from "../../../fleet/domain/errors";
+import type { FleetReport, StackResult } from "../../../fleet/domain/results";
+import { buildReport, exitCodeFor, skippedResult } from "../../../fleet/domain/results";
+import type { HeldRegion } from "../../../fleet/domain/state";
 import {
   accountAudit,
   auditOutcome,
@@ -12,19 +23,9 @@ import {
   type RegionReading,
 } from "../../../fleet/domain/verdicts";
 import { auditAccount, organizationViewSource } from "../../../fleet/flows/audit";
-import {
-  countsFindings,
-  type AccountReader,
-  type AnalyzerInfo,
-} from "../../../fleet/domain/account";
-import { describeError } from "../../../fleet/domain/errors";
-import { formatAuditTable } from "../../../fleet/report/auditTable";
 import { scanRegions } from "../../../fleet/flows/scan";
-import { SdkAccountReader } from "../../../fleet/aws/reader";
-import { main, type CliDeps } from "../../../fleet/cli";
-import { buildReport, exitCodeFor, skippedResult } from "../../../fleet/domain/results";
-import type { FleetReport, StackResult } from "../../../fleet/domain/results";
-import type { Target } from "../../../fleet/settings/types";
+import { formatAuditTable } from "../../../fleet/report/auditTable";
+import type { Target } from "../../../fleet/settings/schema";
 import { DEFAULT_REGIONS, startFakeAws, type FakeAws } from "../../harness/fake-aws";
 import { target } from "./helpers";
 
@@ -1089,7 +1090,8 @@ describe("audit verdicts: details, copies and counts", () => {
   });
 
   it("lists a stale region without analyzers, and without a name when the state holds none", () => {
-    const [stale] = staleStateRegions([], { "me-south-1": { urns: ["urn:x"] } });
+    const held: Record<string, HeldRegion> = { "me-south-1": { urns: ["urn:x"] } };
+    const [stale] = staleStateRegions([], held);
     assert.deepStrictEqual(stale.analyzers, []);
     assert.match(stale.detail ?? "", /^disabled, still in the stack's state: the next up drops it/);
   });

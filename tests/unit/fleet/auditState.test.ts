@@ -1,20 +1,19 @@
 import * as assert from "assert";
+import { type AccountReader, type AnalyzerInfo } from "../../../fleet/domain/account";
+import type { StackResult } from "../../../fleet/domain/results";
+import { exitCodeFor } from "../../../fleet/domain/results";
+import type { HeldRegion } from "../../../fleet/domain/state";
 import {
   accountAudit,
   auditOutcome,
   auditTotals,
   staleStateRegions,
+  type StateReading,
 } from "../../../fleet/domain/verdicts";
 import { auditAccount } from "../../../fleet/flows/audit";
-import { formatAuditTable } from "../../../fleet/report/auditTable";
-import { type AccountReader, type AnalyzerInfo } from "../../../fleet/domain/account";
-import { type StateReading } from "../../../fleet/domain/state";
-import type { HeldRegion } from "../../../fleet/domain/state";
 import { stackStateSource } from "../../../fleet/flows/stackState";
-import { stateNotes } from "../../../fleet/report/auditTable";
-import { exitCodeFor } from "../../../fleet/domain/results";
-import type { StackResult } from "../../../fleet/domain/results";
-import type { Target } from "../../../fleet/settings/types";
+import { formatAuditTable, stateNotes } from "../../../fleet/report/auditTable";
+import type { Target } from "../../../fleet/settings/schema";
 import { heldDeployment, target } from "./helpers";
 
 const active = (name = "external-access"): AnalyzerInfo => ({

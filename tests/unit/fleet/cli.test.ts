@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { findProgramDir, main, processDeps, type CliDeps } from "../../../fleet/cli";
-import type { AutomationRunnerOptions } from "../../../fleet/run/automation";
 import type { FleetReport } from "../../../fleet/domain/results";
-import type { Target } from "../../../fleet/settings/types";
+import type { StackRunnerOptions } from "../../../fleet/domain/runner";
+import type { Target } from "../../../fleet/settings/schema";
 import { FakeRunner, orgAccount, type Script } from "./helpers";
 
 const FLEET = `
@@ -27,7 +27,7 @@ interface Harness {
   out: () => string;
   err: () => string;
   dir: string;
-  runnerOptions: AutomationRunnerOptions[];
+  runnerOptions: StackRunnerOptions[];
   signal: (name: "SIGINT" | "SIGTERM") => void;
   /** Signal handlers still subscribed. */
   listening: () => number;
@@ -46,7 +46,7 @@ function harness(
   let out = "";
   let err = "";
   const runner = new FakeRunner(scripts);
-  const runnerOptions: AutomationRunnerOptions[] = [];
+  const runnerOptions: StackRunnerOptions[] = [];
   const handlers: ((s: "SIGINT" | "SIGTERM") => void)[] = [];
   const exits: number[] = [];
   const deps: CliDeps = {

@@ -1,13 +1,10 @@
 /** The command line's shared pieces: option parsers, fleet loading, path checks, labels, signals. */
 import * as assert from "assert";
+import { InvalidArgumentError } from "commander";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InvalidArgumentError } from "commander";
-import { parseFleetFile } from "../../../fleet/settings/fleetFile";
-import { OrganizationReadError, OrganizationScopeError } from "../../../fleet/domain/organization";
-import { UsageError } from "../../../fleet/domain/errors";
-import type { Fleet, LeftOutTarget, Target } from "../../../fleet/settings/types";
+import { loadFleet, loadRunFleet, type RunFleet } from "../../../fleet/commands/loader";
 import {
   checkWorkDir,
   numberOption,
@@ -15,9 +12,12 @@ import {
   throwProblems,
   wholeNumber,
 } from "../../../fleet/commands/options";
-import { loadFleet, loadRunFleet, type RunFleet } from "../../../fleet/commands/loader";
 import { handleAuditSignals } from "../../../fleet/commands/signals";
+import { UsageError } from "../../../fleet/domain/errors";
+import { OrganizationReadError, OrganizationScopeError } from "../../../fleet/domain/organization";
 import { leftOutLines, organizationLine, originLabel } from "../../../fleet/report/fleetLines";
+import { parseFleetFile } from "../../../fleet/settings/fleetFile";
+import type { Fleet, LeftOutTarget, Target } from "../../../fleet/settings/schema";
 import { orgAccount, target } from "./helpers";
 
 const ORG_FLEET = `backend: file://./state\nsecretsProvider: awskms://alias/k?region=eu-west-1\ndefaults: { roleName: Deployer }\norganization:\n  delegatedAdministrator: { accountId: "222222222222" }\n`;

@@ -1,14 +1,14 @@
 import * as assert from "assert";
 import * as path from "path";
+import { stackConfigFor, stackEnvFor, staleConfigKeys } from "../../../fleet/domain/stackConfig";
 import {
   preflightProblems,
   projectProblem,
   relativeBackendDir,
   workspaceEnv,
 } from "../../../fleet/domain/workspace";
-import { providerArgsFor } from "../../../fleet/settings/componentArgs";
-import { stackConfigFor, stackEnvFor, staleConfigKeys } from "../../../fleet/domain/stackConfig";
-import type { Target } from "../../../fleet/settings/types";
+import type { Target } from "../../../fleet/settings/schema";
+import { providerArgsFor } from "../../../fleet/settings/schema";
 
 const resolve = (...parts: string[]) => path.resolve(...parts);
 

@@ -4,9 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import { main, type CliDeps } from "../../../fleet/cli";
 import { findingsExitCode, runFindingsCommand } from "../../../fleet/commands/findingsCommand";
-import type { FindingsAccountReader } from "../../../fleet/domain/findings";
+import type { FindingsAccountReader } from "../../../fleet/domain/account";
 import { findingsTotals, type FindingsReport } from "../../../fleet/domain/findings";
-import type { Target } from "../../../fleet/settings/types";
+import type { Target } from "../../../fleet/settings/schema";
 import { orgAccount } from "./helpers";
 
 const FLEET = `

@@ -2,7 +2,7 @@ import * as assert from "assert";
 
 import { planMemory, pluginsPerStack, stackMemoryBytes } from "../../../fleet/domain/memoryBudget";
 import { runAll } from "../../../fleet/domain/scheduler";
-import type { AnalyzerSettings, Target } from "../../../fleet/settings/types";
+import type { AnalyzerSettings, Target } from "../../../fleet/settings/schema";
 import { target, targets } from "./helpers";
 
 const MiB = 1024 ** 2;

@@ -1,10 +1,6 @@
-import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import {
-  PulumiCommand,
   ConcurrentUpdateError,
+  PulumiCommand,
   StackAlreadyExistsError,
   StackNotFoundError,
   type ConfigMap,
@@ -12,6 +8,26 @@ import {
   type OpMap,
   type OutputMap,
 } from "@pulumi/pulumi/automation";
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { RESOURCE_TYPES } from "../../../components/contract";
+import type { ArchiveRuleClient } from "../../../fleet/domain/account";
+import { lockAdvice, lockHolders } from "../../../fleet/domain/failures";
+import type { Operation } from "../../../fleet/domain/outcomes";
+import { noChanges } from "../../../fleet/domain/outcomes";
+import {
+  configUpdate,
+  findOrphans,
+  namesOrphan,
+  orphanTarget,
+  phaseBlocked,
+  planOperation,
+  runPhases,
+  successOutcome,
+} from "../../../fleet/domain/plan";
+import { makeRedactor } from "../../../fleet/domain/redact";
 import {
   AutomationStackRunner,
   BlockedError,
@@ -22,28 +38,11 @@ import {
   type RunnerStack,
   type StackOpener,
 } from "../../../fleet/run/automation";
-import type { ArchiveRuleClient } from "../../../fleet/domain/archiveRules";
-import { RESOURCE_TYPES } from "../../../components/contract";
+import { errorOutcome, retrySelectAfterCreate } from "../../../fleet/run/errors";
+import { PROJECT_NAME } from "../../../program/contract";
+import { target } from "./helpers";
 
 const ARCHIVE_RULE = RESOURCE_TYPES.archiveRule;
-import { PROJECT_NAME } from "../../../program/contract";
-import { makeRedactor } from "../../../fleet/domain/redact";
-import {
-  configUpdate,
-  findOrphans,
-  lockAdvice,
-  lockHolders,
-  namesOrphan,
-  orphanTarget,
-  phaseBlocked,
-  planOperation,
-  runPhases,
-  successOutcome,
-} from "../../../fleet/domain/plan";
-import { errorOutcome, retrySelectAfterCreate } from "../../../fleet/run/errors";
-import { noChanges } from "../../../fleet/domain/outcomes";
-import type { Operation } from "../../../fleet/domain/outcomes";
-import { target } from "./helpers";
 
 /** A CommandError as the Automation API builds it from a failed `pulumi` command. */
 function commandError<T>(ErrorClass: abstract new (message?: string) => T, stderr: string): T {
