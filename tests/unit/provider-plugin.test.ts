@@ -294,7 +294,7 @@ describe("stand-in pulumi-resource-aws plugin", function () {
     assert.throws(() => fake.state.getAnalyzer(WORKLOAD, "eu-west-2", "preview-only"));
   });
 
-  it("analyzer: import reads an existing analyzer with no prior state", async () => {
+  it("analyzer: import reads an existing analyzer with no prior state; its inputs record the region it was read in, as the bridge extracts them", async () => {
     const p = await plugin(providerConfig({ region: "us-east-1" }));
     const imported = await p.read(ANALYZER, "console", "ConsoleAnalyzer-us-east-1");
     assert.strictEqual(imported.id, "ConsoleAnalyzer-us-east-1");
@@ -303,6 +303,7 @@ describe("stand-in pulumi-resource-aws plugin", function () {
     assert.deepStrictEqual(imported.inputs, {
       analyzerName: "ConsoleAnalyzer-us-east-1",
       type: "ACCOUNT",
+      region: "us-east-1",
     });
     const d = await p.diff(ANALYZER, "console", imported.id, imported.outs, {
       analyzerName: "ConsoleAnalyzer-us-east-1",
