@@ -860,6 +860,18 @@ export function crossFieldRules(args: SettingsView, ctx: z.RefinementCtx): void 
       });
     }
   }
+  for (const [region, entry] of Object.entries(args.adopt ?? {})) {
+    const at = typeof entry === "string" ? entry.indexOf("@") : -1;
+    if (at >= 0 && entry.slice(at + 1) !== region) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["adopt", region],
+        message:
+          `"${entry}" names ${entry.slice(at + 1)}, not ${region}: the import would read ` +
+          `another region's analyzer; use "${entry.slice(0, at)}@${region}" (or the plain name)`,
+      });
+    }
+  }
   analyzerNameProblems(args, ctx);
   partitionProblems(args, ctx);
 }

@@ -448,23 +448,64 @@ describe("AllRegionsAccessAnalyzer", () => {
       assert.equal(byRegion["us-east-1"].importId, undefined);
     });
 
-    it("in single provider mode imports an adopted analyzer outside the lookup region as name@region, and keeps a recorded name@region as given", async () => {
+    /** Region → [import ID, the analyzer's provider name] of the external-access analyzers. */
+    function adoptedView(): Record<string, [string | undefined, string | undefined]> {
+      const providerName = (ref: string | undefined) =>
+        mocks.ofType(PROVIDER).find((p) => ref?.endsWith(`::${p.id}`))?.name;
+      return Object.fromEntries(
+        externalAnalyzers().map((a) => [mocks.regionOf(a), [a.importId, providerName(a.provider)]]),
+      );
+    }
+
+    it("imports an adopted analyzer with the same ID in both provider modes: the entry, as given", async () => {
+      const adopt = {
+        "eu-west-1": "console-analyzer",
+        "us-east-1": "home-analyzer",
+        "ap-south-1": "kept@ap-south-1",
+      };
+      mocks.reset(["eu-west-1", "us-east-1", "ap-south-1"]);
+      await build("aa", { adopt });
+      const perRegion = adoptedView();
+      mocks.reset(["eu-west-1", "us-east-1", "ap-south-1"]);
+      await build("aa", { adopt, providerMode: "single" });
+      const single = adoptedView();
+
+      // The engine imports again, as a replacement that deletes the analyzer, whenever the ID
+      // differs from the one the state recorded: it must not depend on the mode.
+      const ids = (view: typeof single) =>
+        Object.fromEntries(Object.entries(view).map(([r, [id]]) => [r, id]));
+      assert.deepEqual(ids(single), ids(perRegion));
+      assert.deepEqual(ids(single), adopt);
+      assert.equal(mocks.named("aa-ap-south-1", ANALYZER).inputs.analyzerName, "kept");
+    });
+
+    it("keeps an analyzer adopted under a plain name on its own region's provider in single mode (a plain import ID is read in the provider's region), and puts name@region ones on the one provider", async () => {
       mocks.reset(["eu-west-1", "us-east-1", "ap-south-1"]);
       await build("aa", {
         providerMode: "single",
-        adopt: {
-          "eu-west-1": "console-analyzer",
-          "us-east-1": "home-analyzer",
-          "ap-south-1": "kept@ap-south-1",
-        },
+        adopt: { "eu-west-1": "console-analyzer", "ap-south-1": "kept@ap-south-1" },
       });
-      const byRegion = Object.fromEntries(externalAnalyzers().map((a) => [mocks.regionOf(a), a]));
-      assert.equal(byRegion["eu-west-1"].inputs.analyzerName, "console-analyzer");
-      assert.equal(byRegion["eu-west-1"].importId, "console-analyzer@eu-west-1");
-      // The lookup provider's own region reads it there: the plain name.
-      assert.equal(byRegion["us-east-1"].importId, "home-analyzer");
-      assert.equal(byRegion["ap-south-1"].inputs.analyzerName, "kept");
-      assert.equal(byRegion["ap-south-1"].importId, "kept@ap-south-1");
+      assert.deepEqual(adoptedView(), {
+        "eu-west-1": ["console-analyzer", "aa-eu-west-1"],
+        "us-east-1": [undefined, "aa-lookup"],
+        "ap-south-1": ["kept@ap-south-1", "aa-lookup"],
+      });
+      assert.equal(mocks.named("aa-eu-west-1", PROVIDER).inputs.region, "eu-west-1");
+      assert.deepEqual(
+        mocks
+          .ofType(PROVIDER)
+          .map((p) => p.name)
+          .sort(),
+        ["aa-eu-west-1", "aa-lookup"],
+        "one more provider, for the plain-name adoption only",
+      );
+      // Its archive rules and the rest of the region stay on the one provider, with `region`.
+      const component = await build("ab", {
+        providerMode: "single",
+        adopt: { "eu-west-1": "console-analyzer" },
+      });
+      const lookupUrn = mocks.named("ab-lookup", PROVIDER).urn;
+      assert.equal(await promiseOf((await component.providerFor("eu-west-1")).urn), lookupUrn);
     });
 
     it("in per-region mode keeps a recorded name@region import ID as given (a mode switch never re-imports)", async () => {
