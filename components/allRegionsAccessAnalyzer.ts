@@ -4,7 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { adoptionOf } from "./adoption";
+import { adoptionOf, adoptionProblems, isGuarded } from "./adoption";
 import { selectRegions } from "./regions";
 import { ENABLED_OPT_IN_STATUSES, homeRegions } from "./schema";
 import { AllRegionsAccessAnalyzerArgs, RegionalProviderArgs, UnusedAccessArgs } from "./types";
@@ -193,6 +193,8 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
           });
         }
       }
+      // Before any analyzer is registered: an adopted analyzer the stack would delete stops here.
+      problems.push(...adoptionProblems(args, selection.regions));
     }
     if (problems.length > 0) {
       throw new pulumi.ResourceError(
@@ -258,18 +260,24 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     };
     /**
      * An adopted analyzer: imported with the entry as its ID (never derived from the mode), on
-     * its own region's provider when the ID is a plain name (read in the provider's region;
-     * components/adoption.ts).
+     * its own region's provider when the ID is a plain name (read in the provider's region), and
+     * guarded unless `allowDelete` names it (components/adoption.ts).
      */
     const adoptedOptions = (
       region: string,
+      entry: string,
       adoption: ReturnType<typeof adoptionOf>,
-    ): pulumi.CustomResourceOptions => ({
-      import: adoption.importId,
-      ...(adoption.onRegionProvider && mode === "single"
-        ? { provider: regionProvider(region) }
-        : {}),
-    });
+    ): pulumi.CustomResourceOptions => {
+      const guarded = isGuarded(region, entry, args.allowDelete);
+      return {
+        import: adoption.importId,
+        ...(adoption.onRegionProvider && mode === "single"
+          ? { provider: regionProvider(region) }
+          : {}),
+        protect: guarded || args.protect,
+        retainOnDelete: guarded || args.retainOnDelete,
+      };
+    };
     const org = args.organization;
     const orgExternal = org?.externalAccess;
     const internal = args.internalAccess;
@@ -289,7 +297,9 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
           analyzerName: adoption?.name ?? args.analyzerName ?? DEFAULTS.analyzerName,
           type: "ACCOUNT",
         },
-        adoption !== undefined ? adoptedOptions(region, adoption) : {},
+        entry !== undefined && adoption !== undefined
+          ? adoptedOptions(region, entry, adoption)
+          : {},
       );
       archiveRules(`${name}-${region}`, region, analyzers[region]);
       if (orgExternal) {

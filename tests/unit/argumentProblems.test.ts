@@ -400,6 +400,19 @@ describe("component schema rules", () => {
     assert.deepEqual(problemLines({ adopt: { "eu-west-1": "console@eu-west-1" } }), []);
   });
 
+  it("takes allowDelete entries only as name@region", () => {
+    assert.deepEqual(
+      problemLines({ allowDelete: ["console@eu-west-1", "console", 3], adopt: {} }),
+      [
+        'allowDelete[1]: "console" is not an adopted analyzer as name@region, e.g. "console@eu-west-1"',
+        'allowDelete[2]: 3 is not an adopted analyzer as name@region, e.g. "console@eu-west-1"',
+      ],
+    );
+    assert.deepEqual(problemLines({ allowDelete: "console@eu-west-1" }), [
+      'allowDelete: must be a list of adopted analyzers as name@region, e.g. ["console@eu-west-1"]',
+    ]);
+  });
+
   it("lists the regions when explicit regions are all excluded or a home region is outside them", () => {
     assert.deepEqual(
       problemLines({

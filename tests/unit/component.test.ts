@@ -516,6 +516,89 @@ describe("AllRegionsAccessAnalyzer", () => {
       assert.equal(a.importId, "kept@eu-west-1");
     });
 
+    it("protects an adopted analyzer and keeps it in AWS when it leaves the stack, and only it", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await build("aa", {
+        adopt: { "eu-west-1": "console-analyzer" },
+        unusedAccess: { region: "us-east-1" },
+        archiveRules: [{ name: "r", filters: [{ criteria: "isPublic", eqs: ["false"] }] }],
+      });
+      const guard = (r: { protect: boolean; retainOnDelete: boolean }) => [
+        r.protect,
+        r.retainOnDelete,
+      ];
+      assert.deepEqual(guard(mocks.named("aa-eu-west-1", ANALYZER)), [true, true]);
+      assert.deepEqual(guard(mocks.named("aa-us-east-1", ANALYZER)), [false, false]);
+      assert.deepEqual(guard(mocks.named("aa-unused-access")), [false, false]);
+      mocks.ofType(ARCHIVE_RULE).forEach((r) => assert.deepEqual(guard(r), [false, false]));
+    });
+
+    it("lifts the guard of an adopted analyzer that allowDelete names, and keeps protect and retainOnDelete when they are on for all", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const adopt = { "eu-west-1": "console-analyzer", "us-east-1": "other@us-east-1" };
+      await build("aa", { adopt, allowDelete: ["console-analyzer@eu-west-1"] });
+      const guard = (name: string) => {
+        const a = mocks.named(name, ANALYZER);
+        return [a.protect, a.retainOnDelete];
+      };
+      assert.deepEqual(guard("aa-eu-west-1"), [false, false]);
+      assert.deepEqual(guard("aa-us-east-1"), [true, true], "the one not named stays guarded");
+
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await build("aa", {
+        adopt,
+        allowDelete: ["console-analyzer@eu-west-1", "other@us-east-1"],
+        protect: true,
+      });
+      assert.deepEqual(guard("aa-eu-west-1"), [true, false]);
+    });
+
+    it("refuses, before registering any analyzer, an adopted analyzer whose region is not covered, naming it and both fixes", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const component = new lib.AllRegionsAccessAnalyzer("aa", {
+        excludeRegions: ["eu-west-1"],
+        adopt: { "eu-west-1": "Console.Made-1" },
+      });
+      await assert.rejects(promiseOf(component.regions), (err: Error) => {
+        assert.match(
+          err.message,
+          /adopt\["eu-west-1"\]: "Console.Made-1" is an adopted analyzer, but eu-west-1 is not covered \(it is in excludeRegions\): the stack would delete it with its findings and archive state\. Cover eu-west-1 again; or, to delete it, first add "Console.Made-1@eu-west-1" to allowDelete/,
+        );
+        return true;
+      });
+      assert.equal(mocks.ofType(ANALYZER).length, 0);
+      assert.deepEqual(
+        mocks.registrations.map((r) => r.name),
+        ["aa", "aa-lookup"],
+      );
+    });
+
+    it("lets an adopted analyzer leave the stack once allowDelete names it", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await build("aa", {
+        regions: ["us-east-1"],
+        adopt: { "eu-west-1": "Console.Made-1" },
+        allowDelete: ["Console.Made-1@eu-west-1"],
+      });
+      assert.deepEqual(
+        externalAnalyzers().map((a) => a.name),
+        ["aa-us-east-1"],
+      );
+    });
+
+    it("refuses an allowDelete entry that names no adopted analyzer, listing the adopted ones", async () => {
+      mocks.reset(["eu-west-1"]);
+      const component = new lib.AllRegionsAccessAnalyzer("aa", {
+        adopt: { "eu-west-1": "console" },
+        allowDelete: ["consle@eu-west-1"],
+      });
+      await assert.rejects(
+        promiseOf(component.regions),
+        /allowDelete\[0\]: "consle@eu-west-1" names no adopted analyzer \(adopted: console@eu-west-1\); list an analyzer of adopt as name@region, or remove the entry/,
+      );
+      assert.equal(mocks.ofType(ANALYZER).length, 0);
+    });
+
     it("forwards protect and retainOnDelete to the analyzers", async () => {
       mocks.reset(["eu-west-1", "us-east-1"]);
       await build("aa", {
