@@ -423,6 +423,29 @@ describe("stand-in pulumi-resource-aws plugin", function () {
     );
   });
 
+  it("keeps running while its engine answers, and exits once the engine is gone, as a real provider does", async () => {
+    const p = await startPlugin({ ...env(), PULUMI_AWS_STANDIN_ENGINE_CHECK_MS: "100" });
+    plugins.push(p);
+    const exited = new Promise<number | null>((resolve) => p.proc.once("exit", resolve));
+    // Several checks answered (UNIMPLEMENTED from a live engine counts as alive): still serving.
+    await new Promise((r) => setTimeout(r, 600));
+    assert.strictEqual(p.proc.exitCode, null, p.stderr());
+    assert.strictEqual(await p.getPluginInfo(), "7.48.0");
+
+    const gone = Date.now();
+    await p.engine.stop();
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((r) => setTimeout(() => r("still running after 5 s"), 5000)),
+    ]);
+    assert.strictEqual(code, 0, p.stderr());
+    assert.ok(Date.now() - gone < 5000);
+    assert.match(
+      p.stderr(),
+      /the engine at 127\.0\.0\.1:\d+ does not answer \(UNAVAILABLE: .*\): shutting down/,
+    );
+  });
+
   it("explicit static keys, endpoints and skip flags are honoured", async () => {
     const p = await startPlugin({
       ...env(),
