@@ -57,6 +57,7 @@ const EXAMPLES: Record<Key, string> = {
   retainOnDelete: "true",
   providerMode: "single",
   adopt: `'{"eu-west-1":"console-analyzer"}'`,
+  allowDelete: `'["console-analyzer@eu-west-1"]'`,
 };
 
 /** Bad stack configuration. The message names each key and how to set it right. */

@@ -30,6 +30,7 @@ export const CONFIG_KEYS = [
   "protect",
   "retainOnDelete",
   "adopt",
+  "allowDelete",
   "providerMode",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];

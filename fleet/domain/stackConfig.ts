@@ -48,6 +48,7 @@ export function stackConfigFor(target: Target, adopt: Record<string, string> = {
   text("protect", s.protect);
   text("retainOnDelete", s.retainOnDelete);
   text("providerMode", s.providerMode);
+  json("allowDelete", s.allowDelete);
   if (Object.keys(adopt).length > 0) json("adopt", adopt);
   // The organization's own keys (registration stack, delegated administrator); they win.
   for (const [name, value] of Object.entries(target.programConfig ?? {})) {

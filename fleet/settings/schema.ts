@@ -71,6 +71,7 @@ export const fleetSettings = componentArgsObject
     protect: true,
     retainOnDelete: true,
     providerMode: true,
+    allowDelete: true,
   })
   .extend({
     regions: componentArgsObject.shape.regions.describe(
@@ -99,6 +100,10 @@ export const fleetSettings = componentArgsObject
     ),
     providerMode: componentArgsObject.shape.providerMode.describe(
       'One provider process per region ("per-region", default) or one for all ("single").',
+    ),
+    allowDelete: componentArgsObject.shape.allowDelete.describe(
+      "Adopted analyzers (name@region) the stack may delete or replace; every other adopted " +
+        "analyzer is protected and kept in AWS.",
     ),
     applyArchiveRules: z
       .boolean({ error: "must be true or false" })

@@ -300,15 +300,25 @@ export class World {
 
   /**
    * Replaces the stack's `access-analyzer:*` config with the fleet's config for `settings`, with
-   * the fleet runner's own code (stale keys removed, the rest set).
+   * the fleet runner's own code (stale keys removed, the rest set); `adopt` is the program's
+   * `adopt` key, as a person (or the bot) sets it.
    */
-  async configure(stack: Stack, accountId: string, settings: AnalyzerSettings): Promise<void> {
-    await writeStackConfig(stack, {
-      accountId,
-      stack: stack.name,
-      access: { roleArn: World.roleArn(accountId), sessionName: "access-analyzer-e2e" },
-      settings,
-    });
+  async configure(
+    stack: Stack,
+    accountId: string,
+    settings: AnalyzerSettings,
+    adopt: Record<string, string> = {},
+  ): Promise<void> {
+    await writeStackConfig(
+      stack,
+      {
+        accountId,
+        stack: stack.name,
+        access: { roleArn: World.roleArn(accountId), sessionName: "access-analyzer-e2e" },
+        settings,
+      },
+      adopt,
+    );
   }
 
   /** Region → ARN of every analyzer the fake holds for the account (admin API). */

@@ -167,6 +167,17 @@ describe("fleet stack config", () => {
     assert.deepStrictEqual(config["access-analyzer:providerMode"], { value: "single" });
   });
 
+  it("writes the adopted analyzers the stack may delete", () => {
+    const config = stackConfigFor(
+      { ...full, settings: { allowDelete: ["console@eu-west-1"] } },
+      { "eu-west-1": "console" },
+    );
+    assert.deepStrictEqual(config["access-analyzer:allowDelete"], {
+      value: '["console@eu-west-1"]',
+    });
+    assert.equal(stackConfigFor(full)["access-analyzer:allowDelete"], undefined);
+  });
+
   it("lists stale keys sorted", () => {
     assert.deepStrictEqual(
       staleConfigKeys({ "access-analyzer:tags": "", "access-analyzer:regions": "" }, {}),
