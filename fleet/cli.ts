@@ -38,6 +38,37 @@ export function findProgramDir(
   }
 }
 
+/**
+ * This package's version: the `version` of the nearest package.json above this file that is this
+ * package's (in a checkout the repository's, installed the package's own; `dist/` has none).
+ */
+export function packageVersion(
+  start: string = __dirname,
+  read: (file: string) => string | undefined = readIfExists,
+): string {
+  let dir = path.resolve(start);
+  for (;;) {
+    const text = read(path.join(dir, "package.json"));
+    if (text !== undefined) {
+      const pkg = JSON.parse(text) as { name?: unknown; version?: unknown };
+      if (pkg.name === PACKAGE_NAME && typeof pkg.version === "string") return pkg.version;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json of ${PACKAGE_NAME} above ${start}`);
+    dir = parent;
+  }
+}
+
+const PACKAGE_NAME = "pulumi-access-analyzer-all-regions";
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -48,6 +79,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     )
     .exitOverride()
     .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr })
+    .version(deps.version, "--version", "print the version and exit")
     .showHelpAfterError("(add --help for usage)")
     .addHelpText("after", EXIT_HELP);
 
@@ -167,6 +199,7 @@ export function processDeps(createRunner: CliDeps["createRunner"]): CliDeps {
     interactive: !!process.stdin.isTTY,
     exit: (code) => process.exit(code),
     now: () => new Date(),
+    version: packageVersion(),
     programDir: findProgramDir(__dirname),
     discoverAccounts: (settings, options) => aws().discoverAccounts(settings, options),
     createAccountReader: (target, options) => aws().createAccountReader(target, options),

@@ -17,6 +17,8 @@ export interface CliDeps extends AwsPorts {
   /** Immediate exit, used only on the third Ctrl-C. */
   readonly exit: (code: number) => void;
   readonly now: () => Date;
+  /** This package's version (`--version`, SARIF's `tool.driver.version`). */
+  readonly version: string;
   /** Default --work-dir: the package root holding Pulumi.yaml, if found. */
   readonly programDir?: string;
 }

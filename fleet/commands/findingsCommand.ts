@@ -127,7 +127,7 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
   // Stryker disable next-line MethodExpression,ArithmeticOperator: only the threshold of Node's listener-leak warning; nothing else depends on it
   setMaxListeners(Math.max(10, concurrency * (regionConcurrency + 1) * 4), stop.signal);
   const write = (report: FindingsReport): number => {
-    const text = renderFindings(report, format);
+    const text = renderFindings(report, format, deps.version);
     if (outputPath !== undefined) {
       fs.mkdirSync(path.dirname(outputPath), { recursive: true });
       fs.writeFileSync(outputPath, text);

@@ -23,7 +23,7 @@ export function parseFindingsFormat(value: string): FindingsFormat {
 export function renderFindings(
   report: FindingsReport,
   format: FindingsFormat,
-  toolVersion?: string,
+  toolVersion: string,
 ): string {
   switch (format) {
     case "table":

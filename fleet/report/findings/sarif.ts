@@ -100,7 +100,7 @@ function message(f: Finding): string {
 }
 
 /** The SARIF log for `--format sarif`: a plain object, ready for `JSON.stringify`. */
-export function toSarif(report: FindingsReport, toolVersion = "0.0.0"): Record<string, unknown> {
+export function toSarif(report: FindingsReport, toolVersion: string): Record<string, unknown> {
   const findings = report.accounts.flatMap((a) => a.findings);
   const ruleIds = [...new Set(findings.map((f) => f.findingType))].sort();
   const rules = ruleIds.map((id) => {

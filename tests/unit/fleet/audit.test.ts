@@ -830,6 +830,7 @@ accounts:
       let out = "";
       let err = "";
       const deps: CliDeps = {
+        version: "0.1.0-test",
         stdout: (t) => (out += t),
         stderr: (t) => (err += t),
         env: { AWS_SECRET_ACCESS_KEY: BOT_KEY.secretAccessKey },

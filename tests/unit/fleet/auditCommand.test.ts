@@ -91,6 +91,7 @@ function harness(
     };
   };
   const deps: CliDeps = {
+    version: "0.1.0-test",
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
     env: {},

@@ -60,6 +60,7 @@ function harness() {
   let err = "";
   const calls: string[] = [];
   const deps: CliDeps = {
+    version: "0.1.0-test",
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
     env: {},
@@ -174,7 +175,12 @@ describe("fleet CLI: findings", () => {
   it("writes SARIF and HTML", async () => {
     const h = harness();
     await main(["findings", "--accounts", "prod", "--format", "sarif"], h.deps);
-    assert.strictEqual((JSON.parse(h.out()) as { version: string }).version, "2.1.0");
+    const sarif = JSON.parse(h.out()) as {
+      version: string;
+      runs: { tool: { driver: { version: string } } }[];
+    };
+    assert.strictEqual(sarif.version, "2.1.0");
+    assert.strictEqual(sarif.runs[0].tool.driver.version, "0.1.0-test", "the package's version");
     const html = harness();
     await main(["findings", "--accounts", "prod", "--format", "html"], html.deps);
     assert.match(html.out(), /^<!DOCTYPE html>/i);
