@@ -186,12 +186,31 @@ export const tags = z
   .meta({ maxProperties: TAG_LIMITS.maxTags })
   .describe("Tags on every analyzer.");
 
-/** An AWS account id, 12 digits in a string. */
-export const accountId = z
-  .string({ error: 'must be a quoted string of 12 digits, e.g. "111122223333"' })
-  .regex(ACCOUNT_ID_PATTERN, {
+/** The message for an account id that is not a string (a YAML number loses its leading zeros). */
+const ACCOUNT_ID_TYPE = 'must be a quoted string of 12 digits, e.g. "111122223333"';
+
+/**
+ * An AWS account id, 12 digits in a string. `typeError` replaces the message for a value that is
+ * not a string at all (the fleet file says more there).
+ */
+export function accountIdSetting(typeError: z.core.$ZodErrorMap | string = ACCOUNT_ID_TYPE) {
+  return z.string({ error: typeError }).regex(ACCOUNT_ID_PATTERN, {
     error: (iss) => `${quoted(iss.input)} is not an account id; use 12 digits, e.g. "111122223333"`,
   });
+}
+
+/** An AWS account id, 12 digits in a string. */
+export const accountId = accountIdSetting();
+
+/**
+ * An IAM role ARN (AWS's rule, in any partition: `ROLE_ARN_PATTERN`); `example` is shown in the
+ * message, so each setting can show a role of its own.
+ */
+export function roleArnSetting(example = "arn:aws:iam::111122223333:role/Deployer") {
+  return z.string({ error: "must be a string" }).regex(ROLE_ARN_PATTERN, {
+    error: (iss) => `${quoted(iss.input)} is not an IAM role ARN, e.g. "${example}"`,
+  });
+}
 
 /** `externalId`, for a role the bot assumes (fleet file). */
 export const externalIdSetting = z
@@ -455,13 +474,7 @@ export function inputOf<T extends z.ZodType>(plain: T) {
 const text = inputOf(z.string({ error: "must be a string" }));
 const texts = inputOf(z.array(text, { error: "must be a list of strings" }));
 const bool = inputOf(flag);
-const IAM_ROLE_ARN = /^arn:[a-z-]+:iam::\d{12}:role\/.+$/;
-const roleArn = inputOf(
-  z.string({ error: "must be a string" }).regex(IAM_ROLE_ARN, {
-    error: (iss) =>
-      `${quoted(iss.input)} is not an IAM role ARN, e.g. "arn:aws:iam::111122223333:role/Deployer"`,
-  }),
-);
+const roleArn = inputOf(roleArnSetting());
 const accountIds = inputOf(
   z.array(inputOf(accountId), {
     error: 'must be a list of account ids, e.g. ["111122223333"]',

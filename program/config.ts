@@ -186,20 +186,3 @@ export function readProgramConfig(
   }
   return { kind: "analyzers", args };
 }
-
-/**
- * Turns an analyzer stack's configuration into the component's arguments.
- *
- * @throws ConfigError naming every bad key, or when the stack registers the delegated
- *   administrator instead (see `readProgramConfig`).
- */
-export function parseProgramConfig(
-  config: Record<string, string>,
-  namespace: string,
-): AllRegionsAccessAnalyzerArgs {
-  const read = readProgramConfig(config, namespace);
-  if (read.kind !== "analyzers") {
-    throw new ConfigError([`${namespace}:delegatedAdministrator: this stack creates no analyzers`]);
-  }
-  return read.args;
-}

@@ -9,7 +9,6 @@
 
 import { EXTERNAL_ID_ENV } from "./contract";
 
-export { EXTERNAL_ID_ENV };
 
 /**
  * `providerArgs` with the external id from the environment set on its last (innermost) role.

@@ -52,7 +52,7 @@ is informational: the IAM.28 view alone decides the exit code.
 Stack state (fleet files with a backend; --no-state skips it): each account's stack state is read
 from the backend, read-only (pulumi stack export: no lock, no config written, secrets stay
 encrypted, no AWS call), for the regions the account has NOT enabled that the stack still holds:
-verdict stale-state (account result "drifted"): ${STALE_STATE_ADVICE}.
+verdict stale-state (account result stale-state): ${STALE_STATE_ADVICE}.
 A missing stack or an unreadable backend is not an error: it is noted once on stderr.
 
 Region verdicts: covered, pending (the ACCOUNT analyzer is CREATING: AWS finishes it by itself,

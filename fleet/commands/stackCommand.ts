@@ -17,7 +17,13 @@ import {
   runPhases,
 } from "../domain/plan";
 import { makeRedactor } from "../domain/redact";
-import { type FleetReport, type StackResult, buildReport, skippedResult } from "../domain/results";
+import {
+  buildReport,
+  type FleetReport,
+  orphanedResult,
+  type StackResult,
+  skippedResult,
+} from "../domain/results";
 import { type StackRunner } from "../domain/runner";
 import { type Shard, namesTarget } from "../domain/targets";
 import { LineSplitter, accountLabel, firstLine, formatDuration, prefixLine } from "../domain/text";
@@ -331,7 +337,7 @@ export async function runStackCommand(
       if (blocked !== undefined) {
         for (const t of phaseTargets) {
           say(`[${accountLabel(t)}] skipped: ${blocked}`);
-          results.push({ ...skippedResult(t, command, "skipped", blocked), phase });
+          results.push({ ...skippedResult(t, command, blocked), phase });
         }
         continue;
       }
@@ -406,10 +412,5 @@ export function chooseTargets(
 
 /** The report's line for an orphaned stack: reported, never touched. */
 function orphanResult(orphan: Orphan, command: Operation): StackResult {
-  return {
-    ...skippedResult(orphanTarget(orphan), command, "skipped", orphan.reason),
-    outcome: "orphaned",
-    skippedReason: undefined,
-    orphanedReason: orphan.reason,
-  };
+  return orphanedResult(orphanTarget(orphan), command, orphan.reason);
 }

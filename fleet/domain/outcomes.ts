@@ -19,8 +19,8 @@ export type Command = Operation | "audit";
  *   Not a failure.
  * - `noncompliant`: `audit` only: every region was read, and at least one enabled, non-excluded
  *   region has no ACTIVE `ACCOUNT` analyzer.
- * - `drifted` (`audit`): every region was read and covered, but the stack's state still holds a
- *   region the account no longer has enabled (`stale-state`): the next `up` drops it.
+ * - `stale-state`: `audit` only: every region was read and covered, but the stack's state still
+ *   holds a region the account no longer has enabled: the next `up` drops it.
  */
 export type Outcome =
   | "succeeded"
@@ -31,6 +31,7 @@ export type Outcome =
   | "aborted"
   | "skipped"
   | "noncompliant"
+  | "stale-state"
   | "orphaned";
 
 /** Resource change counts, folded from the engine's per-operation counts. */
@@ -73,6 +74,7 @@ export const OUTCOMES: readonly Outcome[] = [
   "aborted",
   "skipped",
   "noncompliant",
+  "stale-state",
   "orphaned",
 ];
 

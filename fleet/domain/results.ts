@@ -107,14 +107,9 @@ export interface FleetReport {
   readonly results: StackResult[];
 }
 
-/** A result for a target that never got to run. */
-export function skippedResult(
-  target: Target,
-  operation: Command,
-  outcome: "skipped" | "failed",
-  reason: string,
-): StackResult {
-  const result: StackResult = {
+/** The result of a target whose stack never ran: no changes, no regions, no time. */
+function notRun(target: Target, operation: Command, outcome: Outcome): StackResult {
+  return {
     accountId: target.accountId,
     stack: target.stack,
     operation,
@@ -124,9 +119,27 @@ export function skippedResult(
     analyzerArns: {},
     durationMs: 0,
     ...(target.name !== undefined ? { name: target.name } : {}),
-    ...(outcome === "skipped" ? { skippedReason: reason } : { error: reason }),
   };
-  return result;
+}
+
+/** A target that was never started (failure tolerance reached, aborted before its turn, phase blocked). */
+export function skippedResult(target: Target, operation: Command, reason: string): StackResult {
+  return { ...notRun(target, operation, "skipped"), skippedReason: reason };
+}
+
+/** A target that failed, or was aborted, without a result of its own (its runner threw, the run was abandoned). */
+export function failedResult(
+  target: Target,
+  operation: Command,
+  outcome: "failed" | "aborted",
+  error: string,
+): StackResult {
+  return { ...notRun(target, operation, outcome), error };
+}
+
+/** An orphaned stack: the fleet no longer covers its account; reported, never touched. */
+export function orphanedResult(target: Target, operation: Command, reason: string): StackResult {
+  return { ...notRun(target, operation, "orphaned"), orphanedReason: reason };
 }
 
 export function exitCodeFor(
@@ -144,7 +157,7 @@ export function exitCodeFor(
   }
   if (
     operation === "audit" &&
-    results.some((r) => r.outcome === "noncompliant" || r.outcome === "drifted")
+    results.some((r) => r.outcome === "noncompliant" || r.outcome === "stale-state")
   ) {
     return EXIT.noncompliant;
   }

@@ -29,25 +29,21 @@ export interface ScheduleOptions<T, R> {
   readonly onFinish?: (item: T, result: R, index: number) => void;
 }
 
-export interface ScheduleOutcome<R> {
-  readonly results: R[];
-  readonly failures: number;
-  /** Why items were skipped, if any were. */
-  readonly stoppedBy?: SkipReason;
-}
-
+/**
+ * Runs every item, at most `concurrency` at a time (and within `budget`), and returns the results in
+ * input order: each runner's own, `onError`'s for one that threw, `onSkip`'s for one never started.
+ */
 export async function runAll<T, R>(
   items: readonly T[],
   run: (item: T, signal: AbortSignal | undefined) => Promise<R>,
   options: ScheduleOptions<T, R>,
-): Promise<ScheduleOutcome<R>> {
+): Promise<R[]> {
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
     throw new RangeError(`concurrency must be a whole number ≥ 1 (got ${options.concurrency})`);
   }
   const results = new Array<R>(items.length);
   let next = 0;
   let failures = 0;
-  let stoppedBy: SkipReason | undefined;
 
   const reasonToStop = (): SkipReason | undefined => {
     if (options.signal?.aborted) return "aborted";
@@ -83,7 +79,6 @@ export async function runAll<T, R>(
       await admit(cost);
       const stop = reasonToStop();
       if (stop) {
-        stoppedBy ??= stop;
         results[index] = options.onSkip(item, stop);
         release(cost);
         options.onFinish?.(item, results[index], index);
@@ -107,7 +102,7 @@ export async function runAll<T, R>(
     worker(),
   );
   await Promise.all(workers);
-  return stoppedBy ? { results, failures, stoppedBy } : { results, failures };
+  return results;
 }
 
 /** A first-come, first-served lock: `await mutex.run(fn)` runs fn when no other holder runs. */

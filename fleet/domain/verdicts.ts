@@ -405,12 +405,12 @@ export function isNonCompliant(r: RegionAudit): boolean {
 
 /**
  * The account's outcome: `failed` when anything was unreadable, then `noncompliant`, then
- * `drifted` (a `stale-state` region: the state holds a disabled region), else `succeeded`.
+ * `stale-state` (the state holds a disabled region), else `succeeded`.
  */
 export function auditOutcome(audit: AccountAudit): Outcome {
   if (audit.counts.error > 0) return "failed";
   if (audit.regions.some(isNonCompliant)) return "noncompliant";
-  if ((audit.counts.staleState ?? 0) > 0) return "drifted";
+  if ((audit.counts.staleState ?? 0) > 0) return "stale-state";
   return "succeeded";
 }
 

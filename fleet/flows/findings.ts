@@ -290,7 +290,7 @@ export async function runFindings(options: RunFindingsOptions): Promise<Findings
     fleetFile: options.fleetFile,
     generatedAt: now().toISOString(),
     filter: options.filter,
-    totals: findingsTotals(scheduled.results),
-    accounts: scheduled.results,
+    totals: findingsTotals(scheduled),
+    accounts: scheduled,
   };
 }

@@ -55,6 +55,6 @@ export async function scanRegions<R>(
     onSkip: () => options.failed("aborted before it was read"),
   });
   const readings: Record<string, R> = {};
-  inScope.forEach((region, i) => (readings[region] = scheduled.results[i]));
+  inScope.forEach((region, i) => (readings[region] = scheduled[i]));
   return { enabled, readings };
 }

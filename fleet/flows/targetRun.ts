@@ -5,7 +5,7 @@
  */
 import { type Command, isFailure } from "../domain/outcomes";
 import { progressLine } from "../domain/progress";
-import { type StackResult, skippedResult } from "../domain/results";
+import { failedResult, type StackResult, skippedResult } from "../domain/results";
 import { runAll } from "../domain/scheduler";
 import { type Target } from "../settings/schema";
 
@@ -61,12 +61,11 @@ export class TargetRun {
       signal: options.stop,
       isFailure: (r) => isFailure(r.outcome),
       onError: (target, error) =>
-        skippedResult(target, command, "failed", `internal error: ${redact(String(error))}`),
+        failedResult(target, command, "failed", `internal error: ${redact(String(error))}`),
       onSkip: (target, reason) =>
         skippedResult(
           target,
           command,
-          "skipped",
           reason === "aborted"
             ? "run aborted before it started"
             : `not started: ${failureTolerance} failure(s) reached --failure-tolerance`,
@@ -93,7 +92,7 @@ export class TargetRun {
         }
       },
     });
-    return outcome.results;
+    return outcome;
   }
 
   /**
@@ -106,8 +105,8 @@ export class TargetRun {
       (t) =>
         this.done.get(t) ??
         (this.started.has(t)
-          ? { ...skippedResult(t, command, "failed", stillRunning), outcome: "aborted" as const }
-          : skippedResult(t, command, "skipped", "run aborted before it started")),
+          ? failedResult(t, command, "aborted", stillRunning)
+          : skippedResult(t, command, "run aborted before it started")),
     );
   }
 }

@@ -6,7 +6,7 @@
 import { parseDocument } from "yaml";
 import { type z } from "zod";
 import { formatPath, genericMessage, problemsOf } from "../../components/problems";
-import { TAG_LIMITS } from "../../components/schema";
+import { ROLE_ARN_PATTERN, TAG_LIMITS } from "../../components/schema";
 import { type AllRegionsAccessAnalyzerArgs } from "../../components/types";
 import { checkArgs } from "../../components/validation";
 import {
@@ -16,7 +16,6 @@ import {
   DEFAULT_SESSION_NAME,
   type Fleet,
   type FleetFile,
-  ROLE_ARN,
   type Target,
   componentSettings,
   fleetFileSchema,
@@ -110,7 +109,7 @@ function resolveAccess(
     roleArn = `arn:${d.partition ?? "aws"}:iam::${account.id}:role/${roleName}`;
   }
   if (account.roleArn !== undefined) {
-    const arnAccount = ROLE_ARN.exec(account.roleArn)?.[2];
+    const arnAccount = ROLE_ARN_PATTERN.exec(account.roleArn)?.[2];
     if (arnAccount !== undefined && arnAccount !== account.id) {
       problems.push({
         path: at("roleArn"),

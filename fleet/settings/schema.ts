@@ -9,23 +9,21 @@ import {
   ACCOUNT_ID_PATTERN,
   NO_COMPARATOR,
   PARTITIONS,
-  ROLE_ARN_PATTERN,
+  accountId,
+  accountIdSetting,
   archiveRuleFilterShape,
   archiveRulesOf,
   componentArgsObject,
   organization as componentOrganization,
   externalIdSetting,
   hasComparator,
+  roleArnSetting,
   sessionNameSetting,
   tags,
 } from "../../components/schema";
 import type { ConfigKey } from "../../program/contract";
 
 export const DEFAULT_SESSION_NAME = "access-analyzer-fleet";
-
-const ACCOUNT_ID = ACCOUNT_ID_PATTERN;
-
-export const ROLE_ARN = ROLE_ARN_PATTERN;
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
@@ -136,24 +134,20 @@ const accessShape = {
 };
 
 const accountSchema = z.strictObject({
-  id: z
-    .string({
-      error: (iss) =>
-        iss.input === undefined
-          ? 'is required: the 12-digit account id in quotes, e.g. "111122223333"'
-          : `must be a quoted string of 12 digits, e.g. "111122223333" (got ${quoted(iss.input)}; unquoted numbers lose leading zeros)`,
-    })
-    .regex(ACCOUNT_ID, {
-      error: (iss) => `must be 12 digits, e.g. "111122223333" (got ${quoted(iss.input)})`,
-    })
-    .describe("The 12-digit AWS account id, quoted."),
+  id: accountIdSetting((iss) =>
+    iss.input === undefined
+      ? 'is required: the 12-digit account id in quotes, e.g. "111122223333"'
+      : `must be a quoted string of 12 digits, e.g. "111122223333" (got ${quoted(iss.input)}; unquoted numbers lose leading zeros)`,
+  ).describe("The 12-digit AWS account id, quoted."),
   name: z
     .string({ error: "must be a string" })
     .regex(ACCOUNT_NAME, {
       error:
         'must be 1 to 64 letters, digits, "_", "." or "-", starting with a letter or digit, e.g. "prod-eu"',
     })
-    .refine((n) => !ACCOUNT_ID.test(n), { error: "must not look like an account id (12 digits)" })
+    .refine((n) => !ACCOUNT_ID_PATTERN.test(n), {
+      error: "must not look like an account id (12 digits)",
+    })
     .optional()
     .describe("A short name for logs and --accounts filters."),
   stack: z
@@ -164,12 +158,7 @@ const accountSchema = z.strictObject({
     })
     .optional()
     .describe("Stack name; default acct-<id>."),
-  roleArn: z
-    .string({ error: "must be a string" })
-    .regex(ROLE_ARN, {
-      error:
-        'must be an IAM role ARN, e.g. "arn:aws:iam::111122223333:role/AccessAnalyzerDeployer"',
-    })
+  roleArn: roleArnSetting("arn:aws:iam::111122223333:role/AccessAnalyzerDeployer")
     .optional()
     .describe("Role to assume in this account; its account id must be this account's."),
   ...accessShape,
@@ -194,12 +183,6 @@ const OU_PATH = /^Root(\/[^/]+)*$/;
 
 export const ROOT_NAME = "Root";
 
-export const accountId = z
-  .string({ error: 'must be a quoted string of 12 digits, e.g. "111122223333"' })
-  .regex(ACCOUNT_ID_PATTERN, {
-    error: (iss) => `must be 12 digits, e.g. "111122223333" (got ${JSON.stringify(iss.input)})`,
-  });
-
 const ouRef = z
   .string({ error: 'must be a string: an OU id ("ou-ab12-34567890") or a path ("Root/Prod")' })
   .refine((s) => OU_ID.test(s) || OU_PATH.test(s), {
@@ -212,12 +195,7 @@ const ouList = z.array(ouRef, { error: "must be a list of OU ids or paths" });
 /** The fleet file's `organization:` section. */
 export const organizationSchema = z
   .strictObject({
-    roleArn: z
-      .string({ error: "must be a string" })
-      .regex(ROLE_ARN_PATTERN, {
-        error:
-          'must be an IAM role ARN in the management account or a delegated administrator, e.g. "arn:aws:iam::111122223333:role/OrganizationsReader"',
-      })
+    roleArn: roleArnSetting("arn:aws:iam::111122223333:role/OrganizationsReader")
       .optional()
       .describe(
         "Role that reads AWS Organizations (management account or a delegated administrator); default: the bot's own credentials.",

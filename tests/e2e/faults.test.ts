@@ -178,7 +178,7 @@ describe("faults and adoption under the real engine", function () {
     const held = await fleet("audit", "--accounts", OPTED_OUT);
     assert.equal(held.code, 2, held.stderr.slice(-3000));
     const heldAudit = resultOf(held, OPTED_OUT).audit;
-    assert.equal(resultOf(held, OPTED_OUT).outcome, "drifted");
+    assert.equal(resultOf(held, OPTED_OUT).outcome, "stale-state");
     assert.deepEqual(
       heldAudit?.regions.filter((r) => r.verdict !== "excluded").map((r) => [r.region, r.verdict]),
       [

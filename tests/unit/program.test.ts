@@ -5,10 +5,17 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 
-import { ConfigError, parseProgramConfig, readProgramConfig } from "../../program/config";
+import { ConfigError, readProgramConfig } from "../../program/config";
 import { MOCK_PROJECT, RecordingMocks, installMocks, promiseOf, settled } from "./helpers/mocks";
 
 const ROOT = path.join(__dirname, "..", "..");
+
+/** An analyzer stack's configuration as the component's arguments (readProgramConfig's `analyzers`). */
+function analyzerArgs(config: Record<string, string>, namespace: string) {
+  const read = readProgramConfig(config, namespace);
+  assert.strictEqual(read.kind, "analyzers");
+  return read.args;
+}
 
 /** A stack file's config as the CLI hands it to a program: structured values as JSON text. */
 function stackConfig(file: string): Record<string, string> {
@@ -23,7 +30,7 @@ function stackConfig(file: string): Record<string, string> {
 
 function problemsOf(config: Record<string, string>): string[] {
   try {
-    parseProgramConfig(config, MOCK_PROJECT);
+    analyzerArgs(config, MOCK_PROJECT);
   } catch (err) {
     assert.ok(err instanceof ConfigError);
     return err.problems;
@@ -33,7 +40,7 @@ function problemsOf(config: Record<string, string>): string[] {
 
 describe("program configuration", () => {
   it("turns every key into the component's arguments", () => {
-    const args = parseProgramConfig(
+    const args = analyzerArgs(
       {
         "access-analyzer:regions": `["us-east-1","eu-west-1"]`,
         "access-analyzer:excludeRegions": `["eu-west-1"]`,
@@ -69,7 +76,7 @@ describe("program configuration", () => {
   });
 
   it("needs no configuration at all", () => {
-    assert.deepEqual(parseProgramConfig({}, MOCK_PROJECT), {});
+    assert.deepEqual(analyzerArgs({}, MOCK_PROJECT), {});
   });
 
   it("names an unknown key and suggests the right one", () => {
@@ -277,7 +284,7 @@ describe("program configuration", () => {
   });
 
   it("accepts the production example stack as it ships", () => {
-    const args = parseProgramConfig(stackConfig("Pulumi.prod.yaml"), MOCK_PROJECT);
+    const args = analyzerArgs(stackConfig("Pulumi.prod.yaml"), MOCK_PROJECT);
     assert.equal(args.protect, true);
     assert.equal(args.unusedAccess?.region, "us-east-1");
     assert.equal(args.archiveRules?.length, 1);

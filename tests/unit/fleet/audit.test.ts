@@ -11,7 +11,12 @@ import {
 } from "../../../fleet/domain/account";
 import { describeError } from "../../../fleet/domain/errors";
 import type { FleetReport, StackResult } from "../../../fleet/domain/results";
-import { buildReport, exitCodeFor, skippedResult } from "../../../fleet/domain/results";
+import {
+  buildReport,
+  exitCodeFor,
+  failedResult,
+  skippedResult,
+} from "../../../fleet/domain/results";
 import type { HeldRegion } from "../../../fleet/domain/state";
 import {
   accountAudit,
@@ -1354,13 +1359,12 @@ describe("formatAuditTable", () => {
 
   it("shows - for the counts of an account that was not read, and the skipped reason without a duration", () => {
     const failed: StackResult = {
-      ...skippedResult(t, "audit", "failed", "AccessDenied: no"),
+      ...failedResult(t, "audit", "failed", "AccessDenied: no"),
       durationMs: 2000,
     };
     const skipped = skippedResult(
       target("444455556666", "dev"),
       "audit",
-      "skipped",
       "failure tolerance reached",
     );
     const text = formatAuditTable([failed, skipped]);

@@ -152,7 +152,7 @@ describe("audit command (main, in-memory readers)", () => {
       assert.deepStrictEqual(runner.exported, [`acct-${PROD}`]);
       const report = json(h);
       const prod = byAccount(report, PROD);
-      assert.strictEqual(prod.outcome, "drifted");
+      assert.strictEqual(prod.outcome, "stale-state");
       assert.deepStrictEqual(
         prod.audit?.regions.map((r) => [r.region, r.verdict]),
         [
@@ -168,7 +168,7 @@ describe("audit command (main, in-memory readers)", () => {
       assert.match(
         h.err(),
         new RegExp(
-          `\\[prod ${PROD}\\] done drifted: 1 enabled, 1 covered, 0 pending, 0 missing, 0 not-active, 0 excluded, 0 unreadable, 1 disabled but still in the state; active findings 2 external-access, 1 unused-access, \\d`,
+          `\\[prod ${PROD}\\] done stale-state: 1 enabled, 1 covered, 0 pending, 0 missing, 0 not-active, 0 excluded, 0 unreadable, 1 disabled but still in the state; active findings 2 external-access, 1 unused-access, \\d`,
         ),
       );
       assert.match(

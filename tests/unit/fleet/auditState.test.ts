@@ -81,7 +81,7 @@ describe("audit: disabled regions still in the stack's state", () => {
       assert.strictEqual(auditOutcome(audit), "succeeded");
     });
 
-    it("lists stale regions among the enabled ones by name, counts them apart from enabled, and makes the account drifted", () => {
+    it("lists stale regions among the enabled ones by name, counts them apart from enabled, and makes the account stale-state", () => {
       const audit = accountAudit(
         ["eu-west-1", "us-east-1"],
         {},
@@ -100,7 +100,7 @@ describe("audit: disabled regions still in the stack's state", () => {
       assert.strictEqual(audit.counts.covered, 2);
       assert.strictEqual(audit.counts.staleState, 1);
       assert.deepStrictEqual(audit.state, { status: "read" });
-      assert.strictEqual(auditOutcome(audit), "drifted");
+      assert.strictEqual(auditOutcome(audit), "stale-state");
     });
 
     it("keeps the IAM.28 outcome first: a missing region makes the account noncompliant, stale or not", () => {
@@ -129,7 +129,7 @@ describe("audit: disabled regions still in the stack's state", () => {
     });
   });
 
-  it("exits 2 when an audited account is drifted (stale state), 1 when another failed", () => {
+  it("exits 2 when an audited account has stale state, 1 when another failed", () => {
     const res = (outcome: StackResult["outcome"]): StackResult => ({
       accountId: "111122223333",
       stack: "acct-111122223333",
@@ -140,8 +140,8 @@ describe("audit: disabled regions still in the stack's state", () => {
       analyzerArns: {},
       durationMs: 1,
     });
-    assert.strictEqual(exitCodeFor("audit", [res("succeeded"), res("drifted")], false), 2);
-    assert.strictEqual(exitCodeFor("audit", [res("drifted"), res("failed")], false), 1);
+    assert.strictEqual(exitCodeFor("audit", [res("succeeded"), res("stale-state")], false), 2);
+    assert.strictEqual(exitCodeFor("audit", [res("stale-state"), res("failed")], false), 1);
   });
 
   describe("auditAccount with a state reader", () => {
@@ -156,10 +156,10 @@ describe("audit: disabled regions still in the stack's state", () => {
         },
       });
       assert.deepStrictEqual(asked, [t.stack]);
-      assert.strictEqual(result.outcome, "drifted");
+      assert.strictEqual(result.outcome, "stale-state");
       const text = formatAuditTable([result]);
       assert.match(text, /EXCLUDED\s+STALE-STATE\s+EXT-FINDINGS/);
-      assert.match(text, /prod 111122223333\s+drifted\s+1\s+1\s+-\s+0\s+0\s+0\s+0\s+1\s+0/);
+      assert.match(text, /prod 111122223333\s+stale-state\s+1\s+1\s+-\s+0\s+0\s+0\s+0\s+1\s+0/);
       assert.match(text, /Disabled regions still in the stack's state \(run up\):/);
       assert.match(
         text,

@@ -237,7 +237,7 @@ describe("fleet CLI", () => {
       [
         "an invalid fleet file",
         ["up"],
-        /fleet\.yaml: accounts\[1\]\.id: must be 12 digits/,
+        /fleet\.yaml: accounts\[1\]\.id: "12" is not an account id; use 12 digits/,
         'accounts:\n  - id: "111122223333"\n  - id: "12"\n',
       ],
       [

@@ -38,14 +38,14 @@ const BAD_INPUTS: [string, string, string, string][] = [
     "an 11-digit id",
     'accounts:\n  - id: "11112222333"\n',
     "accounts[0].id",
-    'must be 12 digits, e.g. "111122223333"',
+    '"11112222333" is not an account id; use 12 digits, e.g. "111122223333"',
   ],
   ["a missing id", "accounts:\n  - name: prod\n", "accounts[0].id", "is required"],
   [
     "an id in the 4th entry",
     'accounts:\n  - id: "111122223333"\n  - id: "111122223334"\n  - id: "111122223335"\n  - id: "abc"\n',
     "accounts[3].id",
-    "must be 12 digits",
+    '"abc" is not an account id; use 12 digits',
   ],
   [
     "a misspelt key",
@@ -113,7 +113,7 @@ const BAD_INPUTS: [string, string, string, string][] = [
     "a malformed role ARN",
     `${ONE}    roleArn: arn:aws:iam::111122223333:user/bob\n`,
     "accounts[0].roleArn",
-    "must be an IAM role ARN",
+    '"arn:aws:iam::111122223333:user/bob" is not an IAM role ARN',
   ],
   [
     "a role ARN of another account",
@@ -284,7 +284,7 @@ describe("fleet file", () => {
   it("prefixes every message with the file name and the path", () => {
     const parsed = parseFleetFile('accounts:\n  - id: "1"\n', "ops/fleet.yaml");
     assert.ok(!parsed.ok);
-    assert.match(parsed.messages[0], /^ops\/fleet\.yaml: accounts\[0\]\.id: must be 12 digits/);
+    assert.match(parsed.messages[0], /^ops\/fleet\.yaml: accounts\[0\]\.id: "[^"]*" is not an account id; use 12 digits/);
   });
 
   it("reports every problem at once, not only the first", () => {

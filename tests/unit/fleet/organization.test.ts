@@ -389,12 +389,12 @@ describe("organization: selection details (pure)", () => {
     assert.match(issue?.message ?? "", /set organization\.delegatedAdministrator\.accountId too/);
   });
 
-  it("the section says an account id must be 12 digits, quoting what it got", () => {
+  it("the section says an account id must be 12 digits, quoting what it got (as the component does)", () => {
     const r = organizationSchema.safeParse({ exclude: { accounts: ["12345"] } });
     assert.ok(!r.success);
     assert.strictEqual(
       r.error.issues[0].message,
-      'must be 12 digits, e.g. "111122223333" (got "12345")',
+      '"12345" is not an account id; use 12 digits, e.g. "111122223333"',
     );
   });
 });

@@ -114,7 +114,6 @@ describe("fleet output", () => {
   describe("abort steps", () => {
     it("on the first SIGTERM stops starting stacks and stops the engines", () => {
       assert.deepStrictEqual(abortStep("SIGTERM", 1, true), {
-        stop: true,
         abortEngines: true,
         exitNow: false,
       });
@@ -122,12 +121,10 @@ describe("fleet output", () => {
 
     it("on a first Ctrl-C in a terminal does not send the engines a second SIGINT", () => {
       assert.deepStrictEqual(abortStep("SIGINT", 1, true), {
-        stop: true,
         abortEngines: false,
         exitNow: false,
       });
       assert.deepStrictEqual(abortStep("SIGINT", 1, false), {
-        stop: true,
         abortEngines: true,
         exitNow: false,
       });

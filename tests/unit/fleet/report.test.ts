@@ -1,6 +1,13 @@
 import * as assert from "assert";
 import { alignColumns } from "../../../fleet/report/columns";
-import { buildReport, exitCodeFor, skippedResult, totalsOf } from "../../../fleet/domain/results";
+import {
+  buildReport,
+  exitCodeFor,
+  failedResult,
+  orphanedResult,
+  skippedResult,
+  totalsOf,
+} from "../../../fleet/domain/results";
 import {
   countChanges,
   EXIT,
@@ -180,6 +187,9 @@ describe("fleet report", () => {
       "locked",
       "aborted",
       "skipped",
+      "noncompliant",
+      "stale-state",
+      "orphaned",
     ] as const) {
       assert.strictEqual(totals[o], 0);
     }
@@ -204,8 +214,8 @@ describe("fleet report", () => {
     assert.strictEqual(hasChanges({ ...noChanges(), same: 9 }), false);
   });
 
-  it("a skipped target's result keeps its name and says why; a failed one carries the error", () => {
-    assert.deepStrictEqual(skippedResult(prod, "up", "skipped", "not started"), {
+  it("a skipped target's result keeps its name and says why; a failed one carries the error; an orphan its reason", () => {
+    assert.deepStrictEqual(skippedResult(prod, "up", "not started"), {
       accountId: "111122223333",
       stack: "acct-111122223333",
       operation: "up",
@@ -217,7 +227,18 @@ describe("fleet report", () => {
       name: "prod-eu",
       skippedReason: "not started",
     });
-    assert.deepStrictEqual(skippedResult(dev, "drift", "failed", "no credentials"), {
+    assert.deepStrictEqual(orphanedResult(dev, "up", "left the organization"), {
+      accountId: "444455556666",
+      stack: "acct-444455556666",
+      operation: "up",
+      outcome: "orphaned",
+      changes: noChanges(),
+      regions: [],
+      analyzerArns: {},
+      durationMs: 0,
+      orphanedReason: "left the organization",
+    });
+    assert.deepStrictEqual(failedResult(dev, "drift", "failed", "no credentials"), {
       accountId: "444455556666",
       stack: "acct-444455556666",
       operation: "drift",
