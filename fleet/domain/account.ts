@@ -38,9 +38,23 @@ export const DEFAULT_REGION_CONCURRENCY = 4;
 /** Accounts read at once, by default (reads are light; AWS API rate limits are the bound). */
 export const DEFAULT_AUDIT_CONCURRENCY = 4;
 
-export const EXTERNAL_ACCESS_TYPES = new Set(["ACCOUNT", "ORGANIZATION"]);
+/** What an analyzer looks for, by the families of Access Analyzer's analyzer `Type`. */
+export type AnalyzerFamily = "external-access" | "unused-access" | "internal-access";
 
-export const UNUSED_ACCESS_TYPES = new Set(["ACCOUNT_UNUSED_ACCESS", "ORGANIZATION_UNUSED_ACCESS"]);
+/** The service model's analyzer types, by family (account and organization zones of trust). */
+const FAMILY_OF: Readonly<Record<string, AnalyzerFamily>> = {
+  ACCOUNT: "external-access",
+  ORGANIZATION: "external-access",
+  ACCOUNT_UNUSED_ACCESS: "unused-access",
+  ORGANIZATION_UNUSED_ACCESS: "unused-access",
+  ACCOUNT_INTERNAL_ACCESS: "internal-access",
+  ORGANIZATION_INTERNAL_ACCESS: "internal-access",
+};
+
+/** The family of an analyzer type; undefined for a type this code does not know. */
+export function analyzerFamily(type: string): AnalyzerFamily | undefined {
+  return FAMILY_OF[type];
+}
 
 /**
  * The analyzers whose findings `audit` counts: ACTIVE external-access and unused-access analyzers.
@@ -49,7 +63,8 @@ export const UNUSED_ACCESS_TYPES = new Set(["ACCOUNT_UNUSED_ACCESS", "ORGANIZATI
  */
 export function countsFindings(a: AnalyzerInfo): boolean {
   return (
-    a.status === "ACTIVE" && (EXTERNAL_ACCESS_TYPES.has(a.type) || UNUSED_ACCESS_TYPES.has(a.type))
+    a.status === "ACTIVE" &&
+    (analyzerFamily(a.type) === "external-access" || analyzerFamily(a.type) === "unused-access")
   );
 }
 

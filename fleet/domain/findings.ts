@@ -3,6 +3,7 @@
  * decisions (who is granted access, public or cross-account, which findings a filter keeps).
  * No I/O here: the reading is in fleet/flows/findings.ts, the formats in fleet/report/findings/.
  */
+import type { AnalyzerFamily } from "./account";
 import { type AccountAudit } from "./verdicts";
 
 /**
@@ -33,9 +34,6 @@ export const RESOURCE_TYPES: readonly string[] = [
   "AWS::DynamoDB::Stream",
   "AWS::IAM::User",
 ];
-
-/** Which analyzer family a finding comes from. */
-export type AnalyzerFamily = "external-access" | "unused-access";
 
 /**
  * What a finding says about access:
@@ -246,18 +244,15 @@ export function keepFinding(f: Finding, filter: FindingsFilter): boolean {
   return true;
 }
 
-const UNUSED_TYPES = new Set(["ACCOUNT_UNUSED_ACCESS", "ORGANIZATION_UNUSED_ACCESS"]);
-
-export function analyzerFamily(type: string): AnalyzerFamily {
-  return UNUSED_TYPES.has(type) ? "unused-access" : "external-access";
-}
-
 /**
  * Public, cross-account or unused: unused-access findings are `unused`; an external-access finding
  * is `public` when AWS says `isPublic`, otherwise `cross-account` (AWS reports external access only
  * for principals outside the zone of trust). Pure.
  */
-export function exposureOf(family: AnalyzerFamily, isPublic: boolean | undefined): Exposure {
+export function exposureOf(
+  family: AnalyzerFamily | undefined,
+  isPublic: boolean | undefined,
+): Exposure {
   if (family === "unused-access") return "unused";
   return isPublic === true ? "public" : "cross-account";
 }

@@ -3,14 +3,9 @@
  * every enabled region in scope, what the delegated administrator's organization analyzers cover, and
  * which disabled regions a stack's state still holds. Pure: the reads are in fleet/flows/audit.ts.
  */
-import {
-  EXTERNAL_ACCESS_TYPES,
-  UNUSED_ACCESS_TYPES,
-  exclusionReason,
-  type AnalyzerInfo,
-  type RegionScope,
-} from "./account";
+import { analyzerFamily, exclusionReason, type AnalyzerInfo, type RegionScope } from "./account";
 import { type Outcome } from "./outcomes";
+import { firstLine } from "./text";
 
 /**
  * `audit`'s verdict on one enabled region (Security Hub IAM.28 counts only `ACCOUNT` analyzers):
@@ -184,33 +179,46 @@ export function organizationRegionView(reading: OrganizationReading): Organizati
       detail: `the delegated administrator ${admin} has not enabled this region`,
     };
   }
-  const org = (reading.analyzers ?? []).filter((a) => a.type === "ORGANIZATION");
-  const pick = (status: string) => org.find((a) => a.status === status);
-  const active = pick("ACTIVE");
-  if (active) return { ...base, verdict: "covered", analyzer: { ...active } };
-  const creating = pick("CREATING");
-  if (creating) {
+  const { verdict, analyzer } = standing(
+    (reading.analyzers ?? []).filter((a) => a.type === "ORGANIZATION"),
+  );
+  if (analyzer === undefined) {
     return {
       ...base,
-      verdict: "pending",
-      analyzer: { ...creating },
-      detail: `ORGANIZATION analyzer "${creating.name}" of ${admin} is CREATING`,
-    };
-  }
-  const inactive = org[0];
-  if (inactive) {
-    return {
-      ...base,
-      verdict: "not-active",
-      analyzer: { ...inactive },
-      detail: `ORGANIZATION analyzer "${inactive.name}" of ${admin} is ${inactive.status}${inactive.statusReason ? ` (${inactive.statusReason})` : ""}`,
+      verdict,
+      detail: `the delegated administrator ${admin} has no ORGANIZATION analyzer here`,
     };
   }
   return {
     ...base,
-    verdict: "missing",
-    detail: `the delegated administrator ${admin} has no ORGANIZATION analyzer here`,
+    verdict,
+    analyzer: { ...analyzer },
+    ...(verdict !== "covered"
+      ? { detail: `ORGANIZATION analyzer "${analyzer.name}" of ${admin} is ${statusOf(analyzer)}` }
+      : {}),
   };
+}
+
+/**
+ * Where a region stands by the analyzers of one type there: `covered` by an ACTIVE one; `pending`
+ * while one is CREATING (AWS finishes it by itself); `not-active` when those there are DISABLED or
+ * FAILED; `missing` when there is none. Pure.
+ */
+export function standing<A extends Pick<AnalyzerInfo, "status">>(
+  analyzers: readonly A[],
+): { verdict: "covered" | "pending" | "not-active" | "missing"; analyzer?: A } {
+  const active = analyzers.find((a) => a.status === "ACTIVE");
+  if (active) return { verdict: "covered", analyzer: active };
+  const creating = analyzers.find((a) => a.status === "CREATING");
+  if (creating) return { verdict: "pending", analyzer: creating };
+  return analyzers.length > 0
+    ? { verdict: "not-active", analyzer: analyzers[0] }
+    : { verdict: "missing" };
+}
+
+/** `DISABLED (reason)`: an analyzer's status and why, for a verdict's detail. */
+function statusOf(a: Pick<AnalyzerInfo, "status" | "statusReason">): string {
+  return `${a.status}${a.statusReason ? ` (${a.statusReason})` : ""}`;
 }
 
 function noOrganizationCounts(): OrganizationViewCounts {
@@ -249,8 +257,9 @@ export function regionAudit(region: string, reading: RegionReading): RegionAudit
   const activeFindings = noFindings();
   for (const a of analyzers) {
     if (a.activeFindings === undefined) continue;
-    if (EXTERNAL_ACCESS_TYPES.has(a.type)) activeFindings.externalAccess += a.activeFindings;
-    if (UNUSED_ACCESS_TYPES.has(a.type)) activeFindings.unusedAccess += a.activeFindings;
+    const family = analyzerFamily(a.type);
+    if (family === "external-access") activeFindings.externalAccess += a.activeFindings;
+    if (family === "unused-access") activeFindings.unusedAccess += a.activeFindings;
   }
   const base = {
     region,
@@ -263,25 +272,16 @@ export function regionAudit(region: string, reading: RegionReading): RegionAudit
   if (reading.error !== undefined || reading.analyzers === undefined) {
     return { ...base, verdict: "error", error: reading.error ?? "analyzers were not read" };
   }
-  const accountAnalyzers = analyzers.filter((a) => a.type === "ACCOUNT");
-  const active = accountAnalyzers.find((a) => a.status === "ACTIVE");
-  if (active) return { ...base, verdict: "covered", analyzer: active };
-  const creating = accountAnalyzers.find((a) => a.status === "CREATING");
-  if (creating) {
+  const { verdict, analyzer } = standing(analyzers.filter((a) => a.type === "ACCOUNT"));
+  if (verdict === "covered") return { ...base, verdict, analyzer };
+  if (analyzer !== undefined) {
     return {
       ...base,
-      verdict: "pending",
-      analyzer: creating,
-      detail: `ACCOUNT analyzer "${creating.name}" is CREATING; AWS makes it ACTIVE by itself`,
-    };
-  }
-  const inactive = accountAnalyzers[0];
-  if (inactive) {
-    return {
-      ...base,
-      verdict: "not-active",
-      analyzer: inactive,
-      detail: `ACCOUNT analyzer "${inactive.name}" is ${inactive.status}${inactive.statusReason ? ` (${inactive.statusReason})` : ""}`,
+      verdict,
+      analyzer,
+      detail:
+        `ACCOUNT analyzer "${analyzer.name}" is ${statusOf(analyzer)}` +
+        (verdict === "pending" ? "; AWS makes it ACTIVE by itself" : ""),
     };
   }
   const org = analyzers.filter((a) => a.type === "ORGANIZATION");
@@ -469,3 +469,15 @@ export interface StateRegion {
 export type StateReading =
   | { readonly status: "read"; readonly held: Readonly<Record<string, StateRegion>> }
   | { readonly status: "no-stack" | "unreadable"; readonly detail: string };
+
+/**
+ * `2 region(s) could not be read: eu-west-1: <first line>; …`, or undefined when every region was
+ * read. Pure.
+ */
+export function unreadRegions(
+  errors: readonly { readonly region: string; readonly error?: string }[],
+): string | undefined {
+  const unread = errors.filter((e) => e.error !== undefined);
+  if (unread.length === 0) return undefined;
+  return `${unread.length} region(s) could not be read: ${unread.map((e) => `${e.region}: ${firstLine(e.error, 160)}`).join("; ")}`;
+}

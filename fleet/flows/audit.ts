@@ -13,7 +13,6 @@ import { type AccountReader, type AnalyzerInfo, countsFindings } from "../domain
 import { describeError } from "../domain/errors";
 import { type Outcome, noChanges } from "../domain/outcomes";
 import { type StackResult } from "../domain/results";
-import { firstLine } from "../domain/text";
 import {
   type AccountAudit,
   type OrganizationReading,
@@ -22,6 +21,7 @@ import {
   accountAudit,
   auditOutcome,
   regionAudit,
+  unreadRegions,
 } from "../domain/verdicts";
 import { type Target } from "../settings/schema";
 import { type RegionScan, scanRegions } from "./scan";
@@ -234,12 +234,7 @@ export async function auditAccount(
     const audit = accountAudit(enabled, target.settings, readings, await state);
     if (options.signal?.aborted) return finish("aborted", audit, "aborted");
     const outcome = auditOutcome(audit);
-    const errors = audit.regions.filter((r) => r.verdict === "error");
-    const error =
-      errors.length > 0
-        ? `${errors.length} region(s) could not be read: ${errors.map((r) => `${r.region}: ${firstLine(r.error, 160)}`).join("; ")}`
-        : undefined;
-    return finish(outcome, audit, error);
+    return finish(outcome, audit, unreadRegions(audit.regions));
   } finally {
     reader.close?.();
   }

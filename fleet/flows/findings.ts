@@ -9,6 +9,7 @@ import {
   DEFAULT_AUDIT_CONCURRENCY,
   type FindingDetail,
   type FindingsAccountReader,
+  analyzerFamily,
   countsFindings,
 } from "../domain/account";
 import { describeError } from "../domain/errors";
@@ -18,7 +19,6 @@ import {
   type FindingsFilter,
   type FindingsReport,
   type RegionError,
-  analyzerFamily,
   exposureOf,
   findingsTotals,
   keepFinding,
@@ -27,7 +27,7 @@ import {
 } from "../domain/findings";
 import { runAll } from "../domain/scheduler";
 import { accountLabel, firstLine } from "../domain/text";
-import { type RegionReading, accountAudit } from "../domain/verdicts";
+import { type RegionReading, accountAudit, unreadRegions } from "../domain/verdicts";
 import { type Target } from "../settings/schema";
 import { scanRegions } from "./scan";
 
@@ -197,11 +197,7 @@ export async function readAccountFindings(
       return error !== undefined ? [{ region: r, error: redact(error) }] : [];
     });
     const aborted = options.signal?.aborted === true;
-    const error = aborted
-      ? "aborted"
-      : regionErrors.length > 0
-        ? `${regionErrors.length} region(s) could not be read: ${regionErrors.map((e) => `${e.region}: ${firstLine(e.error, 160)}`).join("; ")}`
-        : undefined;
+    const error = aborted ? "aborted" : unreadRegions(regionErrors);
     return {
       ...base,
       outcome: aborted ? "aborted" : regionErrors.length > 0 ? "failed" : "succeeded",
