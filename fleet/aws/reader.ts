@@ -78,12 +78,8 @@ export class SdkAccountReader implements FindingsAccountReader {
     private readonly options: SdkReaderOptions = {},
   ) {
     this.lookupRegion = target.settings.lookupRegion ?? DEFAULTS.lookupRegion;
-    const base: CommonConfig = {
-      // Stryker disable next-line ConditionalExpression: the SDK takes an endpoint set to undefined as no endpoint
-      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-      // Stryker disable next-line ConditionalExpression: the SDK takes maxAttempts set to undefined as its default
-      ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-    };
+    // The SDK takes an option set to undefined as not set: its own endpoint, its default attempts.
+    const base: CommonConfig = { endpoint: options.endpoint, maxAttempts: options.maxAttempts };
     const start: CommonConfig = target.access.profile
       ? { ...base, profile: target.access.profile }
       : options.credentials

@@ -4,7 +4,6 @@
  * backend, also each disabled region its stack's state still holds (read-only, fleet/auditState.ts).
  */
 import { type Command } from "commander";
-import { setMaxListeners } from "events";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../domain/account";
@@ -33,7 +32,7 @@ import {
   throwProblems,
 } from "./options";
 import { emitReport } from "./reportOutput";
-import { handleAuditSignals } from "./signals";
+import { allowReadListeners, handleAuditSignals } from "./signals";
 
 const AUDIT_HELP = `
 Read-only: never creates or changes anything. For each account it
@@ -189,8 +188,7 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
   );
 
   const stop = new AbortController();
-  // Every SDK call in flight listens on this one signal (several listeners per call, with retries).
-  setMaxListeners(Math.max(10, concurrency * (regionConcurrency + 1) * 4), stop.signal);
+  allowReadListeners(stop.signal, concurrency, regionConcurrency);
   const run = new TargetRun(targets, "audit", say, redact);
   const finish = (results: StackResult[]): number =>
     emitReport(

@@ -3,12 +3,10 @@
  * writes them as a table, JSON, SARIF 2.1.0 or a self-contained HTML page (fleet/findings/).
  */
 import { type Command, Option } from "commander";
-import { setMaxListeners } from "events";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../domain/account";
-import { UsageError } from "../domain/errors";
-import { FindingsFilterError, type FindingsReport, parseFindingsFilter } from "../domain/findings";
+import { type FindingsReport, parseFindingsFilter } from "../domain/findings";
 import { EXIT } from "../domain/outcomes";
 import { makeRedactor } from "../domain/redact";
 import { runFindings } from "../flows/findings";
@@ -27,7 +25,7 @@ import {
   outputFileProblem,
   throwProblems,
 } from "./options";
-import { handleAuditSignals } from "./signals";
+import { allowReadListeners, handleAuditSignals } from "./signals";
 
 /** `findings`' own options on top of the shared ones. */
 export interface FindingsFlags extends RunFlags {
@@ -91,22 +89,16 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
   const fleet = loadFleet(flags.fleet, deps.cwd);
   // commander's `choices` already rejected anything else.
   const format: FindingsFormat = parseFindingsFormat(flags.format ?? "table");
-  let filter;
-  try {
-    filter = parseFindingsFilter(
-      {
-        status: flags.status,
-        resourceType: flags.resourceType,
-        publicOnly: flags.public === true,
-        since: flags.since,
-      },
-      deps.now(),
-    );
-  } catch (error) {
-    // Stryker disable next-line ConditionalExpression: parseFindingsFilter throws nothing else; the guard keeps a future bug from posing as bad input
-    if (error instanceof FindingsFilterError) throw new UsageError(error.message);
-    throw error;
-  }
+  // A bad filter is a FindingsFilterError, a UsageError: exit 3, nothing read.
+  const filter = parseFindingsFilter(
+    {
+      status: flags.status,
+      resourceType: flags.resourceType,
+      publicOnly: flags.public === true,
+      since: flags.since,
+    },
+    deps.now(),
+  );
   throwProblems([
     flags.output !== undefined
       ? outputFileProblem("--output", flags.output, path.resolve(deps.cwd, flags.output))
@@ -124,8 +116,7 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
     `findings: ${targets.length} account(s), ${concurrency} at a time, ${regionConcurrency} region(s) at a time per account`,
   );
   const stop = new AbortController();
-  // Stryker disable next-line MethodExpression,ArithmeticOperator: only the threshold of Node's listener-leak warning; nothing else depends on it
-  setMaxListeners(Math.max(10, concurrency * (regionConcurrency + 1) * 4), stop.signal);
+  allowReadListeners(stop.signal, concurrency, regionConcurrency);
   const write = (report: FindingsReport): number => {
     const text = renderFindings(report, format, deps.version);
     if (outputPath !== undefined) {

@@ -1,7 +1,9 @@
 /**
- * Ctrl-C / SIGTERM during a run: the stack commands stop in steps (fleet/abort.ts), `audit` stops
- * its reads at once. Both write the report with what is known when told a last time.
+ * Ctrl-C / SIGTERM during a run: the stack commands stop in steps (fleet/domain/abort.ts), `audit`
+ * and `findings` stop their reads at once. Both write the report with what is known when told a
+ * last time.
  */
+import { setMaxListeners } from "events";
 import { abortStep } from "../domain/abort";
 
 /** What signal handling takes from the process (fleet/commands/deps.ts `CliDeps`). */
@@ -77,4 +79,17 @@ export function handleAuditSignals(
     say(`${signal} again: writing the report with what is known and exiting`);
     deps.exit(abandon());
   });
+}
+
+/**
+ * Raises the read commands' abort signal's listener limit with the reads in flight: every SDK call
+ * listens on the one signal (several listeners per call, with retries), so Node's leak warning
+ * would otherwise fire on a busy but healthy run. Accounts × (regions + 1) × 4, at least Node's 10.
+ */
+export function allowReadListeners(
+  signal: AbortSignal,
+  concurrency: number,
+  regionConcurrency: number,
+): void {
+  setMaxListeners(Math.max(10, concurrency * (regionConcurrency + 1) * 4), signal);
 }

@@ -227,9 +227,8 @@ export async function runStackCommand(
   });
 
   const say = (line: string) => deps.stderr(`${line}\n`);
-  const orphans = ORPHAN_COMMANDS.has(command)
-    ? findOrphans(await listStacks(runner, say), fleetRun.targets, fleetRun.leftOut)
-    : [];
+  const stacks = ORPHAN_COMMANDS.has(command) ? await listStacks(runner, say) : undefined;
+  const orphans = stacks ? findOrphans(stacks, fleetRun.targets, fleetRun.leftOut) : [];
   const { targets, orphaned } = chooseTargets(command, fleetRun, orphans, flags);
   const MiB = 1024 * 1024;
   const memoryPlan = planMemory({
@@ -359,18 +358,21 @@ const PHASE_WORDS: Record<Phase, string> = {
 /** Commands that report orphaned stacks (destroy runs one only when --accounts names it). */
 const ORPHAN_COMMANDS: ReadonlySet<Operation> = new Set(["up", "drift", "outputs", "destroy"]);
 
-/** The backend's stacks of the program; a listing that fails is said, and no orphan is reported. */
-async function listStacks(runner: StackRunner, say: (line: string) => void): Promise<string[]> {
-  // Stryker disable next-line ArrayDeclaration: findOrphans ignores a name that is no stack of the program
-  if (runner.listStacks === undefined) return [];
+/**
+ * The backend's stacks of the program, or undefined when the runner cannot list them or the listing
+ * fails (said): then no orphan is reported.
+ */
+async function listStacks(
+  runner: StackRunner,
+  say: (line: string) => void,
+): Promise<string[] | undefined> {
   try {
-    return await runner.listStacks();
+    return await runner.listStacks?.();
   } catch (error) {
     say(
       `warning: could not list the backend's stacks, so orphaned stacks are not reported: ${firstLine(String(error), 200)}`,
     );
-    // Stryker disable next-line ArrayDeclaration: findOrphans ignores a name that is no stack of the program
-    return [];
+    return undefined;
   }
 }
 

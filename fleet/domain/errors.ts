@@ -4,8 +4,7 @@
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
-    // Stryker disable next-line StringLiteral: the name only labels stack traces; the CLI matches the class
-    this.name = "UsageError";
+    this.name = new.target.name;
   }
 }
 

@@ -4,6 +4,7 @@
  * No I/O here: the reading is in fleet/flows/findings.ts, the formats in fleet/report/findings/.
  */
 import type { AnalyzerFamily } from "./account";
+import { UsageError } from "./errors";
 import { type AccountAudit } from "./verdicts";
 
 /**
@@ -147,12 +148,7 @@ export interface RawFindingsFilter {
 }
 
 /** A bad filter option: the message names the option and the fix. */
-export class FindingsFilterError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "FindingsFilterError";
-  }
-}
+export class FindingsFilterError extends UsageError {}
 
 const UNIT_MS: Record<string, number> = {
   m: 60_000,
@@ -237,10 +233,8 @@ export function keepFinding(f: Finding, filter: FindingsFilter): boolean {
   if (f.status !== filter.status) return false;
   if (filter.resourceTypes && !filter.resourceTypes.includes(f.resourceType)) return false;
   if (filter.publicOnly && f.exposure !== "public") return false;
-  // Stryker disable next-line ConditionalExpression: without since, Date.parse(undefined) is NaN and the comparison is false anyway
-  if (filter.since !== undefined && Date.parse(f.updatedAt) < Date.parse(filter.since)) {
-    return false;
-  }
+  const since = filter.since === undefined ? -Infinity : Date.parse(filter.since);
+  if (Date.parse(f.updatedAt) < since) return false;
   return true;
 }
 

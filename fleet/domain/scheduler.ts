@@ -13,8 +13,8 @@ export interface ScheduleOptions<T, R> {
   readonly failureTolerance?: number;
   /** Once aborted, nothing new starts; it is also handed to every runner so it can stop early. */
   readonly signal?: AbortSignal;
-  /** Whether a result counts towards the failure tolerance. */
-  readonly isFailure: (result: R) => boolean;
+  /** Whether a result counts towards `failureTolerance` (needed only with one). */
+  readonly isFailure?: (result: R) => boolean;
   /** The result for an item whose runner threw (runners should not, but one bug must not stop the rest). */
   readonly onError: (item: T, error: unknown) => R;
   /** The result for an item that never started. */
@@ -92,7 +92,7 @@ export async function runAll<T, R>(
         result = options.onError(item, error);
       }
       release(cost);
-      if (options.isFailure(result)) failures++;
+      if (options.isFailure?.(result)) failures++;
       results[index] = result;
       options.onFinish?.(item, result, index);
     }

@@ -68,6 +68,11 @@ export interface OrganizationViewCounts {
   error: number;
 }
 
+/** The audit of a region the account has enabled: any verdict but `stale-state`. */
+export type EnabledRegionAudit = RegionAudit & {
+  readonly verdict: Exclude<RegionVerdict, "stale-state">;
+};
+
 export interface RegionAudit {
   readonly region: string;
   readonly verdict: RegionVerdict;
@@ -248,7 +253,7 @@ function quoteNames(analyzers: readonly AnalyzerInfo[]): string {
 }
 
 /** The verdict on one enabled, non-excluded region from what was read there. Pure. */
-export function regionAudit(region: string, reading: RegionReading): RegionAudit {
+export function regionAudit(region: string, reading: RegionReading): EnabledRegionAudit {
   const analyzers: AuditedAnalyzer[] = (reading.analyzers ?? []).map((a) =>
     reading.findings[a.arn] !== undefined
       ? { ...a, activeFindings: reading.findings[a.arn] }
@@ -342,7 +347,7 @@ export function accountAudit(
   state?: StateReading,
 ): AccountAudit {
   const sorted = [...new Set(enabledRegions)].sort();
-  const enabledAudits = sorted.map((region): RegionAudit => {
+  const enabledAudits = sorted.map((region): EnabledRegionAudit => {
     const excluded = exclusionReason(region, settings);
     if (excluded !== undefined) {
       return {
@@ -371,8 +376,7 @@ export function accountAudit(
   let organizationView: OrganizationViewCounts | undefined;
   for (const r of enabledAudits) {
     const key = r.verdict === "not-active" ? "notActive" : r.verdict;
-    // Stryker disable next-line ConditionalExpression,StringLiteral: enabledAudits holds no stale-state verdict; the guard narrows the type
-    if (key !== "stale-state") counts[key]++;
+    counts[key]++;
     addFindings(activeFindings, r.activeFindings);
     if (r.organizationView) {
       organizationView ??= noOrganizationCounts();

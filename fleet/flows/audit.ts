@@ -217,10 +217,7 @@ export async function auditAccount(
         reader,
         (region) => readRegion(reader, region, organization),
         {
-          // Stryker disable next-line ConditionalExpression: an undefined regionConcurrency falls back to the same default
-          ...(options.regionConcurrency !== undefined
-            ? { regionConcurrency: options.regionConcurrency }
-            : {}),
+          regionConcurrency: options.regionConcurrency,
           ...(options.signal ? { signal: options.signal } : {}),
           failed: (error): RegionReading => ({ findings: {}, error }),
         },

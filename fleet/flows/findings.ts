@@ -185,8 +185,8 @@ export async function readAccountFindings(
         durationMs: elapsed(),
       };
     }
-    // Stryker disable next-line MethodExpression: scanRegions already fills readings in region order; the sort keeps that promise here
-    const regions = Object.keys(scan.readings).sort();
+    // scanRegions fills the readings in region order.
+    const regions = Object.keys(scan.readings);
     const coverage = accountAudit(
       scan.enabled,
       target.settings,
@@ -263,8 +263,6 @@ export async function runFindings(options: RunFindingsOptions): Promise<Findings
     {
       concurrency: options.concurrency ?? DEFAULT_AUDIT_CONCURRENCY,
       ...(options.signal ? { signal: options.signal } : {}),
-      // Stryker disable next-line ArrowFunction,BooleanLiteral: runAll counts failures only against a failureTolerance, which findings does not set
-      isFailure: () => false,
       onError: (target, error): AccountFindings =>
         notRead(target, "failed", `internal error: ${(options.redact ?? String)(String(error))}`),
       onSkip: (target): AccountFindings =>

@@ -128,7 +128,11 @@ export function formatAuditTable(results: readonly StackResult[]): string {
  * state could not be read (with the first reason), and those without a stack. Pure.
  */
 export function stateNotes(results: readonly StackResult[]): string[] {
-  const of = (status: string) => results.filter((r) => r.audit?.state?.status === status);
+  const of = (status: string) =>
+    results.flatMap((r) => {
+      const state = r.audit?.state;
+      return state?.status === status ? [{ ...r, state }] : [];
+    });
   const labels = (rs: readonly StackResult[]) =>
     rs.length <= 5
       ? rs.map(accountLabel).join(", ")
@@ -138,8 +142,7 @@ export function stateNotes(results: readonly StackResult[]): string[] {
   if (unreadable.length > 0) {
     lines.push(
       `note: the stack state of ${unreadable.length} account(s) could not be read (${labels(unreadable)}): ` +
-        // Stryker disable next-line OptionalChaining: `of` picked results whose audit.state is set
-        `${unreadable[0].audit?.state?.detail ?? ""}. Disabled regions their stacks still hold are ` +
+        `${unreadable[0].state.detail ?? ""}. Disabled regions their stacks still hold are ` +
         `not reported; pass --no-state when the audit role has no access to the backend.`,
     );
   }

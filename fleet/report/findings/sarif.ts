@@ -102,11 +102,15 @@ function message(f: Finding): string {
 /** The SARIF log for `--format sarif`: a plain object, ready for `JSON.stringify`. */
 export function toSarif(report: FindingsReport, toolVersion: string): Record<string, unknown> {
   const findings = report.accounts.flatMap((a) => a.findings);
-  const ruleIds = [...new Set(findings.map((f) => f.findingType))].sort();
+  // Each finding type present, with the exposure of its first finding (a type this code does not
+  // know is leveled by it).
+  const exposureOfType = new Map<string, Exposure>();
+  for (const f of findings) {
+    if (!exposureOfType.has(f.findingType)) exposureOfType.set(f.findingType, f.exposure);
+  }
+  const ruleIds = [...exposureOfType.keys()].sort();
   const rules = ruleIds.map((id) => {
-    const sample = findings.find((f) => f.findingType === id);
-    // Stryker disable next-line OptionalChaining,StringLiteral: every rule id is some finding's type, so sample is always found
-    const text = ruleText(id, sample?.exposure ?? "cross-account");
+    const text = ruleText(id, exposureOfType.get(id)!);
     return {
       id,
       name: id,

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { getMaxListeners } from "events";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -305,6 +306,20 @@ describe("fleet CLI: findings, what the user sees", () => {
     assert.strictEqual(findingsExitCode(report(["succeeded", "succeeded"]), true), 130);
     assert.strictEqual(findingsExitCode(report(["succeeded", "failed"]), false), 1);
     assert.strictEqual(findingsExitCode(report(["succeeded", "succeeded"]), false), 0);
+  });
+
+  it("raises the abort signal's listener limit with the reads in flight, as audit does", async () => {
+    const h = harness();
+    const signals: AbortSignal[] = [];
+    const reader = stubReader([]);
+    await main(["findings", "--concurrency", "3", "--region-concurrency", "5"], {
+      ...h.deps,
+      createFindingsReader: (t, options) => {
+        if (options.signal) signals.push(options.signal);
+        return reader(t);
+      },
+    });
+    assert.strictEqual(getMaxListeners(signals[0]), 3 * 6 * 4);
   });
 
   it("on a signal aborts the reads, still writes what was read and exits 130; a second one exits 130 at once", async () => {

@@ -284,7 +284,10 @@ describe("fleet file", () => {
   it("prefixes every message with the file name and the path", () => {
     const parsed = parseFleetFile('accounts:\n  - id: "1"\n', "ops/fleet.yaml");
     assert.ok(!parsed.ok);
-    assert.match(parsed.messages[0], /^ops\/fleet\.yaml: accounts\[0\]\.id: "[^"]*" is not an account id; use 12 digits/);
+    assert.match(
+      parsed.messages[0],
+      /^ops\/fleet\.yaml: accounts\[0\]\.id: "[^"]*" is not an account id; use 12 digits/,
+    );
   });
 
   it("reports every problem at once, not only the first", () => {
