@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
+import { secretProviderArgs } from "./allRegionsAccessAnalyzer";
 import { ArgumentProblem, genericMessage, problemsOf } from "./problems";
 import {
   ACCESS_ANALYZER_PRINCIPAL,
@@ -122,7 +123,8 @@ export class AccessAnalyzerDelegatedAdministrator extends pulumi.ComponentResour
     const region = args.region ?? DEFAULTS.lookupRegion;
     const provider = new aws.Provider(
       name,
-      { stsRegion: region, ...args.providerArgs, region },
+      // Role chains (external ids) and web-identity tokens as secrets, as on the regional providers.
+      { stsRegion: region, ...secretProviderArgs(args.providerArgs), region },
       { parent: this },
     );
     const invokeOpts = { provider, parent: this };
