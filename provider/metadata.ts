@@ -16,6 +16,7 @@ export const GO_MODULE = "github.com/access-analyzer/pulumi-access-analyzer-all-
 /** The package-level fields and language sections laid over the inferred schema. */
 export const SCHEMA_METADATA = {
   displayName: "IAM Access Analyzer in all regions",
+  publisher: "The pulumi-access-analyzer-all-regions authors",
   homepage: REPOSITORY,
   repository: REPOSITORY,
   license: "Apache-2.0",
@@ -31,6 +32,9 @@ export const SCHEMA_METADATA = {
     },
     go: {
       importBasePath: `${GO_MODULE}/accessanalyzer`,
+      // The generator names, but does not emit, the input types of plain arrays of objects
+      // (archiveRules) unless asked for every input type: without this the SDK does not compile.
+      generateExtraInputTypes: true,
     },
     csharp: {
       rootNamespace: "AccessAnalyzerAllRegions",
