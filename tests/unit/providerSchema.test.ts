@@ -64,6 +64,18 @@ describe("the access-analyzer component provider", () => {
     assert.equal(new provider.AccessAnalyzerProvider().version, provider.packageVersion());
   });
 
+  it("documents each argument from its TSDoc, defaults and links included", () => {
+    const regions = schema.resources[AA].inputProperties.regions as { description: string };
+    assert.equal(
+      regions.description,
+      "The regions to cover. Each must be enabled in the account.\n\n" +
+        "Default: every region the account has enabled, discovered with `aws.getRegions`",
+    );
+    const mode = schema.resources[AA].inputProperties.providerMode as { description: string };
+    assert.match(mode.description, /see `ProviderMode`\nfor the memory trade-off/);
+    assert.ok(!fs.readFileSync(provider.SCHEMA_FILE, "utf8").includes("[object Object]"));
+  });
+
   it("takes every argument TypeScript takes but the removed type, and no other", () => {
     const fields = Object.keys(componentArgsObject.shape).filter((f) => f !== "type");
     assert.deepEqual(Object.keys(schema.resources[AA].inputProperties).sort(), fields.sort());
