@@ -21,6 +21,17 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Shipped code says when an import is type-only: it is erased, so it never loads a module at
+    // run time (the fleet's lazy loading of the AWS SDK and the Automation API depends on it).
+    files: ["components/**/*.ts", "program/**/*.ts", "fleet/**/*.ts", "index.ts"],
+    rules: {
+      "@typescript-eslint/consistent-type-imports": [
+        "error",
+        { prefer: "type-imports", fixStyle: "inline-type-imports", disallowTypeAnnotations: false },
+      ],
+    },
+  },
+  {
     // Plain CommonJS scripts are outside the TypeScript project: lint them without type information.
     files: ["**/*.js"],
     ...tseslint.configs.disableTypeChecked,

@@ -4,9 +4,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { adoptionOf, adoptionProblems, isGuarded } from "./adoption";
+import { childNames } from "./contract";
 import { selectRegions } from "./regions";
 import { ENABLED_OPT_IN_STATUSES, homeRegions } from "./schema";
-import { AllRegionsAccessAnalyzerArgs, RegionalProviderArgs, UnusedAccessArgs } from "./types";
+import {
+  type AllRegionsAccessAnalyzerArgs,
+  type RegionalProviderArgs,
+  type UnusedAccessArgs,
+} from "./types";
 import { formatPath } from "./problems";
 import { DEFAULTS, checkArgs, formatProblems } from "./validation";
 
@@ -181,7 +187,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
 
     // The lookup provider answers `getRegions`; in single mode it also serves every region.
     const lookup = new aws.Provider(
-      `${name}-lookup`,
+      childNames.lookupProvider(name),
       { ...providerArgs, region: args.lookupRegion ?? DEFAULTS.lookupRegion },
       { parent: this },
     );
@@ -197,6 +203,8 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
           });
         }
       }
+      // Before any analyzer is registered: an adopted analyzer the stack would delete stops here.
+      problems.push(...adoptionProblems(args, selection.regions));
     }
     if (problems.length > 0) {
       throw new pulumi.ResourceError(
@@ -217,14 +225,15 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       deleteBeforeReplace: true,
     };
     const mode = args.providerMode ?? DEFAULTS.providerMode;
-    const providerRegion = (region: string) =>
-      mode === "single" ? (args.lookupRegion ?? DEFAULTS.lookupRegion) : region;
+    const regionProvider = (region: string) =>
+      new aws.Provider(
+        childNames.regional(name, region),
+        { ...providerArgs, region },
+        { parent: this },
+      );
     const providers: Record<string, aws.Provider> = {};
     for (const region of selection.regions) {
-      providers[region] =
-        mode === "single"
-          ? lookup
-          : new aws.Provider(`${name}-${region}`, { ...providerArgs, region }, { parent: this });
+      providers[region] = mode === "single" ? lookup : regionProvider(region);
     }
     /**
      * What every regional child takes: its region's provider, and (always) its `region` input. In
@@ -252,7 +261,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       const where = regional(region);
       for (const rule of args.archiveRules ?? []) {
         new aws.accessanalyzer.ArchiveRule(
-          `${urnName}-${rule.name}`,
+          childNames.archiveRule(urnName, rule.name),
           {
             ...where.args,
             analyzerName: on.analyzerName,
@@ -263,6 +272,26 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
         );
       }
     };
+    /**
+     * An adopted analyzer: imported with the entry as its ID (never derived from the mode), on
+     * its own region's provider when the ID is a plain name (read in the provider's region), and
+     * guarded unless `allowDelete` names it (components/adoption.ts).
+     */
+    const adoptedOptions = (
+      region: string,
+      entry: string,
+      adoption: ReturnType<typeof adoptionOf>,
+    ): pulumi.CustomResourceOptions => {
+      const guarded = isGuarded(region, entry, args.allowDelete);
+      return {
+        import: adoption.importId,
+        ...(adoption.onRegionProvider && mode === "single"
+          ? { provider: regionProvider(region) }
+          : {}),
+        protect: guarded || args.protect,
+        retainOnDelete: guarded || args.retainOnDelete,
+      };
+    };
     const org = args.organization;
     const orgExternal = org?.externalAccess;
     const internal = args.internalAccess;
@@ -272,21 +301,23 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     const organizationAnalyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     const internalAccessAnalyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     for (const region of selection.regions) {
-      const adopted = args.adopt?.[region];
+      const entry = args.adopt?.[region];
+      const adoption = entry !== undefined ? adoptionOf(entry) : undefined;
       // The ACCOUNT analyzer is always there: it is what Security Hub IAM.28 counts.
-      // An adopted analyzer is imported under its own name (the provider's import ID).
       analyzers[region] = analyzer(
-        `${name}-${region}`,
+        childNames.regional(name, region),
         region,
         {
-          analyzerName: adopted?.split("@")[0] ?? args.analyzerName ?? DEFAULTS.analyzerName,
+          analyzerName: adoption?.name ?? args.analyzerName ?? DEFAULTS.analyzerName,
           type: "ACCOUNT",
         },
-        adopted ? { import: importId(adopted, region, providerRegion) } : {},
+        entry !== undefined && adoption !== undefined
+          ? adoptedOptions(region, entry, adoption)
+          : {},
       );
-      archiveRules(`${name}-${region}`, region, analyzers[region]);
+      archiveRules(childNames.regional(name, region), region, analyzers[region]);
       if (orgExternal) {
-        const urnName = `${name}-org-${region}`;
+        const urnName = childNames.organization(name, region);
         organizationAnalyzers[region] = analyzer(urnName, region, {
           analyzerName:
             (orgExternal === true ? undefined : orgExternal.analyzerName) ??
@@ -296,25 +327,29 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
         archiveRules(urnName, region, organizationAnalyzers[region]);
       }
       if (internal && internalRegions.includes(region)) {
-        internalAccessAnalyzers[region] = analyzer(`${name}-internal-${region}`, region, {
-          analyzerName: internal.analyzerName ?? DEFAULTS.internalAccessAnalyzerName,
-          type: "ACCOUNT_INTERNAL_ACCESS",
-          configuration: internal.analysisRule
-            ? { internalAccess: { analysisRule: internal.analysisRule } }
-            : undefined,
-        });
+        internalAccessAnalyzers[region] = analyzer(
+          childNames.internalAccess(name, region),
+          region,
+          {
+            analyzerName: internal.analyzerName ?? DEFAULTS.internalAccessAnalyzerName,
+            type: "ACCOUNT_INTERNAL_ACCESS",
+            configuration: internal.analysisRule
+              ? { internalAccess: { analysisRule: internal.analysisRule } }
+              : undefined,
+          },
+        );
       }
     }
 
     const unusedAccessAnalyzer = args.unusedAccess
-      ? analyzer(`${name}-unused-access`, args.unusedAccess.region, {
+      ? analyzer(childNames.unusedAccess(name), args.unusedAccess.region, {
           analyzerName: args.unusedAccess.analyzerName ?? DEFAULTS.unusedAccessAnalyzerName,
           type: "ACCOUNT_UNUSED_ACCESS",
           configuration: unusedAccessConfiguration(args.unusedAccess),
         })
       : undefined;
     const organizationUnusedAccessAnalyzer = org?.unusedAccess
-      ? analyzer(`${name}-org-unused-access`, org.unusedAccess.region, {
+      ? analyzer(childNames.organizationUnusedAccess(name), org.unusedAccess.region, {
           analyzerName:
             org.unusedAccess.analyzerName ?? DEFAULTS.organizationUnusedAccessAnalyzerName,
           type: "ORGANIZATION_UNUSED_ACCESS",
@@ -323,7 +358,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       : undefined;
     const orgInternal = org?.internalAccess;
     const organizationInternalAccessAnalyzer = orgInternal
-      ? analyzer(`${name}-org-internal-access`, orgInternal.region, {
+      ? analyzer(childNames.organizationInternalAccess(name), orgInternal.region, {
           analyzerName: orgInternal.analyzerName ?? DEFAULTS.organizationInternalAccessAnalyzerName,
           type: "ORGANIZATION_INTERNAL_ACCESS",
           configuration: orgInternal.analysisRule
@@ -374,19 +409,6 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
 function publicInputs(args: AllRegionsAccessAnalyzerArgs): pulumi.Inputs {
   const { providerArgs, ...rest } = args;
   return { ...rest, providerArgs: providerArgs ? Object.keys(providerArgs).sort() : undefined };
-}
-
-/**
- * The `import` ID of an adopted analyzer. The engine's import reads by ID alone (no inputs), so
- * an analyzer outside its provider's region (single mode) needs `name@region`. An ID already of
- * that form is kept as given: the engine imports again whenever the ID differs from the one the
- * state recorded, and such an import replaces the analyzer, so the ID must not change with the
- * provider mode (the fleet bot passes back the recorded ID).
- */
-function importId(adopted: string, region: string, providerRegion: (r: string) => string) {
-  return adopted.includes("@") || providerRegion(region) === region
-    ? adopted
-    : `${adopted}@${region}`;
 }
 
 /** The `configuration` of an unused-access analyzer (account or organization). */

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
 import { secretProviderArgs } from "./allRegionsAccessAnalyzer";
-import { ArgumentProblem, genericMessage, problemsOf } from "./problems";
+import { type ArgumentProblem, genericMessage, problemsOf } from "./problems";
 import {
   ACCESS_ANALYZER_PRINCIPAL,
   DEFAULTS,
@@ -14,7 +14,7 @@ import {
   providerArgs as providerArgsSchema,
   regionCode,
 } from "./schema";
-import { RegionalProviderArgs } from "./types";
+import { type RegionalProviderArgs } from "./types";
 import { formatProblems } from "./validation";
 
 /** The component's Pulumi type token. Part of every child's URN: renaming it is a breaking change. */

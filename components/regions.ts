@@ -5,7 +5,7 @@
  * Region selection and region-list validation. Pure functions: no Pulumi, no I/O.
  */
 
-import { ArgumentProblem, genericMessage, problemsOf } from "./problems";
+import { type ArgumentProblem, genericMessage, problemsOf } from "./problems";
 import { regionList } from "./schema";
 
 export { ENABLED_OPT_IN_STATUSES, isValidRegionName } from "./schema";

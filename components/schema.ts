@@ -25,6 +25,7 @@ export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 /**
  * An `adopt` value as an import ID: `name@region` reads the analyzer in `region` whatever the
  * provider's region (the one provider of `single` mode). The state records the ID it imported.
+ * The same form names an adopted analyzer in `allowDelete`.
  */
 export const ADOPT_WITH_REGION = /^[A-Za-z][A-Za-z0-9_.-]*@[a-z]{2}(-[a-z]+){1,3}-\d{1,2}$/;
 /** The longest analyzer or archive rule name AWS accepts. */
@@ -576,6 +577,8 @@ export const PROVIDER_REGION_HINT =
 
 const notAdoptable = (iss: { input?: unknown }) =>
   `${quoted(iss.input)} is not an analyzer name (or name@region, as a state records it)`;
+const notAnAdoptedKey = (iss: { input?: unknown }) =>
+  `${quoted(iss.input)} is not an adopted analyzer as name@region, e.g. "console@eu-west-1"`;
 
 /**
  * The fields of the component's arguments, each with its own rules. Fleet files pick the
@@ -612,6 +615,16 @@ export const componentArgsObject = z.object({
       },
     )
     .optional(),
+  allowDelete: z
+    .array(
+      z.string({ error: notAnAdoptedKey }).regex(ADOPT_WITH_REGION, { error: notAnAdoptedKey }),
+      { error: 'must be a list of adopted analyzers as name@region, e.g. ["console@eu-west-1"]' },
+    )
+    .optional()
+    .describe(
+      "Adopted analyzers the stack may delete or replace, as name@region. Every other adopted " +
+        "analyzer is protected and kept in AWS when it leaves the stack.",
+    ),
 });
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -857,6 +870,18 @@ export function crossFieldRules(args: SettingsView, ctx: z.RefinementCtx): void 
         code: "custom",
         path,
         message: `"${region}" is not in regions; pick one of ${regions.join(", ")}`,
+      });
+    }
+  }
+  for (const [region, entry] of Object.entries(args.adopt ?? {})) {
+    const at = typeof entry === "string" ? entry.indexOf("@") : -1;
+    if (at >= 0 && entry.slice(at + 1) !== region) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["adopt", region],
+        message:
+          `"${entry}" names ${entry.slice(at + 1)}, not ${region}: the import would read ` +
+          `another region's analyzer; use "${entry.slice(0, at)}@${region}" (or the plain name)`,
       });
     }
   }

@@ -387,16 +387,33 @@ export interface AllRegionsAccessAnalyzerArgs extends Pick<
   readonly providerMode?: ProviderMode;
   /**
    * Analyzers that already exist, to take into the stack instead of creating one: region → the
-   * existing analyzer's name. That region's analyzer gets this name and Pulumi's `import` option,
-   * so its findings and archive state are kept. The engine imports it once (a resource already in
-   * the state with this ID is not imported again) and refuses to replace it while `adopt` names
-   * it. Tags that differ are updated after the import. The fleet bot sets this by itself for
-   * analyzers it lost, and for console-made ones with `up --adopt`. In `"single"` provider mode
-   * the import ID is `name@region` (outside `lookupRegion`); a value already of that form is used
-   * as given. After adopting, keep the value the state recorded (`pulumi stack export`, the
-   * analyzer's `importID`) across a provider-mode switch: a changed import ID makes the engine
-   * import again, which replaces the analyzer.
+   * existing analyzer's name, or `name@region`. That region's analyzer gets this name and Pulumi's
+   * `import` option with the entry as its ID, exactly as given, so its findings and archive state
+   * are kept. The engine imports once: a resource whose state recorded the same ID is not imported
+   * again, and a *different* ID makes it import again as a replacement (see `allowDelete` for why
+   * that no longer loses the analyzer). So keep an entry as it was when the analyzer was adopted;
+   * the fleet bot passes back the ID the state recorded.
+   *
+   * A plain name is read in its provider's region (the engine imports by ID alone): its analyzer
+   * stays on its own region's provider in both provider modes (in `"single"` mode that region keeps
+   * one more plugin process). `name@region` is read in that region through any provider (in
+   * `"single"` mode, the one). Either way the ID never depends on the mode, so a mode switch never
+   * imports, and never replaces, an adopted analyzer.
+   *
+   * Adopted analyzers are guarded: `protect` and `retainOnDelete` are on for each unless
+   * `allowDelete` names it, and an entry whose region is not covered is an error.
    * @default {}
    */
   readonly adopt?: Record<string, string>;
+  /**
+   * Adopted analyzers the stack may delete or replace, each as `name@region` (`adopt`'s name and
+   * region). Every other adopted analyzer existed before the stack and holds findings and archive
+   * state: it is `protect`ed (the engine refuses to delete or replace it: in a preview, before
+   * anything changes) and `retainOnDelete` (the engine paths that skip `protect`, such as an import
+   * replacement, drop it from the state and leave it in AWS). Naming one here lifts both (unless
+   * `protect`/`retainOnDelete` are on for every analyzer) once `up` has run with it. Each entry
+   * must name an analyzer of `adopt`.
+   * @default []
+   */
+  readonly allowDelete?: string[];
 }

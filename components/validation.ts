@@ -6,7 +6,7 @@
  * no Pulumi, no I/O, so the fleet bot can check a whole fleet file before it starts a single stack.
  */
 
-import { ArgumentProblem, formatProblems, genericMessage, problemsOf } from "./problems";
+import { type ArgumentProblem, formatProblems, genericMessage, problemsOf } from "./problems";
 import {
   DEFAULTS,
   MAX_ARCHIVE_RULES,
@@ -14,7 +14,7 @@ import {
   analyzerName,
   componentArgs,
 } from "./schema";
-import { AllRegionsAccessAnalyzerArgs } from "./types";
+import { type AllRegionsAccessAnalyzerArgs } from "./types";
 
 export { DEFAULTS, MAX_ARCHIVE_RULES, formatProblems };
 

@@ -4,24 +4,23 @@
  * `fleet/commands/` (shared option parsing in options.ts); this file wires them to commander and
  * to the process. `main()` takes its I/O as arguments so tests can drive it with a fake StackRunner.
  */
+import { Command, CommanderError } from "commander";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Command, CommanderError } from "commander";
-import { runAuditCommand, addAuditOptions } from "./commands/auditCommand";
+import { addAuditOptions, runAuditCommand } from "./commands/auditCommand";
 import type { CliDeps } from "./commands/deps";
-import type { RunFlags } from "./commands/options";
-import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackCommand";
 import {
   addFindingsOptions,
   runFindingsCommand,
   type FindingsFlags,
 } from "./commands/findingsCommand";
+import type { RunFlags } from "./commands/options";
+import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackCommand";
 import { addValidateOptions, runValidateCommand } from "./commands/validateCommand";
-import { EXIT } from "./report";
-import { UsageError } from "./targets";
-import type { Operation, StackRunner } from "./types";
-import type { AutomationRunnerOptions } from "./automation";
+import { UsageError } from "./domain/errors";
+import { EXIT, type Operation } from "./domain/outcomes";
+import type { StackRunner, StackRunnerOptions } from "./domain/runner";
 
 export type { CliDeps } from "./commands/deps";
 
@@ -39,6 +38,37 @@ export function findProgramDir(
   }
 }
 
+/**
+ * This package's version: the `version` of the nearest package.json above this file that is this
+ * package's (in a checkout the repository's, installed the package's own; `dist/` has none).
+ */
+export function packageVersion(
+  start: string = __dirname,
+  read: (file: string) => string | undefined = readIfExists,
+): string {
+  let dir = path.resolve(start);
+  for (;;) {
+    const text = read(path.join(dir, "package.json"));
+    if (text !== undefined) {
+      const pkg = JSON.parse(text) as { name?: unknown; version?: unknown };
+      if (pkg.name === PACKAGE_NAME && typeof pkg.version === "string") return pkg.version;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json of ${PACKAGE_NAME} above ${start}`);
+    dir = parent;
+  }
+}
+
+const PACKAGE_NAME = "pulumi-access-analyzer-all-regions";
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -49,6 +79,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     )
     .exitOverride()
     .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr })
+    .version(deps.version, "--version", "print the version and exit")
     .showHelpAfterError("(add --help for usage)")
     .addHelpText("after", EXIT_HELP);
 
@@ -134,7 +165,19 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   }
 }
 
-/** The CLI's I/O wired to this process: its streams, environment, signals, memory and clock. */
+/**
+ * The AWS SDK edge (fleet/aws/), required on first use: `--help` and `validate` of a fleet file
+ * without `organization:` never load an SDK client.
+ */
+function aws(): typeof import("./aws") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./aws") as typeof import("./aws");
+}
+
+/**
+ * The CLI's I/O wired to this process: its streams, environment, signals, memory and clock, and
+ * AWS through the SDK (loaded when a command first reaches AWS).
+ */
 export function processDeps(createRunner: CliDeps["createRunner"]): CliDeps {
   return {
     stdout: (t) => process.stdout.write(t),
@@ -156,24 +199,22 @@ export function processDeps(createRunner: CliDeps["createRunner"]): CliDeps {
     interactive: !!process.stdin.isTTY,
     exit: (code) => process.exit(code),
     now: () => new Date(),
+    version: packageVersion(),
     programDir: findProgramDir(__dirname),
+    discoverAccounts: (settings, options) => aws().discoverAccounts(settings, options),
+    createAccountReader: (target, options) => aws().createAccountReader(target, options),
+    createFindingsReader: (target, options) => aws().createAccountReader(target, options),
+    createArchiveRuleClient: (target, options) => aws().createArchiveRuleClient(target, options),
   };
 }
 
 /* istanbul ignore next: the process wiring */
 if (require.main === module) {
-  // Loaded lazily so `--help` and `validate` work without the Pulumi SDK's start-up cost.
-  const createRunner = (options: AutomationRunnerOptions): StackRunner => {
+  // The Automation API is loaded when a command first runs a stack: `--help` and `validate` never
+  // load it.
+  const createRunner = (options: StackRunnerOptions): StackRunner =>
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { AutomationStackRunner } = require("./automation") as typeof import("./automation");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startReaper } = require("./reaper") as typeof import("./reaper");
-    // Every engine and plugin of this run dies with the bot, even on SIGKILL (fleet/reaper.ts).
-    return new AutomationStackRunner({
-      ...options,
-      envVars: { ...options.envVars, ...startReaper() },
-    });
-  };
+    (require("./run") as typeof import("./run")).createStackRunner(options);
   main(process.argv.slice(2), processDeps(createRunner)).then(
     (code) => {
       process.exitCode = code;

@@ -6,7 +6,12 @@
  * component's arguments. Pure: it takes the config map and returns arguments or a clear error.
  */
 
-import { AllRegionsAccessAnalyzerArgs, checkArgs, componentArgs, suggestKey } from "../components";
+import {
+  type AllRegionsAccessAnalyzerArgs,
+  checkArgs,
+  componentArgs,
+  suggestKey,
+} from "../components";
 import type { AccessAnalyzerDelegatedAdministratorArgs } from "../components";
 import { genericMessage, problemsOf } from "../components/problems";
 import { TYPE_REPLACED, componentArgsObject, delegatedAdministrator } from "../components/schema";
@@ -52,6 +57,7 @@ const EXAMPLES: Record<Key, string> = {
   retainOnDelete: "true",
   providerMode: "single",
   adopt: `'{"eu-west-1":"console-analyzer"}'`,
+  allowDelete: `'["console-analyzer@eu-west-1"]'`,
 };
 
 /** Bad stack configuration. The message names each key and how to set it right. */

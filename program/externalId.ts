@@ -7,8 +7,9 @@
  * The fleet bot sets the variable in each account's own stack workspace. Pure.
  */
 
-/** The environment variable holding the external id of the role in `providerArgs.assumeRoles`. */
-export const EXTERNAL_ID_ENV = "ACCESS_ANALYZER_EXTERNAL_ID";
+import { EXTERNAL_ID_ENV } from "./contract";
+
+export { EXTERNAL_ID_ENV };
 
 /**
  * `providerArgs` with the external id from the environment set on its last (innermost) role.

@@ -20,10 +20,10 @@ import { promisify } from "node:util";
 
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 
-import { logFileName } from "../fleet/automation";
-import { leanUp } from "../fleet/leanUp";
-import type { AnalyzerSettings } from "../fleet/types";
-import { World, ROOT } from "../tests/e2e/harness";
+import { logFileName } from "../fleet/run/automation";
+import { leanUp } from "../fleet/run/leanUp";
+import type { AnalyzerSettings } from "../fleet/settings/schema";
+import { ROOT, World } from "../tests/e2e/harness";
 import { DEFAULT_REGIONS } from "../tests/harness/fake-aws";
 
 /**

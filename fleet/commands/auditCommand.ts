@@ -3,42 +3,34 @@
  * whether an ACTIVE ACCOUNT analyzer covers it, with active finding counts; with the fleet file's
  * backend, also each disabled region its stack's state still holds (read-only, fleet/auditState.ts).
  */
+import { type Command } from "commander";
 import { setMaxListeners } from "events";
 import * as fs from "fs";
 import * as path from "path";
-import { Command } from "commander";
+import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../domain/account";
+import { EXIT, isFailure } from "../domain/outcomes";
+import { makeRedactor } from "../domain/redact";
+import { type StackResult, buildReport } from "../domain/results";
+import { accountLabel, firstLine, formatDuration } from "../domain/text";
+import { STALE_STATE_ADVICE, type StateReading, auditTotals } from "../domain/verdicts";
+import { relativeBackendDir, workspaceEnv } from "../domain/workspace";
+import { auditAccount, organizationViewSource } from "../flows/audit";
+import { stackStateSource } from "../flows/stackState";
+import { TargetRun } from "../flows/targetRun";
+import { formatAuditTable, stateNotes } from "../report/auditTable";
+import { type Target } from "../settings/schema";
+import { type CliDeps } from "./deps";
+import { analyzerTargets, awsAccess, loadFleet, loadRunFleet } from "./loader";
 import {
-  auditAccount,
-  auditTotals,
-  DEFAULT_AUDIT_CONCURRENCY,
-  DEFAULT_REGION_CONCURRENCY,
-  formatAuditTable,
-  organizationViewSource,
-  STALE_STATE_ADVICE,
-  type AccountReader,
-  type StateReading,
-} from "../audit";
-import { stackStateSource, stateNotes } from "../auditState";
-import { relativeBackendDir, workspaceEnv } from "../config";
-import type { ArchiveRuleClient } from "../archiveRules";
-import type { SdkReaderOptions } from "../auditSdk";
-import { makeRedactor } from "../output";
-import { accountLabel, buildReport, EXIT, firstLine, formatDuration, isFailure } from "../report";
-import { TargetRun } from "../targetRun";
-import type { StackResult, Target } from "../types";
-import type { CliDeps } from "./deps";
-import {
+  LIMITS,
+  type RunFlags,
+  addReadConcurrencyOptions,
   addReportOptions,
   addSelectionOptions,
-  LIMITS,
-  loadFleet,
-  loadRunFleet,
   numberOption,
   reportFileProblem,
-  selectedTargets,
-  throwProblems,
-  type RunFlags,
   resolvePath,
+  throwProblems,
 } from "./options";
 import { emitReport } from "./reportOutput";
 import { handleAuditSignals } from "./signals";
@@ -79,26 +71,6 @@ Exit codes:
   ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; the report was still written
 When several apply, the first in this order wins: 3, 130, 1, 2, 0.`;
 
-/** The `audit` command's options. */
-/** `--concurrency` and `--region-concurrency`: how many accounts, and regions in each, are read at once. */
-export function addReadConcurrencyOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      numberOption(
-        "--concurrency <n>",
-        `accounts read at once (default ${DEFAULT_AUDIT_CONCURRENCY})`,
-        LIMITS.concurrency,
-      ),
-    )
-    .addOption(
-      numberOption(
-        "--region-concurrency <n>",
-        `regions read at once in each account (default ${DEFAULT_REGION_CONCURRENCY})`,
-        LIMITS.regionConcurrency,
-      ),
-    );
-}
-
 export function addAuditOptions(cmd: Command): Command {
   addReadConcurrencyOptions(
     addSelectionOptions(cmd, "audit shard K of N (accounts sorted by id, dealt round-robin)"),
@@ -122,23 +94,6 @@ export function addAuditOptions(cmd: Command): Command {
       "do not read the stacks' state from the fleet file's backend (for audit roles without backend access)",
     );
   return addReportOptions(cmd).addHelpText("after", AUDIT_HELP);
-}
-
-/** The SDK reader, loaded only when it is used (the SDK clients take a moment to load). */
-export function sdkReaderFactory(): (target: Target, options: SdkReaderOptions) => AccountReader {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createSdkAccountReader } = require("../auditSdk") as typeof import("../auditSdk");
-  return createSdkAccountReader;
-}
-
-/** The SDK client `up` applies archive rules with (same role and clients as the reader). */
-export function sdkArchiveRuleClientFactory(): (
-  target: Target,
-  options: SdkReaderOptions,
-) => ArchiveRuleClient {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { SdkArchiveRuleClient } = require("../auditSdk") as typeof import("../auditSdk");
-  return (target, options) => new SdkArchiveRuleClient(target, options);
 }
 
 /** The stderr warning when regions are still `pending` at the end (they do not change the exit code). */
@@ -214,7 +169,7 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
   const fleet = loadFleet(flags.fleet, deps.cwd);
   // Organization fleets: the accounts read at this run (the registration stack has no analyzers).
   const runFleet = await loadRunFleet(fleet, deps);
-  const targets = selectedTargets(runFleet, flags).filter((t) => t.phase !== "registration");
+  const targets = analyzerTargets(runFleet, flags);
   // The delegated administrator (even when the selection leaves it out): the organization view.
   const administrator = runFleet.targets.find((t) => t.phase === "delegated-administrator");
   const { failureTolerance } = flags;
@@ -225,7 +180,7 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
       ? reportFileProblem(flags.report, path.resolve(deps.cwd, flags.report))
       : undefined,
   ]);
-  const createReader = deps.createAccountReader ?? sdkReaderFactory();
+  const createReader = awsAccess(deps).accountReader;
   const redact = makeRedactor(deps.env);
   const say = (line: string) => deps.stderr(`${line}\n`);
   say(

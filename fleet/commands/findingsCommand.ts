@@ -2,33 +2,30 @@
  * `findings`: reads the findings of every selected account (read-only, like `audit`) and prints or
  * writes them as a table, JSON, SARIF 2.1.0 or a self-contained HTML page (fleet/findings/).
  */
+import { type Command, Option } from "commander";
 import { setMaxListeners } from "events";
 import * as fs from "fs";
 import * as path from "path";
-import { Command, Option } from "commander";
-import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../audit";
-import { addReadConcurrencyOptions } from "./auditCommand";
+import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../domain/account";
+import { UsageError } from "../domain/errors";
+import { FindingsFilterError, type FindingsReport, parseFindingsFilter } from "../domain/findings";
+import { EXIT } from "../domain/outcomes";
+import { makeRedactor } from "../domain/redact";
+import { runFindings } from "../flows/findings";
 import {
   FINDINGS_FORMATS,
-  FindingsFilterError,
-  parseFindingsFilter,
+  type FindingsFormat,
   parseFindingsFormat,
   renderFindings,
-  runFindings,
-  type FindingsFormat,
-  type FindingsReport,
-} from "../findings";
-import { makeRedactor } from "../output";
-import { EXIT } from "../report";
-import { UsageError } from "../targets";
-import type { CliDeps } from "./deps";
+} from "../report/findings/index";
+import { type CliDeps } from "./deps";
+import { analyzerTargets, awsAccess, loadFleet, loadRunFleet } from "./loader";
 import {
-  addSelectionOptions,
-  loadFleet,
-  outputFileProblem,
-  selectedTargets,
-  throwProblems,
   type RunFlags,
+  addReadConcurrencyOptions,
+  addSelectionOptions,
+  outputFileProblem,
+  throwProblems,
 } from "./options";
 import { handleAuditSignals } from "./signals";
 
@@ -92,7 +89,6 @@ export function findingsExitCode(report: FindingsReport, aborted: boolean): numb
 
 export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): Promise<number> {
   const fleet = loadFleet(flags.fleet, deps.cwd);
-  const targets = selectedTargets(fleet, flags);
   // commander's `choices` already rejected anything else.
   const format: FindingsFormat = parseFindingsFormat(flags.format ?? "table");
   let filter;
@@ -117,6 +113,8 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
       : undefined,
   ]);
   const outputPath = flags.output !== undefined ? path.resolve(deps.cwd, flags.output) : undefined;
+  // The same accounts as `audit`: with `organization:`, those read from AWS Organizations now.
+  const targets = analyzerTargets(await loadRunFleet(fleet, deps), flags);
 
   const concurrency = flags.concurrency ?? DEFAULT_AUDIT_CONCURRENCY;
   const regionConcurrency = flags.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY;
@@ -129,7 +127,7 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
   // Stryker disable next-line MethodExpression,ArithmeticOperator: only the threshold of Node's listener-leak warning; nothing else depends on it
   setMaxListeners(Math.max(10, concurrency * (regionConcurrency + 1) * 4), stop.signal);
   const write = (report: FindingsReport): number => {
-    const text = renderFindings(report, format);
+    const text = renderFindings(report, format, deps.version);
     if (outputPath !== undefined) {
       fs.mkdirSync(path.dirname(outputPath), { recursive: true });
       fs.writeFileSync(outputPath, text);
@@ -157,7 +155,7 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
       redact,
       now: deps.now,
       onProgress: say,
-      ...(deps.createFindingsReader ? { createReader: deps.createFindingsReader } : {}),
+      createReader: awsAccess(deps).findingsReader,
     });
     return write(report);
   } finally {

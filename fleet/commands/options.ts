@@ -3,16 +3,14 @@
  * bad value is rejected with exit 3 before anything is read or run), and the checks of paths and
  * the fleet file that every command makes before its first stack or account.
  */
+import { type Command, InvalidArgumentError, Option } from "commander";
 import * as fs from "fs";
 import * as path from "path";
-import { Command, InvalidArgumentError, Option } from "commander";
 import { parse as parseYaml } from "yaml";
-import { projectProblem } from "../config";
-import { organizationTargets, parseFleetFile } from "../fleetFile";
-import { discoverAccounts, OrganizationReadError, OrganizationScopeError } from "../organization";
-import { selectTargets, UsageError, type Shard } from "../targets";
-import type { Fleet, LeftOutTarget, Target } from "../types";
-import type { CliDeps } from "./deps";
+import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../domain/account";
+import { UsageError } from "../domain/errors";
+import { type Shard } from "../domain/targets";
+import { projectProblem } from "../domain/workspace";
 
 /** `path.resolve` for the config helpers, which take the resolver as an argument (an arrow: lint refuses an unbound method). */
 export const resolvePath = (...parts: string[]): string => path.resolve(...parts);
@@ -127,91 +125,24 @@ export function addReportOptions(cmd: Command): Command {
     .option("--json", "print the JSON report on stdout (progress stays on stderr)");
 }
 
-/** Reads and validates the fleet file; every problem is a UsageError (exit 3). */
-export function loadFleet(file: string, cwd: string): Fleet {
-  const full = path.resolve(cwd, file);
-  let text: string;
-  try {
-    text = fs.readFileSync(full, "utf8");
-  } catch {
-    throw new UsageError(
-      `${file}: cannot read the fleet file; pass --fleet FILE or start from fleet.example.yaml`,
+/** The `audit` command's options. */
+/** `--concurrency` and `--region-concurrency`: how many accounts, and regions in each, are read at once. */
+export function addReadConcurrencyOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      numberOption(
+        "--concurrency <n>",
+        `accounts read at once (default ${DEFAULT_AUDIT_CONCURRENCY})`,
+        LIMITS.concurrency,
+      ),
+    )
+    .addOption(
+      numberOption(
+        "--region-concurrency <n>",
+        `regions read at once in each account (default ${DEFAULT_REGION_CONCURRENCY})`,
+        LIMITS.regionConcurrency,
+      ),
     );
-  }
-  const parsed = parseFleetFile(text, file);
-  if (!parsed.ok) {
-    throw new UsageError(
-      `${parsed.messages.join("\n")}\n${file}: ${parsed.problems.length} problem(s); nothing was run`,
-    );
-  }
-  return parsed.fleet;
-}
-
-/** The whole fleet of a run: every target (before --accounts/--shard) and what was left out. */
-export interface RunFleet {
-  readonly fleet: Fleet;
-  /** Every target, in run order (organization fleets: registration first, then by account id). */
-  readonly targets: Target[];
-  /** Organization accounts the run leaves out, with why. */
-  readonly leftOut: LeftOutTarget[];
-  readonly warnings: string[];
-  /** Organization fleets: the organization read. */
-  readonly organizationId?: string;
-  readonly managementAccountId?: string;
-}
-
-/**
- * The fleet's targets: the `accounts:` entries, and with `organization:` the accounts read from
- * AWS Organizations at this run. A read or scope problem is a UsageError (exit 3): nothing ran.
- */
-export async function loadRunFleet(
-  fleet: Fleet,
-  deps: Pick<CliDeps, "discoverAccounts">,
-  signal?: AbortSignal,
-): Promise<RunFleet> {
-  if (fleet.organization === undefined) {
-    return { fleet, targets: fleet.targets, leftOut: [], warnings: [] };
-  }
-  const discover = deps.discoverAccounts ?? ((s, o) => discoverAccounts(s, o));
-  let found;
-  try {
-    found = await discover(fleet.organization, signal ? { signal } : {});
-  } catch (error) {
-    if (error instanceof OrganizationScopeError || error instanceof OrganizationReadError) {
-      throw new UsageError(
-        `${fleet.file}: ${error.message}\n${fleet.file}: could not read the organization's accounts; nothing was run`,
-      );
-    }
-    throw error;
-  }
-  const resolved = organizationTargets(fleet, found);
-  if (resolved.problems.length > 0) {
-    throw new UsageError(
-      `${resolved.problems.map((p) => `${fleet.file}: ${p}`).join("\n")}\n${fleet.file}: ${resolved.problems.length} problem(s); nothing was run`,
-    );
-  }
-  return {
-    fleet,
-    targets: resolved.targets,
-    leftOut: resolved.leftOut,
-    warnings: resolved.warnings,
-    organizationId: found.organizationId,
-    managementAccountId: found.managementAccountId,
-  };
-}
-
-/** The fleet's targets chosen by `--accounts` and `--shard`. */
-export function selectedTargets(
-  fleet: Pick<Fleet, "targets">,
-  flags: Pick<RunFlags, "all" | "accounts" | "shard">,
-): Target[] {
-  if (flags.all && flags.accounts) {
-    throw new UsageError("--all and --accounts cannot be used together; pick one");
-  }
-  return selectTargets(fleet.targets, {
-    ...(flags.accounts ? { accounts: flags.accounts } : {}),
-    ...(flags.shard ? { shard: flags.shard } : {}),
-  });
 }
 
 /** Checks that `workDir` holds the access-analyzer program's Pulumi.yaml. */

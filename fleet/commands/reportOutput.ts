@@ -1,9 +1,8 @@
 /** Where a finished run's report goes: `--report` file, stdout (`--json` or the table), stderr. */
 import * as fs from "fs";
 import * as path from "path";
-import type { FleetReport } from "../types";
-import type { CliDeps } from "./deps";
-import type { RunFlags } from "./options";
+import { type FleetReport } from "../domain/results";
+import { type RunFlags } from "./options";
 
 /**
  * Writes the report (`--report`), prints it (`--json`) or the table, says the exit code, and
@@ -12,7 +11,11 @@ import type { RunFlags } from "./options";
 export function emitReport(
   report: FleetReport,
   flags: Pick<RunFlags, "report" | "json">,
-  deps: Pick<CliDeps, "cwd" | "stdout" | "stderr">,
+  deps: {
+    readonly cwd: string;
+    readonly stdout: (text: string) => void;
+    readonly stderr: (text: string) => void;
+  },
   table: () => string,
 ): number {
   if (flags.report) {

@@ -2,8 +2,17 @@
  * Ctrl-C / SIGTERM during a run: the stack commands stop in steps (fleet/abort.ts), `audit` stops
  * its reads at once. Both write the report with what is known when told a last time.
  */
-import { abortStep } from "../abort";
-import type { CliDeps } from "./deps";
+import { abortStep } from "../domain/abort";
+
+/** What signal handling takes from the process (fleet/commands/deps.ts `CliDeps`). */
+export interface ProcessSignals {
+  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
+  readonly onSignal: (handler: (signal: "SIGINT" | "SIGTERM") => void) => () => void;
+  /** Whether a person at a terminal runs the bot (Ctrl-C then reaches the engines directly). */
+  readonly interactive: boolean;
+  /** Immediate exit, used only on the third Ctrl-C. */
+  readonly exit: (code: number) => void;
+}
 
 export interface StackRunSignals {
   /** Aborted on the first signal: no more stacks start. */
@@ -18,7 +27,7 @@ export interface StackRunSignals {
  * returns its exit code (third signal).
  */
 export function handleStackRunSignals(
-  deps: Pick<CliDeps, "onSignal" | "interactive" | "exit">,
+  deps: ProcessSignals,
   say: (line: string) => void,
   abandon: (stop: AbortController) => number,
 ): StackRunSignals {
@@ -52,7 +61,7 @@ export function handleStackRunSignals(
  * a second one writes the report (`abandon`) and exits.
  */
 export function handleAuditSignals(
-  deps: Pick<CliDeps, "onSignal" | "exit">,
+  deps: Omit<ProcessSignals, "interactive">,
   say: (line: string) => void,
   stop: AbortController,
   abandon: () => number,

@@ -2,55 +2,46 @@
  * The stack commands (`preview`, `up`, `refresh`, `drift`, `outputs`, `destroy`): every check
  * first, then each account's stack through the StackRunner, then the report.
  */
+import { type Command } from "commander";
 import * as fs from "fs";
 import * as path from "path";
-import { Command } from "commander";
-import { preflightProblems, relativeBackendDir, workspaceEnv } from "../config";
-import { LineSplitter, makeRedactor, prefixLine } from "../output";
+import { UsageError } from "../domain/errors";
+import { planMemory, stackMemoryBytes } from "../domain/memoryBudget";
+import { EXIT, type Operation, isFailure } from "../domain/outcomes";
 import {
-  accountLabel,
-  buildReport,
-  EXIT,
-  firstLine,
-  formatDuration,
-  formatOutputs,
-  formatTable,
-  isFailure,
-  skippedResult,
-} from "../report";
-import {
+  type Orphan,
   findOrphans,
   namesOrphan,
   orphanTarget,
   phaseBlocked,
   runPhases,
-  type Orphan,
-} from "../runPlan";
-import { planMemory, stackMemoryBytes } from "../memoryBudget";
-import { TargetRun, type ScheduleTargetsOptions } from "../targetRun";
-import { namesTarget, UsageError, type Shard } from "../targets";
-import type { FleetReport, Operation, Phase, StackResult, StackRunner, Target } from "../types";
-import type { CliDeps } from "./deps";
+} from "../domain/plan";
+import { makeRedactor } from "../domain/redact";
+import { type FleetReport, type StackResult, buildReport, skippedResult } from "../domain/results";
+import { type StackRunner } from "../domain/runner";
+import { type Shard, namesTarget } from "../domain/targets";
+import { LineSplitter, accountLabel, firstLine, formatDuration, prefixLine } from "../domain/text";
+import { preflightProblems, relativeBackendDir, workspaceEnv } from "../domain/workspace";
+import { readAccountView } from "../flows/accountView";
+import { type ScheduleTargetsOptions, TargetRun } from "../flows/targetRun";
+import { leftOutLines, organizationLine, originLabel } from "../report/fleetLines";
+import { formatOutputs, formatTable } from "../report/runTable";
+import { type Phase, type Target } from "../settings/schema";
+import { type CliDeps } from "./deps";
+import { type RunFleet, awsAccess, loadFleet, loadRunFleet, selectedTargets } from "./loader";
 import {
+  LIMITS,
+  type RunFlags,
   addReportOptions,
   addSelectionOptions,
   checkWorkDir,
   folderProblem,
-  LIMITS,
-  loadFleet,
-  loadRunFleet,
   numberOption,
-  reportFileProblem,
   pulumiRootProblem,
-  selectedTargets,
-  throwProblems,
-  type RunFleet,
-  type RunFlags,
+  reportFileProblem,
   resolvePath,
+  throwProblems,
 } from "./options";
-import { readAccountView } from "../adoption";
-import { sdkArchiveRuleClientFactory, sdkReaderFactory } from "./auditCommand";
-import { leftOutLines, organizationLine, originLabel } from "./validateCommand";
 import { emitReport } from "./reportOutput";
 import { handleStackRunSignals } from "./signals";
 
@@ -203,7 +194,7 @@ export async function runStackCommand(
     deps.env,
     fleetRun.targets.map((t) => t.access.externalId),
   );
-  const createReader = deps.createAccountReader ?? sdkReaderFactory();
+  const aws = awsAccess(deps);
   const runner = deps.createRunner({
     workDir,
     envVars: workspaceEnv(fleet, fleetDir, resolvePath),
@@ -215,7 +206,7 @@ export async function runStackCommand(
     redact,
     // Enabled regions and existing analyzers, read before the engine runs (fleet/adoption.ts).
     readAccount: (target, signal) =>
-      readAccountView(target, createReader(target, signal ? { signal } : {}), signal),
+      readAccountView(target, aws.accountReader(target, signal ? { signal } : {}), signal),
     adopt: !!flags.adopt,
     // After `up`: the archive rules it changed, applied to the existing findings (on by default).
     ...(command === "up"
@@ -223,10 +214,7 @@ export async function runStackCommand(
           archiveRules: {
             apply: flags.applyArchiveRules !== false,
             client: (target: Target, signal?: AbortSignal) =>
-              (deps.createArchiveRuleClient ?? sdkArchiveRuleClientFactory())(
-                target,
-                signal ? { signal } : {},
-              ),
+              aws.archiveRuleClient(target, signal ? { signal } : {}),
           },
         }
       : {}),

@@ -2,51 +2,19 @@
  * `validate`: checks the fleet file (and, with `organization:`, reads the organization) and lists
  * the accounts a run would cover, with where each came from, and the ones left out and why.
  */
-import { Command } from "commander";
-import { accountLabel, EXIT } from "../report";
-import type { LeftOutTarget, Target } from "../types";
-import type { CliDeps } from "./deps";
-import {
-  addSelectionOptions,
-  loadFleet,
-  loadRunFleet,
-  selectedTargets,
-  type RunFleet,
-  type RunFlags,
-} from "./options";
+import { type Command } from "commander";
+import { EXIT } from "../domain/outcomes";
+import { accountLabel } from "../domain/text";
+import { leftOutLines, organizationLine, originLabel } from "../report/fleetLines";
+import { type CliDeps } from "./deps";
+import { loadFleet, loadRunFleet, selectedTargets } from "./loader";
+import { type RunFlags, addSelectionOptions } from "./options";
 
 export function addValidateOptions(cmd: Command): Command {
   return addSelectionOptions(cmd, "list shard K of N").option(
     "--json",
     "print the resolved targets as JSON",
   );
-}
-
-/** Where a target came from, in words: its OU path, `fleet file`, or both. */
-export function originLabel(target: Target): string {
-  const o = target.origin;
-  if (o === undefined) return "fleet file";
-  if (target.phase === "registration") return "management account (registration)";
-  if (o.ouPath === undefined) return "fleet file";
-  return o.fleetFile ? `${o.ouPath} + fleet file` : o.ouPath;
-}
-
-/** The lines listing the accounts left out of an organization fleet (none: no lines). */
-export function leftOutLines(leftOut: readonly LeftOutTarget[]): string[] {
-  if (leftOut.length === 0) return [];
-  return [
-    `left out: ${leftOut.length} account(s)`,
-    ...leftOut.map(
-      (a) =>
-        `  ${a.accountId}  ${a.reason.padEnd(13)} ${a.ouPath}  (${a.detail}${a.accountName ? `; ${a.accountName}` : ""})`,
-    ),
-  ];
-}
-
-/** The header line of an organization fleet. */
-export function organizationLine(run: RunFleet): string | undefined {
-  if (run.organizationId === undefined) return undefined;
-  return `organization ${run.organizationId} (management account ${run.managementAccountId}): ${run.targets.length} stack(s), ${run.leftOut.length} account(s) left out`;
 }
 
 export async function runValidateCommand(flags: RunFlags, deps: CliDeps): Promise<number> {

@@ -10,7 +10,7 @@ import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
-import type { StackResult } from "../../fleet/types";
+import type { StackResult } from "../../fleet/domain/results";
 import { processesOfRun, waitFor, World, type FleetChild, type FleetRun } from "./harness";
 
 const BROWNFIELD = "230000000001";

@@ -13,7 +13,7 @@ import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { chromium } from "playwright-core";
 
-import type { FindingsReport } from "../../fleet/findings/model";
+import type { FindingsReport } from "../../fleet/domain/findings";
 import { World } from "./harness";
 
 const ACCOUNT = "230000000001";

@@ -4,7 +4,7 @@
 
 import * as assert from "node:assert/strict";
 
-import type { StackResult } from "../../fleet/types";
+import type { StackResult } from "../../fleet/domain/results";
 import { processesOfRun, waitFor, World, type FleetRun } from "./harness";
 
 const FLEET = ["220000000001", "220000000002", "220000000003", "220000000004", "220000000005"];

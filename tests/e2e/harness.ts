@@ -15,17 +15,18 @@ import * as path from "node:path";
 
 import { PulumiCommand, type OpMap, type Stack } from "@pulumi/pulumi/automation";
 
-import { localStackOpener, openStack, writeStackConfig } from "../../fleet/automation";
-import { markedProcesses } from "../../fleet/reaper";
-import type { AnalyzerSettings, FleetReport } from "../../fleet/types";
+import type { FleetReport } from "../../fleet/domain/results";
+import { localStackOpener, openStack, writeStackConfig } from "../../fleet/run/automation";
+import { markedProcesses } from "../../fleet/run/reaper";
+import type { AnalyzerSettings } from "../../fleet/settings/schema";
 import {
   FakeAwsAdminClient,
+  policyDocumentSchema,
   startFakeAws,
   type AccountConfig,
   type FakeAws,
-  type PolicyDocument,
-  policyDocumentSchema,
   type OrganizationConfig,
+  type PolicyDocument,
 } from "../harness/fake-aws";
 import { PLUGIN_BIN_DIR } from "../harness/provider/client";
 
@@ -299,15 +300,25 @@ export class World {
 
   /**
    * Replaces the stack's `access-analyzer:*` config with the fleet's config for `settings`, with
-   * the fleet runner's own code (stale keys removed, the rest set).
+   * the fleet runner's own code (stale keys removed, the rest set); `adopt` is the program's
+   * `adopt` key, as a person (or the bot) sets it.
    */
-  async configure(stack: Stack, accountId: string, settings: AnalyzerSettings): Promise<void> {
-    await writeStackConfig(stack, {
-      accountId,
-      stack: stack.name,
-      access: { roleArn: World.roleArn(accountId), sessionName: "access-analyzer-e2e" },
-      settings,
-    });
+  async configure(
+    stack: Stack,
+    accountId: string,
+    settings: AnalyzerSettings,
+    adopt: Record<string, string> = {},
+  ): Promise<void> {
+    await writeStackConfig(
+      stack,
+      {
+        accountId,
+        stack: stack.name,
+        access: { roleArn: World.roleArn(accountId), sessionName: "access-analyzer-e2e" },
+        settings,
+      },
+      adopt,
+    );
   }
 
   /** Region → ARN of every analyzer the fake holds for the account (admin API). */

@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 
-import type { StackResult } from "../../fleet/types";
+import type { StackResult } from "../../fleet/domain/results";
 import { e2eAccountConfig, World, type FleetRun } from "./harness";
 
 const MGMT = "230000000001";

@@ -11,7 +11,7 @@ import * as path from "node:path";
 
 import type { Stack } from "@pulumi/pulumi/automation";
 
-import { localStackOpener, openStack } from "../../fleet/automation";
+import { localStackOpener, openStack } from "../../fleet/run/automation";
 import { ENABLE_TRUSTED_ACCESS_COMMAND } from "../../components/delegatedAdministrator";
 import { ACCESS_ANALYZER_PRINCIPAL } from "../../components/schema";
 import type { AnalyzerView } from "../harness/fake-aws/state";

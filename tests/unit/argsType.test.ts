@@ -51,6 +51,7 @@ const ARG_FIELDS: Record<keyof AllRegionsAccessAnalyzerArgs, true> = {
   retainOnDelete: true,
   providerMode: true,
   adopt: true,
+  allowDelete: true,
 };
 
 describe("the component's argument types", () => {

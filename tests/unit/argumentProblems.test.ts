@@ -392,6 +392,27 @@ describe("component schema rules", () => {
     ]);
   });
 
+  it("refuses an adopted name@region whose region is not its key: the import would read another region's analyzer", () => {
+    assert.deepEqual(problemLines({ adopt: { "eu-west-1": "console@us-east-1" } }), [
+      'adopt["eu-west-1"]: "console@us-east-1" names us-east-1, not eu-west-1: the import would ' +
+        'read another region\'s analyzer; use "console@eu-west-1" (or the plain name)',
+    ]);
+    assert.deepEqual(problemLines({ adopt: { "eu-west-1": "console@eu-west-1" } }), []);
+  });
+
+  it("takes allowDelete entries only as name@region", () => {
+    assert.deepEqual(
+      problemLines({ allowDelete: ["console@eu-west-1", "console", 3], adopt: {} }),
+      [
+        'allowDelete[1]: "console" is not an adopted analyzer as name@region, e.g. "console@eu-west-1"',
+        'allowDelete[2]: 3 is not an adopted analyzer as name@region, e.g. "console@eu-west-1"',
+      ],
+    );
+    assert.deepEqual(problemLines({ allowDelete: "console@eu-west-1" }), [
+      'allowDelete: must be a list of adopted analyzers as name@region, e.g. ["console@eu-west-1"]',
+    ]);
+  });
+
   it("lists the regions when explicit regions are all excluded or a home region is outside them", () => {
     assert.deepEqual(
       problemLines({

@@ -448,23 +448,64 @@ describe("AllRegionsAccessAnalyzer", () => {
       assert.equal(byRegion["us-east-1"].importId, undefined);
     });
 
-    it("in single provider mode imports an adopted analyzer outside the lookup region as name@region, and keeps a recorded name@region as given", async () => {
+    /** Region → [import ID, the analyzer's provider name] of the external-access analyzers. */
+    function adoptedView(): Record<string, [string | undefined, string | undefined]> {
+      const providerName = (ref: string | undefined) =>
+        mocks.ofType(PROVIDER).find((p) => ref?.endsWith(`::${p.id}`))?.name;
+      return Object.fromEntries(
+        externalAnalyzers().map((a) => [mocks.regionOf(a), [a.importId, providerName(a.provider)]]),
+      );
+    }
+
+    it("imports an adopted analyzer with the same ID in both provider modes: the entry, as given", async () => {
+      const adopt = {
+        "eu-west-1": "console-analyzer",
+        "us-east-1": "home-analyzer",
+        "ap-south-1": "kept@ap-south-1",
+      };
+      mocks.reset(["eu-west-1", "us-east-1", "ap-south-1"]);
+      await build("aa", { adopt });
+      const perRegion = adoptedView();
+      mocks.reset(["eu-west-1", "us-east-1", "ap-south-1"]);
+      await build("aa", { adopt, providerMode: "single" });
+      const single = adoptedView();
+
+      // The engine imports again, as a replacement that deletes the analyzer, whenever the ID
+      // differs from the one the state recorded: it must not depend on the mode.
+      const ids = (view: typeof single) =>
+        Object.fromEntries(Object.entries(view).map(([r, [id]]) => [r, id]));
+      assert.deepEqual(ids(single), ids(perRegion));
+      assert.deepEqual(ids(single), adopt);
+      assert.equal(mocks.named("aa-ap-south-1", ANALYZER).inputs.analyzerName, "kept");
+    });
+
+    it("keeps an analyzer adopted under a plain name on its own region's provider in single mode (a plain import ID is read in the provider's region), and puts name@region ones on the one provider", async () => {
       mocks.reset(["eu-west-1", "us-east-1", "ap-south-1"]);
       await build("aa", {
         providerMode: "single",
-        adopt: {
-          "eu-west-1": "console-analyzer",
-          "us-east-1": "home-analyzer",
-          "ap-south-1": "kept@ap-south-1",
-        },
+        adopt: { "eu-west-1": "console-analyzer", "ap-south-1": "kept@ap-south-1" },
       });
-      const byRegion = Object.fromEntries(externalAnalyzers().map((a) => [mocks.regionOf(a), a]));
-      assert.equal(byRegion["eu-west-1"].inputs.analyzerName, "console-analyzer");
-      assert.equal(byRegion["eu-west-1"].importId, "console-analyzer@eu-west-1");
-      // The lookup provider's own region reads it there: the plain name.
-      assert.equal(byRegion["us-east-1"].importId, "home-analyzer");
-      assert.equal(byRegion["ap-south-1"].inputs.analyzerName, "kept");
-      assert.equal(byRegion["ap-south-1"].importId, "kept@ap-south-1");
+      assert.deepEqual(adoptedView(), {
+        "eu-west-1": ["console-analyzer", "aa-eu-west-1"],
+        "us-east-1": [undefined, "aa-lookup"],
+        "ap-south-1": ["kept@ap-south-1", "aa-lookup"],
+      });
+      assert.equal(mocks.named("aa-eu-west-1", PROVIDER).inputs.region, "eu-west-1");
+      assert.deepEqual(
+        mocks
+          .ofType(PROVIDER)
+          .map((p) => p.name)
+          .sort(),
+        ["aa-eu-west-1", "aa-lookup"],
+        "one more provider, for the plain-name adoption only",
+      );
+      // Its archive rules and the rest of the region stay on the one provider, with `region`.
+      const component = await build("ab", {
+        providerMode: "single",
+        adopt: { "eu-west-1": "console-analyzer" },
+      });
+      const lookupUrn = mocks.named("ab-lookup", PROVIDER).urn;
+      assert.equal(await promiseOf((await component.providerFor("eu-west-1")).urn), lookupUrn);
     });
 
     it("in per-region mode keeps a recorded name@region import ID as given (a mode switch never re-imports)", async () => {
@@ -473,6 +514,89 @@ describe("AllRegionsAccessAnalyzer", () => {
       const [a] = externalAnalyzers();
       assert.equal(a.inputs.analyzerName, "kept");
       assert.equal(a.importId, "kept@eu-west-1");
+    });
+
+    it("protects an adopted analyzer and keeps it in AWS when it leaves the stack, and only it", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await build("aa", {
+        adopt: { "eu-west-1": "console-analyzer" },
+        unusedAccess: { region: "us-east-1" },
+        archiveRules: [{ name: "r", filters: [{ criteria: "isPublic", eqs: ["false"] }] }],
+      });
+      const guard = (r: { protect: boolean; retainOnDelete: boolean }) => [
+        r.protect,
+        r.retainOnDelete,
+      ];
+      assert.deepEqual(guard(mocks.named("aa-eu-west-1", ANALYZER)), [true, true]);
+      assert.deepEqual(guard(mocks.named("aa-us-east-1", ANALYZER)), [false, false]);
+      assert.deepEqual(guard(mocks.named("aa-unused-access")), [false, false]);
+      mocks.ofType(ARCHIVE_RULE).forEach((r) => assert.deepEqual(guard(r), [false, false]));
+    });
+
+    it("lifts the guard of an adopted analyzer that allowDelete names, and keeps protect and retainOnDelete when they are on for all", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const adopt = { "eu-west-1": "console-analyzer", "us-east-1": "other@us-east-1" };
+      await build("aa", { adopt, allowDelete: ["console-analyzer@eu-west-1"] });
+      const guard = (name: string) => {
+        const a = mocks.named(name, ANALYZER);
+        return [a.protect, a.retainOnDelete];
+      };
+      assert.deepEqual(guard("aa-eu-west-1"), [false, false]);
+      assert.deepEqual(guard("aa-us-east-1"), [true, true], "the one not named stays guarded");
+
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await build("aa", {
+        adopt,
+        allowDelete: ["console-analyzer@eu-west-1", "other@us-east-1"],
+        protect: true,
+      });
+      assert.deepEqual(guard("aa-eu-west-1"), [true, false]);
+    });
+
+    it("refuses, before registering any analyzer, an adopted analyzer whose region is not covered, naming it and both fixes", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const component = new lib.AllRegionsAccessAnalyzer("aa", {
+        excludeRegions: ["eu-west-1"],
+        adopt: { "eu-west-1": "Console.Made-1" },
+      });
+      await assert.rejects(promiseOf(component.regions), (err: Error) => {
+        assert.match(
+          err.message,
+          /adopt\["eu-west-1"\]: "Console.Made-1" is an adopted analyzer, but eu-west-1 is not covered \(it is in excludeRegions\): the stack would delete it with its findings and archive state\. Cover eu-west-1 again; or, to delete it, first add "Console.Made-1@eu-west-1" to allowDelete/,
+        );
+        return true;
+      });
+      assert.equal(mocks.ofType(ANALYZER).length, 0);
+      assert.deepEqual(
+        mocks.registrations.map((r) => r.name),
+        ["aa", "aa-lookup"],
+      );
+    });
+
+    it("lets an adopted analyzer leave the stack once allowDelete names it", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await build("aa", {
+        regions: ["us-east-1"],
+        adopt: { "eu-west-1": "Console.Made-1" },
+        allowDelete: ["Console.Made-1@eu-west-1"],
+      });
+      assert.deepEqual(
+        externalAnalyzers().map((a) => a.name),
+        ["aa-us-east-1"],
+      );
+    });
+
+    it("refuses an allowDelete entry that names no adopted analyzer, listing the adopted ones", async () => {
+      mocks.reset(["eu-west-1"]);
+      const component = new lib.AllRegionsAccessAnalyzer("aa", {
+        adopt: { "eu-west-1": "console" },
+        allowDelete: ["consle@eu-west-1"],
+      });
+      await assert.rejects(
+        promiseOf(component.regions),
+        /allowDelete\[0\]: "consle@eu-west-1" names no adopted analyzer \(adopted: console@eu-west-1\); list an analyzer of adopt as name@region, or remove the entry/,
+      );
+      assert.equal(mocks.ofType(ANALYZER).length, 0);
     });
 
     it("forwards protect and retainOnDelete to the analyzers", async () => {

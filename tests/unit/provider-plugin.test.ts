@@ -294,7 +294,7 @@ describe("stand-in pulumi-resource-aws plugin", function () {
     assert.throws(() => fake.state.getAnalyzer(WORKLOAD, "eu-west-2", "preview-only"));
   });
 
-  it("analyzer: import reads an existing analyzer with no prior state", async () => {
+  it("analyzer: import reads an existing analyzer with no prior state; its inputs record the region it was read in, as the bridge extracts them", async () => {
     const p = await plugin(providerConfig({ region: "us-east-1" }));
     const imported = await p.read(ANALYZER, "console", "ConsoleAnalyzer-us-east-1");
     assert.strictEqual(imported.id, "ConsoleAnalyzer-us-east-1");
@@ -303,6 +303,7 @@ describe("stand-in pulumi-resource-aws plugin", function () {
     assert.deepStrictEqual(imported.inputs, {
       analyzerName: "ConsoleAnalyzer-us-east-1",
       type: "ACCOUNT",
+      region: "us-east-1",
     });
     const d = await p.diff(ANALYZER, "console", imported.id, imported.outs, {
       analyzerName: "ConsoleAnalyzer-us-east-1",
@@ -419,6 +420,29 @@ describe("stand-in pulumi-resource-aws plugin", function () {
     await assert.rejects(
       p.configure({ version: "7.48.0" }),
       /missing required configuration key "aws:region"/,
+    );
+  });
+
+  it("keeps running while its engine answers, and exits once the engine is gone, as a real provider does", async () => {
+    const p = await startPlugin({ ...env(), PULUMI_AWS_STANDIN_ENGINE_CHECK_MS: "100" });
+    plugins.push(p);
+    const exited = new Promise<number | null>((resolve) => p.proc.once("exit", resolve));
+    // Several checks answered (UNIMPLEMENTED from a live engine counts as alive): still serving.
+    await new Promise((r) => setTimeout(r, 600));
+    assert.strictEqual(p.proc.exitCode, null, p.stderr());
+    assert.strictEqual(await p.getPluginInfo(), "7.48.0");
+
+    const gone = Date.now();
+    await p.engine.stop();
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((r) => setTimeout(() => r("still running after 5 s"), 5000)),
+    ]);
+    assert.strictEqual(code, 0, p.stderr());
+    assert.ok(Date.now() - gone < 5000);
+    assert.match(
+      p.stderr(),
+      /the engine at 127\.0\.0\.1:\d+ does not answer \(UNAVAILABLE: .*\): shutting down/,
     );
   });
 

@@ -57,8 +57,39 @@ export interface DiffOutcome {
   detailed: Record<string, number>;
 }
 
+/**
+ * A stand-in for the engine's host gRPC server: the address the plugin is started with. It serves
+ * no service, so the plugin's health check gets UNIMPLEMENTED, which counts as alive (upstream's
+ * rule); stopping it is the engine going away.
+ */
+export interface StubEngine {
+  readonly address: string;
+  stop(): Promise<void>;
+}
+
+export async function startStubEngine(): Promise<StubEngine> {
+  const server = new grpc.Server();
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  let stopped = false;
+  return {
+    address: `127.0.0.1:${port}`,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      server.forceShutdown();
+      await Promise.resolve();
+    },
+  };
+}
+
 export interface PluginProcess {
   port: number;
+  /** The engine it was started with: stop it and the plugin exits within its check interval. */
+  engine: StubEngine;
   /** Milliseconds from spawn to the port line. */
   startupMs: number;
   proc: ChildProcess;
@@ -148,8 +179,9 @@ export async function startPlugin(
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 20000,
 ): Promise<PluginProcess> {
+  const engine = await startStubEngine();
   const started = Date.now();
-  const proc = spawn(PLUGIN_LAUNCHER, ["127.0.0.1:1"], {
+  const proc = spawn(PLUGIN_LAUNCHER, [engine.address], {
     env: { ...process.env, ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
@@ -178,6 +210,9 @@ export async function startPlugin(
       clearTimeout(timer);
       reject(new Error(`plugin exited with ${code} before printing a port:\n${stderr}`));
     });
+  }).catch(async (e: unknown) => {
+    await engine.stop();
+    throw e;
   });
   const startupMs = Date.now() - started;
   const raw = new provrpc.ResourceProviderClient(
@@ -193,6 +228,7 @@ export async function startPlugin(
 
   return {
     port,
+    engine,
     startupMs,
     proc,
     raw,
@@ -206,6 +242,7 @@ export async function startPlugin(
           proc.kill("SIGINT");
         });
       }
+      await engine.stop();
     },
     async getPluginInfo() {
       const info = await call<plugproto.PluginInfo>((cb) =>

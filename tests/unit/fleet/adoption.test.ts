@@ -1,12 +1,9 @@
 import * as assert from "assert";
-import {
-  decideRegions,
-  heldRegions,
-  readAccountView,
-  type HeldRegion,
-} from "../../../fleet/adoption";
-import type { AccountReader, AnalyzerInfo } from "../../../fleet/audit";
-import type { AnalyzerSettings } from "../../../fleet/types";
+import type { AccountReader, AnalyzerInfo } from "../../../fleet/domain/account";
+import { decideRegions } from "../../../fleet/domain/adoption";
+import { heldRegions, type HeldRegion } from "../../../fleet/domain/state";
+import { readAccountView } from "../../../fleet/flows/accountView";
+import type { AnalyzerSettings } from "../../../fleet/settings/schema";
 
 const COMPONENT =
   "urn:pulumi:acct::access-analyzer::access-analyzer:index:AllRegionsAccessAnalyzer::access-analyzer";

@@ -1,16 +1,17 @@
-import * as assert from "assert";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
+import * as assert from "assert";
+import { type ArchiveRuleClient } from "../../../fleet/domain/account";
 import {
-  ARCHIVE_RULE_TYPE,
-  applyArchiveRules,
   applyDecision,
-  archiveRulesAfterUp,
   changedArchiveRules,
   isArchiveRuleEvent,
-  type ArchiveRuleClient,
   type ArchiveRuleRef,
-} from "../../../fleet/archiveRules";
+} from "../../../fleet/domain/archiveRules";
+import { applyArchiveRules, archiveRulesAfterUp } from "../../../fleet/flows/archiveRules";
 import { target } from "./helpers";
+
+/** The archive rule type token, as the engine records it (the component's contract). */
+const ARCHIVE_RULE = "aws:accessanalyzer/archiveRule:ArchiveRule";
 
 let sequence = 0;
 
@@ -42,10 +43,10 @@ const rule = (region: string, analyzerName: string, ruleName: string) => ({
 describe("archive rules to apply after up", () => {
   it("lists the rules the update created, updated or replaced, once each and sorted", () => {
     const events = [
-      outputsEvent(ARCHIVE_RULE_TYPE, "update", rule("us-east-1", "external-access", "private")),
-      outputsEvent(ARCHIVE_RULE_TYPE, "create", rule("eu-west-1", "external-access", "private")),
-      outputsEvent(ARCHIVE_RULE_TYPE, "replace", rule("eu-west-1", "external-access", "a-trusted")),
-      outputsEvent(ARCHIVE_RULE_TYPE, "create", rule("eu-west-1", "external-access", "private")),
+      outputsEvent(ARCHIVE_RULE, "update", rule("us-east-1", "external-access", "private")),
+      outputsEvent(ARCHIVE_RULE, "create", rule("eu-west-1", "external-access", "private")),
+      outputsEvent(ARCHIVE_RULE, "replace", rule("eu-west-1", "external-access", "a-trusted")),
+      outputsEvent(ARCHIVE_RULE, "create", rule("eu-west-1", "external-access", "private")),
     ];
     assert.deepStrictEqual(changedArchiveRules(events), [
       { region: "eu-west-1", analyzerName: "external-access", ruleName: "a-trusted" },
@@ -56,28 +57,28 @@ describe("archive rules to apply after up", () => {
 
   it("skips rules kept the same, read or deleted, other resource types and incomplete outputs", () => {
     const events: EngineEvent[] = [
-      outputsEvent(ARCHIVE_RULE_TYPE, "same", rule("us-east-1", "external-access", "kept")),
-      outputsEvent(ARCHIVE_RULE_TYPE, "read", rule("us-east-1", "external-access", "read")),
-      outputsEvent(ARCHIVE_RULE_TYPE, "delete", rule("us-east-1", "external-access", "gone")),
+      outputsEvent(ARCHIVE_RULE, "same", rule("us-east-1", "external-access", "kept")),
+      outputsEvent(ARCHIVE_RULE, "read", rule("us-east-1", "external-access", "read")),
+      outputsEvent(ARCHIVE_RULE, "delete", rule("us-east-1", "external-access", "gone")),
       outputsEvent("aws:accessanalyzer/analyzer:Analyzer", "create", {
         region: "us-east-1",
         analyzerName: "external-access",
       }),
-      outputsEvent(ARCHIVE_RULE_TYPE, "create", { analyzerName: "external-access", ruleName: "r" }),
+      outputsEvent(ARCHIVE_RULE, "create", { analyzerName: "external-access", ruleName: "r" }),
       { sequence: 99, timestamp: 0, stdoutEvent: { message: "hello", color: "never" } },
     ];
     assert.deepStrictEqual(changedArchiveRules(events), []);
   });
 
   it("skips a changed rule whose outputs lack the analyzer or rule name, or name an empty region or rule", () => {
-    const noNew = outputsEvent(ARCHIVE_RULE_TYPE, "create", {});
+    const noNew = outputsEvent(ARCHIVE_RULE, "create", {});
     delete noNew.resOutputsEvent!.metadata.new;
     const events: EngineEvent[] = [
       noNew,
-      outputsEvent(ARCHIVE_RULE_TYPE, "create", { region: "us-east-1", ruleName: "r" }),
-      outputsEvent(ARCHIVE_RULE_TYPE, "create", { region: "us-east-1", analyzerName: "a" }),
-      outputsEvent(ARCHIVE_RULE_TYPE, "update", rule("", "external-access", "r")),
-      outputsEvent(ARCHIVE_RULE_TYPE, "update", rule("us-east-1", "external-access", "")),
+      outputsEvent(ARCHIVE_RULE, "create", { region: "us-east-1", ruleName: "r" }),
+      outputsEvent(ARCHIVE_RULE, "create", { region: "us-east-1", analyzerName: "a" }),
+      outputsEvent(ARCHIVE_RULE, "update", rule("", "external-access", "r")),
+      outputsEvent(ARCHIVE_RULE, "update", rule("us-east-1", "external-access", "")),
     ];
     assert.deepStrictEqual(changedArchiveRules(events), []);
   });
@@ -283,10 +284,11 @@ describe("archive rules after up", () => {
   });
 
   it("keeps only the archive rules' engine events", () => {
-    assert.ok(isArchiveRuleEvent(outputsEvent(ARCHIVE_RULE_TYPE, "create", {})));
+    assert.ok(isArchiveRuleEvent(outputsEvent(ARCHIVE_RULE, "create", {})));
     assert.ok(
       !isArchiveRuleEvent(outputsEvent("aws:accessanalyzer/analyzer:Analyzer", "create", {})),
     );
-    assert.ok(!isArchiveRuleEvent({ sequence: 1, timestamp: 0, cancelEvent: {} }));
+    const cancel: EngineEvent = { sequence: 1, timestamp: 0, cancelEvent: {} };
+    assert.ok(!isArchiveRuleEvent(cancel));
   });
 });

@@ -2,27 +2,30 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { SdkAccountReader } from "../../../fleet/aws/reader";
+import { main, type CliDeps } from "../../../fleet/cli";
 import {
-  accountAudit,
-  auditAccount,
-  auditOutcome,
-  auditTotals,
   countsFindings,
-  describeError,
-  formatAuditTable,
-  organizationRegionView,
-  organizationViewSource,
-  regionAudit,
-  scanRegions,
-  staleStateRegions,
   type AccountReader,
   type AnalyzerInfo,
+} from "../../../fleet/domain/account";
+import { describeError } from "../../../fleet/domain/errors";
+import type { FleetReport, StackResult } from "../../../fleet/domain/results";
+import { buildReport, exitCodeFor, skippedResult } from "../../../fleet/domain/results";
+import type { HeldRegion } from "../../../fleet/domain/state";
+import {
+  accountAudit,
+  auditOutcome,
+  auditTotals,
+  organizationRegionView,
+  regionAudit,
+  staleStateRegions,
   type RegionReading,
-} from "../../../fleet/audit";
-import { SdkAccountReader } from "../../../fleet/auditSdk";
-import { main, type CliDeps } from "../../../fleet/cli";
-import { buildReport, exitCodeFor, skippedResult } from "../../../fleet/report";
-import type { FleetReport, StackResult, Target } from "../../../fleet/types";
+} from "../../../fleet/domain/verdicts";
+import { auditAccount, organizationViewSource } from "../../../fleet/flows/audit";
+import { scanRegions } from "../../../fleet/flows/scan";
+import { formatAuditTable } from "../../../fleet/report/auditTable";
+import type { Target } from "../../../fleet/settings/schema";
 import { DEFAULT_REGIONS, startFakeAws, type FakeAws } from "../../harness/fake-aws";
 import { target } from "./helpers";
 
@@ -827,6 +830,7 @@ accounts:
       let out = "";
       let err = "";
       const deps: CliDeps = {
+        version: "0.1.0-test",
         stdout: (t) => (out += t),
         stderr: (t) => (err += t),
         env: { AWS_SECRET_ACCESS_KEY: BOT_KEY.secretAccessKey },
@@ -1087,7 +1091,8 @@ describe("audit verdicts: details, copies and counts", () => {
   });
 
   it("lists a stale region without analyzers, and without a name when the state holds none", () => {
-    const [stale] = staleStateRegions([], { "me-south-1": { urns: ["urn:x"] } });
+    const held: Record<string, HeldRegion> = { "me-south-1": { urns: ["urn:x"] } };
+    const [stale] = staleStateRegions([], held);
     assert.deepStrictEqual(stale.analyzers, []);
     assert.match(stale.detail ?? "", /^disabled, still in the stack's state: the next up drops it/);
   });

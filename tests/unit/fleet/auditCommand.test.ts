@@ -7,16 +7,15 @@ import { getMaxListeners } from "events";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { AccountReader, AnalyzerInfo } from "../../../fleet/audit";
-import { createSdkAccountReader, SdkArchiveRuleClient } from "../../../fleet/auditSdk";
-import type { AutomationRunnerOptions } from "../../../fleet/automation";
-import { main, type CliDeps } from "../../../fleet/cli";
-import {
-  pendingWarning,
-  sdkArchiveRuleClientFactory,
-  sdkReaderFactory,
-} from "../../../fleet/commands/auditCommand";
-import type { FleetReport, StackRunner, Target } from "../../../fleet/types";
+import { SdkArchiveRuleClient } from "../../../fleet/aws/archiveRules";
+import { SdkAccountReader } from "../../../fleet/aws/reader";
+import { main, processDeps, type CliDeps } from "../../../fleet/cli";
+import { pendingWarning } from "../../../fleet/commands/auditCommand";
+import { awsAccess } from "../../../fleet/commands/loader";
+import type { AccountReader, AnalyzerInfo } from "../../../fleet/domain/account";
+import type { FleetReport } from "../../../fleet/domain/results";
+import type { StackRunner, StackRunnerOptions } from "../../../fleet/domain/runner";
+import type { Target } from "../../../fleet/settings/schema";
 import { heldDeployment } from "./helpers";
 
 const PROD = "111122223333";
@@ -64,7 +63,7 @@ interface Harness {
   err: () => string;
   readerOptions: { accountId: string; signal?: AbortSignal }[];
   closed: string[];
-  runnerOptions: AutomationRunnerOptions[];
+  runnerOptions: StackRunnerOptions[];
 }
 
 function harness(
@@ -79,7 +78,7 @@ function harness(
   let err = "";
   const readerOptions: Harness["readerOptions"] = [];
   const closed: string[] = [];
-  const runnerOptions: AutomationRunnerOptions[] = [];
+  const runnerOptions: StackRunnerOptions[] = [];
   const reader = (t: Target, options: { signal?: AbortSignal }): AccountReader => {
     readerOptions.push({ accountId: t.accountId, ...options });
     const s = script[t.accountId] ?? { regions: [] };
@@ -92,6 +91,7 @@ function harness(
     };
   };
   const deps: CliDeps = {
+    version: "0.1.0-test",
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
     env: {},
@@ -460,11 +460,18 @@ describe("audit command (main, in-memory readers)", () => {
     });
   });
 
-  it("loads the AWS SDK reader and archive-rule client only through the factories", () => {
-    assert.strictEqual(sdkReaderFactory(), createSdkAccountReader);
+  it("the process reaches AWS through the SDK edge; a port the deps lack fails naming it", () => {
+    const wired = awsAccess(processDeps(() => ({}) as StackRunner));
     const t: Target = { accountId: PROD, stack: "s", access: {}, settings: {} };
-    const client = sdkArchiveRuleClientFactory()(t, {});
+    for (const reader of [wired.accountReader(t, {}), wired.findingsReader(t, {})]) {
+      assert.ok(reader instanceof SdkAccountReader);
+      reader.close?.();
+    }
+    const client = wired.archiveRuleClient(t, {});
     assert.ok(client instanceof SdkArchiveRuleClient);
-    client.close();
+    client.close?.();
+    const bare = awsAccess({});
+    assert.throws(() => bare.accountReader(t, {}), /no createAccountReader was wired/);
+    assert.throws(() => bare.archiveRuleClient(t, {}), /no createArchiveRuleClient was wired/);
   });
 });

@@ -3,18 +3,14 @@
  * filters, role session), how the answers are mapped, and how failures are named. The same reader
  * against fake-aws over the real wire protocols is in audit.test.ts.
  */
-import * as assert from "assert";
 import { AccessAnalyzerClient } from "@aws-sdk/client-accessanalyzer";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { STSClient } from "@aws-sdk/client-sts";
-import {
-  AssumeRoleError,
-  assumedRoleProvider,
-  SdkAccountReader,
-  SdkArchiveRuleClient,
-  type SdkReaderOptions,
-} from "../../../fleet/auditSdk";
-import type { Target } from "../../../fleet/types";
+import * as assert from "assert";
+import { SdkArchiveRuleClient } from "../../../fleet/aws/archiveRules";
+import { AssumeRoleError, assumedRoleProvider } from "../../../fleet/aws/credentials";
+import { SdkAccountReader, type SdkReaderOptions } from "../../../fleet/aws/reader";
+import type { Target } from "../../../fleet/settings/schema";
 import { target } from "./helpers";
 
 type Sent = { command: string; input: Record<string, unknown>; options: unknown };

@@ -1,19 +1,19 @@
 import * as assert from "assert";
+import { type AccountReader, type AnalyzerInfo } from "../../../fleet/domain/account";
+import type { StackResult } from "../../../fleet/domain/results";
+import { exitCodeFor } from "../../../fleet/domain/results";
+import type { HeldRegion } from "../../../fleet/domain/state";
 import {
   accountAudit,
-  auditAccount,
   auditOutcome,
   auditTotals,
-  formatAuditTable,
   staleStateRegions,
-  type AccountReader,
-  type AnalyzerInfo,
   type StateReading,
-} from "../../../fleet/audit";
-import type { HeldRegion } from "../../../fleet/adoption";
-import { stackStateSource, stateNotes } from "../../../fleet/auditState";
-import { exitCodeFor } from "../../../fleet/report";
-import type { StackResult, Target } from "../../../fleet/types";
+} from "../../../fleet/domain/verdicts";
+import { auditAccount } from "../../../fleet/flows/audit";
+import { stackStateSource } from "../../../fleet/flows/stackState";
+import { formatAuditTable, stateNotes } from "../../../fleet/report/auditTable";
+import type { Target } from "../../../fleet/settings/schema";
 import { heldDeployment, target } from "./helpers";
 
 const active = (name = "external-access"): AnalyzerInfo => ({

@@ -2,9 +2,16 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findProgramDir, main, processDeps, type CliDeps } from "../../../fleet/cli";
-import type { AutomationRunnerOptions } from "../../../fleet/automation";
-import type { FleetReport, Target } from "../../../fleet/types";
+import {
+  findProgramDir,
+  main,
+  packageVersion,
+  processDeps,
+  type CliDeps,
+} from "../../../fleet/cli";
+import type { FleetReport } from "../../../fleet/domain/results";
+import type { StackRunner, StackRunnerOptions } from "../../../fleet/domain/runner";
+import type { Target } from "../../../fleet/settings/schema";
 import { FakeRunner, orgAccount, type Script } from "./helpers";
 
 const FLEET = `
@@ -26,7 +33,7 @@ interface Harness {
   out: () => string;
   err: () => string;
   dir: string;
-  runnerOptions: AutomationRunnerOptions[];
+  runnerOptions: StackRunnerOptions[];
   signal: (name: "SIGINT" | "SIGTERM") => void;
   /** Signal handlers still subscribed. */
   listening: () => number;
@@ -45,10 +52,11 @@ function harness(
   let out = "";
   let err = "";
   const runner = new FakeRunner(scripts);
-  const runnerOptions: AutomationRunnerOptions[] = [];
+  const runnerOptions: StackRunnerOptions[] = [];
   const handlers: ((s: "SIGINT" | "SIGTERM") => void)[] = [];
   const exits: number[] = [];
   const deps: CliDeps = {
+    version: "0.1.0-test",
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
     env,
@@ -705,6 +713,33 @@ accounts:
       findProgramDir("/elsewhere", (p) => files.has(p)),
       undefined,
     );
+  });
+
+  it("finds this package's version in the nearest package.json of this package, and --version prints it", async () => {
+    const own = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../package.json"), "utf8"));
+    assert.strictEqual(processDeps(() => ({}) as StackRunner).version, own.version);
+    const files: Record<string, string> = {
+      "/repo/node_modules/pulumi-access-analyzer-all-regions/package.json": JSON.stringify({
+        name: "pulumi-access-analyzer-all-regions",
+        version: "1.2.3",
+      }),
+      "/repo/node_modules/pulumi-access-analyzer-all-regions/dist/package.json": JSON.stringify({
+        name: "someone-else",
+        version: "9.9.9",
+      }),
+    };
+    const read = (f: string) => files[f];
+    assert.strictEqual(
+      packageVersion("/repo/node_modules/pulumi-access-analyzer-all-regions/dist/fleet", read),
+      "1.2.3",
+    );
+    assert.throws(
+      () => packageVersion("/elsewhere/dist", read),
+      /no package.json of pulumi-access-analyzer-all-regions above \/elsewhere\/dist/,
+    );
+    const h = harness();
+    assert.strictEqual(await main(["--version"], h.deps), 0);
+    assert.strictEqual(h.out(), "0.1.0-test\n");
   });
 });
 

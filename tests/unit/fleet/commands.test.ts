@@ -1,29 +1,23 @@
 /** The command line's shared pieces: option parsers, fleet loading, path checks, labels, signals. */
 import * as assert from "assert";
+import { InvalidArgumentError } from "commander";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { InvalidArgumentError } from "commander";
-import { parseFleetFile } from "../../../fleet/fleetFile";
-import { OrganizationReadError, OrganizationScopeError } from "../../../fleet/organization";
-import { UsageError } from "../../../fleet/targets";
-import type { Fleet, LeftOutTarget, Target } from "../../../fleet/types";
+import { loadFleet, loadRunFleet, type RunFleet } from "../../../fleet/commands/loader";
 import {
   checkWorkDir,
-  loadFleet,
-  loadRunFleet,
   numberOption,
   shardArg,
   throwProblems,
   wholeNumber,
-  type RunFleet,
 } from "../../../fleet/commands/options";
 import { handleAuditSignals } from "../../../fleet/commands/signals";
-import {
-  leftOutLines,
-  organizationLine,
-  originLabel,
-} from "../../../fleet/commands/validateCommand";
+import { UsageError } from "../../../fleet/domain/errors";
+import { OrganizationReadError, OrganizationScopeError } from "../../../fleet/domain/organization";
+import { leftOutLines, organizationLine, originLabel } from "../../../fleet/report/fleetLines";
+import { parseFleetFile } from "../../../fleet/settings/fleetFile";
+import type { Fleet, LeftOutTarget, Target } from "../../../fleet/settings/schema";
 import { orgAccount, target } from "./helpers";
 
 const ORG_FLEET = `backend: file://./state\nsecretsProvider: awskms://alias/k?region=eu-west-1\ndefaults: { roleName: Deployer }\norganization:\n  delegatedAdministrator: { accountId: "222222222222" }\n`;

@@ -1,16 +1,14 @@
 import * as assert from "assert";
 import * as path from "path";
+import { stackConfigFor, stackEnvFor, staleConfigKeys } from "../../../fleet/domain/stackConfig";
 import {
   preflightProblems,
   projectProblem,
-  providerArgsFor,
   relativeBackendDir,
-  stackConfigFor,
-  stackEnvFor,
-  staleConfigKeys,
   workspaceEnv,
-} from "../../../fleet/config";
-import type { Target } from "../../../fleet/types";
+} from "../../../fleet/domain/workspace";
+import type { Target } from "../../../fleet/settings/schema";
+import { providerArgsFor } from "../../../fleet/settings/schema";
 
 const resolve = (...parts: string[]) => path.resolve(...parts);
 
@@ -167,6 +165,17 @@ describe("fleet stack config", () => {
   it("writes the provider mode", () => {
     const config = stackConfigFor({ ...full, settings: { providerMode: "single" } });
     assert.deepStrictEqual(config["access-analyzer:providerMode"], { value: "single" });
+  });
+
+  it("writes the adopted analyzers the stack may delete", () => {
+    const config = stackConfigFor(
+      { ...full, settings: { allowDelete: ["console@eu-west-1"] } },
+      { "eu-west-1": "console" },
+    );
+    assert.deepStrictEqual(config["access-analyzer:allowDelete"], {
+      value: '["console@eu-west-1"]',
+    });
+    assert.equal(stackConfigFor(full)["access-analyzer:allowDelete"], undefined);
   });
 
   it("lists stale keys sorted", () => {

@@ -3,18 +3,18 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
-import { accountAudit } from "../../../fleet/audit";
-import { parseFindingsFormat, renderFindings } from "../../../fleet/findings";
-import { escapeHtml, renderFindingsHtml } from "../../../fleet/findings/html";
+import { accountAudit } from "../../../fleet/domain/verdicts";
+import { parseFindingsFormat, renderFindings } from "../../../fleet/report/findings/index";
+import { escapeHtml, renderFindingsHtml } from "../../../fleet/report/findings/html";
 import {
   findingsTotals,
   type AccountFindings,
   type Finding,
   type FindingsReport,
-} from "../../../fleet/findings/model";
-import { artifactUri, toSarif } from "../../../fleet/findings/sarif";
-import type { AccountAudit, RegionAudit } from "../../../fleet/types";
-import { formatFindingsTable, printable } from "../../../fleet/findings/table";
+} from "../../../fleet/domain/findings";
+import { artifactUri, toSarif } from "../../../fleet/report/findings/sarif";
+import type { AccountAudit, RegionAudit } from "../../../fleet/domain/verdicts";
+import { formatFindingsTable, printable } from "../../../fleet/report/findings/table";
 
 const PROD = "111122223333";
 const DEV = "444455556666";
@@ -217,7 +217,7 @@ describe("findings --format", () => {
 describe("findings JSON", () => {
   it("is the report itself with schemaVersion 1, and parses back to it", () => {
     const report = sampleReport();
-    const parsed = JSON.parse(renderFindings(report, "json")) as FindingsReport;
+    const parsed = JSON.parse(renderFindings(report, "json", "0.1.0")) as FindingsReport;
     assert.strictEqual(parsed.schemaVersion, 1);
     assert.strictEqual(parsed.kind, "access-analyzer-fleet/findings");
     assert.deepStrictEqual(parsed, JSON.parse(JSON.stringify(report)));
@@ -256,7 +256,8 @@ describe("findings SARIF", () => {
       }[];
     }[];
   };
-  const sarifOf = (report: FindingsReport) => JSON.parse(renderFindings(report, "sarif")) as Sarif;
+  const sarifOf = (report: FindingsReport) =>
+    JSON.parse(renderFindings(report, "sarif", "0.1.0")) as Sarif;
 
   it("validates against the official SARIF 2.1.0 schema", () => {
     const log = sarifOf(sampleReport());
@@ -368,6 +369,7 @@ describe("findings SARIF, field by field", () => {
   it("sorts the rules by id whatever the findings' order, and points each result at its rule", () => {
     const log = toSarif(
       withFindings([unusedRole("u1"), finding({ id: "p1" }), unusedRole("u2")]),
+      "0.1.0",
     ) as unknown as Log;
     const run = log.runs[0];
     assert.deepStrictEqual(
@@ -391,6 +393,7 @@ describe("findings SARIF, field by field", () => {
         finding({ id: "n1", findingType: "UnusedFutureThing", exposure: "unused" }),
         finding({ id: "x1", findingType: "ExternalFuture", exposure: "cross-account" }),
       ]),
+      "0.1.0",
     ) as unknown as Log;
     assert.deepStrictEqual(log.runs[0].tool.driver.rules[2], {
       id: "UnusedFutureThing",
@@ -416,7 +419,7 @@ describe("findings SARIF, field by field", () => {
   });
 
   it("words a result without a resource or a grant plainly", () => {
-    const log = toSarif(withFindings([unusedRole("u1")])) as unknown as Log;
+    const log = toSarif(withFindings([unusedRole("u1")]), "0.1.0") as unknown as Log;
     assert.strictEqual(
       log.runs[0].results[0].message.text,
       "Unused access: AWS::IAM::Role (no resource) in account 111122223333, region us-east-1 " +
@@ -425,7 +428,7 @@ describe("findings SARIF, field by field", () => {
   });
 
   it("carries the finding's facts as result properties, with GitHub's security-severity", () => {
-    const log = toSarif(withFindings([finding({ id: "p1" })])) as unknown as Log;
+    const log = toSarif(withFindings([finding({ id: "p1" })]), "0.1.0") as unknown as Log;
     assert.deepStrictEqual(log.runs[0].results[0].properties, {
       accountId: PROD,
       region: "us-east-1",
@@ -440,9 +443,9 @@ describe("findings SARIF, field by field", () => {
     });
   });
 
-  it("names the tool's version (0.0.0 when unknown) and a stable automation id", () => {
-    const plain = toSarif(withFindings([])) as unknown as Log;
-    assert.strictEqual(plain.runs[0].tool.driver.version, "0.0.0");
+  it("names the tool's version and a stable automation id", () => {
+    const plain = toSarif(withFindings([]), "0.1.0") as unknown as Log;
+    assert.strictEqual(plain.runs[0].tool.driver.version, "0.1.0");
     assert.deepStrictEqual(plain.runs[0].automationDetails, {
       id: "access-analyzer-fleet/findings/",
     });

@@ -1,6 +1,12 @@
 import * as assert from "assert";
-import type { AnalyzerInfo } from "../../../fleet/audit";
-import { SdkAccountReader } from "../../../fleet/auditSdk";
+import { SdkAccountReader } from "../../../fleet/aws/reader";
+import type { AnalyzerInfo } from "../../../fleet/domain/account";
+import {
+  type FindingCriteria,
+  type FindingDetail,
+  type FindingsAccountReader,
+  type FindingSummary,
+} from "../../../fleet/domain/account";
 import {
   describeFilter,
   FindingsFilterError,
@@ -12,16 +18,9 @@ import {
   sortFindings,
   type Finding,
   type FindingsFilter,
-} from "../../../fleet/findings/model";
-import {
-  readAccountFindings,
-  runFindings,
-  type FindingCriteria,
-  type FindingDetail,
-  type FindingsAccountReader,
-  type FindingSummary,
-} from "../../../fleet/findings/read";
-import type { Target } from "../../../fleet/types";
+} from "../../../fleet/domain/findings";
+import { readAccountFindings, runFindings } from "../../../fleet/flows/findings";
+import type { Target } from "../../../fleet/settings/schema";
 import { FakeAwsAdminClient, startFakeAws, type FakeAws } from "../../harness/fake-aws";
 
 const NOW = new Date("2025-06-15T12:00:00.000Z");

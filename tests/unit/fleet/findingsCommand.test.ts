@@ -4,9 +4,10 @@ import * as os from "os";
 import * as path from "path";
 import { main, type CliDeps } from "../../../fleet/cli";
 import { findingsExitCode, runFindingsCommand } from "../../../fleet/commands/findingsCommand";
-import type { FindingsAccountReader } from "../../../fleet/findings";
-import { findingsTotals, type FindingsReport } from "../../../fleet/findings/model";
-import type { Target } from "../../../fleet/types";
+import type { FindingsAccountReader } from "../../../fleet/domain/account";
+import { findingsTotals, type FindingsReport } from "../../../fleet/domain/findings";
+import type { Target } from "../../../fleet/settings/schema";
+import { orgAccount } from "./helpers";
 
 const FLEET = `
 secretsProvider: passphrase
@@ -59,6 +60,7 @@ function harness() {
   let err = "";
   const calls: string[] = [];
   const deps: CliDeps = {
+    version: "0.1.0-test",
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
     env: {},
@@ -131,10 +133,54 @@ describe("fleet CLI: findings", () => {
     );
   });
 
+  it("reads the accounts of an organization fleet, as audit does, and not the registration stack", async () => {
+    const h = harness();
+    fs.writeFileSync(
+      path.join(h.dir, "fleet.yaml"),
+      `defaults: { roleName: Auditor }\norganization:\n  delegatedAdministrator: { accountId: "222222222222" }\n`,
+    );
+    const read: string[] = [];
+    const reader = stubReader([]);
+    const code = await main(["findings", "--format", "json"], {
+      ...h.deps,
+      discoverAccounts: () =>
+        Promise.resolve({
+          organizationId: "o-abc1234567",
+          managementAccountId: "111111111111",
+          accounts: [
+            orgAccount("222222222222", "Root/Security"),
+            orgAccount("333333333333", "Root/Prod"),
+          ],
+          leftOut: [],
+          warnings: [],
+        }),
+      createFindingsReader: (t) => {
+        read.push(t.accountId);
+        return reader(t);
+      },
+    });
+    assert.strictEqual(code, 0, h.err());
+    assert.deepStrictEqual(read.sort(), ["222222222222", "333333333333"]);
+    const report = JSON.parse(h.out()) as FindingsReport;
+    assert.deepStrictEqual(
+      report.accounts.map((a) => [a.accountId, a.findings.length]),
+      [
+        ["222222222222", 1],
+        ["333333333333", 1],
+      ],
+    );
+    assert.match(h.err(), /findings: 2 account\(s\)/);
+  });
+
   it("writes SARIF and HTML", async () => {
     const h = harness();
     await main(["findings", "--accounts", "prod", "--format", "sarif"], h.deps);
-    assert.strictEqual((JSON.parse(h.out()) as { version: string }).version, "2.1.0");
+    const sarif = JSON.parse(h.out()) as {
+      version: string;
+      runs: { tool: { driver: { version: string } } }[];
+    };
+    assert.strictEqual(sarif.version, "2.1.0");
+    assert.strictEqual(sarif.runs[0].tool.driver.version, "0.1.0-test", "the package's version");
     const html = harness();
     await main(["findings", "--accounts", "prod", "--format", "html"], html.deps);
     assert.match(html.out(), /^<!DOCTYPE html>/i);

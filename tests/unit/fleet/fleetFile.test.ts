@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { stackConfigFor } from "../../../fleet/config";
-import { parseFleetFile, suggestKey, formatPath } from "../../../fleet/fleetFile";
+import { stackConfigFor } from "../../../fleet/domain/stackConfig";
+import { parseFleetFile } from "../../../fleet/settings/fleetFile";
+import { suggestKey, formatPath } from "../../../components/problems";
 
 const ROOT = path.resolve(__dirname, "../../..");
 

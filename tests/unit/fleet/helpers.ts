@@ -1,14 +1,9 @@
 /** Shared fakes for the fleet tests: targets, results and a scriptable StackRunner. */
-import { noChanges } from "../../../fleet/report";
-import type {
-  ChangeCounts,
-  Operation,
-  Outcome,
-  RunOptions,
-  StackResult,
-  StackRunner,
-  Target,
-} from "../../../fleet/types";
+import type { ChangeCounts, Operation, Outcome } from "../../../fleet/domain/outcomes";
+import { noChanges } from "../../../fleet/domain/outcomes";
+import type { StackResult } from "../../../fleet/domain/results";
+import type { RunOptions, StackRunner } from "../../../fleet/domain/runner";
+import type { Target } from "../../../fleet/settings/schema";
 
 export function target(accountId: string, name?: string): Target {
   return {

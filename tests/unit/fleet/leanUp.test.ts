@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { leanUp, leanUpArgs, readUpEvents } from "../../../fleet/leanUp";
+import { leanUp, leanUpArgs, readUpEvents } from "../../../fleet/run/leanUp";
 
 const STACK_URN = "urn:pulumi:acct::access-analyzer::pulumi:pulumi:Stack::access-analyzer-acct";
 

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 
-import { planMemory, pluginsPerStack, stackMemoryBytes } from "../../../fleet/memoryBudget";
-import { runAll } from "../../../fleet/scheduler";
-import type { AnalyzerSettings, Target } from "../../../fleet/types";
+import { planMemory, pluginsPerStack, stackMemoryBytes } from "../../../fleet/domain/memoryBudget";
+import { runAll } from "../../../fleet/domain/scheduler";
+import type { AnalyzerSettings, Target } from "../../../fleet/settings/schema";
 import { target, targets } from "./helpers";
 
 const MiB = 1024 ** 2;

@@ -1,14 +1,13 @@
 import * as assert from "assert";
+import { discoverAccounts, readOrganizationTree } from "../../../fleet/aws/organizations";
+import { organizationSchema } from "../../../fleet/settings/schema";
 import {
-  discoverAccounts,
-  organizationSchema,
   OrganizationReadError,
   OrganizationScopeError,
-  readOrganizationTree,
   selectAccounts,
   type OrganizationTree,
-} from "../../../fleet/organization";
-import { AssumeRoleError } from "../../../fleet/auditSdk";
+} from "../../../fleet/domain/organization";
+import { AssumeRoleError } from "../../../fleet/aws/credentials";
 import { FakeAwsAdminClient, startFakeAws, type FakeAws } from "../../harness/fake-aws";
 
 /** Root ─ mgmt; Prod ─ EU (a, b), US (c, suspended d); Sandbox ─ Deep (e); Security (f). */

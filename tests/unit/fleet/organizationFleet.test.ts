@@ -1,11 +1,13 @@
 import * as assert from "assert";
-import { stackConfigFor } from "../../../fleet/config";
-import { organizationTargets, parseFleetFile, REGISTRATION_STACK } from "../../../fleet/fleetFile";
-import type { AccountSelection } from "../../../fleet/organization";
-import { findOrphans, phaseBlocked, runPhases } from "../../../fleet/runPlan";
-import { shardTargets } from "../../../fleet/targets";
 import { chooseTargets } from "../../../fleet/commands/stackCommand";
-import type { Fleet } from "../../../fleet/types";
+import type { AccountSelection } from "../../../fleet/domain/organization";
+import { REGISTRATION_STACK } from "../../../fleet/domain/organization";
+import { organizationTargets } from "../../../fleet/domain/organizationFleet";
+import { findOrphans, phaseBlocked, runPhases } from "../../../fleet/domain/plan";
+import { stackConfigFor } from "../../../fleet/domain/stackConfig";
+import { shardTargets } from "../../../fleet/domain/targets";
+import { parseFleetFile } from "../../../fleet/settings/fleetFile";
+import type { Fleet } from "../../../fleet/settings/schema";
 
 const MGMT = "111111111111";
 const ADMIN = "222222222222";

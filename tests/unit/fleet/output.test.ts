@@ -1,12 +1,8 @@
 import * as assert from "assert";
-import { abortStep } from "../../../fleet/abort";
-import {
-  LineSplitter,
-  makeRedactor,
-  prefixLine,
-  redactCommandLines,
-  summariseError,
-} from "../../../fleet/output";
+import { abortStep } from "../../../fleet/domain/abort";
+import { LineSplitter, prefixLine } from "../../../fleet/domain/text";
+import { makeRedactor, redactCommandLines } from "../../../fleet/domain/redact";
+import { summariseError } from "../../../fleet/domain/errors";
 
 describe("fleet output", () => {
   it("splits engine chunks into whole lines and flushes the rest", () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { estimateRemainingMs, formatRemaining, progressLine } from "../../../fleet/progress";
+import { estimateRemainingMs, formatRemaining, progressLine } from "../../../fleet/domain/progress";
 
 describe("fleet progress line", () => {
   it("estimates the time left from the pace so far", () => {

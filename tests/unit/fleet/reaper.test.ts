@@ -9,7 +9,7 @@ import {
   reap,
   RUN_MARKER_ENV,
   startReaper,
-} from "../../../fleet/reaper";
+} from "../../../fleet/run/reaper";
 import { spawn } from "child_process";
 
 /** A fake `/proc`: pid → environment (undefined: a process whose environ cannot be read). */
@@ -167,7 +167,7 @@ describe("the reaper: a killed bot's engines and plugins", () => {
         assert.equal(argv[0], process.execPath);
         assert.equal(argv[1], "-r");
         assert.ok(
-          argv.some((a) => a.endsWith(path.join("fleet", "reaper.ts"))),
+          argv.some((a) => a.endsWith(path.join("fleet", "run", "reaper.ts"))),
           argv.join(" "),
         );
         assert.ok(

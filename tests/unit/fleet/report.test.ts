@@ -1,20 +1,15 @@
 import * as assert from "assert";
+import { alignColumns } from "../../../fleet/report/columns";
+import { buildReport, exitCodeFor, skippedResult, totalsOf } from "../../../fleet/domain/results";
 import {
-  alignColumns,
-  buildReport,
   countChanges,
   EXIT,
-  exitCodeFor,
-  firstLine,
-  formatDuration,
-  formatOutputs,
-  formatTable,
   hasChanges,
   isFailure,
   noChanges,
-  skippedResult,
-  totalsOf,
-} from "../../../fleet/report";
+} from "../../../fleet/domain/outcomes";
+import { firstLine, formatDuration } from "../../../fleet/domain/text";
+import { formatOutputs, formatTable } from "../../../fleet/report/runTable";
 import { result, target } from "./helpers";
 
 const prod = target("111122223333", "prod-eu");

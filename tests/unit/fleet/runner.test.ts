@@ -1,10 +1,6 @@
-import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import {
-  PulumiCommand,
   ConcurrentUpdateError,
+  PulumiCommand,
   StackAlreadyExistsError,
   StackNotFoundError,
   type ConfigMap,
@@ -12,6 +8,26 @@ import {
   type OpMap,
   type OutputMap,
 } from "@pulumi/pulumi/automation";
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { RESOURCE_TYPES } from "../../../components/contract";
+import type { ArchiveRuleClient } from "../../../fleet/domain/account";
+import { lockAdvice, lockHolders } from "../../../fleet/domain/failures";
+import type { Operation } from "../../../fleet/domain/outcomes";
+import { noChanges } from "../../../fleet/domain/outcomes";
+import {
+  configUpdate,
+  findOrphans,
+  namesOrphan,
+  orphanTarget,
+  phaseBlocked,
+  planOperation,
+  runPhases,
+  successOutcome,
+} from "../../../fleet/domain/plan";
+import { makeRedactor } from "../../../fleet/domain/redact";
 import {
   AutomationStackRunner,
   BlockedError,
@@ -21,27 +37,12 @@ import {
   readOutputs,
   type RunnerStack,
   type StackOpener,
-} from "../../../fleet/automation";
-import { ARCHIVE_RULE_TYPE, type ArchiveRuleClient } from "../../../fleet/archiveRules";
-import { PROJECT_NAME } from "../../../fleet/config";
-import { makeRedactor } from "../../../fleet/output";
-import {
-  configUpdate,
-  errorOutcome,
-  findOrphans,
-  lockAdvice,
-  lockHolders,
-  namesOrphan,
-  orphanTarget,
-  phaseBlocked,
-  planOperation,
-  retrySelectAfterCreate,
-  runPhases,
-  successOutcome,
-} from "../../../fleet/runPlan";
-import { noChanges } from "../../../fleet/report";
-import type { Operation } from "../../../fleet/types";
+} from "../../../fleet/run/automation";
+import { errorOutcome, retrySelectAfterCreate } from "../../../fleet/run/errors";
+import { PROJECT_NAME } from "../../../program/contract";
 import { target } from "./helpers";
+
+const ARCHIVE_RULE = RESOURCE_TYPES.archiveRule;
 
 /** A CommandError as the Automation API builds it from a failed `pulumi` command. */
 function commandError<T>(ErrorClass: abstract new (message?: string) => T, stderr: string): T {
@@ -359,10 +360,10 @@ describe("AutomationStackRunner (fake stacks)", () => {
         metadata: {
           op: op as never,
           urn: `urn:${region}:${ruleName}`,
-          type: ARCHIVE_RULE_TYPE,
+          type: ARCHIVE_RULE,
           provider: "",
           new: {
-            type: ARCHIVE_RULE_TYPE,
+            type: ARCHIVE_RULE,
             urn: `urn:${region}:${ruleName}`,
             id: "x",
             parent: "",

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { Mutex, runAll } from "../../../fleet/scheduler";
+import { Mutex, runAll } from "../../../fleet/domain/scheduler";
 
 interface R {
   id: number;

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import { isValidRegionName } from "../../../components/regions";
 import { checkName } from "../../../components/validation";
-import { SCHEMA_PATH, schemaText } from "../../../fleet/generate-schema";
+import { SCHEMA_PATH, schemaText } from "../../../scripts/generate-fleet-schema";
 
 describe("fleet JSON Schema", () => {
   it("is up to date with the zod schema (run `npm run fleet-schema` when this fails)", async () => {

@@ -1,6 +1,7 @@
 import * as assert from "assert";
-import { TargetRun, type ScheduleTargetsOptions } from "../../../fleet/targetRun";
-import type { StackResult, Target } from "../../../fleet/types";
+import type { StackResult } from "../../../fleet/domain/results";
+import { TargetRun, type ScheduleTargetsOptions } from "../../../fleet/flows/targetRun";
+import type { Target } from "../../../fleet/settings/schema";
 import { result, target, targets } from "./helpers";
 
 /** Options for one schedule: one at a time, never stopped, start/end lines naming the account. */

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { filterTargets, selectTargets, shardTargets, UsageError } from "../../../fleet/targets";
+import { filterTargets, selectTargets, shardTargets } from "../../../fleet/domain/targets";
+import { UsageError } from "../../../fleet/domain/errors";
 import { target, targets } from "./helpers";
 
 describe("fleet targets", () => {

@@ -1,5 +1,6 @@
 // Entry point: `pulumi-resource-aws [--logtostderr] [-v=N] [--tracing URL] <engine-address>`.
 // Prints only the port and a newline on stdout, as the engine expects.
+import { engineCheckInterval, watchEngine } from "./engineWatch";
 import { log, setQuiet } from "./log";
 import { startServer } from "./server";
 
@@ -31,13 +32,15 @@ async function main(): Promise<void> {
   process.stdout.write(`${port}\n`);
   log(`listening on 127.0.0.1:${port} (engine ${engineAddress || "none"})`);
 
-  const shutdown = (signal: string): void => {
-    log(`${signal}: shutting down`);
+  const shutdown = (why: string): void => {
+    log(`${why}: shutting down`);
     server.forceShutdown();
     process.exit(0);
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  // As upstream: the engine address given on the command line is checked (none in attach mode).
+  watchEngine(() => engineAddress, engineCheckInterval(), shutdown);
 }
 
 main().catch((e: unknown) => {

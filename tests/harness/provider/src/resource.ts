@@ -179,6 +179,12 @@ export function splitImportId(id: string): { id: string; region?: string } {
 /**
  * Where a Read looks: the state's region (refresh), else the import ID's `@region`, else the
  * inputs' region, else the provider's. Returns the ID without any `@region` suffix.
+ *
+ * `importedRegion` is set for a Read with no prior state (an import, `Analyzer.get`): the region
+ * the resource was read in, which the returned inputs record. The bridge extracts an import's
+ * inputs from the outputs by schema, keeping every Optional attribute with a non-zero value
+ * (pulumi-terraform-bridge `ExtractInputsFromOutputs`); `region` is Optional+Computed and always
+ * set, so a plain-name import records the provider's region as well as a `name@region` one does.
  */
 export function readTarget(
   ctx: Ctx,
@@ -190,14 +196,8 @@ export function readTarget(
     return { id, region: resourceRegion(ctx, state) };
   }
   const split = splitImportId(id);
-  if (split.region) {
-    return {
-      id: split.id,
-      region: resourceRegion(ctx, { region: split.region }),
-      importedRegion: split.region,
-    };
-  }
-  return { id, region: resourceRegion(ctx, inputs ?? {}) };
+  const region = resourceRegion(ctx, split.region ? { region: split.region } : (inputs ?? {}));
+  return { id: split.id, region, importedRegion: region };
 }
 
 export function requireString(

@@ -1,0 +1,252 @@
+/**
+ * The read-only half of the AWS edge: `AccountReader` (for `audit` and the read before the engine)
+ * and `FindingsAccountReader` (for `findings`) over the AWS SDK for JavaScript v3: STS to reach the
+ * account, EC2 `DescribeRegions` for its enabled regions, Access Analyzer `ListAnalyzers`,
+ * `ListFindingsV2` and `GetFindingV2`. It never calls anything that changes the account; the one
+ * write `up` makes outside the engine is in ./archiveRules.ts.
+ *
+ * Reaching an account, as the fleet file says:
+ * - start from the bot's own credentials (the SDK's default chain), or the target's `profile`;
+ * - then, when the target has a `roleArn`, assume it with STS (`externalId`, `sessionName`). The
+ *   assumed credentials are shared by every client of the account and renewed before they expire.
+ * Endpoints: the SDK honours `AWS_ENDPOINT_URL` (and per-service variables) itself.
+ */
+import {
+  AccessAnalyzerClient,
+  GetFindingV2Command,
+  ListAnalyzersCommand,
+  ListFindingsV2Command,
+  type AnalyzerSummary,
+  type FindingSummaryV2,
+} from "@aws-sdk/client-accessanalyzer";
+import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { STSClient } from "@aws-sdk/client-sts";
+import { DEFAULTS, ENABLED_OPT_IN_STATUSES } from "../../components/schema";
+import type {
+  AnalyzerInfo,
+  FindingCriteria,
+  FindingDetail,
+  FindingSummary,
+  FindingsAccountReader,
+} from "../domain/account";
+import { describeError } from "../domain/errors";
+import type { Target } from "../settings/schema";
+import {
+  AssumeRoleError,
+  assumedRoleProvider,
+  type AwsCredentialIdentity,
+  type AwsCredentialIdentityProvider,
+} from "./credentials";
+
+export interface SdkReaderOptions {
+  /**
+   * The bot's own credentials. Absent: the SDK's default chain (environment, SSO, profile,
+   * container or instance role). A target's `profile` wins over both.
+   */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Endpoint for every client (tests). Absent: the SDK's own, which honours `AWS_ENDPOINT_URL`. */
+  readonly endpoint?: string;
+  /** SDK attempts per call, retries included (SDK default: 3). */
+  readonly maxAttempts?: number;
+  /** Aborts every call in flight. */
+  readonly signal?: AbortSignal;
+}
+
+/** Prefixes an SDK error with the call that failed, unless it is a failed AssumeRole. */
+export function wrap(context: string, error: unknown): Error {
+  if (error instanceof AssumeRoleError) return error;
+  if (error instanceof Error && error.name === "AbortError") return error;
+  return new Error(`${context}: ${describeError(error)}`);
+}
+
+type CommonConfig = {
+  endpoint?: string;
+  maxAttempts?: number;
+  profile?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+};
+
+/** Reads one account. Create one per account; `close()` when done. */
+export class SdkAccountReader implements FindingsAccountReader {
+  private readonly lookupRegion: string;
+  private readonly common: CommonConfig;
+  private readonly clients = new Map<string, AccessAnalyzerClient>();
+  private readonly others: { destroy(): void }[] = [];
+
+  constructor(
+    private readonly target: Target,
+    private readonly options: SdkReaderOptions = {},
+  ) {
+    this.lookupRegion = target.settings.lookupRegion ?? DEFAULTS.lookupRegion;
+    const base: CommonConfig = {
+      // Stryker disable next-line ConditionalExpression: the SDK takes an endpoint set to undefined as no endpoint
+      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+      // Stryker disable next-line ConditionalExpression: the SDK takes maxAttempts set to undefined as its default
+      ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    };
+    const start: CommonConfig = target.access.profile
+      ? { ...base, profile: target.access.profile }
+      : options.credentials
+        ? { ...base, credentials: options.credentials }
+        : base;
+    this.common = target.access.roleArn ? { ...base, credentials: this.assumeRole(start) } : start;
+  }
+
+  protected get sendOptions(): { abortSignal?: AbortSignal } {
+    return this.options.signal ? { abortSignal: this.options.signal } : {};
+  }
+
+  /** One provider for every client of the account: assumes the role once, renews near expiry. */
+  private assumeRole(start: CommonConfig): AwsCredentialIdentityProvider {
+    const sts = new STSClient({ ...start, region: this.lookupRegion });
+    this.others.push(sts);
+    return assumedRoleProvider(sts, this.target.access, this.sendOptions);
+  }
+
+  protected analyzerClient(region: string): AccessAnalyzerClient {
+    let client = this.clients.get(region);
+    if (!client) {
+      client = new AccessAnalyzerClient({ ...this.common, region });
+      this.clients.set(region, client);
+    }
+    return client;
+  }
+
+  async enabledRegions(): Promise<string[]> {
+    const ec2 = new EC2Client({ ...this.common, region: this.lookupRegion });
+    try {
+      const out = await ec2.send(
+        new DescribeRegionsCommand({
+          Filters: [{ Name: "opt-in-status", Values: [...ENABLED_OPT_IN_STATUSES] }],
+        }),
+        this.sendOptions,
+      );
+      return (out.Regions ?? [])
+        .map((r) => r.RegionName)
+        .filter((r): r is string => typeof r === "string")
+        .sort();
+    } catch (error) {
+      throw wrap(`DescribeRegions in ${this.lookupRegion}`, error);
+    } finally {
+      ec2.destroy();
+    }
+  }
+
+  async analyzers(region: string): Promise<AnalyzerInfo[]> {
+    const client = this.analyzerClient(region);
+    const found: AnalyzerInfo[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const out = await client.send(
+          new ListAnalyzersCommand(nextToken !== undefined ? { nextToken } : {}),
+          this.sendOptions,
+        );
+        for (const a of out.analyzers ?? []) found.push(analyzerInfo(a));
+        nextToken = out.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      throw wrap("ListAnalyzers", error);
+    }
+    return found;
+  }
+
+  async activeFindings(region: string, analyzerArn: string): Promise<number> {
+    return (await this.findings(region, analyzerArn, { status: { eq: ["ACTIVE"] } })).length;
+  }
+
+  /** `ListFindingsV2`, every page, with AWS applying `criteria`. */
+  async findings(
+    region: string,
+    analyzerArn: string,
+    criteria: FindingCriteria,
+  ): Promise<FindingSummary[]> {
+    const client = this.analyzerClient(region);
+    const found: FindingSummary[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const out = await client.send(
+          new ListFindingsV2Command({
+            analyzerArn,
+            filter: criteria,
+            ...(nextToken !== undefined ? { nextToken } : {}),
+          }),
+          this.sendOptions,
+        );
+        for (const f of out.findings ?? []) found.push(findingSummary(f));
+        nextToken = out.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      throw wrap(`ListFindingsV2 ${analyzerArn}`, error);
+    }
+    return found;
+  }
+
+  /** `GetFindingV2`: who is granted access, and whether it is public (external access). */
+  async findingDetail(region: string, analyzerArn: string, id: string): Promise<FindingDetail> {
+    const client = this.analyzerClient(region);
+    let nextToken: string | undefined;
+    const detail: {
+      isPublic?: boolean;
+      principal?: Record<string, string>;
+      condition?: Record<string, string>;
+      action?: string[];
+    } = {};
+    try {
+      do {
+        const out = await client.send(
+          new GetFindingV2Command({
+            analyzerArn,
+            id,
+            ...(nextToken !== undefined ? { nextToken } : {}),
+          }),
+          this.sendOptions,
+        );
+        for (const d of out.findingDetails ?? []) {
+          const e = d.externalAccessDetails;
+          if (!e) continue;
+          if (e.isPublic !== undefined) detail.isPublic = (detail.isPublic ?? false) || e.isPublic;
+          if (e.principal) detail.principal = { ...detail.principal, ...e.principal };
+          if (e.condition) detail.condition = { ...detail.condition, ...e.condition };
+          if (e.action) detail.action = [...new Set([...(detail.action ?? []), ...e.action])];
+        }
+        nextToken = out.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      throw wrap(`GetFindingV2 ${id}`, error);
+    }
+    return detail;
+  }
+
+  close(): void {
+    for (const c of this.clients.values()) c.destroy();
+    this.clients.clear();
+    for (const c of this.others.splice(0)) c.destroy();
+  }
+}
+
+function analyzerInfo(a: AnalyzerSummary): AnalyzerInfo {
+  return {
+    name: a.name ?? "",
+    arn: a.arn ?? "",
+    type: a.type ?? "UNKNOWN",
+    status: a.status ?? "UNKNOWN",
+    ...(a.statusReason?.code ? { statusReason: a.statusReason.code } : {}),
+    ...(a.tags !== undefined ? { tags: { ...a.tags } } : {}),
+  };
+}
+
+function findingSummary(f: FindingSummaryV2): FindingSummary {
+  return {
+    id: f.id ?? "",
+    resourceType: f.resourceType ?? "UNKNOWN",
+    resourceOwnerAccount: f.resourceOwnerAccount ?? "",
+    status: f.status ?? "UNKNOWN",
+    updatedAt: (f.updatedAt ?? f.createdAt ?? new Date(0)).toISOString(),
+    ...(f.resource !== undefined ? { resource: f.resource } : {}),
+    ...(f.findingType !== undefined ? { findingType: f.findingType } : {}),
+    ...(f.createdAt !== undefined ? { createdAt: f.createdAt.toISOString() } : {}),
+    ...(f.error !== undefined ? { error: f.error } : {}),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The ports through which the fleet reaches one account (fleet/aws/ implements them over the AWS
+ * SDK; the tests pass fakes): what `audit` and the read before the engine read, what `findings`
+ * adds, and the one write after `up` (`ApplyArchiveRule`). With the pure rules on what was read:
+ * which regions the fleet file keeps in scope, and which analyzers' findings count. Imports nothing,
+ * so every layer above can depend on it.
+ */
+
+/** One analyzer as `ListAnalyzers` describes it. */
+export interface AnalyzerInfo {
+  readonly name: string;
+  readonly arn: string;
+  /** `ACCOUNT`, `ORGANIZATION`, `ACCOUNT_UNUSED_ACCESS`, … */
+  readonly type: string;
+  /** `ACTIVE`, `CREATING`, `DISABLED` or `FAILED`. */
+  readonly status: string;
+  /** Why it is not ACTIVE (AWS's `statusReason.code`). */
+  readonly statusReason?: string;
+  /** Its tags, when the reader has them (adoption tells ours from others' by name and tags). */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** What `audit` needs to read from one account. Implementations never change anything. */
+export interface AccountReader {
+  /** Regions the account has enabled (opt-in-not-required and opted-in). */
+  enabledRegions(): Promise<string[]>;
+  /** Every analyzer in the region, all types and statuses. */
+  analyzers(region: string): Promise<AnalyzerInfo[]>;
+  /** How many ACTIVE findings the analyzer holds. */
+  activeFindings(region: string, analyzerArn: string): Promise<number>;
+  /** Releases connections; called once when the account is done. */
+  close?(): void;
+}
+
+/** Regions read at once in one account, by default. */
+export const DEFAULT_REGION_CONCURRENCY = 4;
+
+/** Accounts read at once, by default (reads are light; AWS API rate limits are the bound). */
+export const DEFAULT_AUDIT_CONCURRENCY = 4;
+
+export const EXTERNAL_ACCESS_TYPES = new Set(["ACCOUNT", "ORGANIZATION"]);
+
+export const UNUSED_ACCESS_TYPES = new Set(["ACCOUNT_UNUSED_ACCESS", "ORGANIZATION_UNUSED_ACCESS"]);
+
+/**
+ * The analyzers whose findings `audit` counts: ACTIVE external-access and unused-access analyzers.
+ * Internal-access analyzers are listed but not counted; an analyzer that is not ACTIVE has no
+ * findings to give.
+ */
+export function countsFindings(a: AnalyzerInfo): boolean {
+  return (
+    a.status === "ACTIVE" && (EXTERNAL_ACCESS_TYPES.has(a.type) || UNUSED_ACCESS_TYPES.has(a.type))
+  );
+}
+
+/** The region settings of an account (the fleet file's `regions` and `excludeRegions`). */
+export interface RegionScope {
+  readonly regions?: readonly string[];
+  readonly excludeRegions?: readonly string[];
+}
+
+/**
+ * Why the fleet file leaves an enabled region out, or undefined when it is in scope: listed in
+ * `excludeRegions`, or an explicit `regions` list that does not name it.
+ */
+export function exclusionReason(region: string, settings: RegionScope): string | undefined {
+  if (settings.excludeRegions?.includes(region)) return "in excludeRegions";
+  if (settings.regions && !settings.regions.includes(region)) return "not in regions";
+  return undefined;
+}
+
+/** `ListFindingsV2`'s `filter`: attribute → criterion. */
+export type FindingCriteria = Record<
+  string,
+  { eq?: string[]; neq?: string[]; contains?: string[]; exists?: boolean }
+>;
+
+/** One finding as `ListFindingsV2` summarises it (AWS's `FindingSummaryV2`). */
+export interface FindingSummary {
+  readonly id: string;
+  readonly resource?: string;
+  readonly resourceType: string;
+  readonly resourceOwnerAccount: string;
+  readonly status: string;
+  readonly findingType?: string;
+  /** ISO time. */
+  readonly updatedAt: string;
+  readonly createdAt?: string;
+  readonly error?: string;
+}
+
+/** What `GetFindingV2`'s `externalAccessDetails` add to a summary. */
+export interface FindingDetail {
+  readonly isPublic?: boolean;
+  readonly principal?: Readonly<Record<string, string>>;
+  readonly condition?: Readonly<Record<string, string>>;
+  readonly action?: readonly string[];
+}
+
+/** What `findings` reads from one account, on top of what `audit` reads. Never changes anything. */
+export interface FindingsAccountReader extends AccountReader {
+  /** `ListFindingsV2`, every page, AWS applying `criteria`. */
+  findings(
+    region: string,
+    analyzerArn: string,
+    criteria: FindingCriteria,
+  ): Promise<FindingSummary[]>;
+  /** `GetFindingV2` of one finding (only called with `details`). */
+  findingDetail?(region: string, analyzerArn: string, id: string): Promise<FindingDetail>;
+}
+
+/** What applying archive rules after `up` needs from the account (the deployer role). */
+export interface ArchiveRuleClient {
+  /** `ListAnalyzers` in the region: the analyzer's ARN, by name. */
+  analyzers(region: string): Promise<readonly { name: string; arn: string }[]>;
+  /** ACTIVE findings of the analyzer (`ListFindingsV2`, every page). */
+  activeFindings(region: string, analyzerArn: string): Promise<number>;
+  /** `ApplyArchiveRule`. */
+  applyArchiveRule(region: string, analyzerArn: string, ruleName: string): Promise<void>;
+  close?(): void;
+}

@@ -1,0 +1,153 @@
+/** `audit`'s summary: a row per account, the regions to act on, the totals, and the notes on the state read. Pure. */
+import { OUTCOMES } from "../domain/outcomes";
+import { type StackResult, totalsOf } from "../domain/results";
+import { accountLabel, firstLine, formatDuration } from "../domain/text";
+import {
+  type OrganizationViewCounts,
+  type RegionAudit,
+  auditTotals,
+  isNonCompliant,
+} from "../domain/verdicts";
+import { alignColumns } from "./columns";
+
+const AUDIT_COLUMNS = [
+  "ACCOUNT",
+  "RESULT",
+  "ENABLED",
+  "COVERED",
+  "ORG-VIEW",
+  "PENDING",
+  "MISSING",
+  "NOT-ACTIVE",
+  "EXCLUDED",
+  "STALE-STATE",
+  "EXT-FINDINGS",
+  "UNUSED-FINDINGS",
+  "DURATION",
+  "ERROR",
+] as const;
+
+function auditRow(r: StackResult): string[] {
+  const a = r.audit;
+  const n = (v: number | undefined) => (a && v !== undefined ? String(v) : "-");
+  return [
+    accountLabel(r),
+    r.outcome,
+    n(a?.counts.enabled),
+    n(a?.counts.covered),
+    organizationCell(a?.organizationView),
+    n(a?.counts.pending),
+    n(a?.counts.missing),
+    n(a?.counts.notActive),
+    n(a?.counts.excluded),
+    n(a?.counts.staleState),
+    n(a?.activeFindings.externalAccess),
+    n(a?.activeFindings.unusedAccess),
+    r.outcome === "skipped" ? "-" : formatDuration(r.durationMs),
+    firstLine(r.error ?? r.skippedReason),
+  ];
+}
+
+/**
+ * The organization view of an account in the table: regions covered by the delegated
+ * administrator's ORGANIZATION analyzers over the regions read; `outside` for an account outside
+ * the organization; `-` without an organization view.
+ */
+function organizationCell(view: OrganizationViewCounts | undefined): string {
+  if (!view) return "-";
+  const read = (Object.values(view) as number[]).reduce((sum, v) => sum + v, 0);
+  if (read > 0 && view.outsideOrganization === read) return "outside";
+  return `${view.covered}/${read - view.outsideOrganization}`;
+}
+
+/**
+ * One section of the `audit` summary: a blank line, `title`, then a line per account and region
+ * that `pick` selects (its verdict and the first line of its reason); nothing when none is.
+ */
+function regionSection(
+  results: readonly StackResult[],
+  title: string,
+  pick: (g: RegionAudit) => [verdict: string, reason: string | undefined] | undefined,
+): string[] {
+  const rows = results.flatMap((r) =>
+    (r.audit?.regions ?? []).flatMap((g) => {
+      const picked = pick(g);
+      return picked ? [[accountLabel(r), g.region, picked[0], firstLine(picked[1], 200)]] : [];
+    }),
+  );
+  return rows.length > 0 ? ["", title, ...alignColumns(rows).map((l) => `  ${l}`)] : [];
+}
+
+/**
+ * The `audit` summary: one row per account (STALE-STATE `-` when the stack's state was not read),
+ * then one line per region that is not covered (missing, not-active, error), one per disabled
+ * region still in a stack's state, then the totals.
+ */
+export function formatAuditTable(results: readonly StackResult[]): string {
+  const lines = alignColumns([[...AUDIT_COLUMNS], ...results.map(auditRow)]);
+  lines.push(
+    ...regionSection(results, "Regions not covered:", (g) =>
+      isNonCompliant(g) || g.verdict === "error" || g.verdict === "pending"
+        ? [g.verdict, g.error ?? g.detail]
+        : undefined,
+    ),
+    ...regionSection(results, "Disabled regions still in the stack's state (run up):", (g) =>
+      g.verdict === "stale-state" ? [g.verdict, g.detail] : undefined,
+    ),
+    ...regionSection(
+      results,
+      "Regions the organization view does not cover (informational; IAM.28 decides the exit code):",
+      (g) =>
+        g.organizationView && g.organizationView.verdict !== "covered"
+          ? [g.organizationView.verdict, g.organizationView.error ?? g.organizationView.detail]
+          : undefined,
+    ),
+  );
+  const t = totalsOf(results);
+  const a = auditTotals(results);
+  const outcomes = OUTCOMES.filter((o) => t[o] > 0).map((o) => `${t[o]} ${o}`);
+  lines.push(
+    "",
+    `${t.stacks} account(s): ${outcomes.join(", ") || "none"}; regions: ${a.enabled} enabled, ` +
+      `${a.covered} covered, ${a.pending} pending, ${a.missing} missing, ${a.notActive} not-active, ${a.excluded} excluded, ` +
+      `${a.error} unreadable` +
+      (a.staleState !== undefined ? `, ${a.staleState} disabled but still in the state` : "") +
+      `; active findings: ${a.activeFindings.externalAccess} external-access, ` +
+      `${a.activeFindings.unusedAccess} unused-access` +
+      (a.organizationView
+        ? `; organization view: ${a.organizationView.covered} covered, ${a.organizationView.pending} pending, ` +
+          `${a.organizationView.missing} missing, ${a.organizationView.notActive} not-active, ` +
+          `${a.organizationView.outsideOrganization} outside the organization, ${a.organizationView.error} unreadable`
+        : ""),
+  );
+  return lines.join("\n");
+}
+
+/**
+ * The run's notes on the state read, one line per kind (never one per account): the accounts whose
+ * state could not be read (with the first reason), and those without a stack. Pure.
+ */
+export function stateNotes(results: readonly StackResult[]): string[] {
+  const of = (status: string) => results.filter((r) => r.audit?.state?.status === status);
+  const labels = (rs: readonly StackResult[]) =>
+    rs.length <= 5
+      ? rs.map(accountLabel).join(", ")
+      : `${rs.slice(0, 5).map(accountLabel).join(", ")} and ${rs.length - 5} more`;
+  const lines: string[] = [];
+  const unreadable = of("unreadable");
+  if (unreadable.length > 0) {
+    lines.push(
+      `note: the stack state of ${unreadable.length} account(s) could not be read (${labels(unreadable)}): ` +
+        // Stryker disable next-line OptionalChaining: `of` picked results whose audit.state is set
+        `${unreadable[0].audit?.state?.detail ?? ""}. Disabled regions their stacks still hold are ` +
+        `not reported; pass --no-state when the audit role has no access to the backend.`,
+    );
+  }
+  const none = of("no-stack");
+  if (none.length > 0) {
+    lines.push(
+      `note: ${none.length} account(s) have no stack in the backend yet (${labels(none)}): no state to check.`,
+    );
+  }
+  return lines;
+}

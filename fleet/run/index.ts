@@ -1,0 +1,22 @@
+/**
+ * The Pulumi edge as the command line uses it. `fleet/run/` is the only folder that imports
+ * `@pulumi/pulumi/automation`; the command line requires this module lazily (fleet/cli.ts), so `--help`
+ * and `validate` never load the Automation API.
+ */
+import type { StackRunner } from "../domain/runner";
+import { type StackRunnerOptions } from "../domain/runner";
+import { AutomationStackRunner } from "./automation";
+import { startReaper } from "./reaper";
+
+export type { StackRunnerOptions } from "../domain/runner";
+
+/**
+ * The stack runner of this process's run. Every engine and plugin it starts dies with the bot, even
+ * when the bot is killed with SIGKILL (./reaper.ts).
+ */
+export function createStackRunner(options: StackRunnerOptions): StackRunner {
+  return new AutomationStackRunner({
+    ...options,
+    envVars: { ...options.envVars, ...startReaper() },
+  });
+}
