@@ -34,8 +34,8 @@ check go sh -c 'GOFLAGS="-mod=readonly -buildvcs=false" go build ./... && go vet
 # and type-checked there. One exemption: the generator's own helper `_utilities.lift_output_func`
 # returns a lambda where its annotation promises the wrapped function (mypy: return-value), the
 # same in every Pulumi Python SDK; every other error fails the check.
-package="$(cd "$sdk/python" && ls -d pulumi_*/ | head -n1)"
-package="${package%/}"
+package="$(cd "$sdk/python" && dirname "$(ls ./*/__init__.py | head -n1)")"
+package="${package#./}"
 printf '[mypy]\n[mypy-%s._utilities]\ndisable_error_code = return-value\n' "$package" >"$work/mypy.ini"
 check python sh -c "'$venv/bin/python' -m pip install --quiet --no-deps --no-build-isolation \
 	--disable-pip-version-check --target '$work/site' . &&

@@ -87,13 +87,16 @@ describe("the access-analyzer package from a Python program", function () {
     const sdk = await scriptOutput("build-sdks.sh");
     const venv = await scriptOutput("ensure-python.sh");
     site = path.join(world.tmp, "site");
+    // pip builds in the source folder (egg-info, build/): a copy keeps the shared cache clean.
+    const source = path.join(world.tmp, "sdk-python");
+    fs.cpSync(path.join(sdk, "python"), source, { recursive: true });
     execFileSync(
       path.join(venv, "bin", "python"),
       ["-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation"].concat([
         "--disable-pip-version-check",
         "--target",
         site,
-        path.join(sdk, "python"),
+        source,
       ]),
       { stdio: ["ignore", "ignore", "inherit"] },
     );
