@@ -8,13 +8,14 @@
 //   4  fleet/flows/        what a command does to one account, through the ports
 //   3  fleet/domain/       pure decisions, and the ports they need
 //   2  fleet/settings/     the fleet file's schema and the types derived from it
-//   1  program/, index.ts  the per-account program
+//   1  program/, index.ts  the per-account program;  provider/  the component provider (other languages)
 //   0  components/         the library
 
 /** Each layer: its name, rank (higher may import lower) and the paths it holds. */
 const LAYERS = [
   { name: "components", rank: 0, path: "^components/" },
   { name: "program", rank: 1, path: "^(program/|index\\.ts$)" },
+  { name: "provider", rank: 1, path: "^provider/" },
   { name: "settings", rank: 2, path: "^fleet/settings/" },
   { name: "domain", rank: 3, path: "^fleet/domain/" },
   { name: "flows", rank: 4, path: "^fleet/flows/" },
@@ -83,7 +84,7 @@ module.exports = {
       name: "not-tests",
       comment: "Shipped code never imports the tests or their harness.",
       severity: "error",
-      from: { path: "^(components|program|fleet)/|^index\\.ts$" },
+      from: { path: "^(components|program|fleet|provider)/|^index\\.ts$" },
       to: { path: "^(tests|scripts)/" },
     },
   ],
@@ -92,7 +93,8 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     doNotFollow: { path: "node_modules" },
-    includeOnly: "^(components|program|fleet)/|^index\\.ts$|node_modules/(@aws-sdk|@pulumi)/",
+    includeOnly:
+      "^(components|program|fleet|provider)/|^index\\.ts$|node_modules/(@aws-sdk|@pulumi)/",
     exclude: { path: "\\.d\\.ts$" },
     moduleSystems: ["cjs", "es6"],
     reporterOptions: { text: { highlightFocused: true } },

@@ -83,10 +83,17 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
   /**
    * The regional providers, keyed by region code, for programs that attach their own regional
    * resources (they resolve once the regions are known). See also {@link providerFor}.
+   *
+   * A getter, like {@link analyzers}: a promise of live resource objects has no form in the
+   * component provider's schema, so it is left out of it (only properties are outputs there).
    */
-  public readonly providers: Promise<Readonly<Record<string, aws.Provider>>>;
+  public get providers(): Promise<Readonly<Record<string, aws.Provider>>> {
+    return quiet(this.getData().then((b) => b.providers));
+  }
   /** The regional external-access analyzers, keyed by region code. */
-  public readonly analyzers: Promise<Readonly<Record<string, aws.accessanalyzer.Analyzer>>>;
+  public get analyzers(): Promise<Readonly<Record<string, aws.accessanalyzer.Analyzer>>> {
+    return quiet(this.getData().then((b) => b.analyzers));
+  }
 
   /**
    * @param name The unique name of this component; children are named `<name>-<region>`.
@@ -110,8 +117,6 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     super(COMPONENT_TYPE, name, inputs, opts);
 
     const built = this.getData();
-    this.providers = quiet(built.then((b) => b.providers));
-    this.analyzers = quiet(built.then((b) => b.analyzers));
     this.regions = pulumi.output(built).apply((b) => b.regions);
     this.analyzerArns = arnsOf(built, (b) => b.analyzers);
     this.unusedAccessAnalyzerArn = arnOf(built, (b) => b.unusedAccessAnalyzer);

@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
+import { secretProviderArgs } from "./allRegionsAccessAnalyzer";
 import { type ArgumentProblem, genericMessage, problemsOf } from "./problems";
 import {
   ACCESS_ANALYZER_PRINCIPAL,
@@ -43,6 +44,15 @@ export interface AccessAnalyzerDelegatedAdministratorArgs {
   readonly providerArgs?: RegionalProviderArgs;
 }
 
+/** How trusted access for Access Analyzer came to be on (the `trustedAccess` output). */
+export const TrustedAccessStatus = {
+  /** It was already on when the component ran. */
+  Enabled: "enabled",
+  /** The component turns it on (`enableTrustedAccess`), with `aws.organizations.AwsServiceAccess`. */
+  Managed: "managed",
+} as const;
+export type TrustedAccessStatus = (typeof TrustedAccessStatus)[keyof typeof TrustedAccessStatus];
+
 const argsSchema = z.strictObject({
   ...delegatedAdministratorShape,
   region: regionCode.optional(),
@@ -62,7 +72,7 @@ type ComponentInputs = pulumi.Inputs & {
 
 interface Built {
   readonly delegatedAdministrator: aws.organizations.DelegatedAdministrator;
-  readonly trustedAccess: "enabled" | "managed";
+  readonly trustedAccess: TrustedAccessStatus;
 }
 
 /**
@@ -82,7 +92,7 @@ export class AccessAnalyzerDelegatedAdministrator extends pulumi.ComponentResour
   /** The registered delegated administrator's account id. */
   public readonly delegatedAdministratorAccountId: pulumi.Output<string>;
   /** `"enabled"`: trusted access was already on; `"managed"`: this component turns it on. */
-  public readonly trustedAccess: pulumi.Output<"enabled" | "managed">;
+  public readonly trustedAccess: pulumi.Output<TrustedAccessStatus>;
 
   /**
    * @throws pulumi.RunError when an argument is malformed; nothing is registered then.
@@ -122,7 +132,8 @@ export class AccessAnalyzerDelegatedAdministrator extends pulumi.ComponentResour
     const region = args.region ?? DEFAULTS.lookupRegion;
     const provider = new aws.Provider(
       name,
-      { stsRegion: region, ...args.providerArgs, region },
+      // Role chains (external ids) and web-identity tokens as secrets, as on the regional providers.
+      { stsRegion: region, ...secretProviderArgs(args.providerArgs), region },
       { parent: this },
     );
     const invokeOpts = { provider, parent: this };
@@ -191,7 +202,9 @@ export class AccessAnalyzerDelegatedAdministrator extends pulumi.ComponentResour
         dependsOn: serviceAccess ? [serviceAccess] : [],
       },
     );
-    const trustedAccess = args.enableTrustedAccess ? "managed" : "enabled";
+    const trustedAccess = args.enableTrustedAccess
+      ? TrustedAccessStatus.Managed
+      : TrustedAccessStatus.Enabled;
     this.registerOutputs({
       delegatedAdministratorAccountId: delegatedAdministrator.accountId,
       trustedAccess,

@@ -12,21 +12,26 @@ export {
   AccessAnalyzerDelegatedAdministrator,
   DELEGATED_ADMINISTRATOR_TYPE,
   ENABLE_TRUSTED_ACCESS_COMMAND,
+  TrustedAccessStatus,
   checkDelegatedAdministratorArgs,
 } from "./delegatedAdministrator";
 export type { AccessAnalyzerDelegatedAdministratorArgs } from "./delegatedAdministrator";
+export { ArchiveRuleFilterExists, ProviderMode } from "./types";
 export type {
   AllRegionsAccessAnalyzerArgs,
   AnalyzerZone,
-  ProviderMode,
   ArchiveRuleArgs,
   ArchiveRuleFilterArgs,
+  InternalAccessAnalysisRule,
   InternalAccessArgs,
   InternalAccessInclusion,
   OrganizationAnalyzersArgs,
   OrganizationExternalAccessArgs,
+  OrganizationInternalAccessAnalysisRule,
   OrganizationInternalAccessArgs,
   OrganizationInternalAccessInclusion,
+  OrTypeScriptOnly,
+  TypeView,
   RegionalProviderArgs,
   UnusedAccessArgs,
   UnusedAccessExclusion,

@@ -5,6 +5,22 @@ import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 
 /**
+ * Which view of these types is compiled. TypeScript callers see the default (empty) one. The
+ * component provider's schema (provider/schema.json) is inferred from the schema view, which only
+ * provider/schemaView.ts turns on, in the provider's own TypeScript program: the inference of
+ * `@pulumi/pulumi` 3.248 maps neither a removed field (`never`) nor a union of a boolean and an
+ * object, so those two TypeScript conveniences ({@link OrTypeScriptOnly}) are left out of it.
+ * Every value the schema view accepts is accepted by TypeScript callers too.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface TypeView {}
+
+/** `Schema` in the schema view (see {@link TypeView}); `Schema | Extra` for TypeScript callers. */
+export type OrTypeScriptOnly<Schema, Extra> = TypeView extends { readonly schema: true }
+  ? Schema
+  : Schema | Extra;
+
+/**
  * The zone of trust of the external-access analyzers.
  *
  * Member accounts keep `ACCOUNT`: Security Hub control IAM.28 (CIS 1.19) does not count an
@@ -25,10 +41,96 @@ export type AnalyzerZone = "ACCOUNT" | "ORGANIZATION";
  *   attaches must carry `region` themselves: use {@link AllRegionsAccessAnalyzer.resourceOptionsFor}
  *   and {@link AllRegionsAccessAnalyzer.regionArgs}.
  */
-export type ProviderMode = "per-region" | "single";
+export const ProviderMode = {
+  /** An explicit provider (and plugin process) per covered region. */
+  PerRegion: "per-region",
+  /** One provider in `lookupRegion` for every region, through each resource's `region` input. */
+  Single: "single",
+} as const;
+export type ProviderMode = (typeof ProviderMode)[keyof typeof ProviderMode];
 
-/** Every `aws.ProviderArgs` field except `region`, which the component sets per region. */
-export type RegionalProviderArgs = Omit<aws.ProviderArgs, "region">;
+/**
+ * Every `aws.ProviderArgs` field except `region`, which the component sets per region. Each field
+ * has `aws.ProviderArgs`' own type; they are listed one by one (rather than `Omit<…>`) so that the
+ * component provider's schema inference sees their types and docs. The unit tests fail when
+ * `@pulumi/aws` adds or drops a field.
+ */
+export interface RegionalProviderArgs {
+  /** The access key for API calls; prefer a profile or assumed roles to long-term keys. */
+  readonly accessKey?: aws.ProviderArgs["accessKey"];
+  /** Accounts the provider may work in; any other fails before a call is made. */
+  readonly allowedAccountIds?: aws.ProviderArgs["allowedAccountIds"];
+  /** A role to assume with a web identity token (OIDC). */
+  readonly assumeRoleWithWebIdentity?: aws.ProviderArgs["assumeRoleWithWebIdentity"];
+  /** Roles to assume, in order: each with the credentials of the one before. An `externalId` here is kept secret in the state. */
+  readonly assumeRoles?: aws.ProviderArgs["assumeRoles"];
+  /** A file of extra root and intermediate certificates to trust. */
+  readonly customCaBundle?: aws.ProviderArgs["customCaBundle"];
+  /** Tags the provider adds to every resource it manages. */
+  readonly defaultTags?: aws.ProviderArgs["defaultTags"];
+  /** The address of the EC2 instance metadata service. */
+  readonly ec2MetadataServiceEndpoint?: aws.ProviderArgs["ec2MetadataServiceEndpoint"];
+  /** The protocol of the instance metadata service endpoint: `IPv4` or `IPv6`. */
+  readonly ec2MetadataServiceEndpointMode?: aws.ProviderArgs["ec2MetadataServiceEndpointMode"];
+  /** Custom endpoints per AWS service. */
+  readonly endpoints?: aws.ProviderArgs["endpoints"];
+  /** Accounts the provider must not work in. */
+  readonly forbiddenAccountIds?: aws.ProviderArgs["forbiddenAccountIds"];
+  /** The proxy for HTTP requests to AWS. */
+  readonly httpProxy?: aws.ProviderArgs["httpProxy"];
+  /** The proxy for HTTPS requests to AWS. */
+  readonly httpsProxy?: aws.ProviderArgs["httpsProxy"];
+  /** Tags the provider leaves alone on every resource. */
+  readonly ignoreTags?: aws.ProviderArgs["ignoreTags"];
+  /** Accept TLS certificates that cannot be verified. */
+  readonly insecure?: aws.ProviderArgs["insecure"];
+  /** How often a failed AWS API call is retried. */
+  readonly maxRetries?: aws.ProviderArgs["maxRetries"];
+  /** Comma-separated hosts that are reached without a proxy. */
+  readonly noProxy?: aws.ProviderArgs["noProxy"];
+  /** The shared-config profile to take credentials from. */
+  readonly profile?: aws.ProviderArgs["profile"];
+  /** How calls are retried: `standard` or `adaptive`. */
+  readonly retryMode?: aws.ProviderArgs["retryMode"];
+  /** `legacy` or `regional`: which S3 endpoint `us-east-1` uses. */
+  readonly s3UsEast1RegionalEndpoint?: aws.ProviderArgs["s3UsEast1RegionalEndpoint"];
+  /** Address S3 buckets by path rather than by host name. */
+  readonly s3UsePathStyle?: aws.ProviderArgs["s3UsePathStyle"];
+  /** The secret key for API calls; the provider keeps it secret in the state. */
+  readonly secretKey?: aws.ProviderArgs["secretKey"];
+  /** Shared config files to read instead of `~/.aws/config`. */
+  readonly sharedConfigFiles?: aws.ProviderArgs["sharedConfigFiles"];
+  /** Shared credentials files to read instead of `~/.aws/credentials`. */
+  readonly sharedCredentialsFiles?: aws.ProviderArgs["sharedCredentialsFiles"];
+  /** Do not check the credentials with STS first. */
+  readonly skipCredentialsValidation?: aws.ProviderArgs["skipCredentialsValidation"];
+  /** Do not ask the EC2 metadata service for credentials. */
+  readonly skipMetadataApiCheck?: aws.ProviderArgs["skipMetadataApiCheck"];
+  /**
+   * Accept region names the provider does not know.
+   * @default true (set by the component)
+   */
+  readonly skipRegionValidation?: aws.ProviderArgs["skipRegionValidation"];
+  /** Do not look up the account id. */
+  readonly skipRequestingAccountId?: aws.ProviderArgs["skipRequestingAccountId"];
+  /**
+   * The region whose STS checks credentials and assumes roles.
+   * @default `lookupRegion` (set by the component)
+   */
+  readonly stsRegion?: aws.ProviderArgs["stsRegion"];
+  /** How organization tag policies are enforced: `error`, `warning` or `disabled`. */
+  readonly tagPolicyCompliance?: aws.ProviderArgs["tagPolicyCompliance"];
+  /** The session token of temporary credentials; the provider keeps it secret in the state. */
+  readonly token?: aws.ProviderArgs["token"];
+  /** The capacity of the AWS SDK's client-side rate limiter. */
+  readonly tokenBucketRateLimiterCapacity?: aws.ProviderArgs["tokenBucketRateLimiterCapacity"];
+  /** Use dual-stack (IPv6) endpoints. */
+  readonly useDualstackEndpoint?: aws.ProviderArgs["useDualstackEndpoint"];
+  /** Use FIPS endpoints. */
+  readonly useFipsEndpoint?: aws.ProviderArgs["useFipsEndpoint"];
+  /** Product details appended to the User-Agent of every call. */
+  readonly userAgents?: aws.ProviderArgs["userAgents"];
+}
 
 /** One exclusion of the unused-access analysis: accounts, or principals carrying all these tags. */
 export interface UnusedAccessExclusion {
@@ -74,6 +176,18 @@ export interface OrganizationInternalAccessInclusion extends InternalAccessInclu
   readonly accountIds?: string[];
 }
 
+/** The analysis rule of an internal-access analyzer. */
+export interface InternalAccessAnalysisRule {
+  /** Only resources matching one of the inclusions are analyzed (and billed). */
+  readonly inclusions: InternalAccessInclusion[];
+}
+
+/** The analysis rule of the organization internal-access analyzer. */
+export interface OrganizationInternalAccessAnalysisRule {
+  /** Only resources matching one of the inclusions are analyzed (and billed). */
+  readonly inclusions: OrganizationInternalAccessInclusion[];
+}
+
 /** `ACCOUNT_INTERNAL_ACCESS` analyzers, one per region. */
 export interface InternalAccessArgs {
   /**
@@ -87,7 +201,7 @@ export interface InternalAccessArgs {
    */
   readonly regions?: string[];
   /** Only resources matching one of the inclusions are analyzed (and billed). */
-  readonly analysisRule?: { readonly inclusions: InternalAccessInclusion[] };
+  readonly analysisRule?: InternalAccessAnalysisRule;
 }
 
 /** The external-access analyzers of the organization's zone of trust. */
@@ -109,17 +223,17 @@ export interface OrganizationInternalAccessArgs {
    */
   readonly analyzerName?: string;
   /** Only resources matching one of the inclusions are analyzed (and billed). */
-  readonly analysisRule?: { readonly inclusions: OrganizationInternalAccessInclusion[] };
+  readonly analysisRule?: OrganizationInternalAccessAnalysisRule;
 }
 
 /** Organization analyzers: for the management account or the delegated administrator only. */
 export interface OrganizationAnalyzersArgs {
   /**
    * `ORGANIZATION` external-access analyzers in every covered region (`<name>-org-<region>`).
-   * `true` uses the default name.
+   * `true` (TypeScript) or `{}` uses the default name.
    * @default false
    */
-  readonly externalAccess?: boolean | OrganizationExternalAccessArgs;
+  readonly externalAccess?: OrTypeScriptOnly<OrganizationExternalAccessArgs, boolean>;
   /**
    * One `ORGANIZATION_UNUSED_ACCESS` analyzer in its home region (`<name>-org-unused-access`);
    * its `analyzerName` defaults to `"organization-unused-access"`.
@@ -134,6 +248,16 @@ export interface OrganizationAnalyzersArgs {
   readonly internalAccess?: OrganizationInternalAccessArgs;
 }
 
+/** The values of an archive rule filter's `exists`: a string, as AWS takes it. */
+export const ArchiveRuleFilterExists = {
+  /** Matches when the finding has the property. */
+  True: "true",
+  /** Matches when the finding does not have the property. */
+  False: "false",
+} as const;
+export type ArchiveRuleFilterExists =
+  (typeof ArchiveRuleFilterExists)[keyof typeof ArchiveRuleFilterExists];
+
 /** One filter of an archive rule: findings whose `criteria` matches are archived. */
 export interface ArchiveRuleFilterArgs {
   /** The finding property to match, e.g. `resourceType`, `isPublic`, `principal.AWS`. */
@@ -145,7 +269,7 @@ export interface ArchiveRuleFilterArgs {
   /** Matches when the property contains one of these. */
   readonly contains?: string[];
   /** `"true"` or `"false"`: matches when the property is (not) present. */
-  readonly exists?: "true" | "false";
+  readonly exists?: ArchiveRuleFilterExists;
 }
 
 /**
@@ -161,8 +285,22 @@ export interface ArchiveRuleArgs {
   readonly filters: ArchiveRuleFilterArgs[];
 }
 
+/** Settings that only TypeScript callers have (none in the schema view, see {@link TypeView}). */
+interface TypeScriptOnlyArgs {
+  /**
+   * Removed: giving it is an error. The `ACCOUNT` external-access analyzers are always kept (what
+   * Security Hub IAM.28 counts); use {@link AllRegionsAccessAnalyzerArgs.organization} for
+   * `ORGANIZATION` analyzers. See the README, "Migrating from type: ORGANIZATION".
+   * @deprecated replaced by `organization: { externalAccess: true }`.
+   */
+  readonly type?: never;
+}
+
 /** The arguments of {@link AllRegionsAccessAnalyzer}. */
-export interface AllRegionsAccessAnalyzerArgs {
+export interface AllRegionsAccessAnalyzerArgs extends Pick<
+  TypeScriptOnlyArgs,
+  OrTypeScriptOnly<never, keyof TypeScriptOnlyArgs>
+> {
   /**
    * The regions to cover. Each must be enabled in the account.
    * @default every region the account has enabled, discovered with `aws.getRegions`
@@ -199,13 +337,6 @@ export interface AllRegionsAccessAnalyzerArgs {
    * @default "external-access"
    */
   readonly analyzerName?: string;
-  /**
-   * Removed: giving it is an error. The `ACCOUNT` external-access analyzers are always kept (what
-   * Security Hub IAM.28 counts); use {@link AllRegionsAccessAnalyzerArgs.organization} for
-   * `ORGANIZATION` analyzers. See the README, "Migrating from type: ORGANIZATION".
-   * @deprecated replaced by `organization: { externalAccess: true }`.
-   */
-  readonly type?: never;
   /**
    * One `ACCOUNT_UNUSED_ACCESS` analyzer in one home region (`<name>-unused-access`).
    * @default none

@@ -9,7 +9,6 @@
 
 import { EXTERNAL_ID_ENV } from "./contract";
 
-
 /**
  * `providerArgs` with the external id from the environment set on its last (innermost) role.
  * Returns a problem instead when the variable is set but there is no role to give it to, or the

@@ -12,7 +12,7 @@ const { execFileSync } = require("node:child_process");
 const path = require("node:path");
 
 const MAX_DEPTH = 7;
-const ROOTS = ["components", "program", "fleet", "index.ts"];
+const ROOTS = ["components", "program", "fleet", "provider", "index.ts"];
 const root = path.join(__dirname, "..");
 
 const depcruise = path.join(root, "node_modules", ".bin", "depcruise");

@@ -18,6 +18,18 @@ start=$SECONDS
 bin="$(scripts/ensure-pulumi.sh)"
 echo "ready in $((SECONDS - start))s: $("$bin/pulumi" version)"
 
+# The access-analyzer package in other languages (README, "Use it from Python, Go, YAML or C#"):
+# the YAML and Python language hosts and the SDK generator hosts (Go modules, cached like the CLI),
+# the Python venv (PyPI), then the SDKs from `pulumi package gen-sdk`, checked: Go build + vet,
+# Python wheel + import + mypy, Node.js tsc (.NET is generated only: no .NET SDK here). The e2e
+# suite's YAML and Python cases use the hosts, the venv and the Python SDK.
+echo "== language hosts, Python venv, generated SDKs"
+start=$SECONDS
+scripts/ensure-language-hosts.sh >/dev/null
+scripts/ensure-python.sh >/dev/null
+scripts/check-sdks.sh
+echo "ready in $((SECONDS - start))s"
+
 # The e2e suite opens the findings HTML report in a real headless browser: Debian's chromium package
 # (playwright-core drives it; its own browser downloads are not used). CI runs as root on a fresh
 # machine, so it is installed there when missing; elsewhere the command to run is printed.
