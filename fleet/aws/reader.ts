@@ -17,6 +17,7 @@ import {
   ListAnalyzersCommand,
   ListFindingsV2Command,
   type AnalyzerSummary,
+  type FindingDetails,
   type FindingSummaryV2,
 } from "@aws-sdk/client-accessanalyzer";
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
@@ -28,6 +29,8 @@ import type {
   FindingDetail,
   FindingSummary,
   FindingsAccountReader,
+  UnusedAccessDetail,
+  UnusedService,
 } from "../domain/account";
 import { describeError } from "../domain/errors";
 import type { Target } from "../settings/schema";
@@ -179,7 +182,10 @@ export class SdkAccountReader implements FindingsAccountReader {
     return found;
   }
 
-  /** `GetFindingV2`: who is granted access, and whether it is public (external access). */
+  /**
+   * `GetFindingV2`: who is granted access, and whether it is public (external access); when the
+   * role, key, password or services were last used (unused access).
+   */
   async findingDetail(region: string, analyzerArn: string, id: string): Promise<FindingDetail> {
     const client = this.analyzerClient(region);
     let nextToken: string | undefined;
@@ -188,6 +194,7 @@ export class SdkAccountReader implements FindingsAccountReader {
       principal?: Record<string, string>;
       condition?: Record<string, string>;
       action?: string[];
+      unused?: UnusedAccessDetail;
     } = {};
     try {
       do {
@@ -200,6 +207,8 @@ export class SdkAccountReader implements FindingsAccountReader {
           this.sendOptions,
         );
         for (const d of out.findingDetails ?? []) {
+          const unused = unusedDetail(d);
+          if (unused) detail.unused = mergeUnused(detail.unused, unused);
           const e = d.externalAccessDetails;
           if (!e) continue;
           if (e.isPublic !== undefined) detail.isPublic = (detail.isPublic ?? false) || e.isPublic;
@@ -230,6 +239,47 @@ function analyzerInfo(a: AnalyzerSummary): AnalyzerInfo {
     status: a.status ?? "UNKNOWN",
     ...(a.statusReason?.code ? { statusReason: a.statusReason.code } : {}),
     ...(a.tags !== undefined ? { tags: { ...a.tags } } : {}),
+  };
+}
+
+const iso = (d: Date | undefined) => (d !== undefined ? { lastAccessed: d.toISOString() } : {});
+
+/** The unused-access member of one `FindingDetails` union, or undefined for the others. */
+function unusedDetail(d: FindingDetails): UnusedAccessDetail | undefined {
+  const role = d.unusedIamRoleDetails ?? d.unusedIamUserPasswordDetails;
+  if (role) return iso(role.lastAccessed);
+  const key = d.unusedIamUserAccessKeyDetails;
+  if (key) {
+    return {
+      ...iso(key.lastAccessed),
+      ...(key.accessKeyId ? { accessKeyId: key.accessKeyId } : {}),
+    };
+  }
+  const p = d.unusedPermissionDetails;
+  if (!p) return undefined;
+  const service: UnusedService = {
+    serviceNamespace: p.serviceNamespace ?? "",
+    ...iso(p.lastAccessed),
+    ...(p.actions
+      ? { actions: p.actions.map((a) => ({ action: a.action ?? "", ...iso(a.lastAccessed) })) }
+      : {}),
+  };
+  return { ...iso(p.lastAccessed), services: [service] };
+}
+
+/** Pages of `GetFindingV2` joined: the services listed once each, the latest use kept. */
+function mergeUnused(a: UnusedAccessDetail | undefined, b: UnusedAccessDetail): UnusedAccessDetail {
+  if (!a) return b;
+  const latest = [a.lastAccessed, b.lastAccessed]
+    .filter((t) => t !== undefined)
+    .sort()
+    .pop();
+  const services = [...(a.services ?? []), ...(b.services ?? [])];
+  return {
+    ...a,
+    ...b,
+    ...(latest !== undefined ? { lastAccessed: latest } : {}),
+    ...(services.length > 0 ? { services } : {}),
   };
 }
 

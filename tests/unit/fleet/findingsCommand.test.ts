@@ -191,7 +191,22 @@ describe("fleet CLI: findings", () => {
     ["an unknown format", ["--format", "xml"], /--format.*xml/],
     ["an unknown status", ["--status", "OPEN"], /--status: "OPEN" is not a finding status/],
     ["an unknown resource type", ["--resource-type", "AWS::S3::Thing"], /--resource-type/],
-    ["a bad --since", ["--since", "last week"], /--since: "last week"/],
+    [
+      "a bad --since",
+      ["--since", "last week"],
+      /--since: "last week" is neither a date nor a duration.*earlier findings report/,
+    ],
+    [
+      "a --since report that is not there",
+      ["--since", "old.json"],
+      /--since old\.json: cannot read .*old\.json: no such file/,
+    ],
+    [
+      "an unknown --access",
+      ["--access", "internal"],
+      /--access: "internal" is not an access kind; use one of public, cross-account, unused/,
+    ],
+    ["--ou in a fleet without organization", ["--ou", "Prod"], /--ou Prod: no account has an OU/],
     ["an --output that is a folder", ["--output", "."], /--output \.: .* is a folder/],
     ["an unknown account", ["--accounts", "nobody"], /nobody/],
   ];
@@ -218,10 +233,16 @@ describe("fleet CLI: findings, what the user sees", () => {
       "--format <format> table, json, sarif or html",
       "--output <file> write the report to FILE instead of stdout",
       "--resource-type <types> only these resource types, e.g. AWS::S3::Bucket (comma-separated or repeated)",
-      "--public only public findings",
-      "--since <when> only findings updated since an ISO date or a duration ago (7d)",
+      "--public only public findings (the same as --access public)",
+      "--since <when> an earlier report.json: mark each finding new or unchanged and list the resolved ones; or a date or duration (7d): only findings updated since",
+      "--report <file> also write the JSON report to FILE (for --since and report merge)",
+      "--access <kinds> only these access kinds: public, cross-account, unused (comma-separated or repeated)",
+      "--region <regions> only findings in these regions (comma-separated or repeated)",
+      "--ou <paths> only accounts in these OUs or below",
+      "--suppressions <file> mute the findings this YAML file names",
+      "--sarif-max-results <n> SARIF: at most N results, the most urgent",
       "--status <status> ACTIVE (default), ARCHIVED or RESOLVED",
-      "--no-details skip GetFindingV2 (no principal or condition; one call less per finding)",
+      "--no-details skip GetFindingV2 (no principal, condition, actions or last use; one call less per finding)",
     ]) {
       assert.ok(help.includes(text), `help has: ${text}`);
     }
@@ -280,7 +301,7 @@ describe("fleet CLI: findings, what the user sees", () => {
       h.deps,
     );
     assert.strictEqual(code, 0);
-    assert.match(h.out(), /^ACCOUNT\s+REGION/);
+    assert.match(h.out(), /^ACCESS\s+ACCOUNT\s+REGION/);
   });
 
   it("exits 130 when aborted, before 1 for what could not be read, and 0 when all was read", () => {
