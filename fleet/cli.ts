@@ -16,6 +16,7 @@ import {
   type FindingsFlags,
 } from "./commands/findingsCommand";
 import type { RunFlags } from "./commands/options";
+import { addReportCommand } from "./commands/reportCommand";
 import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackCommand";
 import { addValidateOptions, runValidateCommand } from "./commands/validateCommand";
 import { UsageError } from "./domain/errors";
@@ -139,6 +140,9 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
       ),
   ).action(async (flags: FindingsFlags) => {
     exitCode = await runFindingsCommand(flags, deps);
+  });
+  addReportCommand(program, deps, (code) => {
+    exitCode = code;
   });
   addValidateOptions(
     program

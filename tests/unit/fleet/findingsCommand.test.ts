@@ -8,7 +8,9 @@ import { findingsExitCode, runFindingsCommand } from "../../../fleet/commands/fi
 import type { FindingsAccountReader } from "../../../fleet/domain/account";
 import { findingsTotals, type FindingsReport } from "../../../fleet/domain/findings";
 import type { Target } from "../../../fleet/settings/schema";
-import { orgAccount } from "./helpers";
+import { mergeRunReports } from "../../../fleet/domain/runReports";
+import type { FleetReport } from "../../../fleet/domain/results";
+import { orgAccount, result, target } from "./helpers";
 
 const FLEET = `
 secretsProvider: passphrase
@@ -381,5 +383,123 @@ describe("fleet CLI: findings, what the user sees", () => {
     assert.strictEqual(exitsAfterFirst, 0, "the first signal does not exit");
     assert.match(h.err(), /SIGTERM again: writing the report with what is known and exiting/);
     assert.deepStrictEqual(exits, [130]);
+  });
+});
+
+describe("fleet CLI: report merge", () => {
+  it("joins the shards' findings reports into one JSON, table and HTML, as one run over every shard", async () => {
+    const h = harness();
+    for (const k of [1, 2]) {
+      const code = await main(
+        ["findings", "--shard", `${k}/2`, "--format", "table", "--report", `shard-${k}.json`],
+        h.deps,
+      );
+      assert.ok(code === 0 || code === 1, `shard ${k}: ${code}`);
+    }
+    const merged = harness();
+    const deps = { ...merged.deps, cwd: h.dir };
+    assert.strictEqual(
+      await main(["report", "merge", "shard-1.json", "shard-2.json", "--output", "all.json"], deps),
+      0,
+    );
+    const all = JSON.parse(fs.readFileSync(path.join(h.dir, "all.json"), "utf8")) as FindingsReport;
+    assert.deepStrictEqual(
+      all.accounts.map((a) => a.accountId),
+      ["111122223333", "444455556666"],
+    );
+    assert.strictEqual(all.totals.findings, 1);
+    assert.strictEqual(all.totals.failedAccounts, 1);
+    assert.deepStrictEqual(
+      all.sources?.map((s) => s.file),
+      ["shard-1.json", "shard-2.json"],
+    );
+    assert.match(
+      merged.err(),
+      /report merge: 2 findings report\(s\), 2 account\(s\), 1 finding\(s\)/,
+    );
+    await main(["report", "merge", "shard-1.json", "shard-2.json", "--format", "table"], deps);
+    assert.match(merged.out(), /^ACCESS\s+ACCOUNT/);
+    assert.match(merged.out(), /1 finding\(s\) \(status ACTIVE\): 1 public/);
+    await main(
+      [
+        "report",
+        "merge",
+        "shard-1.json",
+        "shard-2.json",
+        "--format",
+        "html",
+        "--output",
+        "all.html",
+      ],
+      deps,
+    );
+    assert.match(
+      fs.readFileSync(path.join(h.dir, "all.html"), "utf8"),
+      /<span class="k public">public/,
+    );
+  });
+
+  it("refuses the same shard twice, a file that is no report, and mixed kinds, writing nothing", async () => {
+    const h = harness();
+    await main(["findings", "--format", "json", "--output", "f.json"], h.deps);
+    fs.writeFileSync(path.join(h.dir, "other.json"), JSON.stringify({ hello: 1 }));
+    fs.writeFileSync(
+      path.join(h.dir, "run.json"),
+      JSON.stringify({ schemaVersion: 1, command: "up", results: [] }),
+    );
+    for (const [args, message] of [
+      [["f.json", "./f.json"], /report merge: \.\/f\.json is given twice/],
+      [["f.json", "other.json"], /other\.json is neither a findings report nor a run report/],
+      [["f.json", "run.json"], /the files mix findings reports and run reports/],
+      [["f.json", "missing.json"], /missing\.json: cannot read .*: no such file/],
+    ] as const) {
+      const run = harness();
+      const code = await main(["report", "merge", ...args, "--output", "m.json"], {
+        ...run.deps,
+        cwd: h.dir,
+      });
+      assert.strictEqual(code, 3);
+      assert.match(run.err(), message);
+      assert.ok(!fs.existsSync(path.join(h.dir, "m.json")));
+    }
+  });
+
+  it("joins run reports of disjoint shards, working the totals and the exit code out again", () => {
+    const base = (results: FleetReport["results"], exitCode: number): FleetReport =>
+      ({
+        schemaVersion: 1,
+        command: "up",
+        fleetFile: "fleet.yaml",
+        startedAt: "2025-06-15T12:00:00.000Z",
+        finishedAt: "2025-06-15T12:01:00.000Z",
+        durationMs: 60_000,
+        exitCode,
+        options: { concurrency: 4, refresh: false, shard: "1/2" },
+        aborted: false,
+        totals: {} as FleetReport["totals"],
+        results,
+      }) as FleetReport;
+    const ok = base([result(target("111122223333"), "up", "succeeded")], 0);
+    const bad = {
+      ...base([result(target("444455556666"), "up", "failed")], 1),
+      finishedAt: "2025-06-15T12:03:00.000Z",
+    };
+    const merged = mergeRunReports([
+      { file: "a.json", report: ok },
+      { file: "b.json", report: bad },
+    ]);
+    assert.strictEqual(merged.exitCode, 1);
+    assert.strictEqual(merged.totals.stacks, 2);
+    assert.strictEqual(merged.totals.failed, 1);
+    assert.strictEqual(merged.durationMs, 180_000);
+    assert.strictEqual(merged.options.shard, undefined);
+    assert.throws(
+      () =>
+        mergeRunReports([
+          { file: "a.json", report: ok },
+          { file: "c.json", report: ok },
+        ]),
+      /stack acct-111122223333 \(account 111122223333\) is in both a\.json and c\.json/,
+    );
   });
 });
