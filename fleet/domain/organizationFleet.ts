@@ -1,6 +1,6 @@
 /**
- * The targets of a fleet file with \`organization:\` once the organization has been read: the
- * discovered accounts with the fleet file's \`defaults\` and entries applied, the registration stack
+ * The targets of a fleet file with `organization:` once the organization has been read: the
+ * discovered accounts with the fleet file's `defaults` and entries applied, the registration stack
  * and the delegated administrator's organization analyzers, and what is left out. Pure.
  */
 import { type FleetProblem, resolveTargets } from "../settings/fleetFile";
