@@ -367,6 +367,22 @@ describe("the per-account program", () => {
     }
   });
 
+  it("exports only the outputs this stack has: no organization or registration outputs here", () => {
+    // (`default` is the import interop's own copy of module.exports.)
+    assert.deepEqual(
+      Object.keys(program)
+        .filter((k) => k !== "default")
+        .sort(),
+      [
+        "analyzerArns",
+        "internalAccessAnalyzerArns",
+        "organizationAnalyzerArns",
+        "regions",
+        "unusedAccessAnalyzerArn",
+      ],
+    );
+  });
+
   it("exports the regions, analyzer ARNs and the unused-access analyzer ARN", async () => {
     assert.deepEqual(Object.keys(await promiseOf(program.analyzerArns!)), [
       "eu-west-1",
