@@ -6,7 +6,7 @@
  */
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import { describeError } from "../domain/errors";
-import { DEFAULT_SESSION_NAME, type AccountAccess } from "../settings/schema";
+import { DEFAULT_SESSION_NAME } from "../settings/defaults";
 
 /** AWS credentials (the shape the SDK's `credentials` option takes). Never printed or stored. */
 export interface AwsCredentialIdentity {
@@ -35,7 +35,11 @@ export class AssumeRoleError extends Error {
  */
 export function assumedRoleProvider(
   sts: STSClient,
-  access: Pick<AccountAccess, "roleArn" | "externalId" | "sessionName">,
+  access: {
+    readonly roleArn?: string;
+    readonly externalId?: string;
+    readonly sessionName?: string;
+  },
   sendOptions: { abortSignal?: AbortSignal } = {},
 ): AwsCredentialIdentityProvider {
   const { roleArn, externalId, sessionName } = access;
