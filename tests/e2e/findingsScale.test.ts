@@ -165,8 +165,8 @@ describe("the findings HTML of 10,000 findings over 500 accounts × 17 regions, 
       const t0 = Date.now();
       await page.goto(`file://${file}`, { waitUntil: "load" });
       // The script has run when it says what it shows (the page alone says "The N most urgent").
-      await page.waitForFunction(() =>
-        /^Showing /.test(document.getElementById("shown")?.textContent ?? ""),
+      await page.waitForFunction(
+        `/^Showing /.test(document.getElementById("shown")?.textContent ?? "")`,
       );
       const loadMs = Date.now() - t0;
       await page.screenshot({ path: path.join(OUTPUT, "first-screen.png") });
@@ -224,8 +224,7 @@ describe("the findings HTML of 10,000 findings over 500 accounts × 17 regions, 
       assert.equal(await rows.count(), 2 * PAGE_ROWS);
       await page.click('button[type="reset"]');
       await page.waitForFunction(
-        (n) => document.querySelectorAll("#findings tbody tr").length === n,
-        PAGE_ROWS,
+        `document.querySelectorAll("#findings tbody tr").length === ${PAGE_ROWS}`,
       );
     } finally {
       await browser.close();
