@@ -465,20 +465,19 @@ describe("fleet CLI: report merge", () => {
   });
 
   it("joins run reports of disjoint shards, working the totals and the exit code out again", () => {
-    const base = (results: FleetReport["results"], exitCode: number): FleetReport =>
-      ({
-        schemaVersion: 1,
-        command: "up",
-        fleetFile: "fleet.yaml",
-        startedAt: "2025-06-15T12:00:00.000Z",
-        finishedAt: "2025-06-15T12:01:00.000Z",
-        durationMs: 60_000,
-        exitCode,
-        options: { concurrency: 4, refresh: false, shard: "1/2" },
-        aborted: false,
-        totals: {} as FleetReport["totals"],
-        results,
-      }) as FleetReport;
+    const base = (results: FleetReport["results"], exitCode: number): FleetReport => ({
+      schemaVersion: 1,
+      command: "up",
+      fleetFile: "fleet.yaml",
+      startedAt: "2025-06-15T12:00:00.000Z",
+      finishedAt: "2025-06-15T12:01:00.000Z",
+      durationMs: 60_000,
+      exitCode,
+      options: { concurrency: 4, refresh: false, shard: "1/2" },
+      aborted: false,
+      totals: {} as FleetReport["totals"],
+      results,
+    });
     const ok = base([result(target("111122223333"), "up", "succeeded")], 0);
     const bad = {
       ...base([result(target("444455556666"), "up", "failed")], 1),
