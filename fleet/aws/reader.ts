@@ -256,9 +256,10 @@ function unusedDetail(d: FindingDetails): UnusedAccessDetail | undefined {
     };
   }
   const p = d.unusedPermissionDetails;
-  if (!p) return undefined;
+  // serviceNamespace is required by the service model: a detail without one says nothing.
+  if (!p?.serviceNamespace) return undefined;
   const service: UnusedService = {
-    serviceNamespace: p.serviceNamespace ?? "",
+    serviceNamespace: p.serviceNamespace,
     ...iso(p.lastAccessed),
     ...(p.actions
       ? { actions: p.actions.map((a) => ({ action: a.action ?? "", ...iso(a.lastAccessed) })) }
