@@ -1,4 +1,4 @@
-// The documented GitHub Actions workflow (docs/workflows/access-analyzer-fleet.yml, shown in
+// The documented GitHub Actions workflow (docs/github-workflow.yml, shown in
 // docs/FINDINGS.md): it parses, it has the jobs, steps and permissions code scanning needs, and
 // every fleet command it runs uses only options that command has.
 import * as assert from "assert";
@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { main, type CliDeps } from "../../../fleet/cli";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
-const FILE = path.join(ROOT, "docs", "workflows", "access-analyzer-fleet.yml");
+const FILE = path.join(ROOT, "docs", "github-workflow.yml");
 
 interface Step {
   uses?: string;
