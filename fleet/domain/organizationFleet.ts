@@ -13,7 +13,7 @@ import {
 import { type AccountSelection, type LeftOutReason, REGISTRATION_STACK } from "./organization";
 
 const LEFT_OUT_WORDS: Record<LeftOutReason, string> = {
-  "not-active": "suspended",
+  "not-active": "not active",
   "excluded-ou": "excluded OU",
   "excluded-account": "excluded id",
   "outside-scope": "outside scope",

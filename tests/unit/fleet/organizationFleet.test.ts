@@ -45,7 +45,7 @@ const FOUND: AccountSelection = {
       ...account(GONE, "Root/Workloads"),
       status: "SUSPENDED",
       reason: "not-active",
-      detail: "status SUSPENDED",
+      detail: "state SUSPENDED",
     },
   ],
   warnings: [],
@@ -98,7 +98,7 @@ describe("organization fleet", () => {
       r.leftOut.map((a) => [a.accountId, a.reason]),
       [
         [SANDBOX, "excluded OU"],
-        [GONE, "suspended"],
+        [GONE, "not active"],
       ],
     );
   });
@@ -257,7 +257,7 @@ describe("organization fleet", () => {
       assert.deepStrictEqual(
         orphans.map((o) => [o.stack, o.accountId, o.reason.split(":")[0]]),
         [
-          [`acct-${GONE}`, GONE, "suspended"],
+          [`acct-${GONE}`, GONE, "not active"],
           [
             `acct-${OUTSIDE}`,
             OUTSIDE,
