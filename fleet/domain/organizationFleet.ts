@@ -135,7 +135,12 @@ export function organizationTargets(fleet: Fleet, found: AccountSelection): Orga
           }
         : {}),
     },
-    settings: {},
+    // The lookup region is the partition's: the registration reads Organizations there (GovCloud
+    // and China have no us-east-1). Nothing else of the defaults applies to it.
+    settings:
+      fleet.defaults?.lookupRegion !== undefined
+        ? { lookupRegion: fleet.defaults.lookupRegion }
+        : {},
     origin: { ouPath: "Root", fleetFile: false, accountName: "management account" },
     phase: "registration",
     programConfig: {
