@@ -26,24 +26,34 @@ export function organizationsRegion(partition: string): string {
   return ORGANIZATIONS_REGIONS[partition as Partition] ?? ORGANIZATIONS_REGIONS.aws;
 }
 
+/** An account id no organization uses: the probe for "what a discovered account gets". */
+const PROBE_ACCOUNT = "000000000000";
+
 /** What a fleet file says that decides its partition (the organization fleet's settings). */
 export interface PartitionSources {
   readonly organization?: { readonly roleArn?: string };
-  readonly defaults?: { readonly lookupRegion?: string; readonly partition?: string };
+  /** The target a discovered account gets, the fleet file's `defaults` applied. */
+  readonly discovered?: (accountId: string) => {
+    readonly access: { readonly roleArn?: string };
+    readonly settings: { readonly lookupRegion?: string };
+  };
 }
 
 /**
- * The partition an organization fleet works in: `organization.roleArn`'s, else
- * `defaults.lookupRegion`'s, else `defaults.partition`, else `aws`. The fleet file's own checks
- * (fleet/settings/fleetFile.ts `partitionProblems`) make sure they agree.
+ * The partition an organization fleet works in: `organization.roleArn`'s, else the lookup region's
+ * of a discovered account (`defaults.lookupRegion`), else its role's (`defaults.partition` with
+ * `defaults.roleName`), else `aws`. The fleet file's own checks (fleet/settings/fleetFile.ts
+ * `organizationPartitionProblems`) make sure they agree.
  */
 export function fleetPartition(fleet: PartitionSources): string {
   const roleArn = fleet.organization?.roleArn;
-  const lookup = fleet.defaults?.lookupRegion;
+  const probe = fleet.discovered?.(PROBE_ACCOUNT);
+  const lookup = probe?.settings.lookupRegion;
+  const accountRole = probe?.access.roleArn;
   return (
     (roleArn !== undefined ? partitionOfArn(roleArn) : undefined) ??
     (lookup !== undefined ? partitionOfRegion(lookup) : undefined) ??
-    fleet.defaults?.partition ??
+    (accountRole !== undefined ? partitionOfArn(accountRole) : undefined) ??
     DEFAULT_PARTITION
   );
 }
