@@ -127,9 +127,9 @@ export function renderFindingsHtml(report: FindingsReport): string {
         ? `<span class="err">${t.failedAccounts} account(s) with errors</span>`
         : "") +
       "</p>",
-    "<h2>Coverage: an ACTIVE ACCOUNT analyzer in every enabled region (Security Hub IAM.28)</h2>",
+    "<h2>Coverage: an ACTIVE ACCOUNT analyzer in every enabled region (the coverage rule behind CIS 1.19 / Security Hub IAM.28)</h2>",
     matrix(report),
-    '<p class="meta">covered: an ACTIVE ACCOUNT analyzer; missing: none (an ORGANIZATION analyzer does not count); ' +
+    '<p class="meta">covered: an ACTIVE ACCOUNT analyzer; missing: none (an ORGANIZATION analyzer passes IAM.28 in its own account, not this rule); ' +
       "pending: CREATING (not counted by IAM.28 yet); not active: DISABLED or FAILED; excluded: left out by the fleet file; –: region not enabled.</p>",
     ...report.accounts.map(accountSection),
     "</body></html>",
