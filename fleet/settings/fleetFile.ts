@@ -111,7 +111,12 @@ function resolveAccess(
   let roleArn = account.roleArn;
   const roleName = account.roleName ?? (account.roleArn === undefined ? d.roleName : undefined);
   if (roleArn === undefined && roleName !== undefined) {
-    roleArn = `arn:${d.partition ?? "aws"}:iam::${account.id}:role/${roleName}`;
+    // The partition: `defaults.partition`, else the lookup region's (GovCloud and China need one
+    // of their regions there anyway), else aws.
+    const lookup = account.lookupRegion ?? d.lookupRegion;
+    const partition =
+      d.partition ?? (lookup !== undefined ? partitionOfRegion(lookup) : undefined) ?? "aws";
+    roleArn = `arn:${partition}:iam::${account.id}:role/${roleName}`;
   }
   if (account.roleArn !== undefined) {
     const arnAccount = ROLE_ARN_PATTERN.exec(account.roleArn)?.[2];
