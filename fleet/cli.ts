@@ -20,6 +20,7 @@ import { addReportCommand } from "./commands/reportCommand";
 import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackCommand";
 import { addValidateOptions, runValidateCommand } from "./commands/validateCommand";
 import { UsageError } from "./domain/errors";
+import { OrganizationThrottledError } from "./domain/organization";
 import { EXIT, type Operation } from "./domain/outcomes";
 import type { StackRunner, StackRunnerOptions } from "./domain/runner";
 
@@ -164,6 +165,11 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     if (error instanceof UsageError) {
       deps.stderr(`${error.message}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof OrganizationThrottledError) {
+      // Not the input's fault: the environment (Organizations' request rate) failed the run.
+      deps.stderr(`${error.message}\nnothing was run\n`);
+      return EXIT.failed;
     }
     throw error;
   }

@@ -24,6 +24,7 @@ import { logFileName } from "../fleet/run/automation";
 import { leanUp } from "../fleet/run/leanUp";
 import type { AnalyzerSettings } from "../fleet/settings/schema";
 import { ROOT, World } from "../tests/e2e/harness";
+import { DISCOVERY_GOAL, benchDiscovery, discoveryLines } from "./bench-discovery";
 import { DEFAULT_REGIONS } from "../tests/harness/fake-aws";
 
 /**
@@ -482,6 +483,8 @@ const GOALS: Record<string, string> = {
   fleetPerStackVsBareCli: "≤ 1.10",
   "fleet.per-region.accountsPerMinuteC4VsC1": "≥ 1.6",
   "fleet.single.accountsPerMinuteC4VsC1": "≥ 1.6",
+  // Organization discovery (scripts/bench-discovery.ts): paced concurrent read over one call at a time.
+  discoveryPacedVsSerial: DISCOVERY_GOAL,
 };
 
 /** The ratios as markdown table rows (nested ones by their dotted path), with their goals. */
@@ -520,6 +523,9 @@ async function main(): Promise<void> {
       fleet.push(await benchFleet(mode, concurrency, options));
     }
   }
+
+  log("bench: organization discovery, one call at a time and paced…");
+  const discovery = await benchDiscovery({ latencyMs: options.latencyMs, quick: options.quick });
 
   const R = Math.max(...regionCounts);
   const at = (mode: Mode) => stacks.find((s) => s.regions === R && s.mode === mode)!;
@@ -574,6 +580,7 @@ async function main(): Promise<void> {
         ];
       }),
     ),
+    discoveryPacedVsSerial: discovery.pacedVsSerial,
   };
 
   const report = {
@@ -601,6 +608,7 @@ async function main(): Promise<void> {
     emptyPreview,
     overhead,
     fleet,
+    discovery,
     ratios,
   };
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
@@ -640,6 +648,8 @@ async function main(): Promise<void> {
       "| --- | --- | --- | --- | --- | --- | --- |",
       ...fleetRows,
       "",
+      ...discoveryLines(discovery),
+      "",
       `stand-in plugin: ${standInMB} MB per process (median); real plugin: ${REAL_PLUGIN_MB.low}–${REAL_PLUGIN_MB.high} MB; ` +
         `fake-aws and the harness (not in the rows): ${Math.round(TreeSampler.selfPeakRssBytes / 1024 ** 2)} MB`,
       "| ratio (one run) | value | goal |",
@@ -649,7 +659,7 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
-  if (fleet.some((f) => f.exitCode !== 0)) process.exitCode = 1;
+  if (fleet.some((f) => f.exitCode !== 0) || !discovery.sameResult) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

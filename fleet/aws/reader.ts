@@ -95,9 +95,14 @@ export class SdkAccountReader implements FindingsAccountReader {
     return this.options.signal ? { abortSignal: this.options.signal } : {};
   }
 
-  /** One provider for every client of the account: assumes the role once, renews near expiry. */
+  /**
+   * One provider for every client of the account: assumes the role once, renews near expiry. STS
+   * is called in the lookup region, a region of the account's partition, at its regional endpoint
+   * (outside the commercial partition there is no other; `AWS_STS_REGIONAL_ENDPOINTS=legacy` would
+   * send us-east-1 calls to the global one).
+   */
   private assumeRole(start: CommonConfig): AwsCredentialIdentityProvider {
-    const sts = new STSClient({ ...start, region: this.lookupRegion });
+    const sts = new STSClient({ ...start, region: this.lookupRegion, useGlobalEndpoint: false });
     this.others.push(sts);
     return assumedRoleProvider(sts, this.target.access, this.sendOptions);
   }

@@ -518,11 +518,11 @@ function coverageSection(report: FindingsReport): string {
   const fold = report.accounts.length > FOLD_ACCOUNTS;
   const m = matrix(report);
   return (
-    '<section id="coverage"><h2>Coverage: an ACTIVE ACCOUNT analyzer in every enabled region (Security Hub IAM.28)</h2>\n' +
+    '<section id="coverage"><h2>Coverage: an ACTIVE ACCOUNT analyzer in every enabled region (the coverage rule behind CIS 1.19 / Security Hub IAM.28)</h2>\n' +
     (fold
       ? `<details><summary>${report.accounts.length} accounts × regions</summary>${m}</details>`
       : m) +
-    '\n<p class="meta">covered: an ACTIVE ACCOUNT analyzer; missing: none (an ORGANIZATION analyzer does not count); ' +
+    '\n<p class="meta">covered: an ACTIVE ACCOUNT analyzer; missing: none (an ORGANIZATION analyzer passes IAM.28 in its own account, not this rule); ' +
     "pending: CREATING (not counted by IAM.28 yet); not active: DISABLED or FAILED; excluded: left out by the fleet file; –: region not enabled.</p>\n" +
     "</section>"
   );

@@ -654,12 +654,12 @@ describe("findings HTML page, piece by piece", () => {
     const html = renderFindingsHtml(report([account()]));
     assert.ok(
       html.includes(
-        '<section id="coverage"><h2>Coverage: an ACTIVE ACCOUNT analyzer in every enabled region (Security Hub IAM.28)</h2>\n',
+        '<section id="coverage"><h2>Coverage: an ACTIVE ACCOUNT analyzer in every enabled region (the coverage rule behind CIS 1.19 / Security Hub IAM.28)</h2>\n',
       ),
     );
     assert.match(
       html,
-      /\n<p class="meta">covered: an ACTIVE ACCOUNT analyzer; missing: none \(an ORGANIZATION analyzer does not count\); pending: CREATING \(not counted by IAM\.28 yet\); not active: DISABLED or FAILED; excluded: left out by the fleet file; –: region not enabled\.<\/p>\n/,
+      /\n<p class="meta">covered: an ACTIVE ACCOUNT analyzer; missing: none \(an ORGANIZATION analyzer passes IAM\.28 in its own account, not this rule\); pending: CREATING \(not counted by IAM\.28 yet\); not active: DISABLED or FAILED; excluded: left out by the fleet file; –: region not enabled\.<\/p>\n/,
     );
   });
 
