@@ -206,6 +206,8 @@ describe("the fleet bot under the real engine", function () {
         account,
         "--parallel",
         "4",
+        // The engine's lines on stderr tell when it is creating.
+        "--verbose",
         "--fleet",
         fleetFile,
       ]);

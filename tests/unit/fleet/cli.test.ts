@@ -113,7 +113,25 @@ describe("fleet CLI", () => {
     assert.match(h.err(), /\[prod-eu 111122223333\] done succeeded: \+18/);
   });
 
-  it("prefixes each engine output line with the account on stderr", async () => {
+  it("keeps engine output off stderr by default: a start and an end line per stack", async () => {
+    const h = harness({
+      "444455556666": {
+        output: ["Updating (acct-4444)\n + aws:accessanalyzer/analyzer:Analyzer\n"],
+      },
+    });
+    await main(["up", "--accounts", "dev"], h.deps);
+    assert.doesNotMatch(h.err(), /Updating|aws:accessanalyzer/);
+    assert.deepStrictEqual(
+      h
+        .err()
+        .split("\n")
+        .filter((l) => l.startsWith("[dev 444455556666]"))
+        .map((l) => l.split(" ")[2]),
+      ["start", "done"],
+    );
+  });
+
+  it("with --verbose prefixes each engine output line with the account on stderr", async () => {
     const h = harness({
       "444455556666": {
         output: [
@@ -122,7 +140,7 @@ describe("fleet CLI", () => {
         ],
       },
     });
-    await main(["up", "--accounts", "dev"], h.deps);
+    await main(["up", "--accounts", "dev", "--verbose"], h.deps);
     assert.match(h.err(), /^\[dev 444455556666\] Updating \(acct-4444\)$/m);
     assert.match(
       h.err(),
@@ -369,7 +387,7 @@ describe("fleet CLI", () => {
     assert.ok(!fs.existsSync(absolute));
   });
 
-  it("says done/total, failures so far and the time left on stderr as each stack ends", async () => {
+  it("ends each stack's end line with done/total, failures so far and the time left", async () => {
     const h = harness({ "444455556666": { outcome: "failed", error: "error: x" } });
     let clock = 0;
     const deps = { ...h.deps, now: () => new Date((clock += 60_000)) };
@@ -377,11 +395,11 @@ describe("fleet CLI", () => {
     const lines = h
       .err()
       .split("\n")
-      .filter((l) => /^\[\d+\/3\]/.test(l));
+      .filter((l) => / \| \[\d+\/3\]/.test(l));
     assert.strictEqual(lines.length, 3);
-    assert.match(lines[0], /^\[1\/3\] 0 failed, ~\d+ min left$/);
-    assert.match(lines[1], /^\[2\/3\] 1 failed, ~\d+ min left$/);
-    assert.strictEqual(lines[2], "[3/3] 1 failed, all done");
+    assert.match(lines[0], /\] done succeeded: .* \| \[1\/3\] 0 failed, ~\d+ min left$/);
+    assert.match(lines[1], /\] FAILED failed: .* \| \[2\/3\] 1 failed, ~\d+ min left$/);
+    assert.match(lines[2], /\] done succeeded: .* \| \[3\/3\] 1 failed, all done$/);
     assert.doesNotMatch(h.out(), /failed, /);
   });
 
@@ -765,7 +783,11 @@ describe("fleet CLI stack commands", () => {
       "444455556666": { extra: { archivedFindings: 0 } },
     });
     await main(["up"], h.deps);
-    const lines = h.err().split("\n");
+    // Each end line, without the run's progress at its end.
+    const lines = h
+      .err()
+      .split("\n")
+      .map((l) => l.replace(/ \| \[\d+\/\d+\] .*$/, ""));
     assert.ok(
       lines.includes(
         "[prod-eu 111122223333] done succeeded: +2 ~1 ±3 -4 =5, 2 region(s), 7 existing finding(s) archived by 2 archive rule(s), 1m01s; eu-west-1 adopted (console-analyzer), stack would-adopt",
@@ -790,7 +812,11 @@ describe("fleet CLI stack commands", () => {
       "444455556666": { outcome: "locked", error: "locked" },
     });
     await main(["up"], h.deps);
-    const lines = h.err().split("\n");
+    // Each end line, without the run's progress at its end.
+    const lines = h
+      .err()
+      .split("\n")
+      .map((l) => l.replace(/ \| \[\d+\/\d+\] .*$/, ""));
     assert.ok(
       lines.includes("[prod-eu 111122223333] FAILED failed: error: denied (log: /logs/prod.log)"),
     );
