@@ -289,11 +289,14 @@ export async function runStackCommand(
       aborted,
       results: [...results, ...orphaned.map((o) => orphanResult(o, command))],
     });
+    // The table and its totals line hold the orphans too, as the JSON report does.
     return emitReport(
       report,
       flags,
       deps,
-      () => (command === "outputs" ? `${formatOutputs(results)}\n\n` : "") + formatTable(results),
+      () =>
+        (command === "outputs" ? `${formatOutputs(results)}\n\n` : "") +
+        formatTable(report.results),
     );
   };
 

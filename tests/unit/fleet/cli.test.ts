@@ -1033,6 +1033,17 @@ describe("fleet CLI stack commands", () => {
       assert.strictEqual(h.runner.calls.length, 3);
     });
 
+    it("up lists each orphan in the closing table and counts it in the totals line", async () => {
+      const h = harness();
+      listing(h);
+      assert.strictEqual(await main(["up"], h.deps), 0);
+      assert.match(
+        h.out(),
+        /^999999999999\s+acct-999999999999\s+orphaned\s+-\s.*not in the fleet any more/m,
+      );
+      assert.match(h.out(), /^5 stack\(s\): 3 succeeded, 2 orphaned; changes: /m);
+    });
+
     it("--accounts reports only the orphans of the accounts it names", async () => {
       // dev's stack was renamed: its old default stack is an orphan of the account dev.
       const h = harness({}, FLEET.replace("name: dev", "name: dev\n    stack: dev-renamed"));
