@@ -230,6 +230,25 @@ export async function runStackCommand(
       : {}),
   });
 
+  // The Pulumi CLI and the backend, before any stack starts: without them every stack would fail
+  // on its own ("CommandError: code: -2" for a missing CLI), exit 1 instead of 3.
+  const setup = await runner.checkSetup?.({
+    fleetFile: flags.fleet,
+    ...(fleet.backend !== undefined ? { backend: fleet.backend } : {}),
+    ...(deps.env.PULUMI_BACKEND_URL !== undefined ? { envUrl: deps.env.PULUMI_BACKEND_URL } : {}),
+  });
+  if (setup !== undefined) {
+    // With no backend in the fleet file or the environment, the CLI's login says which it is, and
+    // so whether the stacks need a passphrase (checked above for the other two).
+    const byLogin = fleet.backend === undefined && deps.env.PULUMI_BACKEND_URL === undefined;
+    throwProblems([
+      ...setup.problems.map(redact),
+      ...(byLogin && command !== "outputs" && setup.backendUrl !== undefined
+        ? preflightProblems(fleet, deps.env, setup.backendUrl)
+        : []),
+    ]);
+  }
+
   const say = (line: string) => deps.stderr(`${line}\n`);
   const stacks = ORPHAN_COMMANDS.has(command) ? await listStacks(runner, say) : undefined;
   const orphans = stacks ? findOrphans(stacks, fleetRun.targets, fleetRun.leftOut) : [];

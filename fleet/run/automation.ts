@@ -48,8 +48,10 @@ import { heldRegions } from "../domain/state";
 import { accountLabel } from "../domain/text";
 import { archiveRulesAfterUp } from "../flows/archiveRules";
 import { type Target } from "../settings/schema";
+import { type BackendSource, type SetupCheck } from "../domain/setup";
 import { errorOutcome, retrySelectAfterCreate } from "./errors";
 import { leanUp } from "./leanUp";
+import { checkPulumiSetup } from "./setup";
 
 /** What `beforeEngine` hands the call. */
 interface BeforeEngine {
@@ -363,6 +365,16 @@ export class AutomationStackRunner implements StackRunner {
       exclude: writes || refreshes ? [] : decision.dropFromState,
       notes,
     };
+  }
+
+  /** The CLI and the backend, before any stack starts (./setup.ts). */
+  checkSetup(source: BackendSource): Promise<SetupCheck> {
+    return checkPulumiSetup({
+      command: () => this.pulumiCommand(),
+      workspace: () => this.workspaceOptions({}),
+      ...(this.options.pulumiRoot !== undefined ? { pulumiRoot: this.options.pulumiRoot } : {}),
+      source,
+    });
   }
 
   /** The program's stacks in the backend, through the Automation API workspace. */

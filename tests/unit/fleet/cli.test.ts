@@ -11,6 +11,7 @@ import {
 } from "../../../fleet/cli";
 import type { FleetReport } from "../../../fleet/domain/results";
 import type { StackRunner, StackRunnerOptions } from "../../../fleet/domain/runner";
+import type { BackendSource, SetupCheck } from "../../../fleet/domain/setup";
 import type { Target } from "../../../fleet/settings/schema";
 import { FakeRunner, orgAccount, type Script } from "./helpers";
 
@@ -375,6 +376,67 @@ describe("fleet CLI", () => {
       h.runnerOptions[0].envVars.PULUMI_BACKEND_URL,
       `file://${path.join(h.dir, "conf", "state")}`,
     );
+  });
+
+  describe("the Pulumi set-up, checked before any stack starts", () => {
+    const setup = (h: Harness, check: SetupCheck) => {
+      const sources: BackendSource[] = [];
+      Object.assign(h.runner, {
+        checkSetup: (source: BackendSource) => {
+          sources.push(source);
+          return Promise.resolve(check);
+        },
+      });
+      return sources;
+    };
+
+    for (const command of ["up", "preview", "drift", "outputs", "refresh"]) {
+      it(`${command}: a set-up problem (no CLI, unreadable backend) exits 3 with nothing run`, async () => {
+        const h = harness();
+        const sources = setup(h, {
+          problems: ["the Pulumi CLI was not found (pulumi on PATH): install it", "second"],
+        });
+        const code = await main([command], h.deps);
+        assert.strictEqual(code, 3);
+        assert.deepStrictEqual(h.runner.calls, []);
+        assert.match(
+          h.err(),
+          /^the Pulumi CLI was not found \(pulumi on PATH\): install it\nsecond$/m,
+        );
+        assert.doesNotMatch(h.err(), /start|stack\(s\)/);
+        assert.deepStrictEqual(sources, [{ fleetFile: "fleet.yaml", backend: "file://./state" }]);
+      });
+    }
+
+    it("asks for the passphrase when only the CLI's login names a diy backend", async () => {
+      const fleet = `accounts:\n  - id: "111122223333"\n`;
+      const byLogin = harness({}, fleet);
+      setup(byLogin, { problems: [], backendUrl: "file:///var/state" });
+      assert.strictEqual(await main(["up"], byLogin.deps), 3);
+      assert.deepStrictEqual(byLogin.runner.calls, []);
+      assert.match(byLogin.err(), /PULUMI_CONFIG_PASSPHRASE/);
+
+      const cloud = harness({}, fleet);
+      setup(cloud, { problems: [], backendUrl: "https://api.pulumi.com" });
+      assert.strictEqual(await main(["up"], cloud.deps), 0);
+
+      const withPassphrase = harness({}, fleet, false, { PULUMI_CONFIG_PASSPHRASE: "x" });
+      setup(withPassphrase, { problems: [], backendUrl: "file:///var/state" });
+      assert.strictEqual(await main(["up"], withPassphrase.deps), 0);
+      assert.strictEqual(withPassphrase.runner.calls.length, 1);
+    });
+
+    it("names PULUMI_BACKEND_URL as the backend's source when the fleet file has none", async () => {
+      const h = harness(
+        {},
+        `secretsProvider: awskms://alias/k?region=eu-west-1\naccounts:\n  - id: "111122223333"\n`,
+        false,
+        { PULUMI_BACKEND_URL: "s3://bucket" },
+      );
+      const sources = setup(h, { problems: [] });
+      assert.strictEqual(await main(["up"], h.deps), 0);
+      assert.deepStrictEqual(sources, [{ fleetFile: "fleet.yaml", envUrl: "s3://bucket" }]);
+    });
   });
 
   it("does not create an absolute file:// backend folder", async () => {
