@@ -17,6 +17,7 @@ import {
   runPhases,
 } from "../domain/plan";
 import { makeRedactor } from "../domain/redact";
+import { describeChanges } from "../domain/resourceChanges";
 import {
   buildReport,
   type FleetReport,
@@ -135,9 +136,13 @@ function endLine(result: StackResult): string {
       ? `, ${result.archivedFindings} existing finding(s) archived by ${result.archiveRulesApplied?.length ?? 0} archive rule(s)`
       : "";
   const facts = `+${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.same}, ${result.regions.length} region(s)${archived}, ${formatDuration(result.durationMs)}`;
-  const notes = (result.notes ?? [])
-    .map((n) => `${n.region ?? "stack"} ${n.status}${n.analyzer ? ` (${n.analyzer})` : ""}`)
-    .join(", ");
+  const notes = [
+    ...(result.notes ?? []).map(
+      (n) => `${n.region ?? "stack"} ${n.status}${n.analyzer ? ` (${n.analyzer})` : ""}`,
+    ),
+    // What a preview or drift would change, by name and region (not just "+1").
+    ...(result.changedResources ? [describeChanges(result.changedResources)] : []),
+  ].join(", ");
   return isFailure(result.outcome)
     ? `[${accountLabel(result)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (log: ${result.logFile ?? "-"})`
     : `[${accountLabel(result)}] done ${result.outcome}: ${facts}${notes ? `; ${notes}` : ""}`;

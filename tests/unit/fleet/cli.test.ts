@@ -864,6 +864,36 @@ describe("fleet CLI stack commands", () => {
     assert.ok(lines.includes("[777788889999] done succeeded: +0 ~0 ±0 -0 =0, 0 region(s), 1s"));
   });
 
+  it("drift names each drifted resource and its region, in the end line and the table", async () => {
+    const analyzer = "aws:accessanalyzer/analyzer:Analyzer";
+    const h = harness({
+      "111122223333": {
+        outcome: "drifted",
+        changes: { create: 1, update: 1 },
+        extra: {
+          changedResources: [
+            {
+              op: "create",
+              type: analyzer,
+              name: "access-analyzer-eu-west-1",
+              region: "eu-west-1",
+            },
+            { op: "update", type: analyzer, name: "access-analyzer-unused-access" },
+          ],
+        },
+      },
+    });
+    assert.strictEqual(await main(["drift"], h.deps), 2);
+    assert.match(
+      h.err(),
+      /^\[prod-eu 111122223333\] done drifted: \+1 ~1 .*; update Analyzer access-analyzer-unused-access, create Analyzer access-analyzer-eu-west-1 \(eu-west-1\)( \||$)/m,
+    );
+    assert.match(
+      h.out(),
+      /^prod-eu 111122223333\s+acct-111122223333\s+drifted\s.*update Analyzer access-analyzer-unused-access, and 1 more$/m,
+    );
+  });
+
   it("says a failed stack's first error line and its log file (or - without one)", async () => {
     const h = harness({
       "111122223333": {
