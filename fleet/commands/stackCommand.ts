@@ -58,7 +58,8 @@ Exit codes:
   ${EXIT.failed}    at least one stack failed or was locked by another update
   ${EXIT.drift}    drift: at least one stack drifted or was never deployed (and none failed);
        audit: at least one enabled region has no ACTIVE ACCOUNT analyzer (and all were read)
-  ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path; nothing ran
+  ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path, or a set-up problem
+       (no Pulumi CLI, one too old, a backend it cannot read, no passphrase); nothing ran
   ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; in-flight stacks stopped cleanly, report written
 
 Memory: a stack costs plugins x --plugin-memory (default 430 MiB, the real plugin's worst case) + 400 MiB;
