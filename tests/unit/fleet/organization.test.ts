@@ -287,13 +287,35 @@ describe("organization: reading AWS Organizations (fake-aws, real SDK)", functio
   it("gives up on a throttled call after maxAttempts tries, and rides out one throttle with two", async () => {
     const options = { endpoint: fake.url, credentials: MGMT_KEY };
     fake.state.injectFault({ service: "organizations", operation: "ListRoots", count: 1 });
-    await assert.rejects(
-      discoverAccounts({}, { ...options, maxAttempts: 1 }),
-      /^OrganizationReadError: ListRoots as the bot's own credentials: TooManyRequestsException/,
-    );
+    await assert.rejects(discoverAccounts({}, { ...options, maxAttempts: 1 }), (e: unknown) => {
+      assert.match(
+        String(e),
+        /^OrganizationReadError: ListRoots as the bot's own credentials: TooManyRequestsException/,
+      );
+      assert.equal((e as OrganizationReadError).environment, true, "throttling is not bad input");
+      return true;
+    });
     fake.state.injectFault({ service: "organizations", operation: "ListRoots", count: 1 });
     const s = await discoverAccounts({}, { ...options, maxAttempts: 2 });
     assert.strictEqual(s.organizationId.startsWith("o-"), true);
+  });
+
+  it("names organization.roleArn, as bad input, when its role does not exist", async () => {
+    const roleArn = "arn:aws:iam::111111111111:role/NoSuchRole";
+    await assert.rejects(
+      discoverAccounts({ roleArn }, { endpoint: fake.url, credentials: MGMT_KEY, maxAttempts: 1 }),
+      (e: unknown) => {
+        assert.ok(e instanceof OrganizationReadError, String(e));
+        assert.match(
+          e.message,
+          new RegExp(
+            `^organization.roleArn: AssumeRole ${roleArn}: AccessDenied: .*; use a role that exists in the management account`,
+          ),
+        );
+        assert.equal(e.environment, false);
+        return true;
+      },
+    );
   });
 
   it("says which permission and role were refused when a member account reads", async () => {
@@ -517,27 +539,67 @@ describe("organization: readOrganizationTree (scripted client)", () => {
     );
   });
 
-  it("names the call and the role when a listing fails, and passes role and abort errors on as they are", async () => {
+  it("names the call and the role when a listing fails, and calls persistent throttling the environment's, not the input's", async () => {
     const slow = Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" });
+    const denied = Object.assign(new Error("not allowed"), { name: "ValidationException" });
     for (const op of ["ListOrganizationalUnitsForParent", "ListAccountsForParent"]) {
-      await assert.rejects(
-        readOrganizationTree(
-          client({
-            DescribeOrganization: [described],
-            ListRoots: [{ Roots: [{ Id: "r-root" }] }],
-            [op]: [slow],
-          }),
-          { who },
-        ),
-        { message: `${op} as ${who}: TooManyRequestsException: Rate exceeded` },
-      );
+      for (const [error, environment] of [
+        [slow, true],
+        [denied, false],
+      ] as const) {
+        await assert.rejects(
+          readOrganizationTree(
+            client({
+              DescribeOrganization: [described],
+              ListRoots: [{ Roots: [{ Id: "r-root" }] }],
+              [op]: [error],
+            }),
+            { who },
+          ),
+          (got: unknown) => {
+            assert.ok(got instanceof OrganizationReadError);
+            assert.equal(got.message, `${op} as ${who}: ${error.name}: ${error.message}`);
+            assert.equal(got.environment, environment, `${error.name} is the environment's`);
+            return true;
+          },
+        );
+      }
     }
-    const assume = new AssumeRoleError("AssumeRole of the reader role failed");
     const abort = Object.assign(new Error("aborted"), { name: "AbortError" });
-    for (const e of [assume, abort]) {
+    await assert.rejects(
+      readOrganizationTree(client({ DescribeOrganization: [abort] }), { who }),
+      (got: unknown) => got === abort,
+    );
+  });
+
+  it("turns a role that cannot be assumed into the organization's message, bad input unless STS itself failed", async () => {
+    const denied = new AssumeRoleError(
+      "AssumeRole arn:aws:iam::111122223333:role/Nope: AccessDenied: not authorized",
+      { cause: Object.assign(new Error("not authorized"), { name: "AccessDenied" }) },
+    );
+    const throttled = new AssumeRoleError(
+      "AssumeRole arn:aws:iam::111122223333:role/R: Throttling",
+      {
+        cause: Object.assign(new Error("Rate exceeded"), { name: "Throttling" }),
+      },
+    );
+    for (const [error, environment] of [
+      [denied, false],
+      [throttled, true],
+    ] as const) {
       await assert.rejects(
-        readOrganizationTree(client({ DescribeOrganization: [e] }), { who }),
-        (got: unknown) => got === e,
+        readOrganizationTree(client({ DescribeOrganization: [error] }), { who }),
+        (got: unknown) => {
+          assert.ok(got instanceof OrganizationReadError);
+          assert.ok(
+            got.message.startsWith(
+              `organization.roleArn: ${error.message}; use a role that exists in the management account`,
+            ),
+            got.message,
+          );
+          assert.equal(got.environment, environment);
+          return true;
+        },
       );
     }
   });
