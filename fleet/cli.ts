@@ -18,7 +18,13 @@ import {
 import type { RunFlags } from "./commands/options";
 import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackCommand";
 import { addValidateOptions, runValidateCommand } from "./commands/validateCommand";
-import { UsageError } from "./domain/errors";
+import {
+  EmptySelectionError,
+  EnvironmentError,
+  UsageError,
+  describeError,
+  isDiskError,
+} from "./domain/errors";
 import { EXIT, type Operation } from "./domain/outcomes";
 import type { StackRunner, StackRunnerOptions } from "./domain/runner";
 
@@ -160,6 +166,20 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     if (error instanceof UsageError) {
       deps.stderr(`${error.message}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof EmptySelectionError) {
+      deps.stderr(`${error.message}\n`);
+      return EXIT.empty;
+    }
+    if (error instanceof EnvironmentError) {
+      deps.stderr(`${error.message}\n`);
+      return EXIT.environment;
+    }
+    if (isDiskError(error)) {
+      deps.stderr(
+        `access-analyzer-fleet: the disk refused a write: ${describeError(error)}; free space or pick a writable folder, then run again\n`,
+      );
+      return EXIT.environment;
     }
     throw error;
   }

@@ -3,10 +3,10 @@
  * writes them as a table, JSON, SARIF 2.1.0 or a self-contained HTML page (fleet/findings/).
  */
 import { type Command, Option } from "commander";
-import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../domain/account";
 import { type FindingsReport, parseFindingsFilter } from "../domain/findings";
+import { describeError } from "../domain/errors";
 import { EXIT } from "../domain/outcomes";
 import { makeRedactor } from "../domain/redact";
 import { runFindings } from "../flows/findings";
@@ -17,7 +17,7 @@ import {
   renderFindings,
 } from "../report/findings/index";
 import { type CliDeps } from "./deps";
-import { analyzerTargets, awsAccess, loadFleet, loadRunFleet } from "./loader";
+import { analyzerTargets, awsAccess, loadFleet, loadRunFleet, requireSelection } from "./loader";
 import {
   type RunFlags,
   addReadConcurrencyOptions,
@@ -25,6 +25,7 @@ import {
   outputFileProblem,
   throwProblems,
 } from "./options";
+import { writeFile } from "./reportOutput";
 import { allowReadListeners, handleAuditSignals } from "./signals";
 
 /** `findings`' own options on top of the shared ones. */
@@ -49,8 +50,12 @@ Exit codes:
   ${EXIT.ok}    every account and region in scope was read (with or without findings)
   ${EXIT.failed}    an account or a region could not be read (the others are still reported)
   ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path; nothing ran
+  ${EXIT.empty}    no account selected (organization scope, --accounts, --shard); nothing read
+       (--allow-empty: exit 0 instead)
+  ${EXIT.environment}    the environment failed: --output could not be written (full or read-only
+       disk; the summary line is still printed), AWS Organizations throttled or unreachable
   ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; what was read is still written
-When several apply, the first in this order wins: 3, 130, 1, 0.`;
+When several apply, the first in this order wins: 3, 4, 130, 5, 1, 0.`;
 
 export function addFindingsOptions(cmd: Command): Command {
   return addReadConcurrencyOptions(
@@ -106,11 +111,17 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
   ]);
   const outputPath = flags.output !== undefined ? path.resolve(deps.cwd, flags.output) : undefined;
   // The same accounts as `audit`: with `organization:`, those read from AWS Organizations now.
-  const targets = analyzerTargets(await loadRunFleet(fleet, deps), flags);
+  const runFleet = await loadRunFleet(fleet, deps);
+  const targets = analyzerTargets(runFleet, flags);
+  requireSelection("findings", targets, runFleet, flags);
 
   const concurrency = flags.concurrency ?? DEFAULT_AUDIT_CONCURRENCY;
   const regionConcurrency = flags.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY;
-  const redact = makeRedactor(deps.env);
+  // The fleet's external ids are masked too, should an error message ever echo one.
+  const redact = makeRedactor(
+    deps.env,
+    runFleet.targets.map((t) => t.access.externalId),
+  );
   const say = (line: string) => deps.stderr(`${line}\n`);
   say(
     `findings: ${targets.length} account(s), ${concurrency} at a time, ${regionConcurrency} region(s) at a time per account`,
@@ -119,18 +130,31 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
   allowReadListeners(stop.signal, concurrency, regionConcurrency);
   const write = (report: FindingsReport): number => {
     const text = renderFindings(report, format, deps.version);
+    // A file the disk refuses (full, read-only) does not lose the summary line: exit 5.
+    let unwritten: string | undefined;
     if (outputPath !== undefined) {
-      fs.mkdirSync(path.dirname(outputPath), { recursive: true });
-      fs.writeFileSync(outputPath, text);
+      try {
+        writeFile(outputPath, text);
+      } catch (error) {
+        unwritten = describeError(error);
+      }
     } else {
       deps.stdout(text);
     }
-    const code = findingsExitCode(report, stop.signal.aborted);
+    const read = findingsExitCode(report, stop.signal.aborted);
+    const code = unwritten !== undefined && read !== EXIT.aborted ? EXIT.environment : read;
     const t = report.totals;
     say(
       `findings: ${t.findings} finding(s) (${t.public} public, ${t.crossAccount} cross-account, ${t.unused} unused) in ${t.accounts} account(s), ${t.failedAccounts} not fully read; exit code ${code}` +
-        (flags.output !== undefined ? `; ${format} in ${flags.output}` : ""),
+        (flags.output !== undefined && unwritten === undefined
+          ? `; ${format} in ${flags.output}`
+          : ""),
     );
+    if (unwritten !== undefined) {
+      say(
+        `findings: could not write the ${format} report to ${flags.output}: ${unwritten}; free space or pick another --output, then run again`,
+      );
+    }
     return code;
   };
   const unsubscribe = handleAuditSignals(deps, say, stop, () => EXIT.aborted);
