@@ -27,7 +27,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { OUTPUTS } from "../../program/contract";
-import { decideRegions } from "../domain/adoption";
+import { decideRegions, regionProblems } from "../domain/adoption";
 import { type AfterUp, changedArchiveRules, isArchiveRuleEvent } from "../domain/archiveRules";
 import { summariseError } from "../domain/errors";
 import { type StackNote } from "../domain/notes";
@@ -331,9 +331,14 @@ export class AutomationStackRunner implements StackRunner {
       held: heldRegions(state),
       adoptConsole: !!this.options.adopt,
       stack: target.stack,
+      dryRun: operation === "preview",
     });
     const notes: StackNote[] = [...decision.notes];
     for (const n of notes) note(`# ${n.region}: ${n.status}${n.detail ? `: ${n.detail}` : ""}\n`);
+    // Regions the account cannot give fail the engine's program anyway, after minutes of startup:
+    // the enabled regions are read already, so the stack stops here, naming the setting.
+    const regions = operation === "destroy" ? [] : regionProblems(target.settings, view.enabled);
+    if (regions.length > 0) throw new BlockedError(regions, notes);
     if (operation === "up" && decision.blockers.length > 0) {
       throw new BlockedError(decision.blockers, notes);
     }
