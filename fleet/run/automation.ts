@@ -26,7 +26,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
-import { OUTPUTS } from "../../program/contract";
+import { OUTPUTS, PROJECT_NAME } from "../../program/contract";
 import { decideRegions, regionProblems } from "../domain/adoption";
 import { type AfterUp, changedArchiveRules, isArchiveRuleEvent } from "../domain/archiveRules";
 import { summariseError } from "../domain/errors";
@@ -48,6 +48,7 @@ import { heldRegions } from "../domain/state";
 import { accountLabel } from "../domain/text";
 import { archiveRulesAfterUp } from "../flows/archiveRules";
 import { type Target } from "../settings/schema";
+import { checkCheckpoint } from "./checkpoint";
 import { errorOutcome, retrySelectAfterCreate } from "./errors";
 import { leanUp } from "./leanUp";
 
@@ -417,6 +418,19 @@ export class AutomationStackRunner implements StackRunner {
     const archiveRules = operation === "up" ? this.options.archiveRules : undefined;
     const events: EngineEvent[] = [];
     try {
+      // A checkpoint a killed run left torn: repaired when nothing can be lost, else named.
+      const repaired = checkCheckpoint(
+        this.options.envVars.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL,
+        PROJECT_NAME,
+        target.stack,
+      );
+      for (const file of repaired) {
+        note(`# removed the empty ${file} a killed run left\n`);
+      }
+      const repairNotes: StackNote[] = repaired.map((file) => ({
+        status: "checkpoint-repaired",
+        detail: `removed the empty ${file} a killed run left (it held nothing; "failed to load checkpoint: EOF" otherwise)`,
+      }));
       const stack = await this.open(target, plan);
       const before = await this.beforeEngine(
         stack,
@@ -426,7 +440,7 @@ export class AutomationStackRunner implements StackRunner {
         options.signal,
         note,
       );
-      notes = before.notes;
+      notes = [...repairNotes, ...before.notes];
       if (plan.writeConfig && target.orphaned === undefined) {
         await this.configure(stack, target, before.adopt);
       }

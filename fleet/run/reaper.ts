@@ -125,6 +125,9 @@ export function startReaper(
     : [];
   const env = { ...process.env };
   delete env[RUN_MARKER_ENV];
+  // The watchdog's own temporary files (ts-node's compile cache) must not land in the folder it
+  // removes once the bot is gone.
+  if (tempDir !== undefined) env.TMPDIR = path.dirname(tempDir);
   const child = spawn(
     process.execPath,
     [...loader, __filename, marker, ...(tempDir ? [tempDir] : [])],
