@@ -337,8 +337,11 @@ export class AutomationStackRunner implements StackRunner {
     const notes: StackNote[] = [...decision.notes];
     for (const n of notes) note(`# ${n.region}: ${n.status}${n.detail ? `: ${n.detail}` : ""}\n`);
     // Regions the account cannot give fail the engine's program anyway, after minutes of startup:
-    // the enabled regions are read already, so the stack stops here, naming the setting.
-    const regions = operation === "destroy" ? [] : regionProblems(target.settings, view.enabled);
+    // the enabled regions are read already, so an operation that runs the program stops here,
+    // naming the setting. (`refresh` and `destroy` run no program: a disabled region still
+    // leaves their state below.)
+    const runsProgram = operation === "up" || operation === "preview" || operation === "drift";
+    const regions = runsProgram ? regionProblems(target.settings, view.enabled) : [];
     if (regions.length > 0) throw new BlockedError(regions, notes);
     if (operation === "up" && decision.blockers.length > 0) {
       throw new BlockedError(decision.blockers, notes);
