@@ -26,8 +26,8 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
-import { OUTPUTS } from "../../program/contract";
-import { decideRegions } from "../domain/adoption";
+import { OUTPUTS, PROJECT_NAME } from "../../program/contract";
+import { decideRegions, regionProblems } from "../domain/adoption";
 import { type AfterUp, changedArchiveRules, isArchiveRuleEvent } from "../domain/archiveRules";
 import { summariseError } from "../domain/errors";
 import { type StackNote } from "../domain/notes";
@@ -50,6 +50,7 @@ import { accountLabel } from "../domain/text";
 import { archiveRulesAfterUp } from "../flows/archiveRules";
 import { type Target } from "../settings/schema";
 import { type BackendSource, type SetupCheck } from "../domain/setup";
+import { checkCheckpoint } from "./checkpoint";
 import { errorOutcome, retrySelectAfterCreate } from "./errors";
 import { leanUp } from "./leanUp";
 import { checkPulumiSetup } from "./setup";
@@ -334,9 +335,17 @@ export class AutomationStackRunner implements StackRunner {
       held: heldRegions(state),
       adoptConsole: !!this.options.adopt,
       stack: target.stack,
+      dryRun: operation === "preview",
     });
     const notes: StackNote[] = [...decision.notes];
     for (const n of notes) note(`# ${n.region}: ${n.status}${n.detail ? `: ${n.detail}` : ""}\n`);
+    // Regions the account cannot give fail the engine's program anyway, after minutes of startup:
+    // the enabled regions are read already, so an operation that runs the program stops here,
+    // naming the setting. (`refresh` and `destroy` run no program: a disabled region still
+    // leaves their state below.)
+    const runsProgram = operation === "up" || operation === "preview" || operation === "drift";
+    const regions = runsProgram ? regionProblems(target.settings, view.enabled) : [];
+    if (regions.length > 0) throw new BlockedError(regions, notes);
     if (operation === "up" && decision.blockers.length > 0) {
       throw new BlockedError(decision.blockers, notes);
     }
@@ -432,6 +441,19 @@ export class AutomationStackRunner implements StackRunner {
       if (change) changed.push(change);
     };
     try {
+      // A checkpoint a killed run left torn: repaired when nothing can be lost, else named.
+      const repaired = checkCheckpoint(
+        this.options.envVars.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL,
+        PROJECT_NAME,
+        target.stack,
+      );
+      for (const file of repaired) {
+        note(`# removed the empty ${file} a killed run left\n`);
+      }
+      const repairNotes: StackNote[] = repaired.map((file) => ({
+        status: "checkpoint-repaired",
+        detail: `removed the empty ${file} a killed run left (it held nothing; "failed to load checkpoint: EOF" otherwise)`,
+      }));
       const stack = await this.open(target, plan);
       const before = await this.beforeEngine(
         stack,
@@ -441,7 +463,7 @@ export class AutomationStackRunner implements StackRunner {
         options.signal,
         note,
       );
-      notes = before.notes;
+      notes = [...repairNotes, ...before.notes];
       if (plan.writeConfig && target.orphaned === undefined) {
         await this.configure(stack, target, before.adopt);
       }
