@@ -7,13 +7,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { adoptionOf, adoptionProblems, isGuarded } from "./adoption";
 import { childNames } from "./contract";
 import { selectRegions } from "./regions";
-import { ENABLED_OPT_IN_STATUSES, homeRegions } from "./schema";
+import { internalAccessSummary } from "./billing";
+import { ENABLED_OPT_IN_STATUSES, homeRegions, ownerAccountProblems } from "./schema";
 import {
   type AllRegionsAccessAnalyzerArgs,
+  type OrganizationUnusedAccessArgs,
   type RegionalProviderArgs,
   type UnusedAccessArgs,
 } from "./types";
-import { formatPath } from "./problems";
+import { type ArgumentProblem, formatPath } from "./problems";
 import { DEFAULTS, checkArgs, formatProblems } from "./validation";
 
 /** The component's Pulumi type token. Part of every child's URN: renaming it is a breaking change. */
@@ -205,6 +207,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       }
       // Before any analyzer is registered: an adopted analyzer the stack would delete stops here.
       problems.push(...adoptionProblems(args, selection.regions));
+      problems.push(...(await this.ownerProblems(args, lookup)));
     }
     if (problems.length > 0) {
       throw new pulumi.ResourceError(
@@ -216,6 +219,9 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     for (const warning of selection.warnings) {
       void pulumi.log.warn(warning, this);
     }
+    // What the internal-access analyzers cost is not visible in a preview's resource list.
+    const internalSummary = internalAccessSummary(args);
+    if (internalSummary !== undefined) void pulumi.log.info(internalSummary, this);
 
     const analyzerOpts: pulumi.CustomResourceOptions = {
       protect: args.protect,
@@ -295,7 +301,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     const org = args.organization;
     const orgExternal = org?.externalAccess;
     const internal = args.internalAccess;
-    const internalRegions = internal?.regions ?? selection.regions;
+    const internalRegions: readonly string[] = internal?.regions ?? [];
 
     const analyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     const organizationAnalyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
@@ -392,6 +398,22 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
   }
 
   /**
+   * What AWS would refuse about the account that owns the analyzers (`ownerAccountProblems`): asked
+   * (STS `GetCallerIdentity`, through the lookup provider) only when an exclusion names accounts.
+   */
+  private async ownerProblems(
+    args: AllRegionsAccessAnalyzerArgs,
+    lookup: aws.Provider,
+  ): Promise<ArgumentProblem[]> {
+    const names = (args.organization?.unusedAccess?.exclusions ?? []).some(
+      (e) => (e.accountIds?.length ?? 0) > 0,
+    );
+    if (!names) return [];
+    const caller = await aws.getCallerIdentity({}, { provider: lookup, parent: this });
+    return ownerAccountProblems(args, caller.accountId);
+  }
+
+  /**
    * The enabled regions of the account, asked through the explicit lookup provider in
    * `lookupRegion`, always: a region of `regions` may be one the account has not enabled, and a
    * provider there fails with an authentication error instead of the clear "not enabled" problem.
@@ -413,7 +435,7 @@ function publicInputs(args: AllRegionsAccessAnalyzerArgs): pulumi.Inputs {
 
 /** The `configuration` of an unused-access analyzer (account or organization). */
 function unusedAccessConfiguration(
-  unused: UnusedAccessArgs,
+  unused: UnusedAccessArgs | OrganizationUnusedAccessArgs,
 ): aws.types.input.accessanalyzer.AnalyzerConfiguration {
   return {
     unusedAccess: {

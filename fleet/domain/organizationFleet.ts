@@ -3,6 +3,7 @@
  * discovered accounts with the fleet file's \`defaults\` and entries applied, the registration stack
  * and the delegated administrator's organization analyzers, and what is left out. Pure.
  */
+import { ownerAccountProblems } from "../../components/schema";
 import { type FleetProblem, resolveTargets } from "../settings/fleetFile";
 import {
   DEFAULT_SESSION_NAME,
@@ -101,6 +102,12 @@ export function organizationTargets(fleet: Fleet, found: AccountSelection): Orga
       out !== undefined
         ? `organization.delegatedAdministrator.accountId: ${admin.accountId} is left out of the fleet (${out.detail}); include it, or list it under accounts:`
         : `organization.delegatedAdministrator.accountId: ${admin.accountId} is not an account of organization ${found.organizationId}; use a member account's id`,
+    );
+  }
+  // The delegated administrator owns the organization analyzers: AWS refuses to exclude it.
+  for (const problem of ownerAccountProblems({ organization: org.analyzers }, admin.accountId)) {
+    problems.push(
+      `${problem.path.replace(/^organization\./, "organization.analyzers.")}: ${problem.message}`,
     );
   }
   if (stacks.has(REGISTRATION_STACK)) {

@@ -203,24 +203,26 @@ describe("AllRegionsAccessAnalyzer", () => {
       );
     });
 
-    it("adds ACCOUNT_INTERNAL_ACCESS analyzers in every covered region by default, or the regions listed", async () => {
+    it("adds ACCOUNT_INTERNAL_ACCESS analyzers in the regions listed only, with the scope chosen", async () => {
       mocks.reset(["eu-west-1", "us-east-1", "us-west-2"]);
-      const everywhere = await build("aa", { internalAccess: {} });
+      const all = await build("aa", {
+        internalAccess: { regions: ["us-west-2", "eu-west-1"], analyzeAllResources: true },
+      });
       assert.deepEqual(
         byType("ACCOUNT_INTERNAL_ACCESS").map((a) => [
           a.name,
           mocks.regionOf(a),
           a.inputs.analyzerName,
+          a.inputs.configuration,
         ]),
         [
-          ["aa-internal-eu-west-1", "eu-west-1", "internal-access"],
-          ["aa-internal-us-east-1", "us-east-1", "internal-access"],
-          ["aa-internal-us-west-2", "us-west-2", "internal-access"],
+          ["aa-internal-eu-west-1", "eu-west-1", "internal-access", undefined],
+          ["aa-internal-us-west-2", "us-west-2", "internal-access", undefined],
         ],
+        "no analyzer in us-east-1, which is covered but not listed; no rule: every resource",
       );
-      assert.deepEqual(Object.keys(await promiseOf(everywhere.internalAccessAnalyzerArns)), [
+      assert.deepEqual(Object.keys(await promiseOf(all.internalAccessAnalyzerArns)), [
         "eu-west-1",
-        "us-east-1",
         "us-west-2",
       ]);
 
@@ -244,11 +246,34 @@ describe("AllRegionsAccessAnalyzer", () => {
       });
     });
 
+    it("refuses internalAccess without regions or scope (the old every-region default), registering nothing", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      assert.throws(
+        () =>
+          new lib.AllRegionsAccessAnalyzer("aa", {
+            internalAccess: {} as componentModule.InternalAccessArgs,
+          }),
+        (err: Error) => {
+          assert.match(
+            err.message,
+            /internalAccess\.regions: is required: list the regions to analyze.*no longer made in every covered region by default/,
+          );
+          assert.match(
+            err.message,
+            /internalAccess\.analysisRule: is required: choose what is analyzed \(and billed per resource monitored, per analyzer, per month\).*analyzeAllResources: true/,
+          );
+          return true;
+        },
+      );
+      await settled();
+      assert.equal(mocks.registrations.length, 0);
+    });
+
     it("refuses an internal-access region the account has not enabled, registering no analyzer", async () => {
       mocks.reset(["us-east-1", "eu-west-1"]);
       const component = new lib.AllRegionsAccessAnalyzer("aa", {
-        internalAccess: { regions: ["ap-south-1"] },
-        organization: { internalAccess: { region: "ap-south-2" } },
+        internalAccess: { regions: ["ap-south-1"], analyzeAllResources: true },
+        organization: { internalAccess: { region: "ap-south-2", analyzeAllResources: true } },
       });
       await assert.rejects(promiseOf(component.regions), (err: Error) => {
         assert.match(err.message, /internalAccess.regions\[0\]: "ap-south-1" is not covered/);
@@ -260,6 +285,52 @@ describe("AllRegionsAccessAnalyzer", () => {
       });
       await settled();
       assert.equal(mocks.ofType(ANALYZER).length, 0);
+    });
+
+    it("refuses to exclude the owner account from its organization analyzer, asking STS who that is, before any analyzer", async () => {
+      mocks.reset(["us-east-1"]);
+      const component = new lib.AllRegionsAccessAnalyzer("aa", {
+        organization: {
+          unusedAccess: {
+            region: "us-east-1",
+            exclusions: [{ accountIds: ["444455556666", MOCK_ACCOUNT] }],
+          },
+        },
+      });
+      await assert.rejects(promiseOf(component.regions), (err: Error) => {
+        assert.match(
+          err.message,
+          new RegExp(
+            `organization\\.unusedAccess\\.exclusions\\[0\\]\\.accountIds\\[1\\]: "${MOCK_ACCOUNT}" is the account that owns the analyzer`,
+          ),
+        );
+        return true;
+      });
+      await settled();
+      assert.equal(mocks.ofType(ANALYZER).length, 0);
+      const identity = mocks.invokes.filter(
+        (i) => i.token === "aws:index/getCallerIdentity:getCallerIdentity",
+      );
+      assert.equal(identity.length, 1);
+      assert.equal(identity[0].provider?.split("::")[3], "aa-lookup", "asked through the lookup");
+
+      mocks.reset(["us-east-1"]);
+      await build("bb", {
+        organization: {
+          unusedAccess: { region: "us-east-1", exclusions: [{ accountIds: ["444455556666"] }] },
+        },
+      });
+      assert.equal(byType("ORGANIZATION_UNUSED_ACCESS").length, 1, "another account is fine");
+    });
+
+    it("never asks STS when no exclusion names accounts", async () => {
+      mocks.reset(["us-east-1"]);
+      await build("aa", { organization: { unusedAccess: { region: "us-east-1" } } });
+      assert.equal(
+        mocks.invokes.filter((i) => i.token === "aws:index/getCallerIdentity:getCallerIdentity")
+          .length,
+        0,
+      );
     });
   });
 
@@ -855,7 +926,11 @@ describe("AllRegionsAccessAnalyzer", () => {
         "an internal-access analyzer named like the unused-access one in its region",
         {
           unusedAccess: { region: "us-east-1" },
-          internalAccess: { analyzerName: "unused-access", regions: ["us-east-1"] },
+          internalAccess: {
+            analyzerName: "unused-access",
+            regions: ["us-east-1"],
+            analyzeAllResources: true,
+          },
         },
         /internalAccess.analyzerName: "unused-access" is also the name of the unused-access analyzer/,
       ],
@@ -869,22 +944,29 @@ describe("AllRegionsAccessAnalyzer", () => {
       ],
       [
         "an internal-access region that is excluded",
-        { excludeRegions: ["eu-west-1"], internalAccess: { regions: ["eu-west-1"] } },
+        {
+          excludeRegions: ["eu-west-1"],
+          internalAccess: { regions: ["eu-west-1"], analyzeAllResources: true },
+        },
         /internalAccess.regions\[0\]: "eu-west-1" is in excludeRegions/,
       ],
       [
         "an organization internal-access home region not in regions",
-        { regions: ["us-east-1"], organization: { internalAccess: { region: "eu-west-1" } } },
+        {
+          regions: ["us-east-1"],
+          organization: { internalAccess: { region: "eu-west-1", analyzeAllResources: true } },
+        },
         /organization.internalAccess.region: "eu-west-1" is not in regions/,
       ],
       [
         "accountIds in an account-level internal-access rule",
         {
           internalAccess: {
+            regions: ["us-east-1"],
             analysisRule: { inclusions: [{ accountIds: ["111122223333"] } as never] },
           },
         },
-        /internalAccess.analysisRule.inclusions\[0\].accountIds/,
+        /internalAccess.analysisRule.inclusions\[0\].accountIds: only the rules of organization-level analyzers may name accounts/,
       ],
       [
         "an internal-access inclusion that includes nothing",
@@ -897,8 +979,13 @@ describe("AllRegionsAccessAnalyzer", () => {
       ],
       [
         "a bad internal-access resource type",
-        { internalAccess: { analysisRule: { inclusions: [{ resourceTypes: ["S3 bucket"] }] } } },
-        /"S3 bucket" is not a resource type; use the form "AWS::S3::Bucket"/,
+        {
+          internalAccess: {
+            regions: ["us-east-1"],
+            analysisRule: { inclusions: [{ resourceTypes: ["S3 bucket" as never] }] },
+          },
+        },
+        /"S3 bucket" is not a resource type internal-access analyzers support.*Supported: AWS::S3::Bucket/,
       ],
       [
         "externalAccess given as a string",
@@ -937,7 +1024,11 @@ describe("AllRegionsAccessAnalyzer", () => {
       ],
       [
         "an exclusion with a bad account id",
-        { unusedAccess: { region: "us-east-1", exclusions: [{ accountIds: ["123"] }] } },
+        {
+          organization: {
+            unusedAccess: { region: "us-east-1", exclusions: [{ accountIds: ["123"] }] },
+          },
+        },
         /exclusions\[0\].accountIds\[0\]: "123" is not an account id/,
       ],
       [
