@@ -767,6 +767,127 @@ describe("AllRegionsAccessAnalyzer", () => {
     });
   });
 
+  describe("a provider passed in (opts.provider, opts.providers, or the parent's)", () => {
+    const B = "200000000001";
+    let aws: typeof import("@pulumi/aws");
+    before(async () => {
+      aws = await import("@pulumi/aws");
+    });
+    const mine = () =>
+      new aws.Provider("mine", {
+        region: "eu-west-1",
+        assumeRoles: [{ roleArn: `arn:aws:iam::${B}:role/Deployer` }],
+      });
+
+    /** Every child and lookup is on `mine`, and the component made no provider of its own. */
+    async function assertAllOnMine(component: componentModule.AllRegionsAccessAnalyzer) {
+      await promiseOf(component.analyzerArns);
+      await settled();
+      const providers = mocks.ofType(PROVIDER);
+      assert.deepEqual(
+        providers.map((p) => p.name),
+        ["mine"],
+        "no provider of the component's own (which would reach the ambient account)",
+      );
+      const ref = `${providers[0].urn}::${providers[0].id}`;
+      const children = [...mocks.ofType(ANALYZER), ...mocks.ofType(ARCHIVE_RULE)];
+      assert.ok(children.length >= 4);
+      for (const child of children) {
+        assert.equal(child.provider, ref, `${child.name} is on the provider passed in`);
+        assert.ok(child.inputs.region, `${child.name} carries its region`);
+      }
+      assert.ok(mocks.invokes.length > 0);
+      for (const invoke of mocks.invokes) {
+        assert.equal(invoke.provider, ref, `${invoke.token} asks through the provider passed in`);
+      }
+    }
+
+    const args: componentModule.AllRegionsAccessAnalyzerArgs = {
+      unusedAccess: { region: "eu-west-1" },
+      archiveRules: [{ name: "private", filters: [{ criteria: "isPublic", eqs: ["false"] }] }],
+    };
+
+    for (const [how, opts] of [
+      ["opts.provider", (p: pulumi.ProviderResource) => ({ provider: p })],
+      ["opts.providers as a list", (p: pulumi.ProviderResource) => ({ providers: [p] })],
+      ["opts.providers as a map", (p: pulumi.ProviderResource) => ({ providers: { aws: p } })],
+      [
+        "a parent component's providers",
+        (p: pulumi.ProviderResource) => ({
+          parent: new pulumi.ComponentResource(
+            "test:index:Parent",
+            "parent",
+            {},
+            { providers: [p] },
+          ),
+        }),
+      ],
+    ] as const) {
+      it(`uses the provider given through ${how} for the lookup and every region`, async () => {
+        mocks.reset(["eu-west-1", "us-east-1"]);
+        const component = new lib.AllRegionsAccessAnalyzer("aa", args, opts(mine()));
+        await assertAllOnMine(component);
+        assert.deepEqual(
+          externalAnalyzers()
+            .map((a) => [a.name, a.inputs.region])
+            .sort(),
+          [
+            ["aa-eu-west-1", "eu-west-1"],
+            ["aa-us-east-1", "us-east-1"],
+          ],
+          "the same child names as without a provider",
+        );
+      });
+    }
+
+    it("takes single mode by default with a provider passed in, and accepts it named", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await assertAllOnMine(
+        new lib.AllRegionsAccessAnalyzer(
+          "aa",
+          { ...args, providerMode: "single" },
+          { provider: mine() },
+        ),
+      );
+    });
+
+    it("refuses settings that would make providers of their own or be ignored, registering nothing", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const provider = mine();
+      assert.throws(
+        () =>
+          new lib.AllRegionsAccessAnalyzer(
+            "aa",
+            {
+              providerMode: "per-region",
+              providerArgs: { profile: "audit" },
+              adopt: { "eu-west-1": "legacy", "us-east-1": "old@us-east-1" },
+            },
+            { providers: [provider] },
+          ),
+        (err: Error) => {
+          assert.match(
+            err.message,
+            /providerMode: "per-region" makes a provider per region from providerArgs, but the aws provider passed in \(opts.provider\/opts.providers\) cannot be copied/,
+          );
+          assert.match(err.message, /providerArgs: would be ignored: the aws provider passed in/);
+          assert.match(
+            err.message,
+            /adopt.eu-west-1: "legacy" would be looked up in the region of the aws provider passed in .*, not eu-west-1: give "legacy@eu-west-1"/,
+          );
+          assert.doesNotMatch(err.message, /adopt.us-east-1/);
+          return true;
+        },
+      );
+      await settled();
+      assert.deepEqual(
+        mocks.registrations.map((r) => r.name),
+        ["mine"],
+        "nothing but the caller's own provider",
+      );
+    });
+  });
+
   describe("provider mode", () => {
     it("gives every regional child its own region as an input, equal to its provider's, per region by default", async () => {
       mocks.reset(["eu-west-1", "us-east-1"]);
