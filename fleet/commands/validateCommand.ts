@@ -5,7 +5,13 @@
 import { type Command } from "commander";
 import { EXIT } from "../domain/outcomes";
 import { accountLabel } from "../domain/text";
-import { leftOutLines, organizationLine, originLabel } from "../report/fleetLines";
+import { internalAccessPlan } from "../../components/billing";
+import {
+  internalAccessLines,
+  leftOutLines,
+  organizationLine,
+  originLabel,
+} from "../report/fleetLines";
 import { type CliDeps } from "./deps";
 import { loadFleet, loadRunFleet, selectedTargets } from "./loader";
 import { type RunFlags, addSelectionOptions } from "./options";
@@ -35,7 +41,10 @@ export async function runValidateCommand(flags: RunFlags, deps: CliDeps): Promis
             warnings: run.warnings,
           }
         : {}),
-      targets: targets.map((t) => ({ ...t, from: originLabel(t) })),
+      targets: targets.map((t) => {
+        const internal = internalAccessPlan(t.settings);
+        return { ...t, from: originLabel(t), ...(internal ? { internalAccess: internal } : {}) };
+      }),
     };
     deps.stdout(`${JSON.stringify(json, null, 2)}\n`);
   } else {
@@ -53,6 +62,7 @@ export async function runValidateCommand(flags: RunFlags, deps: CliDeps): Promis
         `  ${accountLabel(t).padEnd(32)} ${t.stack.padEnd(24)} ${regions}  via ${via}${from}\n`,
       );
     }
+    for (const line of internalAccessLines(targets)) deps.stdout(`${line}\n`);
     for (const line of leftOutLines(run.leftOut)) deps.stdout(`${line}\n`);
     for (const w of run.warnings) deps.stdout(`warning: ${w}\n`);
   }
