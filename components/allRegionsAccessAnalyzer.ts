@@ -7,13 +7,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { adoptionOf, adoptionProblems, isGuarded } from "./adoption";
 import { childNames } from "./contract";
 import { selectRegions } from "./regions";
-import { ENABLED_OPT_IN_STATUSES, homeRegions } from "./schema";
+import { internalAccessSummary } from "./billing";
+import { passedAwsProvider, passedProviderProblems } from "./passedProvider";
+import { ENABLED_OPT_IN_STATUSES, homeRegions, ownerAccountProblems } from "./schema";
 import {
   type AllRegionsAccessAnalyzerArgs,
+  type OrganizationUnusedAccessArgs,
   type RegionalProviderArgs,
   type UnusedAccessArgs,
 } from "./types";
-import { formatPath } from "./problems";
+import { type ArgumentProblem, formatPath } from "./problems";
 import { DEFAULTS, checkArgs, formatProblems } from "./validation";
 
 /** The component's Pulumi type token. Part of every child's URN: renaming it is a breaking change. */
@@ -39,7 +42,7 @@ interface Built {
  */
 const ARGS = Symbol("AllRegionsAccessAnalyzerArgs");
 type ComponentInputs = pulumi.Inputs & {
-  [ARGS]: { name: string; args: AllRegionsAccessAnalyzerArgs };
+  [ARGS]: { name: string; args: AllRegionsAccessAnalyzerArgs; passed?: aws.Provider };
 };
 
 /**
@@ -98,7 +101,11 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
   /**
    * @param name The unique name of this component; children are named `<name>-<region>`.
    * @param args The regions, analyzer settings and provider settings.
-   * @param opts Resource options. `protect` on the component protects every child too.
+   * @param opts Resource options. `protect` on the component protects every child too. An `aws`
+   *   provider given here (`provider`, `providers`, or the parent's) is used for the region lookup
+   *   and every region, as in provider mode `"single"`; `providerArgs` and
+   *   `providerMode: "per-region"` are then refused, since they would make providers of their own
+   *   (`lookupRegion` then only names the partition that `regions` are checked against).
    * @throws pulumi.RunError when an argument is malformed; nothing is registered then.
    */
   constructor(
@@ -106,14 +113,16 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     args: AllRegionsAccessAnalyzerArgs = {},
     opts: pulumi.ComponentResourceOptions = {},
   ) {
-    // Validate before registering anything: a bad argument must change nothing.
-    const problems = checkArgs(args);
+    // Validate before registering anything: a bad argument must change nothing. A provider passed
+    // in is used, or refused here: never ignored in favour of the ambient credentials.
+    const passed = passedAwsProvider(opts);
+    const problems = [...checkArgs(args), ...(passed ? passedProviderProblems(args) : [])];
     if (problems.length > 0) {
       throw new pulumi.RunError(
         formatProblems(`AllRegionsAccessAnalyzer "${name}" has invalid arguments:`, problems),
       );
     }
-    const inputs: ComponentInputs = { ...publicInputs(args), [ARGS]: { name, args } };
+    const inputs: ComponentInputs = { ...publicInputs(args), [ARGS]: { name, args, passed } };
     super(COMPONENT_TYPE, name, inputs, opts);
 
     const built = this.getData();
@@ -172,7 +181,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
 
   /** @internal Discovers the regions, then builds every child. Awaited by the base class. */
   protected async initialize(inputs: pulumi.Inputs): Promise<Built> {
-    const { name, args } = (inputs as ComponentInputs)[ARGS];
+    const { name, args, passed } = (inputs as ComponentInputs)[ARGS];
     const providerArgs: RegionalProviderArgs = {
       // The regions come from the account itself; an older provider build would otherwise reject
       // a region launched after it was released.
@@ -185,12 +194,15 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       ...secretProviderArgs(args.providerArgs),
     };
 
-    // The lookup provider answers `getRegions`; in single mode it also serves every region.
-    const lookup = new aws.Provider(
-      childNames.lookupProvider(name),
-      { ...providerArgs, region: args.lookupRegion ?? DEFAULTS.lookupRegion },
-      { parent: this },
-    );
+    // The lookup provider answers `getRegions`; in single mode it also serves every region. A
+    // provider passed in is both (the constructor refused the settings that would contradict it).
+    const lookup =
+      passed ??
+      new aws.Provider(
+        childNames.lookupProvider(name),
+        { ...providerArgs, region: args.lookupRegion ?? DEFAULTS.lookupRegion },
+        { parent: this },
+      );
     const enabled = await this.enabledRegions(lookup);
     const selection = selectRegions(enabled, args.regions, args.excludeRegions);
     const problems = [...selection.problems];
@@ -205,6 +217,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       }
       // Before any analyzer is registered: an adopted analyzer the stack would delete stops here.
       problems.push(...adoptionProblems(args, selection.regions));
+      problems.push(...(await this.ownerProblems(args, lookup)));
     }
     if (problems.length > 0) {
       throw new pulumi.ResourceError(
@@ -216,6 +229,9 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     for (const warning of selection.warnings) {
       void pulumi.log.warn(warning, this);
     }
+    // What the internal-access analyzers cost is not visible in a preview's resource list.
+    const internalSummary = internalAccessSummary(args);
+    if (internalSummary !== undefined) void pulumi.log.info(internalSummary, this);
 
     const analyzerOpts: pulumi.CustomResourceOptions = {
       protect: args.protect,
@@ -224,7 +240,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
       // type) can never be created while the old analyzer exists: delete it first.
       deleteBeforeReplace: true,
     };
-    const mode = args.providerMode ?? DEFAULTS.providerMode;
+    const mode = passed ? "single" : (args.providerMode ?? DEFAULTS.providerMode);
     const regionProvider = (region: string) =>
       new aws.Provider(
         childNames.regional(name, region),
@@ -295,7 +311,7 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
     const org = args.organization;
     const orgExternal = org?.externalAccess;
     const internal = args.internalAccess;
-    const internalRegions = internal?.regions ?? selection.regions;
+    const internalRegions: readonly string[] = internal?.regions ?? [];
 
     const analyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
     const organizationAnalyzers: Record<string, aws.accessanalyzer.Analyzer> = {};
@@ -392,6 +408,22 @@ export class AllRegionsAccessAnalyzer extends pulumi.ComponentResource<Built> {
   }
 
   /**
+   * What AWS would refuse about the account that owns the analyzers (`ownerAccountProblems`): asked
+   * (STS `GetCallerIdentity`, through the lookup provider) only when an exclusion names accounts.
+   */
+  private async ownerProblems(
+    args: AllRegionsAccessAnalyzerArgs,
+    lookup: aws.Provider,
+  ): Promise<ArgumentProblem[]> {
+    const names = (args.organization?.unusedAccess?.exclusions ?? []).some(
+      (e) => (e.accountIds?.length ?? 0) > 0,
+    );
+    if (!names) return [];
+    const caller = await aws.getCallerIdentity({}, { provider: lookup, parent: this });
+    return ownerAccountProblems(args, caller.accountId);
+  }
+
+  /**
    * The enabled regions of the account, asked through the explicit lookup provider in
    * `lookupRegion`, always: a region of `regions` may be one the account has not enabled, and a
    * provider there fails with an authentication error instead of the clear "not enabled" problem.
@@ -413,7 +445,7 @@ function publicInputs(args: AllRegionsAccessAnalyzerArgs): pulumi.Inputs {
 
 /** The `configuration` of an unused-access analyzer (account or organization). */
 function unusedAccessConfiguration(
-  unused: UnusedAccessArgs,
+  unused: UnusedAccessArgs | OrganizationUnusedAccessArgs,
 ): aws.types.input.accessanalyzer.AnalyzerConfiguration {
   return {
     unusedAccess: {

@@ -16,6 +16,7 @@ import {
 } from "./schema";
 import { type RegionalProviderArgs } from "./types";
 import { formatProblems } from "./validation";
+import { passedAwsProvider, passedProviderProblemsOfAdministrator } from "./passedProvider";
 
 /** The component's Pulumi type token. Part of every child's URN: renaming it is a breaking change. */
 export const DELEGATED_ADMINISTRATOR_TYPE =
@@ -67,7 +68,7 @@ export function checkDelegatedAdministratorArgs(args: unknown): ArgumentProblem[
 
 const ARGS = Symbol("AccessAnalyzerDelegatedAdministratorArgs");
 type ComponentInputs = pulumi.Inputs & {
-  [ARGS]: { name: string; args: AccessAnalyzerDelegatedAdministratorArgs };
+  [ARGS]: { name: string; args: AccessAnalyzerDelegatedAdministratorArgs; passed?: aws.Provider };
 };
 
 interface Built {
@@ -95,6 +96,9 @@ export class AccessAnalyzerDelegatedAdministrator extends pulumi.ComponentResour
   public readonly trustedAccess: pulumi.Output<TrustedAccessStatus>;
 
   /**
+   * @param opts Resource options. An `aws` provider given here (`provider`, `providers`, or the
+   *   parent's) is the one the component calls Organizations through; `providerArgs` and `region`
+   *   are then refused (they would be ignored).
    * @throws pulumi.RunError when an argument is malformed; nothing is registered then.
    */
   constructor(
@@ -102,7 +106,12 @@ export class AccessAnalyzerDelegatedAdministrator extends pulumi.ComponentResour
     args: AccessAnalyzerDelegatedAdministratorArgs,
     opts: pulumi.ComponentResourceOptions = {},
   ) {
-    const problems = checkDelegatedAdministratorArgs(args);
+    // A provider passed in is used, or refused here: never ignored for the ambient credentials.
+    const passed = passedAwsProvider(opts);
+    const problems = [
+      ...checkDelegatedAdministratorArgs(args),
+      ...(passed ? passedProviderProblemsOfAdministrator(args) : []),
+    ];
     if (problems.length > 0) {
       throw new pulumi.RunError(
         formatProblems(
@@ -115,7 +124,7 @@ export class AccessAnalyzerDelegatedAdministrator extends pulumi.ComponentResour
     const inputs: ComponentInputs = {
       ...rest,
       providerArgs: providerArgs ? Object.keys(providerArgs).sort() : undefined,
-      [ARGS]: { name, args },
+      [ARGS]: { name, args, passed },
     };
     super(DELEGATED_ADMINISTRATOR_TYPE, name, inputs, opts);
     const built = this.getData();
@@ -128,14 +137,16 @@ export class AccessAnalyzerDelegatedAdministrator extends pulumi.ComponentResour
 
   /** @internal Reads the organization, checks it, then registers. Awaited by the base class. */
   protected async initialize(inputs: pulumi.Inputs): Promise<Built> {
-    const { name, args } = (inputs as ComponentInputs)[ARGS];
+    const { name, args, passed } = (inputs as ComponentInputs)[ARGS];
     const region = args.region ?? DEFAULTS.lookupRegion;
-    const provider = new aws.Provider(
-      name,
-      // Role chains (external ids) and web-identity tokens as secrets, as on the regional providers.
-      { stsRegion: region, ...secretProviderArgs(args.providerArgs), region },
-      { parent: this },
-    );
+    const provider =
+      passed ??
+      new aws.Provider(
+        name,
+        // Role chains (external ids) and web-identity tokens as secrets, as on the regional providers.
+        { stsRegion: region, ...secretProviderArgs(args.providerArgs), region },
+        { parent: this },
+      );
     const invokeOpts = { provider, parent: this };
     const [caller, org] = await Promise.all([
       aws.getCallerIdentity({}, invokeOpts),

@@ -16,7 +16,7 @@ export {
   checkDelegatedAdministratorArgs,
 } from "./delegatedAdministrator";
 export type { AccessAnalyzerDelegatedAdministratorArgs } from "./delegatedAdministrator";
-export { ArchiveRuleFilterExists, ProviderMode } from "./types";
+export { ArchiveRuleFilterExists, InternalAccessResourceType, ProviderMode } from "./types";
 export type {
   AllRegionsAccessAnalyzerArgs,
   AnalyzerZone,
@@ -30,6 +30,8 @@ export type {
   OrganizationInternalAccessAnalysisRule,
   OrganizationInternalAccessArgs,
   OrganizationInternalAccessInclusion,
+  OrganizationUnusedAccessArgs,
+  OrganizationUnusedAccessExclusion,
   OrTypeScriptOnly,
   TypeView,
   RegionalProviderArgs,
@@ -48,6 +50,9 @@ export {
   ACCESS_ANALYZER_PRINCIPAL,
   ACCOUNT_ID_PATTERN,
   ANALYZER_ZONES,
+  INTERNAL_ACCESS_BILLING,
+  INTERNAL_ACCESS_RESOURCE_TYPES,
+  MAX_ANALYSIS_RULE_ACCOUNT_IDS,
   NAME_MAX,
   NAME_PATTERN,
   PARTITIONS,

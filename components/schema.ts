@@ -215,10 +215,16 @@ export function isValidRegionName(region: unknown): region is string {
   return regionCode.safeParse(region).success;
 }
 
-/** A list of region codes, each listed once. */
-export const regionList = z
-  .array(regionCode, { error: 'must be a list of region codes, e.g. ["us-east-1", "eu-west-1"]' })
-  .superRefine((regions, ctx) => {
+/**
+ * A list of region codes, each listed once. `typeError` replaces the message for a value that is
+ * no list (or, when required, a missing one).
+ */
+function regionListOf(
+  typeError:
+    | z.core.$ZodErrorMap
+    | string = 'must be a list of region codes, e.g. ["us-east-1", "eu-west-1"]',
+) {
+  return z.array(regionCode, { error: typeError }).superRefine((regions, ctx) => {
     regions.forEach((region, i) => {
       if (regions.indexOf(region) < i) {
         ctx.addIssue({
@@ -229,6 +235,10 @@ export const regionList = z
       }
     });
   });
+}
+
+/** A list of region codes, each listed once. */
+export const regionList = regionListOf();
 
 /** An analyzer (or archive rule) name, by AWS's rule. */
 export const analyzerName = z
@@ -342,31 +352,125 @@ export const sessionNameSetting = z
     error: "must be 2 to 64 characters of letters, digits and +=,.@-",
   });
 
-/** One exclusion of the unused-access analysis. */
-export const unusedAccessExclusion = z
-  .strictObject({
-    accountIds: z.array(accountId, { error: "must be a list of account ids" }).optional(),
-    resourceTags: z.array(z.record(z.string(), z.string())).optional(),
+// ---------------------------------------------------------------------------------------------
+// Analysis rules, from the service model (accessanalyzer-2019-11-01): `AnalysisRuleCriteria` (the
+// exclusions of unused-access analyzers) and `InternalAccessAnalysisRuleCriteria` (the inclusions of
+// internal-access analyzers). Their documentation carries the rules the shapes cannot say.
+
+/**
+ * At most this many account ids in one `AnalysisRuleCriteria.accountIds` list ("The list cannot
+ * include more than 2,000 account IDs").
+ */
+export const MAX_ANALYSIS_RULE_ACCOUNT_IDS = 2000;
+
+/**
+ * The resource types internal-access analyzers support: the six the model's
+ * `InternalAccessAnalysisRuleCriteria.resourceTypes` documentation lists (its `ResourceType` enum
+ * has more, which only external-access analyzers analyze).
+ */
+export const INTERNAL_ACCESS_RESOURCE_TYPES = [
+  "AWS::S3::Bucket",
+  "AWS::RDS::DBSnapshot",
+  "AWS::RDS::DBClusterSnapshot",
+  "AWS::S3Express::DirectoryBucket",
+  "AWS::DynamoDB::Table",
+  "AWS::DynamoDB::Stream",
+] as const;
+
+/** Why `accountIds` is refused in the rules of account-level analyzers (both models' wording). */
+const ACCOUNT_IDS_ORGANIZATION_ONLY =
+  "only the rules of organization-level analyzers may name accounts (AWS refuses accountIds " +
+  "here: an account-level analyzer analyzes its own account only)";
+
+/** A list of account ids in an analysis rule: each listed once, at most 2,000. */
+const analysisRuleAccountIds = z
+  .array(accountId, { error: 'must be a list of account ids, e.g. ["444455556666"]' })
+  .max(MAX_ANALYSIS_RULE_ACCOUNT_IDS, {
+    error: (iss) =>
+      `lists ${(iss.input as unknown[]).length} accounts; AWS allows at most ` +
+      `${MAX_ANALYSIS_RULE_ACCOUNT_IDS} in one list: split them over several exclusions`,
   })
-  .refine((e) => (e.accountIds?.length ?? 0) > 0 || (e.resourceTags?.length ?? 0) > 0, {
-    error: "excludes nothing; give accountIds or resourceTags",
+  .superRefine((ids, ctx) => {
+    ids.forEach((id, i) => {
+      if (ids.indexOf(id) < i) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i],
+          message: `"${id}" is listed twice; list each account once`,
+        });
+      }
+    });
   });
 
+/** The tag sets of an exclusion: AWS's tag rules, except that a value may be empty (any value). */
+const exclusionTags = z.array(
+  z.record(
+    tagKey,
+    z.string({ error: "tag values must be strings" }).max(TAG_LIMITS.valueMax, {
+      error: (iss) =>
+        `tag value must be at most ${TAG_LIMITS.valueMax} characters long (got ${(iss.input as string).length})`,
+    }),
+    { error: 'must be a map of tags, e.g. { team: "ci" } (an empty value matches any value)' },
+  ),
+  { error: 'must be a list of tag maps, e.g. [{ team: "ci" }]' },
+);
+
+/**
+ * One exclusion of the unused-access analysis (`AnalysisRuleCriteria`). `organization`: the rule of
+ * an organization-level analyzer, the only kind that may exclude accounts.
+ */
+export function unusedAccessExclusionOf(organization: boolean) {
+  return organization
+    ? z
+        .strictObject({
+          accountIds: analysisRuleAccountIds
+            .optional()
+            .describe(
+              "Accounts left out of the analysis (not the analyzer owner's own; at most 2,000).",
+            ),
+          resourceTags: exclusionTags.optional(),
+        })
+        .refine((e) => (e.accountIds?.length ?? 0) > 0 || (e.resourceTags?.length ?? 0) > 0, {
+          error: "excludes nothing; give accountIds or resourceTags",
+        })
+    : z
+        .strictObject({
+          accountIds: z
+            .never({
+              error: `${ACCOUNT_IDS_ORGANIZATION_ONLY}; exclude principals by resourceTags`,
+            })
+            .optional(),
+          resourceTags: exclusionTags.optional(),
+        })
+        .refine((e) => (e.resourceTags?.length ?? 0) > 0, {
+          error: "excludes nothing; give resourceTags",
+        });
+}
+
 const AGE_RANGE = "use a whole number of days from 1 to 365";
-/** The one unused-access analyzer. */
-export const unusedAccess = z
-  .strictObject({
-    region: regionCode.describe("The home region of the one unused-access analyzer."),
-    unusedAccessAge: z
-      .number({ error: `must be a number; ${AGE_RANGE}` })
-      .int({ error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}`, abort: true })
-      .min(1, { error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}` })
-      .max(365, { error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}` })
-      .optional(),
-    analyzerName: analyzerName.optional(),
-    exclusions: z.array(unusedAccessExclusion).optional(),
-  })
-  .describe("One unused-access analyzer in a home region (IAM is global: one region is enough).");
+/** The one unused-access analyzer (account or organization level). */
+function unusedAccessOf(organization: boolean) {
+  return z
+    .strictObject({
+      region: regionCode.describe("The home region of the one unused-access analyzer."),
+      unusedAccessAge: z
+        .number({ error: `must be a number; ${AGE_RANGE}` })
+        .int({ error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}`, abort: true })
+        .min(1, { error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}` })
+        .max(365, { error: (iss) => `${quoted(iss.input)} is out of range; ${AGE_RANGE}` })
+        .optional(),
+      analyzerName: analyzerName.optional(),
+      exclusions: z
+        .array(unusedAccessExclusionOf(organization), { error: "must be a list of exclusions" })
+        .optional(),
+    })
+    .describe("One unused-access analyzer in a home region (IAM is global: one region is enough).");
+}
+
+/** The one account-level unused-access analyzer: exclusions by tags only. */
+export const unusedAccess = unusedAccessOf(false);
+/** The organization's unused-access analyzer: exclusions may also name accounts. */
+export const organizationUnusedAccess = unusedAccessOf(true);
 
 /** A comparator list of an archive filter. */
 const comparator = z.array(z.string(), { error: "must be a list of strings" });
@@ -454,12 +558,18 @@ export const providerMode = z
 
 const flag = z.boolean({ error: "must be true or false" });
 
-/** A resource type of the internal-access analysis, e.g. `AWS::S3::Bucket`. */
-const internalResourceType = z
-  .string({ error: 'must be a resource type, e.g. "AWS::S3::Bucket"' })
-  .regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/, {
-    error: (iss) => `${quoted(iss.input)} is not a resource type; use the form "AWS::S3::Bucket"`,
-  });
+/** A resource type of the internal-access analysis: one of the six the model lists. */
+const internalResourceType = z.enum(INTERNAL_ACCESS_RESOURCE_TYPES, {
+  error: (iss) => {
+    if (typeof iss.input !== "string") return 'must be a resource type, e.g. "AWS::S3::Bucket"';
+    const guess = suggestKey(iss.input, INTERNAL_ACCESS_RESOURCE_TYPES);
+    return (
+      `${quoted(iss.input)} is not a resource type internal-access analyzers support` +
+      (guess !== undefined ? `; did you mean "${guess}"?` : "") +
+      ` Supported: ${INTERNAL_ACCESS_RESOURCE_TYPES.join(", ")}`
+    );
+  },
+});
 const resourceArn = z.string({ error: "must be an ARN string" }).regex(/^arn:[a-z-]+:/, {
   error: (iss) => `${quoted(iss.input)} is not an ARN, e.g. "arn:aws:s3:::my-bucket"`,
 });
@@ -476,16 +586,29 @@ function internalInclusion(organization: boolean) {
   return organization
     ? z
         .strictObject({
-          accountIds: z.array(accountId, { error: "must be a list of account ids" }).optional(),
+          accountIds: z
+            .array(accountId, { error: 'must be a list of account ids, e.g. ["444455556666"]' })
+            .optional()
+            .describe("Accounts whose resources are analyzed."),
           resourceTypes,
           resourceArns,
         })
         .refine(includesSomething, {
           error: "includes nothing; give accountIds, resourceTypes or resourceArns",
         })
-    : z.strictObject({ resourceTypes, resourceArns }).refine(includesSomething, {
-        error: "includes nothing; give resourceTypes or resourceArns",
-      });
+    : z
+        .strictObject({
+          accountIds: z
+            .never({
+              error: `${ACCOUNT_IDS_ORGANIZATION_ONLY}; give resourceTypes or resourceArns`,
+            })
+            .optional(),
+          resourceTypes,
+          resourceArns,
+        })
+        .refine(includesSomething, {
+          error: "includes nothing; give resourceTypes or resourceArns",
+        });
 }
 
 /** The analysis rule of an internal-access analyzer: only resources matching an inclusion are analyzed. */
@@ -501,20 +624,77 @@ function internalAnalysisRule(organization: boolean) {
     .describe("Only resources matching one of the inclusions are analyzed (and billed).");
 }
 
+/** What internal-access analyzers are billed by (IAM Access Analyzer pricing). */
+export const INTERNAL_ACCESS_BILLING = "billed per resource monitored, per analyzer, per month";
+
+/**
+ * Why an internal-access analyzer's scope must be chosen: earlier releases analyzed every supported
+ * resource in every covered region when `internalAccess` was set, which a person could not see
+ * the cost of. Shown when `analysisRule` and `analyzeAllResources` are both missing.
+ */
+export const INTERNAL_SCOPE_REQUIRED =
+  "is required: choose what is analyzed (and " +
+  INTERNAL_ACCESS_BILLING +
+  '), e.g. { inclusions: [{ resourceTypes: ["AWS::S3::Bucket"] }] }; or set analyzeAllResources: ' +
+  "true for every supported resource (what an analyzer without a rule analyzes, as earlier " +
+  "releases made them: keeping their analyzers so replaces nothing)";
+
+/** Why `internalAccess.regions` must be given (it defaulted to every covered region before). */
+export const INTERNAL_REGIONS_REQUIRED =
+  'is required: list the regions to analyze, e.g. ["us-east-1"] (internal-access analyzers are ' +
+  INTERNAL_ACCESS_BILLING +
+  ", so they are no longer made in every covered region by default; to keep the analyzers an " +
+  "earlier release made, list every region the stack covers)";
+
+/** `analysisRule` or `analyzeAllResources`, exactly one (see `INTERNAL_SCOPE_REQUIRED`). */
+function internalScopeProblems(
+  scope: { analysisRule?: unknown; analyzeAllResources?: boolean },
+  ctx: z.RefinementCtx,
+): void {
+  if (scope.analyzeAllResources === true && scope.analysisRule !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["analyzeAllResources"],
+      message:
+        "analyzes every supported resource, which contradicts analysisRule; remove one of them",
+    });
+  } else if (scope.analyzeAllResources !== true && scope.analysisRule === undefined) {
+    ctx.addIssue({ code: "custom", path: ["analysisRule"], message: INTERNAL_SCOPE_REQUIRED });
+  }
+}
+
+/** The scope rule also runs when another field failed: every problem is reported at once. */
+const INTERNAL_SCOPE_ALWAYS = {
+  when: (payload: { value: unknown }) =>
+    typeof payload.value === "object" && payload.value !== null,
+};
+
+const analyzeAllResources = flag
+  .optional()
+  .describe(
+    "Analyze every supported resource (no analysis rule). Either this or analysisRule is required.",
+  );
+
 /** `ACCOUNT_INTERNAL_ACCESS` analyzers, regional, billed per resource monitored. */
 export const internalAccess = z
   .strictObject({
     analyzerName: analyzerName.optional(),
-    regions: regionList
-      .optional()
-      .describe(
-        "Where to analyze internal access; default every covered region. Each must be covered.",
-      ),
+    regions: regionListOf((iss) =>
+      iss.input === undefined
+        ? INTERNAL_REGIONS_REQUIRED
+        : 'must be a list of region codes, e.g. ["us-east-1"]',
+    )
+      .min(1, { error: "is empty: list at least one region, or leave internalAccess out" })
+      .describe("Where to analyze internal access. Each must be covered."),
     analysisRule: internalAnalysisRule(false).optional(),
+    analyzeAllResources,
   })
+  .superRefine(internalScopeProblems, INTERNAL_SCOPE_ALWAYS)
   .describe(
-    "ACCOUNT_INTERNAL_ACCESS analyzers (who inside the account can reach critical resources); " +
-      "regional, billed per resource monitored.",
+    "ACCOUNT_INTERNAL_ACCESS analyzers (who inside the account can reach critical resources) in " +
+      "the regions listed, with the scope chosen; " +
+      INTERNAL_ACCESS_BILLING +
+      ".",
   );
 
 /** The organization analyzers: only for the management account or the delegated administrator. */
@@ -528,7 +708,7 @@ export const organization = z
       .describe(
         "ORGANIZATION external-access analyzers in every covered region, beside the ACCOUNT ones.",
       ),
-    unusedAccess: unusedAccess
+    unusedAccess: organizationUnusedAccess
       .optional()
       .describe("One ORGANIZATION_UNUSED_ACCESS analyzer in a home region."),
     internalAccess: z
@@ -538,7 +718,9 @@ export const organization = z
         ),
         analyzerName: analyzerName.optional(),
         analysisRule: internalAnalysisRule(true).optional(),
+        analyzeAllResources,
       })
+      .superRefine(internalScopeProblems, INTERNAL_SCOPE_ALWAYS)
       .optional()
       .describe(
         "The one ORGANIZATION_INTERNAL_ACCESS analyzer of the organization, in a home region.",
@@ -902,7 +1084,8 @@ export function plannedAnalyzers(args: AnalyzerSettingsView): PlannedAnalyzer[] 
     out.push({
       path: ["internalAccess", "analyzerName"],
       name: internal.analyzerName ?? DEFAULTS.internalAccessAnalyzerName,
-      regions: internal.regions ?? "every",
+      // Required by the schema; a partial view (a bad value elsewhere) may lack it.
+      regions: internal.regions ?? [],
       what: "the internal-access analyzer",
     });
   }
@@ -1016,6 +1199,30 @@ export function crossFieldRules(args: SettingsView, ctx: z.RefinementCtx): void 
   }
   analyzerNameProblems(args, ctx);
   partitionProblems(args, ctx);
+}
+
+/**
+ * What AWS refuses once the account that owns the analyzers is known: the organization
+ * unused-access analyzer may not exclude its own account (`AnalysisRuleCriteria.accountIds`: "The
+ * accounts cannot include the organization analyzer owner account"). The fleet knows the owner from
+ * the fleet file; the component asks STS (`getCallerIdentity`) before it registers an analyzer.
+ */
+export function ownerAccountProblems(
+  args: Pick<SettingsView, "organization">,
+  owner: string,
+): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  (args.organization?.unusedAccess?.exclusions ?? []).forEach((exclusion, i) => {
+    const at = (exclusion as { accountIds?: string[] }).accountIds?.indexOf(owner) ?? -1;
+    if (at < 0) return;
+    problems.push({
+      path: `organization.unusedAccess.exclusions[${i}].accountIds[${at}]`,
+      message:
+        `"${owner}" is the account that owns the analyzer; AWS refuses to exclude it from its own ` +
+        `organization analyzer: remove it (exclude its principals by resourceTags instead)`,
+    });
+  });
+  return problems;
 }
 
 /** The component's whole arguments, with the cross-field rules. */

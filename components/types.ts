@@ -132,12 +132,25 @@ export interface RegionalProviderArgs {
   readonly userAgents?: aws.ProviderArgs["userAgents"];
 }
 
-/** One exclusion of the unused-access analysis: accounts, or principals carrying all these tags. */
+/**
+ * One exclusion of an account-level unused-access analysis: principals carrying all these tags.
+ * (Only organization-level analyzers may exclude accounts: {@link OrganizationUnusedAccessExclusion}.)
+ */
 export interface UnusedAccessExclusion {
-  /** Accounts whose IAM roles and users are not analyzed (organization analyzers only). */
-  readonly accountIds?: string[];
-  /** Roles and users carrying these tags are not analyzed; each map is one set of tags. */
+  /**
+   * Roles and users carrying these tags are not analyzed; each map is one set of tags (keys 1–128
+   * characters without `aws:`, values up to 256; an empty value matches any value).
+   */
   readonly resourceTags?: Record<string, string>[];
+}
+
+/** One exclusion of the organization's unused-access analysis: accounts, or tagged principals. */
+export interface OrganizationUnusedAccessExclusion extends UnusedAccessExclusion {
+  /**
+   * Accounts whose IAM roles and users are not analyzed: at most 2,000, and never the account
+   * that owns the analyzer (AWS refuses both).
+   */
+  readonly accountIds?: string[];
 }
 
 /**
@@ -162,10 +175,31 @@ export interface UnusedAccessArgs {
   readonly exclusions?: UnusedAccessExclusion[];
 }
 
+/** The organization's unused-access analyzer: like {@link UnusedAccessArgs}, and may exclude accounts. */
+export interface OrganizationUnusedAccessArgs extends Omit<UnusedAccessArgs, "exclusions"> {
+  /** Accounts or principals left out of the analysis. */
+  readonly exclusions?: OrganizationUnusedAccessExclusion[];
+}
+
+/**
+ * A resource type internal-access analyzers support (the service model lists these six; external
+ * access covers more).
+ */
+export const InternalAccessResourceType = {
+  S3Bucket: "AWS::S3::Bucket",
+  RdsDbSnapshot: "AWS::RDS::DBSnapshot",
+  RdsDbClusterSnapshot: "AWS::RDS::DBClusterSnapshot",
+  S3ExpressDirectoryBucket: "AWS::S3Express::DirectoryBucket",
+  DynamoDbTable: "AWS::DynamoDB::Table",
+  DynamoDbStream: "AWS::DynamoDB::Stream",
+} as const;
+export type InternalAccessResourceType =
+  (typeof InternalAccessResourceType)[keyof typeof InternalAccessResourceType];
+
 /** One inclusion of an internal-access analysis: resources of these types or ARNs. */
 export interface InternalAccessInclusion {
-  /** Resource types to analyze, e.g. `AWS::S3::Bucket`. */
-  readonly resourceTypes?: string[];
+  /** Resource types to analyze, e.g. `AWS::S3::Bucket` (one of the six AWS supports). */
+  readonly resourceTypes?: InternalAccessResourceType[];
   /** Resource ARNs to analyze. */
   readonly resourceArns?: string[];
 }
@@ -188,7 +222,11 @@ export interface OrganizationInternalAccessAnalysisRule {
   readonly inclusions: OrganizationInternalAccessInclusion[];
 }
 
-/** `ACCOUNT_INTERNAL_ACCESS` analyzers, one per region. */
+/**
+ * `ACCOUNT_INTERNAL_ACCESS` analyzers, one in each region listed. They are billed per resource
+ * monitored, per analyzer, per month, so both where (`regions`) and what (`analysisRule`, or
+ * `analyzeAllResources`) are chosen explicitly.
+ */
 export interface InternalAccessArgs {
   /**
    * The analyzers' name.
@@ -196,12 +234,21 @@ export interface InternalAccessArgs {
    */
   readonly analyzerName?: string;
   /**
-   * The regions to analyze; each must be covered.
-   * @default every covered region
+   * The regions to analyze; each must be covered. (Earlier releases defaulted to every covered
+   * region: list them to keep those analyzers.)
    */
-  readonly regions?: string[];
-  /** Only resources matching one of the inclusions are analyzed (and billed). */
+  readonly regions: string[];
+  /**
+   * Only resources matching one of the inclusions are analyzed (and billed). Give this or
+   * `analyzeAllResources`.
+   */
   readonly analysisRule?: InternalAccessAnalysisRule;
+  /**
+   * Analyze every supported resource in each region (no analysis rule, as earlier releases made
+   * these analyzers). Give this or `analysisRule`.
+   * @default false
+   */
+  readonly analyzeAllResources?: boolean;
 }
 
 /** The external-access analyzers of the organization's zone of trust. */
@@ -222,8 +269,17 @@ export interface OrganizationInternalAccessArgs {
    * @default "organization-internal-access"
    */
   readonly analyzerName?: string;
-  /** Only resources matching one of the inclusions are analyzed (and billed). */
+  /**
+   * Only resources matching one of the inclusions are analyzed (and billed). Give this or
+   * `analyzeAllResources`.
+   */
   readonly analysisRule?: OrganizationInternalAccessAnalysisRule;
+  /**
+   * Analyze every supported resource of the organization (no analysis rule). Give this or
+   * `analysisRule`.
+   * @default false
+   */
+  readonly analyzeAllResources?: boolean;
 }
 
 /** Organization analyzers: for the management account or the delegated administrator only. */
@@ -239,7 +295,7 @@ export interface OrganizationAnalyzersArgs {
    * its `analyzerName` defaults to `"organization-unused-access"`.
    * @default none
    */
-  readonly unusedAccess?: UnusedAccessArgs;
+  readonly unusedAccess?: OrganizationUnusedAccessArgs;
   /**
    * The one `ORGANIZATION_INTERNAL_ACCESS` analyzer, in its home region
    * (`<name>-org-internal-access`).

@@ -31,7 +31,12 @@ import { LineSplitter, accountLabel, firstLine, formatDuration, prefixLine } fro
 import { preflightProblems, relativeBackendDir, workspaceEnv } from "../domain/workspace";
 import { readAccountView } from "../flows/accountView";
 import { type ScheduleTargetsOptions, TargetRun } from "../flows/targetRun";
-import { leftOutLines, organizationLine, originLabel } from "../report/fleetLines";
+import {
+  internalAccessLines,
+  leftOutLines,
+  organizationLine,
+  originLabel,
+} from "../report/fleetLines";
 import { formatOutputs, formatTable } from "../report/runTable";
 import { type Phase, type Target } from "../settings/schema";
 import { type CliDeps } from "./deps";
@@ -289,6 +294,10 @@ export async function runStackCommand(
       for (const t of targets) say(`  ${accountLabel(t).padEnd(32)} from ${originLabel(t)}`);
       for (const line of leftOutLines(fleetRun.leftOut)) say(line);
     }
+  }
+  // Internal-access analyzers are billed per resource monitored: say what a run would make.
+  if (command === "preview" || command === "up") {
+    for (const line of internalAccessLines(targets)) say(line);
   }
   for (const w of fleetRun.warnings) say(`warning: ${w}`);
   for (const o of orphaned) say(`[${o.stack}] orphaned: ${o.reason}; not touched`);

@@ -7,7 +7,13 @@ import { EXIT } from "../domain/outcomes";
 import { REDACTED, makeRedactor } from "../domain/redact";
 import { accountLabel } from "../domain/text";
 import { type Target } from "../settings/schema";
-import { leftOutLines, organizationLine, originLabel } from "../report/fleetLines";
+import { internalAccessPlan } from "../../components/billing";
+import {
+  internalAccessLines,
+  leftOutLines,
+  organizationLine,
+  originLabel,
+} from "../report/fleetLines";
 import { type CliDeps } from "./deps";
 import { loadFleet, loadRunFleet, requireSelection, selectedTargets } from "./loader";
 import { type RunFlags, addSelectionOptions } from "./options";
@@ -49,7 +55,15 @@ export async function runValidateCommand(flags: RunFlags, deps: CliDeps): Promis
             warnings: run.warnings,
           }
         : {}),
-      targets: targets.map((t) => ({ ...t, access: maskedAccess(t.access), from: originLabel(t) })),
+      targets: targets.map((t) => {
+        const internal = internalAccessPlan(t.settings);
+        return {
+          ...t,
+          access: maskedAccess(t.access),
+          from: originLabel(t),
+          ...(internal ? { internalAccess: internal } : {}),
+        };
+      }),
     };
     // The external ids are masked where they are, and anywhere else they might appear.
     deps.stdout(`${redact(JSON.stringify(json, null, 2))}\n`);
@@ -68,6 +82,7 @@ export async function runValidateCommand(flags: RunFlags, deps: CliDeps): Promis
         `  ${accountLabel(t).padEnd(32)} ${t.stack.padEnd(24)} ${regions}  via ${via}${from}\n`,
       );
     }
+    for (const line of internalAccessLines(targets)) deps.stdout(`${line}\n`);
     for (const line of leftOutLines(run.leftOut)) deps.stdout(`${line}\n`);
     for (const w of run.warnings) deps.stdout(`warning: ${w}\n`);
   }

@@ -3,7 +3,7 @@
  * discovered accounts with the fleet file's `defaults` and entries applied, the registration stack
  * and the delegated administrator's organization analyzers, and what is left out. Pure.
  */
-import { ROLE_ARN_PATTERN, partitionOfArn } from "../../components/schema";
+import { ROLE_ARN_PATTERN, ownerAccountProblems, partitionOfArn } from "../../components/schema";
 import { DEFAULT_SESSION_NAME } from "../settings/defaults";
 import { type Fleet, type LeftOutTarget, type Target } from "../settings/schema";
 import { type AccountSelection, type LeftOutReason, REGISTRATION_STACK } from "./organization";
@@ -118,6 +118,12 @@ export function organizationTargets(fleet: Fleet, found: AccountSelection): Orga
   if (roleAccount !== undefined && roleAccount !== found.managementAccountId) {
     problems.push(
       `organization.roleArn: ${org.roleArn} is in account ${roleAccount}, but organization.delegatedAdministrator is registered by the management account ${found.managementAccountId} through this role (AWS refuses RegisterDelegatedAdministrator from any other account); use a role in ${found.managementAccountId}, e.g. "arn:${partitionOfArn(org.roleArn!) ?? "aws"}:iam::${found.managementAccountId}:role/AccessAnalyzerDeployer"`,
+    );
+  }
+  // The delegated administrator owns the organization analyzers: AWS refuses to exclude it.
+  for (const problem of ownerAccountProblems({ organization: org.analyzers }, admin.accountId)) {
+    problems.push(
+      `${problem.path.replace(/^organization\./, "organization.analyzers.")}: ${problem.message}`,
     );
   }
   if (stacks.has(REGISTRATION_STACK)) {

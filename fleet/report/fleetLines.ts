@@ -1,4 +1,5 @@
 /** Lines about the fleet itself: where each account came from, and what an organization fleet leaves out. Pure. */
+import { internalAccessPlan, internalAccessSummary } from "../../components/billing";
 import { type LeftOutTarget, type Target } from "../settings/schema";
 
 /** Where a target came from, in words: its OU path, `fleet file`, or both. */
@@ -31,4 +32,21 @@ export function organizationLine(run: {
 }): string | undefined {
   if (run.organizationId === undefined) return undefined;
   return `organization ${run.organizationId} (management account ${run.managementAccountId}): ${run.targets.length} stack(s), ${run.leftOut.length} account(s) left out`;
+}
+
+/**
+ * What the internal-access analyzers of the targets will be billed for (validate and preview):
+ * a line per account that asks for any, and a total. None asked for: no lines.
+ */
+export function internalAccessLines(targets: readonly Target[]): string[] {
+  const lines: string[] = [];
+  let total = 0;
+  for (const t of targets) {
+    const summary = internalAccessSummary(t.settings);
+    if (summary === undefined) continue;
+    total += internalAccessPlan(t.settings)?.count ?? 0;
+    lines.push(`  [${t.stack}] ${summary}`);
+  }
+  if (lines.length === 0) return [];
+  return [`internal access: ${total} analyzer(s) in ${lines.length} account(s)`, ...lines];
 }

@@ -14,6 +14,7 @@ import {
   partitionOfRegion,
 } from "../../components/schema";
 import { type AllRegionsAccessAnalyzerArgs } from "../../components/types";
+import { ownerAccountProblems } from "../../components/schema";
 import { checkArgs } from "../../components/validation";
 import {
   type AccountAccess,
@@ -162,7 +163,8 @@ function componentProblems(
     ...componentSettings(target.settings),
     providerArgs: providerArgsFor(target),
   } as AllRegionsAccessAnalyzerArgs;
-  return checkArgs(args).map((problem) => {
+  // The account itself is known here: what AWS refuses about the analyzer's owner is checked too.
+  return [...checkArgs(args), ...ownerAccountProblems(args, target.accountId)].map((problem) => {
     if (problem.path === "tags" && account.tags !== undefined && defaults.tags !== undefined) {
       const count = (v: unknown) => Object.keys(v as object).length;
       return {

@@ -1,13 +1,14 @@
 // A consumer program that installs the BUILT package (npm pack) runs under the real engine: the
 // component creates its providers and analyzers, and the consumer attaches its own ArchiveRule to
-// the component's eu-west-1 provider.
+// the component's eu-west-1 provider. A second consumer passes its own provider for another
+// account than the ambient credentials reach: every analyzer lands there, or nothing is created.
 
 import * as assert from "node:assert/strict";
 
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 
 import { makePackedConsumer, PACKAGE_NAME } from "../helpers/packedConsumer";
-import { changes, World } from "./harness";
+import { changes, TOOLING_ACCOUNT, World } from "./harness";
 
 const ACCOUNT = "240000000001";
 
@@ -99,5 +100,82 @@ describe("a consumer program embedding the built package under the real engine",
 
     await stack.destroy({ onOutput: () => undefined });
     assert.deepEqual(await world.analyzersInFake(ACCOUNT), {});
+  });
+});
+
+const ACCOUNT_B = "240000000002";
+
+const PASSING_CONSUMER = `
+const pulumi = require("@pulumi/pulumi");
+const aws = require("@pulumi/aws");
+const { AllRegionsAccessAnalyzer } = require("${PACKAGE_NAME}");
+
+// The consumer's own provider, for account B; the ambient credentials reach ${TOOLING_ACCOUNT}.
+const mine = new aws.Provider("mine", {
+  region: "us-east-1",
+  assumeRoles: [{ roleArn: "${World.roleArn(ACCOUNT_B)}", sessionName: "consumer" }],
+  allowedAccountIds: ["${ACCOUNT_B}"],
+});
+const providerMode = new pulumi.Config().get("providerMode");
+const security = new AllRegionsAccessAnalyzer(
+  "security",
+  { regions: ["eu-west-1", "us-east-1"], ...(providerMode ? { providerMode } : {}) },
+  { providers: [mine] },
+);
+exports.analyzerArns = security.analyzerArns;
+`;
+
+describe("a consumer program passing its own provider to the component", function () {
+  let world: World;
+  let consumer: string;
+
+  before(async () => {
+    world = await World.start({ label: "passed-provider", accounts: [{ id: ACCOUNT_B }] });
+    consumer = makePackedConsumer(world.tmp, {
+      "Pulumi.yaml": PROJECT,
+      "index.js": PASSING_CONSUMER,
+    });
+  });
+
+  after(async () => {
+    await world?.close();
+  });
+
+  const open = (stackName: string) =>
+    LocalWorkspace.createOrSelectStack(
+      { stackName, workDir: consumer },
+      { envVars: world.env, pulumiCommand: world.command },
+    );
+
+  it("puts every analyzer in the provider's account, none in the ambient one", async () => {
+    const stack = await open("passed");
+    const result = await stack.up({ onOutput: () => undefined });
+    // stack, the consumer's provider, component, 2 analyzers: no provider of the component's own
+    assert.deepEqual(changes(result.summary.resourceChanges), { create: 5 });
+    const arns = await world.analyzersInFake(ACCOUNT_B);
+    assert.deepEqual(Object.keys(arns), ["eu-west-1", "us-east-1"]);
+    assert.deepEqual(result.outputs.analyzerArns?.value, arns);
+    assert.deepEqual(
+      await world.analyzersInFake(TOOLING_ACCOUNT),
+      {},
+      "nothing in the ambient one",
+    );
+
+    await stack.destroy({ onOutput: () => undefined });
+    assert.deepEqual(await world.analyzersInFake(ACCOUNT_B), {});
+  });
+
+  it("refuses per-region mode with a provider passed in, creating nothing in either account", async () => {
+    const stack = await open("per-region");
+    await stack.setConfig("consumer:providerMode", { value: "per-region" });
+    await assert.rejects(stack.up({ onOutput: () => undefined }), (err: Error) => {
+      assert.match(
+        err.message,
+        /providerMode: "per-region" makes a provider per region from providerArgs, but the aws provider passed in/,
+      );
+      return true;
+    });
+    assert.deepEqual(await world.analyzersInFake(ACCOUNT_B), {});
+    assert.deepEqual(await world.analyzersInFake(TOOLING_ACCOUNT), {});
   });
 });

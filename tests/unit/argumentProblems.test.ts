@@ -432,20 +432,20 @@ describe("component schema rules", () => {
     assert.deepEqual(problemLines({ tags: { owner: "Security, EU (24/7) #1 'x' & y" } }), []);
   });
 
-  it("accepts an unused-access exclusion of accounts only or of tags only", () => {
+  it("accepts an organization unused-access exclusion of accounts only or of tags only", () => {
     const args = (exclusion: unknown) => ({
-      unusedAccess: { region: "us-east-1", exclusions: [exclusion] },
+      organization: { unusedAccess: { region: "us-east-1", exclusions: [exclusion] } },
     });
     assert.deepEqual(problemLines(args({ accountIds: ["111122223333"] })), []);
     assert.deepEqual(problemLines(args({ resourceTags: [{ team: "a" }] })), []);
     assert.deepEqual(problemLines(args({ accountIds: [] })), [
-      "unusedAccess.exclusions[0]: excludes nothing; give accountIds or resourceTags",
+      "organization.unusedAccess.exclusions[0]: excludes nothing; give accountIds or resourceTags",
     ]);
   });
 
   it("refuses an internal-access inclusion whose lists are empty, and names a bad ARN", () => {
     const args = (inclusion: unknown) => ({
-      internalAccess: { analysisRule: { inclusions: [inclusion] } },
+      internalAccess: { regions: ["us-east-1"], analysisRule: { inclusions: [inclusion] } },
     });
     assert.deepEqual(problemLines(args({ resourceTypes: [] })), [
       "internalAccess.analysisRule.inclusions[0]: includes nothing; give resourceTypes or resourceArns",
@@ -548,10 +548,10 @@ describe("component schema rules", () => {
       assert.deepEqual(
         homeRegions({
           unusedAccess: { region: "us-east-1" },
-          internalAccess: { regions: ["eu-west-1"] },
+          internalAccess: { regions: ["eu-west-1"], analyzeAllResources: true },
           organization: {
             unusedAccess: { region: "eu-west-2" },
-            internalAccess: { region: "eu-west-3" },
+            internalAccess: { region: "eu-west-3", analyzeAllResources: true },
           },
         }),
         [
@@ -566,11 +566,11 @@ describe("component schema rules", () => {
     it("plannedAnalyzers resolves every analyzer's name, regions and wording", () => {
       assert.deepEqual(
         plannedAnalyzers({
-          internalAccess: {},
+          internalAccess: { regions: ["eu-west-2", "us-west-1"], analyzeAllResources: true },
           organization: {
             externalAccess: true,
             unusedAccess: { region: "us-east-1" },
-            internalAccess: { region: "eu-west-1" },
+            internalAccess: { region: "eu-west-1", analyzeAllResources: true },
           },
         }),
         [
@@ -583,7 +583,7 @@ describe("component schema rules", () => {
           {
             path: ["internalAccess", "analyzerName"],
             name: DEFAULTS.internalAccessAnalyzerName,
-            regions: "every",
+            regions: ["eu-west-2", "us-west-1"],
             what: "the internal-access analyzer",
           },
           {
@@ -612,7 +612,11 @@ describe("component schema rules", () => {
       const names = plannedAnalyzers({
         organization: {
           externalAccess: { analyzerName: "org-ext" },
-          internalAccess: { region: "eu-west-1", analyzerName: "org-int" },
+          internalAccess: {
+            region: "eu-west-1",
+            analyzerName: "org-int",
+            analyzeAllResources: true,
+          },
         },
       }).map((a) => a.name);
       assert.deepEqual(names, [DEFAULTS.analyzerName, "org-ext", "org-int"]);
@@ -632,19 +636,23 @@ describe("component schema rules", () => {
       assert.deepEqual(
         problemLines({
           unusedAccess: { region: "us-east-1", analyzerName: "shared" },
-          internalAccess: { analyzerName: "shared" },
+          organization: { externalAccess: { analyzerName: "shared" } },
         }),
         [
-          'internalAccess.analyzerName: "shared" is also the name of the unused-access analyzer ' +
+          'organization.externalAccess.analyzerName: "shared" is also the name of the unused-access analyzer ' +
             "(unusedAccess.analyzerName); analyzer names are unique per account and region, so " +
-            "give the internal-access analyzer another one",
+            "give the organization external-access analyzer another one",
         ],
       );
     });
 
     it("refuses a name shared in one region of several", () => {
       const lines = problemLines({
-        internalAccess: { analyzerName: "shared", regions: ["us-east-1", "eu-west-1"] },
+        internalAccess: {
+          analyzerName: "shared",
+          regions: ["us-east-1", "eu-west-1"],
+          analyzeAllResources: true,
+        },
         organization: { unusedAccess: { region: "eu-west-1", analyzerName: "shared" } },
       });
       assert.equal(lines.length, 1);

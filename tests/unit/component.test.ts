@@ -203,24 +203,26 @@ describe("AllRegionsAccessAnalyzer", () => {
       );
     });
 
-    it("adds ACCOUNT_INTERNAL_ACCESS analyzers in every covered region by default, or the regions listed", async () => {
+    it("adds ACCOUNT_INTERNAL_ACCESS analyzers in the regions listed only, with the scope chosen", async () => {
       mocks.reset(["eu-west-1", "us-east-1", "us-west-2"]);
-      const everywhere = await build("aa", { internalAccess: {} });
+      const all = await build("aa", {
+        internalAccess: { regions: ["us-west-2", "eu-west-1"], analyzeAllResources: true },
+      });
       assert.deepEqual(
         byType("ACCOUNT_INTERNAL_ACCESS").map((a) => [
           a.name,
           mocks.regionOf(a),
           a.inputs.analyzerName,
+          a.inputs.configuration,
         ]),
         [
-          ["aa-internal-eu-west-1", "eu-west-1", "internal-access"],
-          ["aa-internal-us-east-1", "us-east-1", "internal-access"],
-          ["aa-internal-us-west-2", "us-west-2", "internal-access"],
+          ["aa-internal-eu-west-1", "eu-west-1", "internal-access", undefined],
+          ["aa-internal-us-west-2", "us-west-2", "internal-access", undefined],
         ],
+        "no analyzer in us-east-1, which is covered but not listed; no rule: every resource",
       );
-      assert.deepEqual(Object.keys(await promiseOf(everywhere.internalAccessAnalyzerArns)), [
+      assert.deepEqual(Object.keys(await promiseOf(all.internalAccessAnalyzerArns)), [
         "eu-west-1",
-        "us-east-1",
         "us-west-2",
       ]);
 
@@ -244,11 +246,34 @@ describe("AllRegionsAccessAnalyzer", () => {
       });
     });
 
+    it("refuses internalAccess without regions or scope (the old every-region default), registering nothing", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      assert.throws(
+        () =>
+          new lib.AllRegionsAccessAnalyzer("aa", {
+            internalAccess: {} as componentModule.InternalAccessArgs,
+          }),
+        (err: Error) => {
+          assert.match(
+            err.message,
+            /internalAccess\.regions: is required: list the regions to analyze.*no longer made in every covered region by default/,
+          );
+          assert.match(
+            err.message,
+            /internalAccess\.analysisRule: is required: choose what is analyzed \(and billed per resource monitored, per analyzer, per month\).*analyzeAllResources: true/,
+          );
+          return true;
+        },
+      );
+      await settled();
+      assert.equal(mocks.registrations.length, 0);
+    });
+
     it("refuses an internal-access region the account has not enabled, registering no analyzer", async () => {
       mocks.reset(["us-east-1", "eu-west-1"]);
       const component = new lib.AllRegionsAccessAnalyzer("aa", {
-        internalAccess: { regions: ["ap-south-1"] },
-        organization: { internalAccess: { region: "ap-south-2" } },
+        internalAccess: { regions: ["ap-south-1"], analyzeAllResources: true },
+        organization: { internalAccess: { region: "ap-south-2", analyzeAllResources: true } },
       });
       await assert.rejects(promiseOf(component.regions), (err: Error) => {
         assert.match(err.message, /internalAccess.regions\[0\]: "ap-south-1" is not covered/);
@@ -260,6 +285,52 @@ describe("AllRegionsAccessAnalyzer", () => {
       });
       await settled();
       assert.equal(mocks.ofType(ANALYZER).length, 0);
+    });
+
+    it("refuses to exclude the owner account from its organization analyzer, asking STS who that is, before any analyzer", async () => {
+      mocks.reset(["us-east-1"]);
+      const component = new lib.AllRegionsAccessAnalyzer("aa", {
+        organization: {
+          unusedAccess: {
+            region: "us-east-1",
+            exclusions: [{ accountIds: ["444455556666", MOCK_ACCOUNT] }],
+          },
+        },
+      });
+      await assert.rejects(promiseOf(component.regions), (err: Error) => {
+        assert.match(
+          err.message,
+          new RegExp(
+            `organization\\.unusedAccess\\.exclusions\\[0\\]\\.accountIds\\[1\\]: "${MOCK_ACCOUNT}" is the account that owns the analyzer`,
+          ),
+        );
+        return true;
+      });
+      await settled();
+      assert.equal(mocks.ofType(ANALYZER).length, 0);
+      const identity = mocks.invokes.filter(
+        (i) => i.token === "aws:index/getCallerIdentity:getCallerIdentity",
+      );
+      assert.equal(identity.length, 1);
+      assert.equal(identity[0].provider?.split("::")[3], "aa-lookup", "asked through the lookup");
+
+      mocks.reset(["us-east-1"]);
+      await build("bb", {
+        organization: {
+          unusedAccess: { region: "us-east-1", exclusions: [{ accountIds: ["444455556666"] }] },
+        },
+      });
+      assert.equal(byType("ORGANIZATION_UNUSED_ACCESS").length, 1, "another account is fine");
+    });
+
+    it("never asks STS when no exclusion names accounts", async () => {
+      mocks.reset(["us-east-1"]);
+      await build("aa", { organization: { unusedAccess: { region: "us-east-1" } } });
+      assert.equal(
+        mocks.invokes.filter((i) => i.token === "aws:index/getCallerIdentity:getCallerIdentity")
+          .length,
+        0,
+      );
     });
   });
 
@@ -696,6 +767,127 @@ describe("AllRegionsAccessAnalyzer", () => {
     });
   });
 
+  describe("a provider passed in (opts.provider, opts.providers, or the parent's)", () => {
+    const B = "200000000001";
+    let aws: typeof import("@pulumi/aws");
+    before(async () => {
+      aws = await import("@pulumi/aws");
+    });
+    const mine = () =>
+      new aws.Provider("mine", {
+        region: "eu-west-1",
+        assumeRoles: [{ roleArn: `arn:aws:iam::${B}:role/Deployer` }],
+      });
+
+    /** Every child and lookup is on `mine`, and the component made no provider of its own. */
+    async function assertAllOnMine(component: componentModule.AllRegionsAccessAnalyzer) {
+      await promiseOf(component.analyzerArns);
+      await settled();
+      const providers = mocks.ofType(PROVIDER);
+      assert.deepEqual(
+        providers.map((p) => p.name),
+        ["mine"],
+        "no provider of the component's own (which would reach the ambient account)",
+      );
+      const ref = `${providers[0].urn}::${providers[0].id}`;
+      const children = [...mocks.ofType(ANALYZER), ...mocks.ofType(ARCHIVE_RULE)];
+      assert.ok(children.length >= 4);
+      for (const child of children) {
+        assert.equal(child.provider, ref, `${child.name} is on the provider passed in`);
+        assert.ok(child.inputs.region, `${child.name} carries its region`);
+      }
+      assert.ok(mocks.invokes.length > 0);
+      for (const invoke of mocks.invokes) {
+        assert.equal(invoke.provider, ref, `${invoke.token} asks through the provider passed in`);
+      }
+    }
+
+    const args: componentModule.AllRegionsAccessAnalyzerArgs = {
+      unusedAccess: { region: "eu-west-1" },
+      archiveRules: [{ name: "private", filters: [{ criteria: "isPublic", eqs: ["false"] }] }],
+    };
+
+    for (const [how, opts] of [
+      ["opts.provider", (p: pulumi.ProviderResource) => ({ provider: p })],
+      ["opts.providers as a list", (p: pulumi.ProviderResource) => ({ providers: [p] })],
+      ["opts.providers as a map", (p: pulumi.ProviderResource) => ({ providers: { aws: p } })],
+      [
+        "a parent component's providers",
+        (p: pulumi.ProviderResource) => ({
+          parent: new pulumi.ComponentResource(
+            "test:index:Parent",
+            "parent",
+            {},
+            { providers: [p] },
+          ),
+        }),
+      ],
+    ] as const) {
+      it(`uses the provider given through ${how} for the lookup and every region`, async () => {
+        mocks.reset(["eu-west-1", "us-east-1"]);
+        const component = new lib.AllRegionsAccessAnalyzer("aa", args, opts(mine()));
+        await assertAllOnMine(component);
+        assert.deepEqual(
+          externalAnalyzers()
+            .map((a) => [a.name, a.inputs.region])
+            .sort(),
+          [
+            ["aa-eu-west-1", "eu-west-1"],
+            ["aa-us-east-1", "us-east-1"],
+          ],
+          "the same child names as without a provider",
+        );
+      });
+    }
+
+    it("takes single mode by default with a provider passed in, and accepts it named", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      await assertAllOnMine(
+        new lib.AllRegionsAccessAnalyzer(
+          "aa",
+          { ...args, providerMode: "single" },
+          { provider: mine() },
+        ),
+      );
+    });
+
+    it("refuses settings that would make providers of their own or be ignored, registering nothing", async () => {
+      mocks.reset(["eu-west-1", "us-east-1"]);
+      const provider = mine();
+      assert.throws(
+        () =>
+          new lib.AllRegionsAccessAnalyzer(
+            "aa",
+            {
+              providerMode: "per-region",
+              providerArgs: { profile: "audit" },
+              adopt: { "eu-west-1": "legacy", "us-east-1": "old@us-east-1" },
+            },
+            { providers: [provider] },
+          ),
+        (err: Error) => {
+          assert.match(
+            err.message,
+            /providerMode: "per-region" makes a provider per region from providerArgs, but the aws provider passed in \(opts.provider\/opts.providers\) cannot be copied/,
+          );
+          assert.match(err.message, /providerArgs: would be ignored: the aws provider passed in/);
+          assert.match(
+            err.message,
+            /adopt.eu-west-1: "legacy" would be looked up in the region of the aws provider passed in .*, not eu-west-1: give "legacy@eu-west-1"/,
+          );
+          assert.doesNotMatch(err.message, /adopt.us-east-1/);
+          return true;
+        },
+      );
+      await settled();
+      assert.deepEqual(
+        mocks.registrations.map((r) => r.name),
+        ["mine"],
+        "nothing but the caller's own provider",
+      );
+    });
+  });
+
   describe("provider mode", () => {
     it("gives every regional child its own region as an input, equal to its provider's, per region by default", async () => {
       mocks.reset(["eu-west-1", "us-east-1"]);
@@ -855,7 +1047,11 @@ describe("AllRegionsAccessAnalyzer", () => {
         "an internal-access analyzer named like the unused-access one in its region",
         {
           unusedAccess: { region: "us-east-1" },
-          internalAccess: { analyzerName: "unused-access", regions: ["us-east-1"] },
+          internalAccess: {
+            analyzerName: "unused-access",
+            regions: ["us-east-1"],
+            analyzeAllResources: true,
+          },
         },
         /internalAccess.analyzerName: "unused-access" is also the name of the unused-access analyzer/,
       ],
@@ -869,22 +1065,29 @@ describe("AllRegionsAccessAnalyzer", () => {
       ],
       [
         "an internal-access region that is excluded",
-        { excludeRegions: ["eu-west-1"], internalAccess: { regions: ["eu-west-1"] } },
+        {
+          excludeRegions: ["eu-west-1"],
+          internalAccess: { regions: ["eu-west-1"], analyzeAllResources: true },
+        },
         /internalAccess.regions\[0\]: "eu-west-1" is in excludeRegions/,
       ],
       [
         "an organization internal-access home region not in regions",
-        { regions: ["us-east-1"], organization: { internalAccess: { region: "eu-west-1" } } },
+        {
+          regions: ["us-east-1"],
+          organization: { internalAccess: { region: "eu-west-1", analyzeAllResources: true } },
+        },
         /organization.internalAccess.region: "eu-west-1" is not in regions/,
       ],
       [
         "accountIds in an account-level internal-access rule",
         {
           internalAccess: {
+            regions: ["us-east-1"],
             analysisRule: { inclusions: [{ accountIds: ["111122223333"] } as never] },
           },
         },
-        /internalAccess.analysisRule.inclusions\[0\].accountIds/,
+        /internalAccess.analysisRule.inclusions\[0\].accountIds: only the rules of organization-level analyzers may name accounts/,
       ],
       [
         "an internal-access inclusion that includes nothing",
@@ -897,8 +1100,13 @@ describe("AllRegionsAccessAnalyzer", () => {
       ],
       [
         "a bad internal-access resource type",
-        { internalAccess: { analysisRule: { inclusions: [{ resourceTypes: ["S3 bucket"] }] } } },
-        /"S3 bucket" is not a resource type; use the form "AWS::S3::Bucket"/,
+        {
+          internalAccess: {
+            regions: ["us-east-1"],
+            analysisRule: { inclusions: [{ resourceTypes: ["S3 bucket" as never] }] },
+          },
+        },
+        /"S3 bucket" is not a resource type internal-access analyzers support.*Supported: AWS::S3::Bucket/,
       ],
       [
         "externalAccess given as a string",
@@ -937,7 +1145,11 @@ describe("AllRegionsAccessAnalyzer", () => {
       ],
       [
         "an exclusion with a bad account id",
-        { unusedAccess: { region: "us-east-1", exclusions: [{ accountIds: ["123"] }] } },
+        {
+          organization: {
+            unusedAccess: { region: "us-east-1", exclusions: [{ accountIds: ["123"] }] },
+          },
+        },
         /exclusions\[0\].accountIds\[0\]: "123" is not an account id/,
       ],
       [

@@ -64,6 +64,44 @@ describe("AccessAnalyzerDelegatedAdministrator", () => {
     assert.equal(mocks.ofType(SERVICE_ACCESS).length, 0, "trusted access already on: not declared");
   });
 
+  it("registers through the provider passed in, making none of its own, and refuses settings it would ignore", async () => {
+    const aws = await import("@pulumi/aws");
+    const mine = new aws.Provider("mine", { region: "us-east-1", profile: "management" });
+    const component = new lib.AccessAnalyzerDelegatedAdministrator(
+      "da",
+      { accountId: ADMIN },
+      { providers: { aws: mine } },
+    );
+    assert.equal(await promiseOf(component.delegatedAdministratorAccountId), ADMIN);
+    await settled();
+    const providers = mocks.ofType(PROVIDER);
+    assert.deepEqual(
+      providers.map((p) => p.name),
+      ["mine"],
+    );
+    const ref = `${providers[0].urn}::${providers[0].id}`;
+    assert.equal(mocks.ofType(DELEGATED)[0].provider, ref);
+    assert.equal(mocks.invokes.length, 2);
+    for (const invoke of mocks.invokes) assert.equal(invoke.provider, ref, invoke.token);
+
+    mocks.reset();
+    const again = new aws.Provider("mine", { region: "us-east-1" });
+    assert.throws(
+      () =>
+        new lib.AccessAnalyzerDelegatedAdministrator(
+          "da",
+          { accountId: ADMIN, region: "eu-west-1", providerArgs: { profile: "x" } },
+          { provider: again },
+        ),
+      /providerArgs: would be ignored: the aws provider passed in[^]*region: would be ignored: Organizations is called in the region of the aws provider passed in/,
+    );
+    await settled();
+    assert.deepEqual(
+      mocks.registrations.map((r) => r.name),
+      ["mine"],
+    );
+  });
+
   it("fails with the exact command when trusted access is off and enableTrustedAccess is not set", async () => {
     mocks.organization.awsServiceAccessPrincipals = [];
     await rejects(

@@ -400,7 +400,7 @@ describe("fake-aws (through the real SDK v3 clients)", function () {
           configuration: {
             unusedAccess: {
               unusedAccessAge: 45,
-              analysisRule: { exclusions: [{ accountIds: [SOLO] }] },
+              analysisRule: { exclusions: [{ resourceTags: [{ team: "ci" }] }] },
             },
           },
         }),
@@ -408,7 +408,7 @@ describe("fake-aws (through the real SDK v3 clients)", function () {
       const got = await client.send(new GetAnalyzerCommand({ analyzerName: "unused" }));
       assert.strictEqual(got.analyzer!.configuration?.unusedAccess?.unusedAccessAge, 45);
       assert.deepStrictEqual(got.analyzer!.configuration?.unusedAccess?.analysisRule?.exclusions, [
-        { accountIds: [SOLO] },
+        { resourceTags: [{ team: "ci" }] },
       ]);
       const upd = await client.send(
         new UpdateAnalyzerCommand({
@@ -423,6 +423,51 @@ describe("fake-aws (through the real SDK v3 clients)", function () {
       );
       const d = await defaulted.send(new GetAnalyzerCommand({ analyzerName: "u2" }));
       assert.strictEqual(d.analyzer!.configuration?.unusedAccess?.unusedAccessAge, 90);
+    });
+
+    it("refuses the analysis rules the model's documentation rules out, creating nothing", async () => {
+      const client = aa(MEMBER_KEY, "ap-south-1");
+      const refused: [string, Record<string, unknown>, RegExp][] = [
+        [
+          "ACCOUNT_UNUSED_ACCESS",
+          { unusedAccess: { analysisRule: { exclusions: [{ accountIds: [SOLO] }] } } },
+          /exclusions\.1\.member\.accountIds' failed to satisfy constraint: Account IDs can only be applied to the analysis rule criteria for organization-level analyzers/,
+        ],
+        [
+          "ACCOUNT_INTERNAL_ACCESS",
+          { internalAccess: { analysisRule: { inclusions: [{ accountIds: [SOLO] }] } } },
+          /inclusions\.1\.member\.accountIds' failed to satisfy constraint: Account IDs can only be applied/,
+        ],
+        [
+          "ACCOUNT_INTERNAL_ACCESS",
+          {
+            internalAccess: {
+              analysisRule: {
+                inclusions: [
+                  { resourceTypes: ["AWS::S3::Bucket"] },
+                  { resourceTypes: ["AWS::IAM::Role"] },
+                ],
+              },
+            },
+          },
+          /Value 'AWS::IAM::Role' at 'configuration\.internalAccess\.analysisRule\.inclusions\.2\.member\.resourceTypes' failed to satisfy constraint: Resource type is not supported for internal access analyzers/,
+        ],
+      ];
+      for (const [type, configuration, message] of refused) {
+        const err = await rejectsWith(
+          client.send(
+            new CreateAnalyzerCommand({
+              analyzerName: "r",
+              type: type as never,
+              configuration: configuration as never,
+            }),
+          ),
+          ValidationException,
+          400,
+        );
+        assert.match(err.message, message);
+      }
+      assert.deepStrictEqual(fake.state.listAnalyzers(MEMBER, "ap-south-1"), []);
     });
 
     it("lets only the management account or delegated admin create organization analyzers", async () => {

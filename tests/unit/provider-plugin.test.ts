@@ -237,7 +237,7 @@ describe("stand-in pulumi-resource-aws plugin", function () {
       configuration: {
         unusedAccess: {
           unusedAccessAge: 180,
-          analysisRule: { exclusions: [{ accountIds: [MGMT] }] },
+          analysisRule: { exclusions: [{ resourceTags: [{ team: "ci" }] }] },
         },
       },
     };

@@ -428,10 +428,87 @@ export function validateTags(tags: unknown): Record<string, string> {
   return Object.fromEntries(entries) as Record<string, string>;
 }
 
+/**
+ * The resource types internal-access analyzers support: the six listed in the model's
+ * documentation of `InternalAccessAnalysisRuleCriteria.resourceTypes` (the `ResourceType` enum,
+ * which the wire validation checks, has more: those only external access analyzes).
+ */
+const INTERNAL_ACCESS_TYPES = [
+  "AWS::S3::Bucket",
+  "AWS::RDS::DBSnapshot",
+  "AWS::RDS::DBClusterSnapshot",
+  "AWS::S3Express::DirectoryBucket",
+  "AWS::DynamoDB::Table",
+  "AWS::DynamoDB::Stream",
+];
+
+/**
+ * What the model's documentation of the analysis-rule criteria says AWS refuses (the shapes cannot
+ * say it): `AnalysisRuleCriteria.accountIds` "can only be applied to the analysis rule criteria for
+ * organization-level analyzers", "cannot include the organization analyzer owner account", "cannot
+ * include more than 2,000 account IDs"; `InternalAccessAnalysisRuleCriteria.accountIds` likewise
+ * organization-level only, and its `resourceTypes` the six above.
+ */
+function validateAnalysisRules(
+  type: AnalyzerType,
+  configuration: AnalyzerConfiguration | undefined,
+  owner: string,
+): void {
+  const organizationLevel = type.startsWith("ORGANIZATION");
+  const exclusions = configuration?.unusedAccess?.analysisRule?.exclusions ?? [];
+  exclusions.forEach((e, i) => {
+    const field = `configuration.unusedAccess.analysisRule.exclusions.${i + 1}.member.accountIds`;
+    const ids = e.accountIds ?? [];
+    if (ids.length === 0) return;
+    if (!organizationLevel) {
+      throw aaValidation(
+        field,
+        "Account IDs can only be applied to the analysis rule criteria for organization-level analyzers",
+        ids,
+      );
+    }
+    if (ids.length > 2000) {
+      throw aaValidation(field, "Member must have length less than or equal to 2000", ids);
+    }
+    if (ids.includes(owner)) {
+      throw aaValidation(
+        field,
+        "The accounts cannot include the organization analyzer owner account",
+        ids,
+      );
+    }
+  });
+  const inclusions = (configuration?.internalAccess?.analysisRule?.inclusions ?? []) as {
+    accountIds?: string[];
+    resourceTypes?: string[];
+  }[];
+  inclusions.forEach((c, i) => {
+    const at = `configuration.internalAccess.analysisRule.inclusions.${i + 1}.member`;
+    if ((c.accountIds ?? []).length > 0 && !organizationLevel) {
+      throw aaValidation(
+        `${at}.accountIds`,
+        "Account IDs can only be applied to the analysis rule criteria for organization-level analyzers",
+        c.accountIds,
+      );
+    }
+    for (const t of c.resourceTypes ?? []) {
+      if (!INTERNAL_ACCESS_TYPES.includes(t)) {
+        throw aaValidation(
+          `${at}.resourceTypes`,
+          `Resource type is not supported for internal access analyzers: [${INTERNAL_ACCESS_TYPES.join(", ")}]`,
+          t,
+        );
+      }
+    }
+  });
+}
+
 function validateConfiguration(
   type: AnalyzerType,
   configuration: AnalyzerConfiguration | undefined,
+  owner: string,
 ): AnalyzerConfiguration | undefined {
+  validateAnalysisRules(type, configuration, owner);
   if (configuration?.unusedAccess && !isUnusedAccess(type)) {
     throw new AwsError(
       "ValidationException",
@@ -935,7 +1012,7 @@ export class FakeAwsState {
       );
     }
     const type = input.type as AnalyzerType;
-    const configuration = validateConfiguration(type, input.configuration);
+    const configuration = validateConfiguration(type, input.configuration, accountId);
     const tags = validateTags(input.tags);
     const inlineRules = input.archiveRules ?? [];
     const rules = new Map<string, ArchiveRule>();
@@ -1043,7 +1120,7 @@ export class FakeAwsState {
         { reason: "notSupported" },
       );
     }
-    analyzer.configuration = validateConfiguration(analyzer.type, configuration);
+    analyzer.configuration = validateConfiguration(analyzer.type, configuration, accountId);
     return analyzer;
   }
 

@@ -514,6 +514,53 @@ accounts:
     assert.strictEqual(lines.length, 5);
   });
 
+  it("validate and preview say how many internal-access analyzers a run makes and what they are billed by", async () => {
+    const fleet = `backend: file://./state
+secretsProvider: awskms://alias/k?region=eu-west-1
+defaults:
+  internalAccess:
+    regions: [us-east-1, eu-west-1]
+    analysisRule: { inclusions: [{ resourceTypes: ["AWS::S3::Bucket"] }] }
+accounts:
+  - id: "111122223333"
+  - id: "444455556666"
+    internalAccess: { regions: [us-east-1], analyzeAllResources: true }
+`;
+    const expected = [
+      "internal access: 3 analyzer(s) in 2 account(s)",
+      "  [acct-111122223333] 2 internal-access analyzer(s), billed per resource monitored, per " +
+        'analyzer, per month: ACCOUNT_INTERNAL_ACCESS "internal-access" in eu-west-1, us-east-1 ' +
+        "over AWS::S3::Bucket",
+      "  [acct-444455556666] 1 internal-access analyzer(s), billed per resource monitored, per " +
+        'analyzer, per month: ACCOUNT_INTERNAL_ACCESS "internal-access" in us-east-1 over every ' +
+        "supported resource",
+    ];
+    const v = harness({}, fleet);
+    assert.strictEqual(await main(["validate"], v.deps), 0);
+    const lines = v.out().split("\n");
+    const at = lines.indexOf(expected[0]);
+    assert.ok(at > 0, v.out());
+    assert.deepStrictEqual(lines.slice(at, at + 3), expected);
+
+    const j = harness({}, fleet);
+    assert.strictEqual(await main(["validate", "--json"], j.deps), 0);
+    const targets = (JSON.parse(j.out()) as { targets: { internalAccess?: { count: number } }[] })
+      .targets;
+    assert.deepStrictEqual(
+      targets.map((t) => t.internalAccess?.count),
+      [2, 1],
+    );
+
+    const p = harness({}, fleet);
+    await main(["preview"], p.deps);
+    for (const line of expected) assert.ok(p.err().split("\n").includes(line), p.err());
+
+    const none = harness();
+    await main(["validate"], none.deps);
+    await main(["preview"], none.deps);
+    assert.doesNotMatch(none.out() + none.err(), /internal access/);
+  });
+
   it("validate --json prints the file, validity and each selected target with its origin", async () => {
     const h = harness();
     assert.strictEqual(await main(["validate", "--json", "--accounts", "dev"], h.deps), 0);

@@ -27,8 +27,11 @@ const full: Target = {
     excludeRegions: ["eu-west-1"],
     tags: { Owner: "security" },
     unusedAccess: { region: "us-east-1", unusedAccessAge: 60 },
-    internalAccess: { regions: ["us-east-1"] },
-    organization: { externalAccess: true, internalAccess: { region: "us-east-1" } },
+    internalAccess: { regions: ["us-east-1"], analyzeAllResources: true },
+    organization: {
+      externalAccess: true,
+      internalAccess: { region: "us-east-1", analyzeAllResources: true },
+    },
     archiveRules: [{ name: "r", filters: [{ criteria: "isPublic", exists: false }] }],
     analyzerName: "external-access",
     lookupRegion: "us-east-1",
@@ -45,9 +48,12 @@ describe("fleet stack config", () => {
       "access-analyzer:analyzerName": { value: "external-access" },
       "access-analyzer:lookupRegion": { value: "us-east-1" },
       "access-analyzer:unusedAccess": { value: '{"region":"us-east-1","unusedAccessAge":60}' },
-      "access-analyzer:internalAccess": { value: '{"regions":["us-east-1"]}' },
+      "access-analyzer:internalAccess": {
+        value: '{"regions":["us-east-1"],"analyzeAllResources":true}',
+      },
       "access-analyzer:organization": {
-        value: '{"externalAccess":true,"internalAccess":{"region":"us-east-1"}}',
+        value:
+          '{"externalAccess":true,"internalAccess":{"region":"us-east-1","analyzeAllResources":true}}',
       },
       "access-analyzer:archiveRules": {
         value: '[{"name":"r","filters":[{"criteria":"isPublic","exists":"false"}]}]',
