@@ -5,6 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { AccessAnalyzerDelegatedAdministrator, AllRegionsAccessAnalyzer } from "./components";
 import { ConfigError, readProgramConfig } from "./program/config";
+import { EXTERNAL_ID_ENV, programIdentity, settingsFingerprint } from "./program/contract";
+import { NODE_IO } from "./program/identity";
 
 function readConfig() {
   try {
@@ -50,5 +52,30 @@ export const internalAccessAnalyzerArns = analyzer?.internalAccessAnalyzerArns;
 /** The ORGANIZATION_INTERNAL_ACCESS analyzer's ARN, when configured. */
 export const organizationInternalAccessAnalyzerArn =
   analyzer?.organizationInternalAccessAnalyzerArn;
+/**
+ * The settings fingerprint of this run (program/contract.ts): the config, the program's identity
+ * and whether an external id is set, hashed. It resolves only once every analyzer the stack
+ * declares has its ARN, so a run that failed to create or update one records none (the root
+ * stack's outputs are all dropped then). The fleet bot compares it with the config it would write
+ * to skip the engine where nothing can differ (docs/CONTRACTS.md).
+ */
+export const fingerprint = analyzer
+  ? pulumi
+      .all([
+        analyzer.analyzerArns,
+        analyzer.unusedAccessAnalyzerArn,
+        analyzer.organizationAnalyzerArns,
+        analyzer.organizationUnusedAccessAnalyzerArn,
+        analyzer.internalAccessAnalyzerArns,
+        analyzer.organizationInternalAccessAnalyzerArn,
+      ])
+      .apply(() =>
+        settingsFingerprint(
+          pulumi.runtime.allConfig(),
+          programIdentity(__dirname, NODE_IO),
+          (process.env[EXTERNAL_ID_ENV] ?? "") !== "",
+        ),
+      )
+  : undefined;
 /** The registered delegated administrator, on the registration stack only. */
 export const delegatedAdministratorAccountId = registration?.delegatedAdministratorAccountId;
