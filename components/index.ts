@@ -43,7 +43,7 @@ export {
   selectRegions,
 } from "./regions";
 export type { ArgumentProblem, RegionSelection } from "./regions";
-export { formatPath, suggestKey } from "./problems";
+export { formatPath } from "./problems";
 export {
   ACCESS_ANALYZER_PRINCIPAL,
   ACCOUNT_ID_PATTERN,
@@ -58,6 +58,7 @@ export {
   componentArgs,
   partitionOfArn,
   partitionOfRegion,
+  suggestKey,
 } from "./schema";
 export type { ComponentArgsSchemaType, ProviderArgField } from "./schema";
 export { DEFAULTS, MAX_ARCHIVE_RULES, checkArgs, checkName, formatProblems } from "./validation";

@@ -7,6 +7,7 @@
  */
 
 import type { z } from "zod";
+import { suggestKey } from "./schema";
 
 /** A problem with one argument: `path` names the argument (`excludeRegions[2]`), `message` the fix. */
 export interface ArgumentProblem {
@@ -32,34 +33,6 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /** Formats problems as one message, one line per problem, each naming its argument. */
 export function formatProblems(prefix: string, problems: readonly ArgumentProblem[]): string {
   return [prefix, ...problems.map((p) => `  - ${p.path}: ${p.message}`)].join("\n");
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-/** The closest allowed key, when it is close enough to be a typo ("did you mean …?"). */
-export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of allowed) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
 function typeName(v: unknown): string {

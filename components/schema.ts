@@ -105,15 +105,92 @@ export function partitionOfArn(arn: string): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
+// "Did you mean …?": the closest known word to a typo (here, not in problems.ts, so that the
+// schemas that suggest need no import: the import chains stay short).
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** The closest allowed key, when it is close enough to be a typo ("did you mean …?"). */
+export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
 // One schema per concept.
 
 const quoted = (v: unknown): string => JSON.stringify(v);
+
+/**
+ * AWS's regions in every partition when this release was made (AWS's endpoint metadata, as the AWS
+ * SDK ships it; a unit test compares the two). Only the words they are made of are used: a region
+ * AWS launches later with known words (a new number, a known area in a known prefix) is accepted.
+ */
+export const KNOWN_REGIONS: readonly string[] = [
+  ...["af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2"],
+  ...["ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2"],
+  ...["ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7"],
+  ...["ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1"],
+  ...["eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1"],
+  ...["me-south-1", "me-west-1", "mx-central-1", "sa-east-1", "sa-west-1", "us-east-1"],
+  ...["us-east-2", "us-west-1", "us-west-2", "cn-north-1", "cn-northwest-1", "eusc-de-east-1"],
+  ...["us-iso-east-1", "us-iso-west-1", "us-isob-east-1", "us-isob-west-1", "eu-isoe-west-1"],
+  ...["us-isof-east-1", "us-isof-south-1", "us-gov-east-1", "us-gov-west-1"],
+];
+
+/** A region code without its number: `eu-west`, `us-gov-east`. */
+const regionStem = (region: string): string => region.replace(/-\d{1,2}$/, "");
+const KNOWN_PREFIXES = new Set(KNOWN_REGIONS.map((r) => regionStem(r).replace(/-[a-z]+$/, "")));
+const KNOWN_AREAS = new Set(KNOWN_REGIONS.map((r) => /-([a-z]+)-\d{1,2}$/.exec(r)![1]));
+
+/**
+ * What is wrong with a well-formed region code whose words no AWS region uses (a typo such as
+ * `eu-wset-1`), with the nearest known region; undefined when its words are known.
+ */
+export function regionWordProblem(region: string): string | undefined {
+  const stem = regionStem(region);
+  const area = /-([a-z]+)$/.exec(stem)?.[1] ?? "";
+  const prefix = stem.slice(0, stem.length - area.length - 1);
+  if (KNOWN_PREFIXES.has(prefix) && KNOWN_AREAS.has(area)) return undefined;
+  const guess = suggestKey(region, KNOWN_REGIONS);
+  const word = KNOWN_PREFIXES.has(prefix) ? `"${area}"` : `"${prefix}"`;
+  return (
+    `${quoted(region)} is not an AWS region code (no region uses ${word})` +
+    (guess !== undefined ? `; did you mean "${guess}"?` : `; use the form "us-east-1"`)
+  );
+}
 
 /** An AWS region code. */
 export const regionCode = z
   .string({ error: 'must be a region code string, e.g. "us-east-1"' })
   .regex(REGION_PATTERN, {
     error: (iss) => `${quoted(iss.input)} is not a region code; use the form "us-east-1"`,
+  })
+  .superRefine((region, ctx) => {
+    // A code of the wrong form already has its problem (the regex above).
+    if (!REGION_PATTERN.test(region)) return;
+    const problem = regionWordProblem(region);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
   })
   .describe('An AWS region code, e.g. "eu-west-1".');
 

@@ -205,6 +205,11 @@ export function processDeps(createRunner: CliDeps["createRunner"]): CliDeps {
 
 /* istanbul ignore next: the process wiring */
 if (require.main === module) {
+  // The AWS SDK warns on every run that its releases after the first week of January 2027 need
+  // Node.js 22. This package pins SDK releases from before then (package.json: ~3.x ranges), which
+  // support the Node.js 20 that `engines` names, so the warning is about versions it never loads.
+  // The SDK's own switch turns it off; an explicit setting in the environment still wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // The Automation API is loaded when a command first runs a stack: `--help` and `validate` never
   // load it.
   const createRunner = (options: StackRunnerOptions): StackRunner =>

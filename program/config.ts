@@ -6,15 +6,17 @@
  * component's arguments. Pure: it takes the config map and returns arguments or a clear error.
  */
 
-import {
-  type AllRegionsAccessAnalyzerArgs,
-  checkArgs,
-  componentArgs,
-  suggestKey,
-} from "../components";
-import type { AccessAnalyzerDelegatedAdministratorArgs } from "../components";
+import type { AccessAnalyzerDelegatedAdministratorArgs } from "../components/delegatedAdministrator";
 import { genericMessage, problemsOf } from "../components/problems";
-import { TYPE_REPLACED, componentArgsObject, delegatedAdministrator } from "../components/schema";
+import {
+  TYPE_REPLACED,
+  componentArgs,
+  componentArgsObject,
+  delegatedAdministrator,
+  suggestKey,
+} from "../components/schema";
+import type { AllRegionsAccessAnalyzerArgs } from "../components/types";
+import { checkArgs } from "../components/validation";
 import { withExternalIdFromEnv } from "./externalId";
 
 /** The schema of each key: the component's own, so a rule lives in one place. */

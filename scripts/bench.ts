@@ -230,7 +230,7 @@ async function benchStack(regions: number, mode: Mode, options: Options, pluginR
       pluginRss.push(...rss);
       return { ...m, seconds: round(m.seconds) };
     };
-    // `up` as the fleet runs it (fleet/leanUp.ts), not `Stack.up()` and its three CLI reads after.
+    // `up` as the fleet runs it (fleet/run/leanUp.ts), not `Stack.up()` and its three CLI reads after.
     const firstUp = keep(await measure(() => leanUp(stack, quiet)));
     const noChangeUp = medianMeasure(
       await repeat(options.repeats, async () =>
@@ -305,7 +305,7 @@ interface OverheadRow {
   bareCliUpCompiled: number;
   /** The Automation API's `Stack.up()`: the CLI's up plus three CLI reads after it. */
   automationApiUp: number;
-  /** The runner's up (fleet/leanUp.ts): the CLI's up, the result read from its event log. */
+  /** The runner's up (fleet/run/leanUp.ts): the CLI's up, the result read from its event log. */
   runnerUp: number;
   /** `pulumi stack export` of the stack: one of the two reads before the engine. */
   stackExport: number;

@@ -1,19 +1,12 @@
 /**
- * `AccountReader` (for `audit`) and `FindingsAccountReader` (for `findings`) over the AWS SDK for
- * JavaScript v3: STS to reach the account, EC2 `DescribeRegions` for its enabled regions, Access
- * Analyzer `ListAnalyzers`, `ListFindingsV2` and `GetFindingV2`. Read-only: it never calls anything
- * that changes the account. `SdkArchiveRuleClient` adds the one write `up` makes outside the engine,
- * `ApplyArchiveRule`, over the same role and clients.
- *
- * Reaching an account, as the fleet file says:
- * - start from the bot's own credentials (the SDK's default chain), or the target's `profile`;
- * - then, when the target has a `roleArn`, assume it with STS (`externalId`, `sessionName`). The
- *   assumed credentials are shared by every client of the account and renewed before they expire.
- * Endpoints: the SDK honours `AWS_ENDPOINT_URL` (and per-service variables) itself.
+ * How the fleet's AWS clients reach an account: from the bot's own credentials (the SDK's default
+ * chain) or a profile, then, when the fleet file names a role, the role assumed with STS
+ * (`externalId`, `sessionName`) once per account and renewed before it expires. Never printed or
+ * stored.
  */
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import { describeError } from "../domain/errors";
-import { DEFAULT_SESSION_NAME, type AccountAccess } from "../settings/schema";
+import { DEFAULT_SESSION_NAME } from "../settings/defaults";
 
 /** AWS credentials (the shape the SDK's `credentials` option takes). Never printed or stored. */
 export interface AwsCredentialIdentity {
@@ -42,7 +35,11 @@ export class AssumeRoleError extends Error {
  */
 export function assumedRoleProvider(
   sts: STSClient,
-  access: Pick<AccountAccess, "roleArn" | "externalId" | "sessionName">,
+  access: {
+    readonly roleArn?: string;
+    readonly externalId?: string;
+    readonly sessionName?: string;
+  },
   sendOptions: { abortSignal?: AbortSignal } = {},
 ): AwsCredentialIdentityProvider {
   const { roleArn, externalId, sessionName } = access;

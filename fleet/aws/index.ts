@@ -1,7 +1,7 @@
 /**
- * The AWS edge as the commands use it. `fleet/aws/` is the only folder that imports `@aws-sdk`, and
- * the commands require this module lazily (fleet/commands/loader.ts), so `--help` and `validate` of a
- * fleet file without `organization:` never load an SDK client.
+ * The AWS edge as the command line wires it. `fleet/aws/` is the only folder that imports
+ * `@aws-sdk`, and the process wiring requires this module lazily (fleet/cli.ts `processDeps`), so
+ * `--help` and `validate` of a fleet file without `organization:` never load an SDK client.
  */
 import type { ArchiveRuleClient, FindingsAccountReader } from "../domain/account";
 import type { Target } from "../settings/schema";

@@ -1,25 +1,7 @@
 /**
- * Accounts from AWS Organizations: the fleet file's `organization:` section, the pure selection of
- * the accounts it covers, and a thin reader over `@aws-sdk/client-organizations`.
- *
- * ```yaml
- * organization:
- *   roleArn: arn:aws:iam::111122223333:role/OrganizationsReader # optional; the bot's own credentials otherwise
- *   externalId: my-external-id        # optional, for roleArn
- *   sessionName: access-analyzer-fleet # optional, for roleArn
- *   managementAccountId: "111122223333" # optional sanity check: refuse any other organization
- *   include:
- *     ous: ["Root/Prod", "ou-ab12-34567890"] # default: the whole organization (nested OUs included)
- *   exclude:
- *     ous: ["Root/Prod/Sandbox"]     # nested OUs excluded with them
- *     accounts: ["444455556666"]
- *   delegatedAdministrator:          # for the management-account step (registered later)
- *     accountId: "222233334444"
- *     enableTrustedAccess: false     # true: the bot enables trusted access when it is missing
- * ```
- *
- * An OU is named by its id (`ou-…`, or the root `r-…`) or by its path of names from the root
- * (`Root/Prod/EU`; `Root` is the whole organization). Only ACTIVE accounts are covered.
+ * Reads AWS Organizations (`@aws-sdk/client-organizations`): the organization's tree (roots, OUs,
+ * accounts, every page), with the `organization:` section's role or the bot's own credentials, then
+ * selects the accounts the section covers (fleet/domain/organization.ts). Read-only.
  */
 import {
   DescribeOrganizationCommand,

@@ -1,7 +1,7 @@
 /**
  * `audit`: reads every selected account from AWS (no changes) and reports, per enabled region,
  * whether an ACTIVE ACCOUNT analyzer covers it, with active finding counts; with the fleet file's
- * backend, also each disabled region its stack's state still holds (read-only, fleet/auditState.ts).
+ * backend, also each disabled region its stack's state still holds (read-only, fleet/flows/stackState.ts).
  */
 import { type Command } from "commander";
 import * as fs from "fs";

@@ -1,6 +1,6 @@
 /**
  * `findings`: reads the findings of every selected account (read-only, like `audit`) and prints or
- * writes them as a table, JSON, SARIF 2.1.0 or a self-contained HTML page (fleet/findings/).
+ * writes them as a table, JSON, SARIF 2.1.0 or a self-contained HTML page (fleet/report/findings/).
  */
 import { type Command, Option } from "commander";
 import * as fs from "fs";

@@ -210,7 +210,7 @@ export async function runStackCommand(
     logDir,
     ...(pulumiRoot !== undefined ? { pulumiRoot } : {}),
     redact,
-    // Enabled regions and existing analyzers, read before the engine runs (fleet/adoption.ts).
+    // Enabled regions and existing analyzers, read before the engine runs (fleet/domain/adoption.ts).
     readAccount: (target, signal, options) =>
       readAccountView(target, aws.accountReader(target, signal ? { signal } : {}), signal, options),
     // `up`: accounts the read proves unchanged skip the engine (fleet/domain/unchanged.ts).

@@ -1,7 +1,7 @@
 /**
  * What the bot decides before the engine runs, from what the account has and what the stack holds.
  * Pure: the runner reads the account (enabled regions, `ListAnalyzers` per region) and the stack's
- * state (`exportStack`), then carries out the decision (fleet/automation.ts).
+ * state (`exportStack`), then carries out the decision (fleet/run/automation.ts).
  *
  * - A region the stack holds that the account no longer has enabled is `region-disabled`: its
  *   resources leave the state without any AWS call (AWS keeps the analyzer, unreachable).

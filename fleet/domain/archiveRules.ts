@@ -98,11 +98,11 @@ export function archivedTotal(applied: readonly ArchiveRuleApplied[]): number {
   return applied.reduce((sum, a) => sum + a.archived, 0);
 }
 
-/** How the runner applies archive rules after `up` (fleet/automation.ts). */
+/** How the runner applies archive rules after `up` (fleet/run/automation.ts). */
 export interface ArchiveRulesOption {
   /** `--no-apply-archive-rules` makes it false. */
   readonly apply: boolean;
-  /** The account's client, through the fleet file's role (fleet/auditSdk.ts). */
+  /** The account's client, through the fleet file's role (fleet/aws/archiveRules.ts). */
   readonly client: (target: Target, signal?: AbortSignal) => ArchiveRuleClient;
 }
 

@@ -1,7 +1,8 @@
 /**
- * Which targets a run covers (`--shard`, `--accounts`), and the sizing constants of fleet/memoryBudget.ts.
- * Pure functions; problems are thrown as `UsageError` (exit code 3). The options themselves are
- * parsed in fleet/commands/options.ts.
+ * The fleet's memory budget, as pure functions: how many `pulumi-resource-aws` processes each
+ * stack starts, what that costs, and which budget and concurrency a run uses and why. The
+ * scheduler (./scheduler.ts) admits a stack only while the stacks in flight fit the budget,
+ * whatever `--concurrency` says; a stack bigger than the whole budget runs alone.
  */
 import { type AnalyzerSettings, type Target } from "../settings/schema";
 

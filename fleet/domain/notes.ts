@@ -1,6 +1,6 @@
 /**
  * What the bot says it did, or would do, to a stack besides the engine's changes: the notes on a
- * region (disabled, adopted, pending creates cleared) and the archive rules it applied after \`up\`.
+ * region (disabled, adopted, pending creates cleared) and the archive rules it applied after `up`.
  * Types only; a leaf, so both the decisions that make notes and the results that carry them use it.
  */
 

@@ -1,15 +1,10 @@
 /**
- * The targets of a fleet file with \`organization:\` once the organization has been read: the
- * discovered accounts with the fleet file's \`defaults\` and entries applied, the registration stack
+ * The targets of a fleet file with `organization:` once the organization has been read: the
+ * discovered accounts with the fleet file's `defaults` and entries applied, the registration stack
  * and the delegated administrator's organization analyzers, and what is left out. Pure.
  */
-import { type FleetProblem, resolveTargets } from "../settings/fleetFile";
-import {
-  DEFAULT_SESSION_NAME,
-  type Fleet,
-  type LeftOutTarget,
-  type Target,
-} from "../settings/schema";
+import { DEFAULT_SESSION_NAME } from "../settings/defaults";
+import { type Fleet, type LeftOutTarget, type Target } from "../settings/schema";
 import { type AccountSelection, type LeftOutReason, REGISTRATION_STACK } from "./organization";
 
 const LEFT_OUT_WORDS: Record<LeftOutReason, string> = {
@@ -38,20 +33,17 @@ export interface OrganizationFleet {
  * gets `organization: { externalAccess: true, ...organization.analyzers }`.
  */
 export function organizationTargets(fleet: Fleet, found: AccountSelection): OrganizationFleet {
-  const org = fleet.organization;
-  if (org === undefined) return { targets: fleet.targets, leftOut: [], warnings: [], problems: [] };
+  const { organization: org, discovered: fromDefaults } = fleet;
+  if (org === undefined || fromDefaults === undefined) {
+    return { targets: fleet.targets, leftOut: [], warnings: [], problems: [] };
+  }
   const listed = new Map(fleet.targets.map((t) => [t.accountId, t]));
   const discovered = new Map(found.accounts.map((a) => [a.accountId, a]));
   const leftOutById = new Map(found.leftOut.map((a) => [a.accountId, a]));
   const warnings = [...found.warnings];
   const problems: string[] = [];
   const built: Target[] = [];
-  const probe: FleetProblem[] = [];
-  const fromDefaults = resolveTargets(
-    { defaults: fleet.defaults, accounts: found.accounts.map((a) => ({ id: a.accountId })) },
-    probe,
-  );
-  for (const t of fromDefaults) {
+  for (const t of found.accounts.map((a) => fromDefaults(a.accountId))) {
     const a = discovered.get(t.accountId)!;
     const entry = listed.get(t.accountId);
     built.push({

@@ -1,6 +1,6 @@
 /**
  * How a command reaches AWS: a reader or client per account (the ports of ./account.ts), and the
- * organization's accounts. The process wires the AWS SDK's (fleet/cli.ts \`processDeps\`, loaded on
+ * organization's accounts. The process wires the AWS SDK's (fleet/cli.ts `processDeps`, loaded on
  * first use); the tests wire fakes. Types only.
  */
 import type { OrganizationSettings, Target } from "../settings/schema";
@@ -13,15 +13,15 @@ export interface PortOptions {
 }
 
 export interface AwsPorts {
-  /** Reads the organization's accounts (fleet files with \`organization:\`). */
+  /** Reads the organization's accounts (fleet files with `organization:`). */
   readonly discoverAccounts?: (
     settings: OrganizationSettings,
     options: PortOptions,
   ) => Promise<AccountSelection>;
-  /** \`audit\` and the read before the engine: one account's reader. */
+  /** `audit` and the read before the engine: one account's reader. */
   readonly createAccountReader?: (target: Target, options: PortOptions) => AccountReader;
-  /** \`findings\`: one account's reader, with the findings calls. */
+  /** `findings`: one account's reader, with the findings calls. */
   readonly createFindingsReader?: (target: Target, options: PortOptions) => FindingsAccountReader;
-  /** \`up\`: one account's archive-rule client, through the fleet file's role. */
+  /** `up`: one account's archive-rule client, through the fleet file's role. */
   readonly createArchiveRuleClient?: (target: Target, options: PortOptions) => ArchiveRuleClient;
 }

@@ -1,7 +1,6 @@
 /**
- * Which targets a run covers (`--shard`, `--accounts`), and the sizing constants of fleet/memoryBudget.ts.
- * Pure functions; problems are thrown as `UsageError` (exit code 3). The options themselves are
- * parsed in fleet/commands/options.ts.
+ * Which targets a run covers (`--shard`, `--accounts`). Pure; problems are thrown as `UsageError`
+ * (exit code 3). The options themselves are parsed in fleet/commands/options.ts.
  */
 import { type Target } from "../settings/schema";
 import { UsageError } from "./errors";

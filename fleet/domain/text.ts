@@ -1,6 +1,9 @@
 /** How lines about accounts read: labels, first lines, durations, engine output split into lines. Pure. */
 
-/** `[prod-eu 111122223333]`: how every line about an account starts. */
+/**
+ * `prod-eu 111122223333`, or the id alone when the account has no name: how lines and tables name an
+ * account (progress lines put it in brackets: `[prod-eu 111122223333] done …`).
+ */
 export function accountLabel(t: { accountId: string; name?: string }): string {
   return t.name !== undefined ? `${t.name} ${t.accountId}` : t.accountId;
 }

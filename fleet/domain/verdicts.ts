@@ -308,7 +308,7 @@ export const STALE_STATE_ADVICE =
  * The regions the stack's state holds that the account does not have enabled, as `stale-state`
  * verdicts, sorted. Pure.
  * @param enabledRegions what the account reported.
- * @param held what the state holds per region (fleet/adoption.ts `heldRegions`).
+ * @param held what the state holds per region (fleet/domain/state.ts `heldRegions`).
  */
 export function staleStateRegions(
   enabledRegions: readonly string[],

@@ -1,8 +1,8 @@
 /**
- * Which archive rules an `up` created or changed, from the engine's events. AWS applies a new
- * archive rule only to findings that arrive after it exists (shared DOMAIN.md); these are the
- * rules to apply to the existing findings (`ApplyArchiveRule`) after the update. The decisions
- * are pure; applying goes through an `ArchiveRuleClient` (fleet/auditSdk.ts, a fake in the tests).
+ * Applying the archive rules an `up` created or changed to the findings that already exist
+ * (`ApplyArchiveRule`): AWS applies a new rule only to findings that arrive after it (shared
+ * DOMAIN.md). Which rules, and whether, is decided in fleet/domain/archiveRules.ts; the calls go
+ * through an `ArchiveRuleClient` (fleet/aws/archiveRules.ts; a fake in the tests).
  */
 import { type ArchiveRuleClient } from "../domain/account";
 import {

@@ -1,13 +1,9 @@
 /**
- * `audit`: is there an ACTIVE `ACCOUNT` analyzer (what Security Hub IAM.28 counts) in every region
- * each account has enabled, and how many ACTIVE findings do its analyzers hold? Read from AWS
- * directly, without trusting Pulumi state, and never changing anything. When the stack's state can
- * be read (fleet/auditState.ts), a region no longer enabled that the state still holds is reported
- * too (`stale-state`).
- *
- * This file holds the narrow reading interface, the pure verdicts, the per-account orchestration
- * (I/O only through `AccountReader`) and the table. The AWS SDK implementation of `AccountReader`
- * is in `auditSdk.ts`, loaded only when `audit` runs.
+ * `audit` of one account: reads its enabled regions, each region's analyzers and their ACTIVE
+ * findings, the delegated administrator's side for the organization view, and (when asked) the
+ * stack's state (fleet/flows/stackState.ts); waits for CREATING analyzers when asked; and returns the
+ * verdicts of fleet/domain/verdicts.ts. Read from AWS directly, without trusting Pulumi state, and
+ * never changing anything. I/O only through the `AccountReader` port.
  */
 import { type AccountReader, type AnalyzerInfo, countsFindings } from "../domain/account";
 import { describeError } from "../domain/errors";
@@ -93,7 +89,7 @@ export interface AuditAccountOptions {
    */
   readonly organizationView?: OrganizationViewSource;
   /**
-   * Reads the account's stack state (fleet/auditState.ts), for `stale-state` regions; never
+   * Reads the account's stack state (fleet/flows/stackState.ts), for `stale-state` regions; never
    * rejects. Absent: the state is not read.
    */
   readonly state?: (target: Target) => Promise<StateReading>;

@@ -225,7 +225,7 @@ export interface RunFindingsOptions extends ReadFindingsOptions {
   readonly filter: FindingsFilter;
   /** Accounts read at once (default 4). */
   readonly concurrency?: number;
-  /** How to read one account. Default: the AWS SDK reader `audit` uses (`fleet/auditSdk.ts`). */
+  /** How to read one account. The process wires the AWS SDK reader `audit` uses (fleet/aws/). */
   readonly createReader: (
     target: Target,
     options: { signal?: AbortSignal },

@@ -1,13 +1,7 @@
 /**
- * `audit`: is there an ACTIVE `ACCOUNT` analyzer (what Security Hub IAM.28 counts) in every region
- * each account has enabled, and how many ACTIVE findings do its analyzers hold? Read from AWS
- * directly, without trusting Pulumi state, and never changing anything. When the stack's state can
- * be read (fleet/auditState.ts), a region no longer enabled that the state still holds is reported
- * too (`stale-state`).
- *
- * This file holds the narrow reading interface, the pure verdicts, the per-account orchestration
- * (I/O only through `AccountReader`) and the table. The AWS SDK implementation of `AccountReader`
- * is in `auditSdk.ts`, loaded only when `audit` runs.
+ * One account's enabled regions, and a read of each one the fleet file keeps in scope, a few at a
+ * time; one region's failure never stops the others. Shared by `audit`, `findings` and the read
+ * before the engine.
  */
 import { type AccountReader, DEFAULT_REGION_CONCURRENCY, exclusionReason } from "../domain/account";
 import { describeError } from "../domain/errors";

@@ -1,7 +1,7 @@
 /**
  * `audit`'s read of each account's stack state, for the regions the account no longer has enabled
- * that the state still holds (`stale-state`, fleet/audit.ts). The state is parsed as the runner
- * parses it before the engine runs (fleet/adoption.ts `heldRegions`).
+ * that the state still holds (`stale-state`, fleet/domain/verdicts.ts). The state is parsed as the runner
+ * parses it before the engine runs (fleet/domain/state.ts `heldRegions`).
  *
  * Read-only, and never an error for `audit`: the backend's stacks are listed once for the whole
  * run; a stack the backend does not have is `no-stack` (nothing held), a backend or a stack that
@@ -13,7 +13,7 @@ import { heldRegions } from "../domain/state";
 import { type StateReading } from "../domain/verdicts";
 import { type Target } from "../settings/schema";
 
-/** What the state read needs from the runner (fleet/automation.ts `AutomationStackRunner`). */
+/** What the state read needs from the runner (fleet/run/automation.ts `AutomationStackRunner`). */
 export type StateBackend = Required<Pick<StackRunner, "listStacks" | "exportState">>;
 
 /** `org/project/name` → `name` (the backend may list stacks fully qualified). */

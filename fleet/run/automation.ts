@@ -4,7 +4,7 @@
  *
  * - Stack create/select and config writes are serialised (they rewrite shared workspace files,
  *   pulumi/pulumi#8186); the operations themselves run concurrently.
- * - What to call and how results and errors map to outcomes is decided in fleet/runPlan.ts.
+ * - What to call and how results and errors map to outcomes is decided in fleet/domain/plan.ts.
  * - A locked stack (ConcurrentUpdateError) is reported as `locked` and never cancelled.
  * - A stack another bot created between our select and create is selected again (runPlan).
  * - The AbortSignal goes to the Automation API, which sends SIGINT to the CLI so the engine stops
@@ -130,7 +130,7 @@ export interface RunnerStack {
   preview(options: CallOptions): Promise<{ changeSummary: OpMap }>;
   up(options: CallOptions): Promise<{ summary: { resourceChanges?: OpMap }; outputs: OutputMap }>;
   /**
-   * `up` without the Automation API's three CLI reads after it (fleet/leanUp.ts); the runner
+   * `up` without the Automation API's three CLI reads after it (./leanUp.ts); the runner
    * prefers it when the stack has it. `up` stays the Automation API's own for other callers.
    */
   upFromEventLog?(
@@ -302,7 +302,7 @@ export class AutomationStackRunner implements StackRunner {
   /**
    * Before the engine runs: reads the account and the stack's state, drops regions no longer
    * enabled from the state (or, in read-only calls, excludes them), clears creates a killed `up`
-   * left pending, and decides what to adopt (fleet/adoption.ts). Throws when `up` must not run.
+   * left pending, and decides what to adopt (fleet/domain/adoption.ts). Throws when `up` must not run.
    */
   private async beforeEngine(
     stack: RunnerStack,

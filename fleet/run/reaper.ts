@@ -12,7 +12,7 @@
  * Limits: Linux only (`/proc/<pid>/environ`; elsewhere the watchdog finds nothing); a process
  * that clears its environment escapes; a watchdog killed itself (SIGKILL of every process of the
  * user, the OOM killer) reaps nothing. A killed engine leaves its stack lock: the next run reports
- * it (fleet/runPlan.ts lockAdvice).
+ * it (fleet/domain/failures.ts lockAdvice).
  *
  * Imports node built-ins only: it starts in a process of its own.
  */

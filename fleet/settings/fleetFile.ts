@@ -3,6 +3,7 @@
  * one target per account. Pure: no file system, no Pulumi. Every problem is reported as
  * `<file>: <path>: <what is wrong and how to fix it>`, all at once, and nothing runs while there is one.
  */
+import { DEFAULT_SESSION_NAME } from "./defaults";
 import { parseDocument } from "yaml";
 import { type z } from "zod";
 import { formatPath, genericMessage, problemsOf } from "../../components/problems";
@@ -13,7 +14,6 @@ import {
   type AccountAccess,
   type AccountEntry,
   type AnalyzerSettings,
-  DEFAULT_SESSION_NAME,
   type Fleet,
   type FleetFile,
   type Target,
@@ -327,7 +327,9 @@ export function parseFleetFile(text: string, file: string): ParseResult {
   const fleet: { -readonly [K in keyof Fleet]: Fleet[K] } = { file, targets };
   if (parsed.data.organization !== undefined) {
     fleet.organization = parsed.data.organization;
-    fleet.defaults = parsed.data.defaults ?? {};
+    const defaults = parsed.data.defaults;
+    fleet.discovered = (accountId) =>
+      resolveTargets({ defaults, accounts: [{ id: accountId }] }, [])[0];
   }
   if (parsed.data.backend !== undefined) fleet.backend = parsed.data.backend;
   if (parsed.data.secretsProvider !== undefined)

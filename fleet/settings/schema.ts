@@ -22,8 +22,7 @@ import {
   tags,
 } from "../../components/schema";
 import type { ConfigKey } from "../../program/contract";
-
-export const DEFAULT_SESSION_NAME = "access-analyzer-fleet";
+import { DEFAULT_SESSION_NAME } from "./defaults";
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
@@ -409,8 +408,11 @@ export interface Fleet {
   readonly targets: Target[];
   /** The `organization:` section: the targets are only known once the organization is read. */
   readonly organization?: OrganizationSettings;
-  /** With `organization:`: the `defaults` every discovered account gets. */
-  readonly defaults?: FleetDefaults;
+  /**
+   * With `organization:`: the target of an account the organization's discovery finds, the fleet
+   * file's `defaults` applied (checked when the file was read).
+   */
+  readonly discovered?: (accountId: string) => Target;
 }
 
 // ---- a target as the component's arguments ----------------------------------------------------

@@ -5,7 +5,7 @@
 // the repo), a file:// backend, its own PULUMI_HOME and a fake with a "tooling" account whose
 // long-term keys are the base credentials; every target account is reached by assuming its
 // AccessAnalyzerDeployer role, exactly as the fleet does: stacks are opened and configured by the
-// fleet runner's own code (fleet/automation.ts openStack, writeStackConfig).
+// fleet runner's own code (fleet/run/automation.ts openStack, writeStackConfig).
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -458,7 +458,7 @@ export function changes(opMap: OpMap | undefined): Changes {
 
 /**
  * The processes still running for a fleet run (engines, language hosts, programs, plugins): every
- * process whose environment carries the run marker of the bot with this pid (fleet/reaper.ts).
+ * process whose environment carries the run marker of the bot with this pid (fleet/run/reaper.ts).
  */
 export function processesOfRun(botPid: number): { pid: number; command: string }[] {
   return markedProcesses((marker) => marker.startsWith(`${botPid}-`)).map((pid) => {

@@ -39,11 +39,20 @@ describe("the per-account program under the real engine", function () {
     assert.ok(enabled.includes(OPTED_IN));
     assert.ok(!enabled.includes(LATER));
 
-    const result = await stack.up(quiet);
+    let printed = "";
+    const result = await stack.up({ ...quiet, onOutput: (text) => (printed += text) });
 
     assert.deepEqual(changes(result.summary.resourceChanges), {
       create: resources(enabled.length),
     });
+    // Only the outputs this stack has are exported: no "Undefined value … will not show" warning.
+    assert.doesNotMatch(printed, /Undefined value/);
+    assert.deepEqual(Object.keys(result.outputs).sort(), [
+      "analyzerArns",
+      "internalAccessAnalyzerArns",
+      "organizationAnalyzerArns",
+      "regions",
+    ]);
     firstArns = await world.analyzersInFake(ACCOUNT);
     assert.deepEqual(Object.keys(firstArns), enabled, "one analyzer per enabled region, no other");
     const analyzers = await world.admin.listAnalyzers(ACCOUNT);

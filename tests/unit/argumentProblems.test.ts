@@ -2,6 +2,7 @@
 // checks (validation.ts) and the schema's cross-field rules (schema.ts), as a person reads them.
 // Pure functions: no Pulumi engine, no AWS.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { z } from "zod";
 import {
   formatPath,
@@ -9,15 +10,17 @@ import {
   genericMessage,
   keysAt,
   problemsOf,
-  suggestKey,
 } from "../../components/problems";
 import { checkRegionList, selectRegions } from "../../components/regions";
 import { checkArgs, checkName } from "../../components/validation";
 import {
   DEFAULTS,
   homeRegions,
+  KNOWN_REGIONS,
   partitionOfArn,
   plannedAnalyzers,
+  regionWordProblem,
+  suggestKey,
   TAG_LIMITS,
 } from "../../components/schema";
 import type { AllRegionsAccessAnalyzerArgs } from "../../components/types";
@@ -62,6 +65,47 @@ describe("argument problems", () => {
       ]),
       "Bad arguments:\n  - regions[0]: is wrong\n  - tags: too many",
     );
+  });
+
+  describe("region codes AWS does not use", () => {
+    it("refuses a typo in a region's words, naming the nearest region", () => {
+      assert.strictEqual(
+        regionWordProblem("eu-wset-1"),
+        '"eu-wset-1" is not an AWS region code (no region uses "wset"); did you mean "eu-west-1"?',
+      );
+      assert.strictEqual(
+        regionWordProblem("uss-east-1"),
+        '"uss-east-1" is not an AWS region code (no region uses "uss"); did you mean "us-east-1"?',
+      );
+      assert.match(regionWordProblem("xx-yyyyyy-1") ?? "", /use the form "us-east-1"$/);
+    });
+
+    it("accepts every region AWS has, and a later one made of known words", () => {
+      for (const region of KNOWN_REGIONS) assert.strictEqual(regionWordProblem(region), undefined);
+      for (const later of ["eu-west-9", "ap-southeast-12", "me-north-1", "us-gov-central-1"]) {
+        assert.strictEqual(regionWordProblem(later), undefined, later);
+      }
+    });
+
+    it("knows the regions of AWS's endpoint metadata as the SDK ships it, in every partition", () => {
+      // The SDK's own copy of AWS's partitions.json, a JSON literal in an ES module.
+      const text = fs.readFileSync(
+        require
+          .resolve("@aws-sdk/core")
+          .replace(
+            /dist-cjs\/index\.js$/,
+            "dist-es/submodules/client/util-endpoints/lib/aws/partitions.js",
+          ),
+        "utf8",
+      );
+      const sdk = JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1)) as {
+        partitions: { regions: Record<string, unknown> }[];
+      };
+      const regions = sdk.partitions.flatMap((p) =>
+        Object.keys(p.regions).filter((r) => !r.startsWith("aws")),
+      );
+      assert.deepStrictEqual([...KNOWN_REGIONS].sort(), regions.sort());
+    });
   });
 
   describe("suggestKey", () => {

@@ -85,6 +85,22 @@ describe("program configuration", () => {
     assert.match(problem, /did you mean access-analyzer:excludeRegions\?/);
   });
 
+  it("reports a region typo with the other config problems, before any region lookup, with a suggestion", () => {
+    const problems = problemsOf({
+      "access-analyzer:regions": `["us-east-1","eu-wset-1"]`,
+      "access-analyzer:excludedRegions": `["us-east-1"]`,
+    });
+    assert.strictEqual(problems.length, 2, problems.join("\n"));
+    assert.ok(
+      problems.some((p) =>
+        /^access-analyzer:regions\[1\]: "eu-wset-1" is not an AWS region code .*did you mean "eu-west-1"\?/.test(
+          p,
+        ),
+      ),
+      problems.join("\n"),
+    );
+  });
+
   it("names a nested key with a wrong type and shows how to set it", () => {
     const [problem] = problemsOf({
       "access-analyzer:unusedAccess": `{"region":"us-east-1","unusedAccessAge":"ninety"}`,
@@ -365,6 +381,22 @@ describe("the per-account program", () => {
       assert.match(provider.inputs.assumeRoles.value, /AccessAnalyzerDeployer/);
       assert.equal(provider.inputs.allowedAccountIds, `["111122223333"]`);
     }
+  });
+
+  it("exports only the outputs this stack has: no organization or registration outputs here", () => {
+    // (`default` is the import interop's own copy of module.exports.)
+    assert.deepEqual(
+      Object.keys(program)
+        .filter((k) => k !== "default")
+        .sort(),
+      [
+        "analyzerArns",
+        "internalAccessAnalyzerArns",
+        "organizationAnalyzerArns",
+        "regions",
+        "unusedAccessAnalyzerArn",
+      ],
+    );
   });
 
   it("exports the regions, analyzer ARNs and the unused-access analyzer ARN", async () => {

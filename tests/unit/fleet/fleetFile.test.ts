@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { stackConfigFor } from "../../../fleet/domain/stackConfig";
 import { parseFleetFile } from "../../../fleet/settings/fleetFile";
-import { suggestKey, formatPath } from "../../../components/problems";
+import { formatPath } from "../../../components/problems";
+import { suggestKey } from "../../../components/schema";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
@@ -446,11 +447,27 @@ accounts:
       );
     });
 
-    it("marks the targets of an organization file as listed in it, and keeps its defaults", () => {
-      const fleet = fleetOf(`defaults: { regions: [us-east-1] }\norganization: {}\n${ONE}`);
+    it("marks the targets of an organization file as listed in it, and gives discovered accounts its defaults", () => {
+      const fleet = fleetOf(
+        `defaults: { regions: [us-east-1], roleName: Deployer }\norganization: {}\n${ONE}`,
+      );
       assert.deepStrictEqual(fleet.targets[0].origin, { fleetFile: true });
-      assert.deepStrictEqual(fleet.defaults, { regions: ["us-east-1"] });
-      assert.deepStrictEqual(fleetOf(`organization: {}\n`).defaults, {});
+      assert.deepStrictEqual(fleet.discovered?.("444455556666"), {
+        accountId: "444455556666",
+        stack: "acct-444455556666",
+        access: {
+          roleArn: "arn:aws:iam::444455556666:role/Deployer",
+          sessionName: "access-analyzer-fleet",
+        },
+        settings: { regions: ["us-east-1"] },
+      });
+      assert.deepStrictEqual(fleetOf(`organization: {}\n`).discovered?.("444455556666"), {
+        accountId: "444455556666",
+        stack: "acct-444455556666",
+        access: {},
+        settings: {},
+      });
+      assert.strictEqual(fleetOf(ONE).discovered, undefined);
     });
   });
 
