@@ -32,6 +32,7 @@ import { logFileName } from "../fleet/run/automation";
 import { leanUp } from "../fleet/run/leanUp";
 import type { AnalyzerSettings } from "../fleet/settings/schema";
 import { ROOT, World } from "../tests/e2e/harness";
+import { median } from "./benchStats";
 import { DEFAULT_REGIONS } from "../tests/harness/fake-aws";
 
 /**
@@ -785,14 +786,6 @@ async function benchHelp(ctx: SectionContext): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The median: the middle value, or the mean of the two middle values of an even count. */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const n = sorted.length;
-  if (n === 0) return 0;
-  return n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
 /** The issue's goal for each ratio, by its path in `ratios`. */
