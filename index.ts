@@ -1,5 +1,5 @@
 // The per-account program: `pulumi up` puts IAM Access Analyzer in every enabled region of the
-// account its credentials reach. Every setting is stack configuration (see README, "Configuration").
+// account its credentials reach. Every setting is stack configuration (see docs/CONFIGURATION.md).
 
 import * as pulumi from "@pulumi/pulumi";
 

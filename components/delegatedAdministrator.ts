@@ -86,7 +86,7 @@ interface Built {
  * The registration is kept in AWS when it leaves the stack (`retainOnDelete`): deregistering the
  * delegated administrator disables every organization analyzer it owns, so that is never a side
  * effect of a program edit. Moving the role to another account is a deliberate step by hand
- * (`aws organizations deregister-delegated-administrator`), documented in the README.
+ * (`aws organizations deregister-delegated-administrator`), documented in docs/CONFIGURATION.md.
  */
 export class AccessAnalyzerDelegatedAdministrator extends pulumi.ComponentResource<Built> {
   /** The registered delegated administrator's account id. */

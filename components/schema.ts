@@ -393,7 +393,7 @@ export const archiveRules = archiveRulesOf(archiveRuleFilter);
 export const TYPE_REPLACED =
   "`type` was replaced: the ACCOUNT analyzers are always kept (IAM.28); add `organization: " +
   "{ externalAccess: true }` for ORGANIZATION analyzers (management or delegated administrator " +
-  'account only); see README "Migrating from type: ORGANIZATION"';
+  'account only); see docs/CONFIGURATION.md, "Migrating from type: ORGANIZATION"';
 
 /** The removed `type` setting: any value is an error that names its replacement. */
 export const removedType = z

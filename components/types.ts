@@ -290,7 +290,7 @@ interface TypeScriptOnlyArgs {
   /**
    * Removed: giving it is an error. The `ACCOUNT` external-access analyzers are always kept (what
    * Security Hub IAM.28 counts); use {@link AllRegionsAccessAnalyzerArgs.organization} for
-   * `ORGANIZATION` analyzers. See the README, "Migrating from type: ORGANIZATION".
+   * `ORGANIZATION` analyzers. See docs/CONFIGURATION.md, "Migrating from type: ORGANIZATION".
    * @deprecated replaced by `organization: { externalAccess: true }`.
    */
   readonly type?: never;

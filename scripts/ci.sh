@@ -18,7 +18,7 @@ start=$SECONDS
 bin="$(scripts/ensure-pulumi.sh)"
 echo "ready in $((SECONDS - start))s: $("$bin/pulumi" version)"
 
-# The access-analyzer package in other languages (README, "Use it from Python, Go, YAML or C#"):
+# The access-analyzer package in other languages (docs/COMPONENT.md):
 # the YAML and Python language hosts and the SDK generator hosts (Go modules, cached like the CLI),
 # the Python venv (PyPI), then the SDKs from `pulumi package gen-sdk`, checked: Go build + vet,
 # Python wheel + import + mypy, Node.js tsc (.NET is generated only: no .NET SDK here). The e2e

@@ -2,7 +2,7 @@
  * `up` without the Automation API's after-work. `Stack.up()` runs the CLI's `pulumi up`, then
  * three more CLI commands: `stack output --json` twice (masked and `--show-secrets`) and
  * `stack history --show-secrets` for the summary, each a CLI start and a passphrase key
- * derivation (about 1 s per stack; README "Performance"). The CLI's engine event log already holds
+ * derivation (about 1 s per stack; docs/PERFORMANCE.md). The CLI's engine event log already holds
  * both: the summary event's change counts and the stack resource's outputs. This runs the same
  * `pulumi up` as `Stack.up()` with `--event-log` and reads them from there; it falls back to those
  * CLI reads only when the log lacks them or an output is a secret (masked in the log).

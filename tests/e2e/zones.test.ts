@@ -1,7 +1,7 @@
 // The analyzer zones and the delegated administrator under the real Pulumi engine: the management
 // account's registration stack, the delegated administrator's ORGANIZATION analyzers beside its
 // ACCOUNT ones, a plain member refused by AWS, and the lossless migration from `type:
-// ORGANIZATION` by `pulumi state rename` (README, "Migrating from type: ORGANIZATION"). Every
+// ORGANIZATION` by `pulumi state rename` (docs/CONFIGURATION.md, "Migrating from type: ORGANIZATION"). Every
 // assertion on what exists reads the fake's state through its admin API.
 
 import * as assert from "node:assert/strict";
@@ -291,7 +291,7 @@ describe("migrating a type: ORGANIZATION stack by state rename under the real en
     assert.equal(changes(preview.changeSummary).delete, undefined);
   });
 
-  it("the README's rename path keeps every ORGANIZATION analyzer and adds the ACCOUNT ones", async () => {
+  it("the documented rename path keeps every ORGANIZATION analyzer and adds the ACCOUNT ones", async () => {
     const stack = await selectStack(world, world.workDir, STACK);
     const state = await stack.exportStack();
     const urns = (state.deployment.resources as { urn: string; type: string }[])

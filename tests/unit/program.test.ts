@@ -247,7 +247,7 @@ describe("program configuration", () => {
       assert.deepEqual(problemsOf({ "access-analyzer:type": value }), [
         "access-analyzer:type: `type` was replaced: the ACCOUNT analyzers are always kept (IAM.28); " +
           "add `organization: { externalAccess: true }` for ORGANIZATION analyzers (management or " +
-          'delegated administrator account only); see README "Migrating from type: ORGANIZATION". ' +
+          'delegated administrator account only); see docs/CONFIGURATION.md, "Migrating from type: ORGANIZATION". ' +
           "Remove it: pulumi config rm access-analyzer:type",
       ]);
     }

@@ -708,7 +708,8 @@ describe("SdkAccountReader against fake-aws", function () {
   it("reports a CREATING analyzer as pending, and with waitForActiveMs waits until it is ACTIVE", async () => {
     const t = roleTarget(EXPLICIT, "explicit", { regions: ["us-east-1", "eu-west-1"] });
     fake.state.deleteAnalyzer(EXPLICIT, "eu-west-1", "external-access");
-    fake.state.configure({ analyzerActivationMs: 600 });
+    // Long enough that a slow machine still reads it CREATING; the wait below shortens it.
+    fake.state.configure({ analyzerActivationMs: 10 * 60_000 });
     try {
       fake.state.createAnalyzer(EXPLICIT, "eu-west-1", {
         analyzerName: "external-access",
@@ -720,8 +721,9 @@ describe("SdkAccountReader against fake-aws", function () {
       assert.strictEqual(now.audit?.counts.pending, 1);
       assert.strictEqual(now.outcome, "succeeded");
 
+      fake.state.getAnalyzer(EXPLICIT, "eu-west-1", "external-access").activeAt = Date.now() + 300;
       const waited = await auditAccount(t, reader(t), {
-        waitForActiveMs: 5000,
+        waitForActiveMs: 60_000,
         pollIntervalMs: 100,
       });
       assert.strictEqual(
