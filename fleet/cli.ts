@@ -16,10 +16,12 @@ import {
   type FindingsFlags,
 } from "./commands/findingsCommand";
 import type { RunFlags } from "./commands/options";
+import { addReportCommand } from "./commands/reportCommand";
 import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackCommand";
 import { addValidateOptions, runValidateCommand } from "./commands/validateCommand";
 import { PACKAGE_NAME, findPackageVersion } from "../program/contract";
 import { UsageError } from "./domain/errors";
+import { OrganizationThrottledError } from "./domain/organization";
 import { EXIT, type Operation } from "./domain/outcomes";
 import type { StackRunner, StackRunnerOptions } from "./domain/runner";
 
@@ -135,6 +137,9 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   ).action(async (flags: FindingsFlags) => {
     exitCode = await runFindingsCommand(flags, deps);
   });
+  addReportCommand(program, deps, (code) => {
+    exitCode = code;
+  });
   addValidateOptions(
     program
       .command("validate")
@@ -155,6 +160,11 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     if (error instanceof UsageError) {
       deps.stderr(`${error.message}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof OrganizationThrottledError) {
+      // Not the input's fault: the environment (Organizations' request rate) failed the run.
+      deps.stderr(`${error.message}\nnothing was run\n`);
+      return EXIT.failed;
     }
     throw error;
   }

@@ -32,6 +32,7 @@ import { logFileName } from "../fleet/run/automation";
 import { leanUp } from "../fleet/run/leanUp";
 import type { AnalyzerSettings } from "../fleet/settings/schema";
 import { ROOT, World } from "../tests/e2e/harness";
+import { DISCOVERY_GOAL, benchDiscovery, discoveryLines } from "./bench-discovery";
 import { median } from "./benchStats";
 import { DEFAULT_REGIONS } from "../tests/harness/fake-aws";
 
@@ -801,6 +802,8 @@ const GOALS: Record<string, string> = {
   "nightly.cpuPerAccountVsForcedEngine": "≤ 0.10",
   "nightly.minutesFor500Accounts": "≤ 5",
   "help.publishedBinCpuSeconds": "≤ 0.5",
+  // Organization discovery (scripts/bench-discovery.ts): paced concurrent read over one call at a time.
+  discoveryPacedVsSerial: DISCOVERY_GOAL,
 };
 
 /** The ratios as markdown table rows (nested ones by their dotted path), with their goals. */
@@ -813,7 +816,7 @@ function ratioRows(ratios: object, prefix = ""): string[] {
 }
 
 /** The sections, in the order they run; `--only` names them. */
-const SECTION_NAMES = ["stacks", "overhead", "fleet", "nightly", "help"];
+const SECTION_NAMES = ["stacks", "overhead", "fleet", "nightly", "help", "discovery"];
 
 /** Marks a busy row in the tables. */
 const flag = (m: { busy: boolean }) => (m.busy ? " ⚠" : "");
@@ -864,6 +867,11 @@ async function main(): Promise<void> {
   if (runs("help")) {
     log("bench: fleet --help…");
     await benchHelp(ctx);
+  }
+  let discovery: Awaited<ReturnType<typeof benchDiscovery>> | undefined;
+  if (runs("discovery")) {
+    log("bench: organization discovery, one call at a time and paced…");
+    discovery = await benchDiscovery({ latencyMs: options.latencyMs, quick: options.quick });
   }
 
   const R = Math.max(...regionCounts);
@@ -973,6 +981,7 @@ async function main(): Promise<void> {
         }
       : {}),
     ...(published ? { help: { publishedBinCpuSeconds: published.cpuSeconds } } : {}),
+    ...(discovery ? { discoveryPacedVsSerial: discovery.pacedVsSerial } : {}),
   };
 
   const busyRows = [
@@ -1017,6 +1026,7 @@ async function main(): Promise<void> {
     ...(overhead ? { overhead } : {}),
     fleet,
     rows,
+    ...(discovery ? { discovery } : {}),
     ratios,
   };
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
@@ -1080,6 +1090,7 @@ async function main(): Promise<void> {
       "",
     );
   }
+  if (discovery) lines.push(...discoveryLines(discovery), "");
   lines.push(
     `stand-in plugin: ${standInMB} MB per process (median); real plugin: ${REAL_PLUGIN_MB.low}–${REAL_PLUGIN_MB.high} MB; ` +
       `the harness (not in the rows): ${Math.round(TreeSampler.selfPeakRssBytes / 1024 ** 2)} MB`,
@@ -1099,7 +1110,7 @@ async function main(): Promise<void> {
         `${os.loadavg()[0].toFixed(1)} at the end):\n  ${busyRows.join("\n  ")}`,
     );
   }
-  if (fleet.some((f) => f.exitCode !== 0)) process.exitCode = 1;
+  if (fleet.some((f) => f.exitCode !== 0) || discovery?.sameResult === false) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

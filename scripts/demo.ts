@@ -215,7 +215,10 @@ async function main(): Promise<void> {
         throw new Error(`findings --format ${format}:\n${run.stderr.slice(-4000)}`);
     }
     say(`    Also written: ${keep}/findings.json, findings.sarif (SARIF 2.1.0, for code scanning)`);
-    say("    and findings.html (one self-contained page: coverage matrix + findings by account).");
+    say(
+      "    and findings.html (one self-contained page: every finding, most urgent first, filters,",
+    );
+    say("    then the accounts and the coverage matrix). docs/FINDINGS.md: --since, suppressions.");
 
     step("npm run fleet -- drift   (refresh from AWS and diff: has anything drifted?)");
     const drift = await fleet(["drift", "--concurrency", "3"], "report-drift.json");

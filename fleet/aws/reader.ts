@@ -18,6 +18,7 @@ import {
   ListAnalyzersCommand,
   ListFindingsV2Command,
   type AnalyzerSummary,
+  type FindingDetails,
   type FindingSummaryV2,
 } from "@aws-sdk/client-accessanalyzer";
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
@@ -30,6 +31,8 @@ import type {
   FindingDetail,
   FindingSummary,
   FindingsAccountReader,
+  UnusedAccessDetail,
+  UnusedService,
 } from "../domain/account";
 import { describeError } from "../domain/errors";
 import type { Target } from "../settings/schema";
@@ -94,9 +97,14 @@ export class SdkAccountReader implements FindingsAccountReader {
     return this.options.signal ? { abortSignal: this.options.signal } : {};
   }
 
-  /** One provider for every client of the account: assumes the role once, renews near expiry. */
+  /**
+   * One provider for every client of the account: assumes the role once, renews near expiry. STS
+   * is called in the lookup region, a region of the account's partition, at its regional endpoint
+   * (outside the commercial partition there is no other; `AWS_STS_REGIONAL_ENDPOINTS=legacy` would
+   * send us-east-1 calls to the global one).
+   */
   private assumeRole(start: CommonConfig): AwsCredentialIdentityProvider {
-    const sts = new STSClient({ ...start, region: this.lookupRegion });
+    const sts = new STSClient({ ...start, region: this.lookupRegion, useGlobalEndpoint: false });
     this.others.push(sts);
     return assumedRoleProvider(sts, this.target.access, this.sendOptions);
   }
@@ -201,7 +209,10 @@ export class SdkAccountReader implements FindingsAccountReader {
     return found;
   }
 
-  /** `GetFindingV2`: who is granted access, and whether it is public (external access). */
+  /**
+   * `GetFindingV2`: who is granted access, and whether it is public (external access); when the
+   * role, key, password or services were last used (unused access).
+   */
   async findingDetail(region: string, analyzerArn: string, id: string): Promise<FindingDetail> {
     const client = this.analyzerClient(region);
     let nextToken: string | undefined;
@@ -210,6 +221,7 @@ export class SdkAccountReader implements FindingsAccountReader {
       principal?: Record<string, string>;
       condition?: Record<string, string>;
       action?: string[];
+      unused?: UnusedAccessDetail;
     } = {};
     try {
       do {
@@ -222,6 +234,8 @@ export class SdkAccountReader implements FindingsAccountReader {
           this.sendOptions,
         );
         for (const d of out.findingDetails ?? []) {
+          const unused = unusedDetail(d);
+          if (unused) detail.unused = mergeUnused(detail.unused, unused);
           const e = d.externalAccessDetails;
           if (!e) continue;
           if (e.isPublic !== undefined) detail.isPublic = (detail.isPublic ?? false) || e.isPublic;
@@ -253,6 +267,48 @@ function analyzerInfo(a: AnalyzerSummary): AnalyzerInfo {
     ...(a.statusReason?.code ? { statusReason: a.statusReason.code } : {}),
     ...(a.tags !== undefined ? { tags: { ...a.tags } } : {}),
     ...(a.configuration !== undefined ? { configuration: a.configuration } : {}),
+  };
+}
+
+const iso = (d: Date | undefined) => (d !== undefined ? { lastAccessed: d.toISOString() } : {});
+
+/** The unused-access member of one `FindingDetails` union, or undefined for the others. */
+function unusedDetail(d: FindingDetails): UnusedAccessDetail | undefined {
+  const role = d.unusedIamRoleDetails ?? d.unusedIamUserPasswordDetails;
+  if (role) return iso(role.lastAccessed);
+  const key = d.unusedIamUserAccessKeyDetails;
+  if (key) {
+    return {
+      ...iso(key.lastAccessed),
+      ...(key.accessKeyId ? { accessKeyId: key.accessKeyId } : {}),
+    };
+  }
+  const p = d.unusedPermissionDetails;
+  // serviceNamespace is required by the service model: a detail without one says nothing.
+  if (!p?.serviceNamespace) return undefined;
+  const service: UnusedService = {
+    serviceNamespace: p.serviceNamespace,
+    ...iso(p.lastAccessed),
+    ...(p.actions
+      ? { actions: p.actions.map((a) => ({ action: a.action ?? "", ...iso(a.lastAccessed) })) }
+      : {}),
+  };
+  return { ...iso(p.lastAccessed), services: [service] };
+}
+
+/** Pages of `GetFindingV2` joined: the services listed once each, the latest use kept. */
+function mergeUnused(a: UnusedAccessDetail | undefined, b: UnusedAccessDetail): UnusedAccessDetail {
+  if (!a) return b;
+  const latest = [a.lastAccessed, b.lastAccessed]
+    .filter((t) => t !== undefined)
+    .sort()
+    .pop();
+  const services = [...(a.services ?? []), ...(b.services ?? [])];
+  return {
+    ...a,
+    ...b,
+    ...(latest !== undefined ? { lastAccessed: latest } : {}),
+    ...(services.length > 0 ? { services } : {}),
   };
 }
 

@@ -16,7 +16,7 @@ import { relativeBackendDir, workspaceEnv } from "../domain/workspace";
 import { auditAccount, organizationViewSource } from "../flows/audit";
 import { stackStateSource } from "../flows/stackState";
 import { TargetRun } from "../flows/targetRun";
-import { formatAuditTable, stateNotes } from "../report/auditTable";
+import { formatAuditTable, iam28Notes, stateNotes } from "../report/auditTable";
 import { type Target } from "../settings/schema";
 import { type CliDeps } from "./deps";
 import { analyzerTargets, awsAccess, loadFleet, loadRunFleet } from "./loader";
@@ -39,14 +39,24 @@ Read-only: never creates or changes anything. For each account it
 assumes the fleet file's role (or uses its profile) from the bot's own credentials, lists the
 enabled regions (ec2:DescribeRegions), then in each region not excluded by the fleet file lists the
 analyzers and counts ACTIVE findings (access-analyzer:ListAnalyzers, access-analyzer:ListFindings,
-which authorises ListFindingsV2). Only an ACTIVE analyzer of type ACCOUNT covers a region: Security
-Hub IAM.28 does not count ORGANIZATION analyzers.
+which authorises ListFindingsV2).
 
-Organization view (fleet files with organization.delegatedAdministrator): beside that IAM.28 view,
-each region also says whether an ACTIVE ORGANIZATION analyzer of the delegated administrator covers
-it for the whole organization (covered, pending, missing, not-active, outside-organization, error).
+Two verdicts per region. The coverage rule (this tool's, and the exit code's): an ACTIVE analyzer
+of type ACCOUNT in every account and region; member accounts need one, because the organization's
+analyzers are not in their account. Security Hub IAM.28 (the AWS Config rule
+iam-external-access-analyzer-enabled), reported beside it: passed when any ACTIVE external-access
+analyzer is in the account and region, ACCOUNT or ORGANIZATION, so a management or delegated
+administrator account whose region holds only an ORGANIZATION analyzer passes IAM.28 there while
+the coverage rule is not met; failed otherwise; unknown when the region could not be read. A
+region that fails IAM.28 is missing, not-active or pending by the coverage rule. Security Hub does not offer IAM.28 in
+China, GovCloud, ap-southeast-5/-7, ap-east-2, mx-central-1, il-central-1 and ca-west-1: audit
+says so once on stderr, and there it is the only check.
+
+Organization view (fleet files with organization.delegatedAdministrator): each region also says
+whether an ACTIVE ORGANIZATION analyzer of the delegated administrator covers it for the whole
+organization (covered, pending, missing, not-active, outside-organization, error).
 The administrator's analyzers are read once per region, through its own target's access. This view
-is informational: the IAM.28 view alone decides the exit code.
+is informational, as IAM.28's is: the coverage rule alone decides the exit code.
 
 Stack state (fleet files with a backend; --no-state skips it): each account's stack state is read
 from the backend, read-only (pulumi stack export: no lock, no config written, secrets stay
@@ -54,7 +64,7 @@ encrypted, no AWS call), for the regions the account has NOT enabled that the st
 verdict stale-state (account result stale-state): ${STALE_STATE_ADVICE}.
 A missing stack or an unreadable backend is not an error: it is noted once on stderr.
 
-Region verdicts: covered, pending (the ACCOUNT analyzer is CREATING: AWS finishes it by itself,
+Coverage verdicts: covered, pending (the ACCOUNT analyzer is CREATING: AWS finishes it by itself,
 but Security Hub IAM.28 does not count the region until it is ACTIVE; --wait re-reads such regions),
 missing, not-active (DISABLED/FAILED), excluded (fleet file), error (could not be read),
 stale-state (disabled, still in the stack's state). Pending regions alone exit 0, with a warning
@@ -63,9 +73,10 @@ on stderr.
 Exit codes:
   ${EXIT.ok}    every enabled, non-excluded region of every account is covered, no stale state
   ${EXIT.failed}    an account or a region could not be read (the others are still reported)
-  ${EXIT.noncompliant}    action needed, and everything was read: a region is missing or not-active, or
-       a disabled region is still in a stack's state (not an IAM.28 gap, but the stack is wrong
-       about the account until the next up drops it: the same "run up" as a missing region)
+  ${EXIT.noncompliant}    action needed, and everything was read: a region is missing or not-active by the
+       coverage rule (whatever IAM.28 says), or a disabled region is still in a stack's state (not
+       a coverage gap, but the stack is wrong about the account until the next up drops it: the
+       same "run up" as a missing region)
   ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path; nothing ran
   ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; the report was still written
 When several apply, the first in this order wins: 3, 130, 1, 2, 0.`;
@@ -251,7 +262,7 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
     );
     const pending = auditTotals(results).pending;
     if (pending > 0) say(pendingWarning(pending, flags.wait ?? 0));
-    for (const line of stateNotes(results)) say(line);
+    for (const line of [...iam28Notes(results), ...stateNotes(results)]) say(line);
     return finish(results);
   } finally {
     adminReader?.close?.();

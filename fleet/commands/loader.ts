@@ -8,6 +8,7 @@ import * as path from "path";
 import { UsageError } from "../domain/errors";
 import { OrganizationReadError, OrganizationScopeError } from "../domain/organization";
 import { organizationTargets } from "../domain/organizationFleet";
+import { fleetPartition } from "../domain/partition";
 import { selectTargets } from "../domain/targets";
 import { parseFleetFile } from "../settings/fleetFile";
 import { type Fleet, type LeftOutTarget, type Target } from "../settings/schema";
@@ -62,7 +63,10 @@ export async function loadRunFleet(
   const discover = awsAccess(deps).discoverAccounts;
   let found;
   try {
-    found = await discover(fleet.organization, signal ? { signal } : {});
+    found = await discover(fleet.organization, {
+      partition: fleetPartition(fleet),
+      ...(signal ? { signal } : {}),
+    });
   } catch (error) {
     if (error instanceof OrganizationScopeError || error instanceof OrganizationReadError) {
       throw new UsageError(

@@ -57,6 +57,8 @@ export const LIMITS = {
   regionConcurrency: { min: 1, max: 100 },
   failureTolerance: { min: 1, max: 1_000_000 },
   waitSeconds: { min: 0, max: 3600 },
+  /** GitHub code scanning rejects a run with more results (fleet/report/findings/sarif.ts). */
+  sarifMaxResults: { min: 1, max: 25_000 },
 } as const;
 
 /** An `argParser` for a whole number in [min, max]. */

@@ -132,12 +132,40 @@ export interface FindingSummary {
   readonly error?: string;
 }
 
-/** What `GetFindingV2`'s `externalAccessDetails` add to a summary. */
+/** One unused service of an `UnusedPermission` finding (`UnusedPermissionDetails`). */
+export interface UnusedService {
+  readonly serviceNamespace: string;
+  /** ISO time of the service's last use; absent: not used in AWS's tracking period. */
+  readonly lastAccessed?: string;
+  /** The unused actions, each with its own last use when AWS knows it. */
+  readonly actions?: readonly { readonly action: string; readonly lastAccessed?: string }[];
+}
+
+/**
+ * What `GetFindingV2` says of an unused-access finding (`unusedIamRoleDetails`,
+ * `unusedIamUserAccessKeyDetails`, `unusedIamUserPasswordDetails`, `unusedPermissionDetails`).
+ */
+export interface UnusedAccessDetail {
+  /**
+   * ISO time of the last use of the role, key or password (for `UnusedPermission`: the latest of
+   * its services'); absent: not used in AWS's tracking period.
+   */
+  readonly lastAccessed?: string;
+  /** `UnusedIAMUserAccessKey`: the key. */
+  readonly accessKeyId?: string;
+  /** `UnusedPermission`: the unused services. */
+  readonly services?: readonly UnusedService[];
+}
+
+/** What `GetFindingV2`'s `findingDetails` add to a summary. */
 export interface FindingDetail {
+  /** `externalAccessDetails`. */
   readonly isPublic?: boolean;
   readonly principal?: Readonly<Record<string, string>>;
   readonly condition?: Readonly<Record<string, string>>;
   readonly action?: readonly string[];
+  /** The unused-access members. */
+  readonly unused?: UnusedAccessDetail;
 }
 
 /** What `findings` reads from one account, on top of what `audit` reads. Never changes anything. */

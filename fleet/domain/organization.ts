@@ -25,7 +25,12 @@ import { OU_ID, type OrganizationSettings, ROOT_NAME } from "../settings/schema"
 
 // ---- the organization as read --------------------------------------------------------------
 
-/** Organizations' account state: ACTIVE, SUSPENDED, PENDING_CLOSURE, … (only ACTIVE is covered). */
+/**
+ * The account's `State` in AWS Organizations (`PENDING_ACTIVATION`, `ACTIVE`, `SUSPENDED`,
+ * `PENDING_CLOSURE`, `CLOSED`), or its older `Status` where AWS sends no `State`; `Status` is
+ * retired on 2026-09-09 (Organizations model, shape `Account`). Only `ACTIVE` is covered: an
+ * account in any other state cannot be reached. A string: a state AWS adds later is left out too.
+ */
 export type AccountStatus = string;
 
 /** The organization's tree as the reader found it. */
@@ -63,7 +68,7 @@ export type LeftOutReason = "outside-scope" | "excluded-ou" | "excluded-account"
 
 export interface LeftOutAccount extends OrganizationAccount {
   readonly reason: LeftOutReason;
-  /** Why, for people: `status SUSPENDED`, `in excluded OU Root/Sandbox`, … */
+  /** Why, for people: `state CLOSED`, `in excluded OU Root/Sandbox`, … */
   readonly detail: string;
 }
 
@@ -178,7 +183,7 @@ export function selectAccounts(
         detail: "in organization.exclude.accounts",
       });
     } else if (a.status !== "ACTIVE") {
-      leftOut.push({ ...account, reason: "not-active", detail: `status ${a.status}` });
+      leftOut.push({ ...account, reason: "not-active", detail: `state ${a.status}` });
     } else {
       accounts.push(account);
     }
@@ -204,6 +209,30 @@ export class OrganizationReadError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "OrganizationReadError";
+  }
+}
+
+/**
+ * AWS Organizations kept answering `TooManyRequestsException` to one call through every retry: its
+ * request rate is used up (other readers of the organization share it). Not a problem of the fleet
+ * file: nothing is wrong with the input, and the same run later may pass. The command layer maps it
+ * to its exit code for a failing environment.
+ */
+export class OrganizationThrottledError extends Error {
+  constructor(
+    /** The Organizations operation that was refused. */
+    readonly operation: string,
+    /** How many times it was tried. */
+    readonly attempts: number,
+    /** How long the reader tried, in ms. */
+    readonly waitedMs: number,
+    /** Who read: the role ARN, or "the bot's own credentials". */
+    readonly who: string,
+  ) {
+    super(
+      `${operation} as ${who}: AWS Organizations answered TooManyRequestsException ${attempts} times over ${Math.round(waitedMs / 1000)} s, backing off between tries; its request rate is used up (other tools reading the organization share it): run again later`,
+    );
+    this.name = "OrganizationThrottledError";
   }
 }
 

@@ -8,7 +8,7 @@ import { type Fleet, type LeftOutTarget, type Target } from "../settings/schema"
 import { type AccountSelection, type LeftOutReason, REGISTRATION_STACK } from "./organization";
 
 const LEFT_OUT_WORDS: Record<LeftOutReason, string> = {
-  "not-active": "suspended",
+  "not-active": "not active",
   "excluded-ou": "excluded OU",
   "excluded-account": "excluded id",
   "outside-scope": "outside scope",
@@ -114,6 +114,7 @@ export function organizationTargets(fleet: Fleet, found: AccountSelection): Orga
       organization: { ...ownOrg, ...rest, externalAccess: externalAccess ?? true },
     },
   };
+  const { lookupRegion } = fromDefaults(found.managementAccountId).settings;
   const registration: Target = {
     accountId: found.managementAccountId,
     name: "org-registration",
@@ -127,7 +128,9 @@ export function organizationTargets(fleet: Fleet, found: AccountSelection): Orga
           }
         : {}),
     },
-    settings: {},
+    // The lookup region is the partition's: the registration reads Organizations there (GovCloud
+    // and China have no us-east-1). Nothing else of the defaults applies to it.
+    settings: lookupRegion !== undefined ? { lookupRegion } : {},
     origin: { ouPath: "Root", fleetFile: false, accountName: "management account" },
     phase: "registration",
     programConfig: {

@@ -12,11 +12,24 @@ export interface PortOptions {
   readonly signal?: AbortSignal;
 }
 
+/** What the organization reader takes besides its settings. */
+export interface DiscoveryOptions extends PortOptions {
+  /**
+   * The partition the organization is in (./partition.ts `fleetPartition`): Organizations is
+   * called in that partition's region. Absent: `aws`.
+   */
+  readonly partition?: string;
+}
+
 export interface AwsPorts {
-  /** Reads the organization's accounts (fleet files with `organization:`). */
+  /**
+   * Reads the organization's accounts (fleet files with `organization:`). Rejects with
+   * `OrganizationThrottledError` when Organizations throttles a call through every retry,
+   * `OrganizationReadError` or `OrganizationScopeError` when the file or the role must change.
+   */
   readonly discoverAccounts?: (
     settings: OrganizationSettings,
-    options: PortOptions,
+    options: DiscoveryOptions,
   ) => Promise<AccountSelection>;
   /** `audit` and the read before the engine: one account's reader. */
   readonly createAccountReader?: (target: Target, options: PortOptions) => AccountReader;

@@ -1,16 +1,21 @@
 /**
- * `audit`'s verdicts: is there an ACTIVE `ACCOUNT` analyzer (what Security Hub IAM.28 counts) in
- * every enabled region in scope, what the delegated administrator's organization analyzers cover, and
- * which disabled regions a stack's state still holds. Pure: the reads are in fleet/flows/audit.ts.
+ * `audit`'s verdicts: our coverage rule (an ACTIVE `ACCOUNT` analyzer in every enabled region in
+ * scope), Security Hub IAM.28's verdict beside it (any ACTIVE external-access analyzer of the
+ * account), what the delegated administrator's organization analyzers cover, and which disabled
+ * regions a stack's state still holds. Pure: the reads are in fleet/flows/audit.ts.
  */
 import { analyzerFamily, exclusionReason, type AnalyzerInfo, type RegionScope } from "./account";
 import { type Outcome } from "./outcomes";
 import { firstLine } from "./text";
 
 /**
- * `audit`'s verdict on one enabled region (Security Hub IAM.28 counts only `ACCOUNT` analyzers):
+ * `audit`'s verdict on one enabled region by our coverage rule: an `ACCOUNT` analyzer in every
+ * account and region. A member account needs one (the organization's analyzers are not in its
+ * account, and IAM.28 is judged per account); the tool keeps one in the management and
+ * administrator accounts too, so the coverage survives a change of delegated administrator.
+ * Security Hub's own verdict, which also counts `ORGANIZATION` analyzers, is `RegionAudit.iam28`.
  * - `covered`: an ACTIVE `ACCOUNT` analyzer is there (any name, made by anyone).
- * - `missing`: no `ACCOUNT` analyzer (an `ORGANIZATION` analyzer does not count).
+ * - `missing`: no `ACCOUNT` analyzer (an `ORGANIZATION` analyzer there may still pass IAM.28).
  * - `pending`: the `ACCOUNT` analyzer is CREATING (AWS makes it ACTIVE by itself; IAM.28 does not
  *   count it yet). Neither compliant nor a failure; `audit` can wait for it (`waitForActiveMs`).
  * - `not-active`: an `ACCOUNT` analyzer exists but is DISABLED or FAILED.
@@ -23,6 +28,85 @@ import { firstLine } from "./text";
  */
 export type RegionVerdict =
   "covered" | "pending" | "missing" | "not-active" | "excluded" | "error" | "stale-state";
+
+/**
+ * Regions where AWS Config does not offer the managed rule `iam-external-access-analyzer-enabled`
+ * behind Security Hub IAM.28 (AWS Config Developer Guide, the rule's "Region availability";
+ * ../shared/DOMAIN.md): China (Beijing, Ningxia), GovCloud (US-East, US-West), Asia Pacific
+ * (Thailand, Malaysia, Taipei), Mexico (Central), Israel (Tel Aviv), Canada West (Calgary). There
+ * the control cannot report, and `audit` is the only check.
+ */
+export const IAM28_NOT_OFFERED_REGIONS: ReadonlySet<string> = new Set([
+  "cn-north-1",
+  "cn-northwest-1",
+  "us-gov-east-1",
+  "us-gov-west-1",
+  "ap-southeast-7",
+  "ap-southeast-5",
+  "ap-east-2",
+  "mx-central-1",
+  "il-central-1",
+  "ca-west-1",
+]);
+
+/**
+ * Security Hub IAM.28 in one region of one account, as AWS Config's rule decides it: `passed` when
+ * an ACTIVE external-access analyzer (`ACCOUNT` or `ORGANIZATION`) is in the account there,
+ * `failed` when none is (none at all, or none ACTIVE), `unknown` when the region could not be read.
+ * `offered: false`: the rule does not exist in that region, so Security Hub reports nothing there
+ * whatever the verdict (`IAM28_NOT_OFFERED_REGIONS`).
+ */
+export interface Iam28View {
+  readonly verdict: "passed" | "failed" | "unknown";
+  readonly offered: boolean;
+  /** The ACTIVE analyzer it passes on (an `ACCOUNT` one when there is one). */
+  readonly analyzer?: { readonly name: string; readonly type: string };
+  /** Why, in words. */
+  readonly detail: string;
+}
+
+/** IAM.28 verdicts over the regions read (excluded regions are not read, so not counted). */
+export interface Iam28Counts {
+  passed: number;
+  failed: number;
+  unknown: number;
+  /** Of the regions read, those where the control is not offered (whatever their verdict). */
+  notOffered: number;
+}
+
+/** IAM.28's verdict in one region from the analyzers read there (absent: the read failed). Pure. */
+export function iam28View(
+  region: string,
+  analyzers: readonly Pick<AnalyzerInfo, "name" | "type" | "status">[] | undefined,
+): Iam28View {
+  const offered = !IAM28_NOT_OFFERED_REGIONS.has(region);
+  const unoffered = offered
+    ? ""
+    : "; Security Hub does not offer IAM.28 in this region, so only this audit checks it";
+  if (analyzers === undefined) {
+    return { verdict: "unknown", offered, detail: `the analyzers could not be read${unoffered}` };
+  }
+  const external = analyzers.filter((a) => analyzerFamily(a.type) === "external-access");
+  const active =
+    external.find((a) => a.status === "ACTIVE" && a.type === "ACCOUNT") ??
+    external.find((a) => a.status === "ACTIVE");
+  if (active !== undefined) {
+    return {
+      verdict: "passed",
+      offered,
+      analyzer: { name: active.name, type: active.type },
+      detail: `${active.type} analyzer "${active.name}" is ACTIVE${unoffered}`,
+    };
+  }
+  return {
+    verdict: "failed",
+    offered,
+    detail:
+      (external.length > 0
+        ? `no external-access analyzer is ACTIVE (${external.map((a) => `"${a.name}" ${a.status}`).join(", ")})`
+        : "no external-access analyzer") + unoffered,
+  };
+}
 
 /** Active finding counts, by analyzer family. */
 export interface FindingCounts {
@@ -81,13 +165,18 @@ export interface RegionAudit {
   /** Every analyzer found in the region (empty when excluded or unreadable). */
   readonly analyzers: AuditedAnalyzer[];
   readonly activeFindings: FindingCounts;
-  /** Why, in words: the exclusion, the analyzer status, an organization analyzer that does not count. */
+  /**
+   * Why, in words: the exclusion, the analyzer status, and where the coverage rule is not met but
+   * IAM.28 passes (an `ORGANIZATION` analyzer), that it does.
+   */
   readonly detail?: string;
+  /** Security Hub IAM.28's verdict here (absent in excluded regions and stale-state ones). */
+  readonly iam28?: Iam28View;
   /** The read error (verdict `error`). */
   readonly error?: string;
   /**
    * The organization view (organization fleets with a delegated administrator; absent otherwise
-   * and in excluded regions). Informational: `verdict` (the IAM.28 view) decides the outcome.
+   * and in excluded regions). Informational: `verdict` (the coverage rule) decides the outcome.
    */
   readonly organizationView?: OrganizationRegionView;
 }
@@ -124,6 +213,8 @@ export interface AccountAudit {
   readonly counts: RegionCounts;
   /** The organization view's verdicts over the regions read (absent without a delegated administrator). */
   readonly organizationView?: OrganizationViewCounts;
+  /** Security Hub IAM.28's verdicts over the regions read. */
+  readonly iam28: Iam28Counts;
   readonly activeFindings: FindingCounts;
   /** One entry per enabled region, and per `stale-state` region, sorted by region. */
   readonly regions: RegionAudit[];
@@ -136,6 +227,7 @@ export interface AuditTotals extends RegionCounts {
   accounts: number;
   /** Summed over the accounts with an organization view (absent when none has one). */
   organizationView?: OrganizationViewCounts;
+  iam28: Iam28Counts;
   activeFindings: FindingCounts;
 }
 
@@ -239,6 +331,10 @@ const ORGANIZATION_COUNT_KEYS = {
   error: "error",
 } as const;
 
+function noIam28Counts(): Iam28Counts {
+  return { passed: 0, failed: 0, unknown: 0, notOffered: 0 };
+}
+
 function noFindings(): FindingCounts {
   return { externalAccess: 0, unusedAccess: 0 };
 }
@@ -275,28 +371,44 @@ export function regionAudit(region: string, reading: RegionReading): EnabledRegi
       : {}),
   };
   if (reading.error !== undefined || reading.analyzers === undefined) {
-    return { ...base, verdict: "error", error: reading.error ?? "analyzers were not read" };
+    return {
+      ...base,
+      verdict: "error",
+      error: reading.error ?? "analyzers were not read",
+      iam28: iam28View(region, undefined),
+    };
   }
+  const iam28 = iam28View(region, analyzers);
   const { verdict, analyzer } = standing(analyzers.filter((a) => a.type === "ACCOUNT"));
-  if (verdict === "covered") return { ...base, verdict, analyzer };
+  if (verdict === "covered") return { ...base, verdict, analyzer, iam28 };
+  // Where the coverage rule is not met but IAM.28 passes (an ORGANIZATION analyzer), say both.
+  const butIam28 =
+    iam28.verdict === "passed"
+      ? `; Security Hub IAM.28 passes here on ${iam28.analyzer?.type} analyzer "${iam28.analyzer?.name}", ` +
+        "but this tool's coverage rule wants an ACCOUNT analyzer in every account and region"
+      : "";
   if (analyzer !== undefined) {
     return {
       ...base,
       verdict,
       analyzer,
+      iam28,
       detail:
         `ACCOUNT analyzer "${analyzer.name}" is ${statusOf(analyzer)}` +
-        (verdict === "pending" ? "; AWS makes it ACTIVE by itself" : ""),
+        (verdict === "pending" ? "; AWS makes it ACTIVE by itself" : "") +
+        butIam28,
     };
   }
   const org = analyzers.filter((a) => a.type === "ORGANIZATION");
   return {
     ...base,
     verdict: "missing",
+    iam28,
     detail:
-      org.length > 0
-        ? `no ACCOUNT analyzer; ORGANIZATION analyzer ${quoteNames(org)} does not count for IAM.28`
-        : "no ACCOUNT analyzer",
+      "no ACCOUNT analyzer" +
+      (butIam28 === "" && org.length > 0
+        ? ` (ORGANIZATION analyzer ${quoteNames(org)} is not ACTIVE)`
+        : butIam28),
   };
 }
 
@@ -373,10 +485,15 @@ export function accountAudit(
     ...(state?.status === "read" ? { staleState: stale.length } : {}),
   };
   const activeFindings = noFindings();
+  const iam28 = noIam28Counts();
   let organizationView: OrganizationViewCounts | undefined;
   for (const r of enabledAudits) {
     const key = r.verdict === "not-active" ? "notActive" : r.verdict;
     counts[key]++;
+    if (r.iam28) {
+      iam28[r.iam28.verdict]++;
+      if (!r.iam28.offered) iam28.notOffered++;
+    }
     addFindings(activeFindings, r.activeFindings);
     if (r.organizationView) {
       organizationView ??= noOrganizationCounts();
@@ -387,6 +504,7 @@ export function accountAudit(
     enabledRegions: sorted,
     counts,
     ...(organizationView ? { organizationView } : {}),
+    iam28,
     activeFindings,
     regions,
     ...(state ? { state: stateCheck(state) } : {}),
@@ -429,6 +547,7 @@ export function auditTotals(results: readonly { readonly audit?: AccountAudit }[
     notActive: 0,
     excluded: 0,
     error: 0,
+    iam28: noIam28Counts(),
     activeFindings: noFindings(),
   };
   for (const r of results) {
@@ -448,6 +567,9 @@ export function auditTotals(results: readonly { readonly audit?: AccountAudit }[
       totals.staleState = (totals.staleState ?? 0) + r.audit.counts.staleState;
     }
     addFindings(totals.activeFindings, r.audit.activeFindings);
+    for (const k of Object.keys(totals.iam28) as (keyof Iam28Counts)[]) {
+      totals.iam28[k] += r.audit.iam28[k];
+    }
     const view = r.audit.organizationView;
     if (view) {
       const into = (totals.organizationView ??= noOrganizationCounts());

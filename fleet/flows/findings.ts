@@ -37,8 +37,8 @@ export interface ReadFindingsOptions {
   /** Aborts the reads in flight; nothing new starts. */
   readonly signal?: AbortSignal;
   /**
-   * Read each external-access finding with `GetFindingV2` for its principal, condition and
-   * actions (one call per finding). Without it, public-ness comes from a second `ListFindingsV2`
+   * Read each finding with `GetFindingV2` (one call per finding): an external-access finding's
+   * principal, condition and actions, an unused-access finding's last use. Without it, public-ness comes from a second `ListFindingsV2`
    * filtered on `isPublic` (one call per analyzer) and the principal is not shown.
    */
   readonly details?: boolean;
@@ -89,6 +89,12 @@ async function analyzerFindings(
   if (summaries.length === 0) return [];
   const family = analyzerFamily(analyzer.type);
   const detailOf = new Map<string, FindingDetail>();
+  if (family === "unused-access" && details && reader.findingDetail) {
+    // When each role, key, password or service was last used.
+    for (const s of summaries) {
+      detailOf.set(s.id, await reader.findingDetail(region, analyzer.arn, s.id));
+    }
+  }
   if (family === "external-access") {
     if (details && reader.findingDetail) {
       const detail = reader.findingDetail.bind(reader);
@@ -120,6 +126,7 @@ async function analyzerFindings(
       ...(d?.principal ? { principal: d.principal } : {}),
       ...(d?.condition && Object.keys(d.condition).length > 0 ? { condition: d.condition } : {}),
       ...(d?.action ? { action: d.action } : {}),
+      ...(d?.unused ? { unused: d.unused } : {}),
       status: s.status,
       updatedAt: s.updatedAt,
       ...(s.createdAt !== undefined ? { createdAt: s.createdAt } : {}),

@@ -3,6 +3,7 @@ import { OUTCOMES } from "../domain/outcomes";
 import { type StackResult, totalsOf } from "../domain/results";
 import { accountLabel, firstLine, formatDuration } from "../domain/text";
 import {
+  type Iam28Counts,
   type OrganizationViewCounts,
   type RegionAudit,
   auditTotals,
@@ -15,6 +16,7 @@ const AUDIT_COLUMNS = [
   "RESULT",
   "ENABLED",
   "COVERED",
+  "IAM.28",
   "ORG-VIEW",
   "PENDING",
   "MISSING",
@@ -35,6 +37,7 @@ function auditRow(r: StackResult): string[] {
     r.outcome,
     n(a?.counts.enabled),
     n(a?.counts.covered),
+    iam28Cell(a?.iam28),
     organizationCell(a?.organizationView),
     n(a?.counts.pending),
     n(a?.counts.missing),
@@ -46,6 +49,13 @@ function auditRow(r: StackResult): string[] {
     r.outcome === "skipped" ? "-" : formatDuration(r.durationMs),
     firstLine(r.error ?? r.skippedReason),
   ];
+}
+
+/** Security Hub IAM.28 in the table: regions it passes over the regions read; `-` when none was. */
+function iam28Cell(counts: Iam28Counts | undefined): string {
+  if (!counts) return "-";
+  const read = counts.passed + counts.failed + counts.unknown;
+  return read > 0 ? `${counts.passed}/${read}` : "-";
 }
 
 /**
@@ -96,7 +106,7 @@ export function formatAuditTable(results: readonly StackResult[]): string {
     ),
     ...regionSection(
       results,
-      "Regions the organization view does not cover (informational; IAM.28 decides the exit code):",
+      "Regions the organization view does not cover (informational; the coverage rule decides the exit code):",
       (g) =>
         g.organizationView && g.organizationView.verdict !== "covered"
           ? [g.organizationView.verdict, g.organizationView.error ?? g.organizationView.detail]
@@ -111,6 +121,7 @@ export function formatAuditTable(results: readonly StackResult[]): string {
     `${t.stacks} account(s): ${outcomes.join(", ") || "none"}; regions: ${a.enabled} enabled, ` +
       `${a.covered} covered, ${a.pending} pending, ${a.missing} missing, ${a.notActive} not-active, ${a.excluded} excluded, ` +
       `${a.error} unreadable` +
+      `; Security Hub IAM.28: ${a.iam28.passed} passed, ${a.iam28.failed} failed, ${a.iam28.unknown} unknown` +
       (a.staleState !== undefined ? `, ${a.staleState} disabled but still in the state` : "") +
       `; active findings: ${a.activeFindings.externalAccess} external-access, ` +
       `${a.activeFindings.unusedAccess} unused-access` +
@@ -121,6 +132,23 @@ export function formatAuditTable(results: readonly StackResult[]): string {
         : ""),
   );
   return lines.join("\n");
+}
+
+/**
+ * The note on the regions read where Security Hub does not offer IAM.28 (only this audit checks
+ * them), naming each region once however many accounts enable it; none when there are none. Pure.
+ */
+export function iam28Notes(results: readonly StackResult[]): string[] {
+  const regions = new Set(
+    results.flatMap((r) =>
+      (r.audit?.regions ?? []).flatMap((g) => (g.iam28 && !g.iam28.offered ? [g.region] : [])),
+    ),
+  );
+  if (regions.size === 0) return [];
+  return [
+    `note: Security Hub does not offer IAM.28 (the AWS Config rule iam-external-access-analyzer-enabled) ` +
+      `in ${[...regions].sort().join(", ")}: there this audit is the only check.`,
+  ];
 }
 
 /**

@@ -7,7 +7,12 @@ import { DEFAULT_SESSION_NAME } from "./defaults";
 import { parseDocument } from "yaml";
 import { type z } from "zod";
 import { formatPath, genericMessage, problemsOf } from "../../components/problems";
-import { ROLE_ARN_PATTERN, TAG_LIMITS } from "../../components/schema";
+import {
+  ROLE_ARN_PATTERN,
+  TAG_LIMITS,
+  partitionOfArn,
+  partitionOfRegion,
+} from "../../components/schema";
 import { type AllRegionsAccessAnalyzerArgs } from "../../components/types";
 import { checkArgs } from "../../components/validation";
 import {
@@ -106,14 +111,19 @@ function resolveAccess(
   let roleArn = account.roleArn;
   const roleName = account.roleName ?? (account.roleArn === undefined ? d.roleName : undefined);
   if (roleArn === undefined && roleName !== undefined) {
-    roleArn = `arn:${d.partition ?? "aws"}:iam::${account.id}:role/${roleName}`;
+    // The partition: `defaults.partition`, else the lookup region's (GovCloud and China need one
+    // of their regions there anyway), else aws.
+    const lookup = account.lookupRegion ?? d.lookupRegion;
+    const partition =
+      d.partition ?? (lookup !== undefined ? partitionOfRegion(lookup) : undefined) ?? "aws";
+    roleArn = `arn:${partition}:iam::${account.id}:role/${roleName}`;
   }
   if (account.roleArn !== undefined) {
     const arnAccount = ROLE_ARN_PATTERN.exec(account.roleArn)?.[2];
     if (arnAccount !== undefined && arnAccount !== account.id) {
       problems.push({
         path: at("roleArn"),
-        message: `names account ${arnAccount} but this entry is account ${account.id}; use the role in ${account.id}, e.g. "arn:aws:iam::${account.id}:role/AccessAnalyzerDeployer"`,
+        message: `names account ${arnAccount} but this entry is account ${account.id}; use the role in ${account.id}, e.g. "arn:${partitionOfArn(account.roleArn) ?? "aws"}:iam::${account.id}:role/AccessAnalyzerDeployer"`,
       });
     }
   }
@@ -264,6 +274,46 @@ function defaultsProblems(file: FleetFile): FleetProblem[] {
   }));
 }
 
+/** A region of each partition, for messages. */
+const PARTITION_REGION_EXAMPLE: Readonly<Record<string, string>> = {
+  aws: "us-east-1",
+  "aws-us-gov": "us-gov-west-1",
+  "aws-cn": "cn-north-1",
+};
+
+/**
+ * An organization lives in one partition with every account in it: `organization.roleArn` must be
+ * of the partition the defaults give the discovered accounts (`defaults.lookupRegion`, else
+ * `defaults.partition`, else `aws`). Each account's own settings are checked by the component.
+ */
+function organizationPartitionProblems(file: FleetFile): FleetProblem[] {
+  const roleArn = file.organization?.roleArn;
+  const rolePartition = roleArn !== undefined ? partitionOfArn(roleArn) : undefined;
+  if (rolePartition === undefined) return [];
+  const lookup = file.defaults?.lookupRegion;
+  const [source, partition] =
+    lookup !== undefined
+      ? [
+          `defaults.lookupRegion "${lookup}" is in ${partitionOfRegion(lookup)}`,
+          partitionOfRegion(lookup),
+        ]
+      : file.defaults?.partition !== undefined
+        ? [`defaults.partition is ${file.defaults.partition}`, file.defaults.partition]
+        : ['defaults.lookupRegion is not set, so it is "us-east-1" (partition aws)', "aws"];
+  if (partition === rolePartition) return [];
+  const example = PARTITION_REGION_EXAMPLE[rolePartition];
+  return [
+    {
+      path: "organization.roleArn",
+      message:
+        `is in partition ${rolePartition}, but ${source}; an organization and its accounts are in one ` +
+        `partition: set defaults.lookupRegion to a region of ${rolePartition}` +
+        (example !== undefined ? ` (e.g. "${example}")` : "") +
+        `, or use a role of ${partition}`,
+    },
+  ];
+}
+
 /**
  * Parses and validates a fleet file's text. `file` only names it in messages.
  * Returns every problem found, or the fleet with defaults applied.
@@ -321,7 +371,7 @@ export function parseFleetFile(text: string, file: string): ParseResult {
   }
   if (parsed.data.organization !== undefined) {
     // The defaults every discovered account gets are checked now, before any account is known.
-    problems.push(...defaultsProblems(parsed.data));
+    problems.push(...defaultsProblems(parsed.data), ...organizationPartitionProblems(parsed.data));
     if (problems.length > 0) return fail(problems);
   }
   const fleet: { -readonly [K in keyof Fleet]: Fleet[K] } = { file, targets };

@@ -170,7 +170,9 @@ const defaultsSchema = z.strictObject({
       error: 'must be "aws", "aws-cn" or "aws-us-gov"',
     })
     .optional()
-    .describe('Partition used to build role ARNs from roleName; default "aws".'),
+    .describe(
+      'Partition used to build role ARNs from roleName; default the lookupRegion\'s partition, else "aws".',
+    ),
   ...accessShape,
   ...settingsShape,
 });

@@ -2,8 +2,8 @@
 // us-east-1 (holding a planted public-bucket finding) and none elsewhere is audited (non-compliant),
 // adopted by `up --adopt` under the real engine, audited again (clean); then the real CLI in a child process writes the table, JSON, SARIF (validated against
 // the official schema) and HTML; the HTML is opened in a real headless Chromium (the OS package,
-// driven by playwright-core), screenshotted, and checked as rendered, with every request that would
-// leave the file intercepted.
+// driven by playwright-core), screenshotted, and checked as rendered (its one script allowed by
+// hash), with every request that would leave the file intercepted.
 
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -165,16 +165,29 @@ accounts:
       const excludedCell = row.locator("th, td").nth(header.indexOf(EXCLUDED));
       assert.match((await excludedCell.getAttribute("class")) ?? "", /excluded/);
 
-      // The finding's row, grouped under the account, visible on the page.
-      const finding = page.locator("section tr", { hasText: "arn:aws:s3:::shop-open-data" });
+      // The finding's row in the fleet-wide table, first, visible, with what to do about it.
+      const finding = page.locator("#findings tbody tr", {
+        hasText: "arn:aws:s3:::shop-open-data",
+      });
       assert.equal(await finding.count(), 1);
       assert.ok(await finding.isVisible());
       const cells = await finding.locator("td").allInnerTexts();
-      assert.ok(cells.includes("us-east-1"), cells.join(" | "));
-      assert.ok(cells.includes("public"), cells.join(" | "));
-      assert.ok(cells.includes("AWS: *"), cells.join(" | "));
-      assert.ok(cells.includes("planted-public-bucket"), cells.join(" | "));
-      assert.deepEqual(scripts, [], "no script ran and nothing was logged");
+      assert.equal(cells[0], "1", cells.join(" | "));
+      assert.match(cells[1], /^public/, cells.join(" | "));
+      assert.equal(cells[3], "us-east-1", cells.join(" | "));
+      assert.match(cells[5], /to AWS: \*\nactions s3:GetObject/, cells.join(" | "));
+      assert.match(
+        cells[7],
+        /console[\s\S]*archive[\s\S]*id planted-public-bucket/,
+        cells.join(" | "),
+      );
+      assert.match(
+        (await finding.locator("a").getAttribute("href")) ?? "",
+        /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/access-analyzer\/home\?region=us-east-1#\/findings\/details\/planted-public-bucket$/,
+      );
+      // The page's one script ran under its CSP (it says what it shows), and nothing complained.
+      assert.match(await page.locator("#shown").innerText(), /^Showing 1 of 1 matching finding/);
+      assert.deepEqual(scripts, [], "no CSP violation, no script error, nothing logged");
     } finally {
       await browser.close();
     }

@@ -148,6 +148,11 @@ export interface WorldOptions {
    * the fake in this process.
    */
   readonly fakeAwsProcess?: boolean;
+  /**
+   * The partition every account of the World lives in (fake-aws `partition`): the bot's own
+   * region and the role ARNs follow it. Default `aws`.
+   */
+  readonly partition?: Partition;
 }
 
 /**
@@ -197,6 +202,16 @@ async function startFakeAwsProcess(config: unknown): Promise<FakeAws & { pid: nu
     },
   };
 }
+
+/** The AWS partitions fake-aws serves. */
+export type Partition = "aws" | "aws-us-gov" | "aws-cn";
+
+/** The bot's own region in each partition (its `AWS_REGION`). */
+const HOME_REGION: Readonly<Record<Partition, string>> = {
+  aws: "us-east-1",
+  "aws-us-gov": "us-gov-west-1",
+  "aws-cn": "cn-north-1",
+};
 
 /** Variables that must not leak from the developer's shell into the engine or the plugins. */
 const SCRUBBED = [
@@ -288,15 +303,18 @@ export class World {
     // Fresh keys per World: nothing to leak, and never printed.
     const accessKeyId = `AKIA${randomBytes(8).toString("hex").toUpperCase()}`;
     const secretAccessKey = randomBytes(30).toString("base64");
+    const partition = options.partition ?? "aws";
+    const inPartition = partition === "aws" ? {} : { partition };
     const accounts: AccountConfig[] = [
       {
         id: TOOLING_ACCOUNT,
+        ...inPartition,
         name: "tooling",
         // Enables no opt-in region: STS in an opt-in region rejects this account's keys, so the
         // program must assume roles through a default-enabled region (the component's stsRegion).
         accessKeys: [{ accessKeyId, secretAccessKey, userName: "access-analyzer-fleet-bot" }],
       },
-      ...options.accounts.map(e2eAccountConfig),
+      ...options.accounts.map((a) => ({ ...e2eAccountConfig(a), ...inPartition })),
     ];
     const config = {
       accounts,
@@ -308,7 +326,7 @@ export class World {
     const attached = new Map(
       options.accounts
         .filter((a) => a.role !== "missing")
-        .map((a) => [World.roleArn(a.id), a.policies ?? DEFAULT_ROLE_POLICIES] as const),
+        .map((a) => [World.roleArn(a.id, partition), a.policies ?? DEFAULT_ROLE_POLICIES] as const),
     );
 
     for (const key of SCRUBBED) delete process.env[key];
@@ -325,7 +343,7 @@ export class World {
       AWS_ENDPOINT_URL: fake.url,
       AWS_ACCESS_KEY_ID: accessKeyId,
       AWS_SECRET_ACCESS_KEY: secretAccessKey,
-      AWS_REGION: "us-east-1",
+      AWS_REGION: HOME_REGION[partition],
       AWS_EC2_METADATA_DISABLED: "true",
     };
     const command = await PulumiCommand.get({ root: path.dirname(bin) });
@@ -344,8 +362,8 @@ export class World {
   }
 
   /** The role the fleet assumes in an account. */
-  static roleArn(accountId: string): string {
-    return `arn:aws:iam::${accountId}:role/${ROLE_NAME}`;
+  static roleArn(accountId: string, partition: Partition = "aws"): string {
+    return `arn:${partition}:iam::${accountId}:role/${ROLE_NAME}`;
   }
 
   /**

@@ -55,4 +55,19 @@ describe("least privilege: the shipped policies", () => {
       "actions in the shipped policies that no e2e test used: drop them, or name them with a reason",
     );
   });
+
+  it("granted the organization fleet's work in the GovCloud partition, as shipped (tests/e2e/partition.test.ts)", () => {
+    const gov = policyUsage.filter((u) => u.roleArn.startsWith("arn:aws-us-gov:"));
+    const used = (file: string) =>
+      new Set(gov.filter((u) => u.policies.includes(file)).flatMap((u) => u.actions));
+    // One action per file that only its resource ARNs (or its Organizations conditions) allow.
+    const expected: Record<string, string> = {
+      "deployer.json": "access-analyzer:CreateAnalyzer",
+      "audit.json": "access-analyzer:ListFindings",
+      "organizations-read.json": "organizations:ListAccountsForParent",
+      "delegated-admin-registration.json": "organizations:RegisterDelegatedAdministrator",
+    };
+    const missing = Object.entries(expected).filter(([file, action]) => !used(file).has(action));
+    assert.deepStrictEqual(missing, [], "no GovCloud role was granted these (file, action) pairs");
+  });
 });

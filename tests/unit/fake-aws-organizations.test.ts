@@ -18,15 +18,18 @@ import {
   ListRootsCommand,
   OrganizationsClient,
   RegisterDelegatedAdministratorCommand,
+  TooManyRequestsException,
 } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import {
   ACCESS_ANALYZER_PRINCIPAL,
   FakeAwsAdminClient,
+  TokenBucket,
   startFakeAws,
   type FakeAws,
   type FakeAwsConfig,
 } from "../harness/fake-aws";
+import { rejectsWith } from "./helpers/fake-aws";
 
 const MGMT = "111111111111";
 const AUDIT = "222222222222";
@@ -408,6 +411,78 @@ describe("fake-aws Organizations (through the real SDK client)", function () {
       assert.strictEqual(listed.Accounts!.find((a) => a.Id === APP)!.Status, "SUSPENDED");
       await admin.setAccountStatus(APP, "ACTIVE");
       await assume();
+    });
+
+    it("serves the five account States of the model, with the older Status beside them", async () => {
+      const admin = new FakeAwsAdminClient(fake.url);
+      const seen: Record<string, [string | undefined, string | undefined]> = {};
+      for (const state of [
+        "PENDING_ACTIVATION",
+        "ACTIVE",
+        "SUSPENDED",
+        "PENDING_CLOSURE",
+        "CLOSED",
+      ] as const) {
+        await admin.setAccountStatus(APP, state);
+        const listed = await org(MGMT_KEY).send(new ListAccountsCommand({}));
+        const a = listed.Accounts!.find((x) => x.Id === APP)!;
+        seen[state] = [a.State, a.Status];
+      }
+      // State is the account's life-cycle state; Status (retired 2026-09-09) has only three values.
+      assert.deepStrictEqual(seen, {
+        PENDING_ACTIVATION: ["PENDING_ACTIVATION", undefined],
+        ACTIVE: ["ACTIVE", "ACTIVE"],
+        SUSPENDED: ["SUSPENDED", "SUSPENDED"],
+        PENDING_CLOSURE: ["PENDING_CLOSURE", "PENDING_CLOSURE"],
+        CLOSED: ["CLOSED", "SUSPENDED"],
+      });
+      // Only an ACTIVE account can be reached.
+      await assert.rejects(aa(APP_KEY).send(new GetAnalyzerCommand({ analyzerName: "x" })), {
+        name: "UnrecognizedClientException",
+      });
+      await assert.rejects(admin.setAccountStatus(APP, "GONE" as never), /status must be one of/);
+    });
+  });
+
+  describe("throttling (the organization's request rate)", () => {
+    it("answers TooManyRequestsException once the organization's bucket is empty, and refills it", async () => {
+      const admin = new FakeAwsAdminClient(fake.url);
+      const rate = await admin.configure({ organizationsRate: { requestsPerSecond: 2, burst: 3 } });
+      assert.deepStrictEqual(rate.organizationsRate, { requestsPerSecond: 2, burst: 3 });
+      // Three calls pass on the burst, whoever makes them; the fourth is refused.
+      await org(MGMT_KEY).send(new ListRootsCommand({}));
+      await org(AUDIT_KEY).send(new DescribeOrganizationCommand({}));
+      await org(MGMT_KEY).send(new ListAccountsCommand({}));
+      const err = await rejectsWith(
+        org(MGMT_KEY).send(new ListRootsCommand({})),
+        TooManyRequestsException,
+        400,
+      );
+      assert.match(err.message, /too many requests in too short a period of time/);
+      // 2 per second: a token is back after 500 ms.
+      await new Promise((r) => setTimeout(r, 600));
+      await org(MGMT_KEY).send(new ListRootsCommand({}));
+      // Rate 0 turns the throttle off.
+      await admin.configure({ organizationsRate: { requestsPerSecond: 0, burst: 1 } });
+      for (let i = 0; i < 10; i++) await org(MGMT_KEY).send(new ListRootsCommand({}));
+    });
+
+    it("throttles at 200 requests per second with a burst of 100 by default, per the bucket's clock", async () => {
+      assert.deepStrictEqual(
+        (await new FakeAwsAdminClient(fake.url).settings()).organizationsRate,
+        {
+          requestsPerSecond: 200,
+          burst: 100,
+        },
+      );
+      let t = 0;
+      const bucket = new TokenBucket(200, 100, () => t);
+      const taken = (n: number) => Array.from({ length: n }, () => bucket.take()).filter(Boolean);
+      assert.strictEqual(taken(150).length, 100, "the burst, then nothing at the same instant");
+      t += 100; // 100 ms: 20 more
+      assert.strictEqual(taken(50).length, 20);
+      t += 10_000; // a long pause refills to the burst, not beyond
+      assert.strictEqual(taken(500).length, 100);
     });
   });
 });

@@ -22,6 +22,7 @@ import {
   STSClient,
   STSServiceException,
 } from "@aws-sdk/client-sts";
+import { accessAnalyzerSlrArn } from "../harness/fake-aws/iam";
 import {
   FakeAwsAdminClient,
   evaluate,
@@ -136,6 +137,50 @@ describe("fake-aws policy evaluation (pure)", () => {
       Statement: { Effect: "Allow", Action: "*", Resource: "*", Condition: { NumericEquals: {} } },
     };
     assert.throws(() => policyDocumentSchema.parse(badOp), /NumericEquals|Condition/);
+  });
+
+  it("grants every action of every shipped policy alike in the commercial, GovCloud and China partitions", () => {
+    const files = fs
+      .readdirSync(path.join(ROOT, "policies"))
+      .filter((f) => f.endsWith(".json") && f !== "trust-policy.json");
+    const region = { aws: "eu-west-1", "aws-us-gov": "us-gov-east-1", "aws-cn": "cn-north-1" };
+    const account = "222222222222";
+    /** The resource and condition keys AWS evaluates the action on (fake-aws iam.ts requestOf). */
+    const requestFor = (action: string, partition: keyof typeof region) => {
+      if (action.startsWith("access-analyzer:") && action !== "access-analyzer:ListAnalyzers") {
+        return req(
+          action,
+          `arn:${partition}:access-analyzer:${region[partition]}:${account}:analyzer/external-access`,
+        );
+      }
+      if (action === "iam:CreateServiceLinkedRole") {
+        return req(action, accessAnalyzerSlrArn(account, partition), {
+          "iam:AWSServiceName": "access-analyzer.amazonaws.com",
+        });
+      }
+      if (action.startsWith("organizations:") && /Register|Enable/.test(action)) {
+        return req(action, "*", {
+          "organizations:ServicePrincipal": "access-analyzer.amazonaws.com",
+        });
+      }
+      return req(action);
+    };
+    const denied: string[] = [];
+    for (const file of files) {
+      const policy = shipped(file);
+      const actions = [policy.Statement].flat().flatMap((st) => [st.Action ?? []].flat());
+      for (const action of actions) {
+        for (const partition of ["aws", "aws-us-gov", "aws-cn"] as const) {
+          if (evaluate([policy], requestFor(action, partition)) !== "allow") {
+            denied.push(`${file}: ${action} in ${partition}`);
+          }
+        }
+      }
+    }
+    assert.deepStrictEqual(denied, []);
+    // The trust policy's principal takes no wildcard: the partition is a placeholder to replace.
+    const trust = fs.readFileSync(path.join(ROOT, "policies", "trust-policy.json"), "utf8");
+    assert.deepStrictEqual(trust.match(/arn:[^:]*:/g), ["arn:PARTITION:"]);
   });
 
   it("ships policy documents that parse and name only exact actions (no wildcards)", () => {

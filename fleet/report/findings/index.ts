@@ -1,7 +1,7 @@
-/** The findings report in each format: `renderFindings(report, format)`. See docs/FLEET.md. */
+/** The findings report in each format: `renderFindings(report, format, options)`. See docs/FLEET.md. */
 import { type FindingsReport } from "../../domain/findings";
 import { renderFindingsHtml } from "./html";
-import { toSarif } from "./sarif";
+import { type SarifOptions, renderSarif } from "./sarif";
 import { formatFindingsTable } from "./table";
 
 export const FINDINGS_FORMATS = ["table", "json", "sarif", "html"] as const;
@@ -19,11 +19,14 @@ export function parseFindingsFormat(value: string): FindingsFormat {
   return format;
 }
 
+/** What the formats need beyond the report (SARIF's tool version, fleet-file URI and cap). */
+export type RenderOptions = SarifOptions;
+
 /** The report in `format`, ending with a newline. Pure. */
 export function renderFindings(
   report: FindingsReport,
   format: FindingsFormat,
-  toolVersion: string,
+  options: RenderOptions,
 ): string {
   switch (format) {
     case "table":
@@ -31,7 +34,7 @@ export function renderFindings(
     case "json":
       return `${JSON.stringify(report, null, 2)}\n`;
     case "sarif":
-      return `${JSON.stringify(toSarif(report, toolVersion), null, 2)}\n`;
+      return renderSarif(report, options);
     case "html":
       return renderFindingsHtml(report);
   }

@@ -1,8 +1,17 @@
 /**
- * The findings report for a terminal: one row per finding, the accounts and regions that could not
- * be read, and a totals line. Pure.
+ * The findings report for a terminal: one row per finding across the fleet, most urgent first
+ * (the triage order of fleet/domain/findings.ts), what changed since an earlier report, the
+ * suppressions, the accounts and regions that could not be read, and a totals line. Pure.
  */
-import { type FindingsReport, describeFilter, grantDescription } from "../../domain/findings";
+import {
+  type Finding,
+  type FindingsReport,
+  ageInWords,
+  describeFilter,
+  grantDescription,
+  lastUsedDescription,
+  rankedFindings,
+} from "../../domain/findings";
 import { accountLabel, firstLine } from "../../domain/text";
 import { alignColumns } from "../columns";
 
@@ -14,36 +23,82 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
 
-const COLUMNS = [
-  "ACCOUNT",
-  "REGION",
-  "ANALYZER",
-  "FINDING",
-  "ACCESS",
-  "RESOURCE TYPE",
-  "RESOURCE",
-  "GRANTED TO",
-  "UPDATED",
-] as const;
+/** `s3:GetObject, s3:ListBucket, +3`: the first actions granted. */
+export function actionsSummary(actions: readonly string[] | undefined, shown = 3): string {
+  if (!actions || actions.length === 0) return "";
+  const more = actions.length > shown ? `, +${actions.length - shown}` : "";
+  return `${actions.slice(0, shown).join(", ")}${more}`;
+}
+
+function accountOf(f: Finding): string {
+  return accountLabel({ accountId: f.accountId, name: f.accountName });
+}
 
 /** The `--format table` output. */
 export function formatFindingsTable(report: FindingsReport): string {
-  const rows = report.accounts.flatMap((a) =>
-    a.findings.map((f) =>
-      [
-        accountLabel(a),
-        f.region,
-        f.analyzer.name,
-        f.findingType,
-        f.exposure,
-        f.resourceType,
-        f.resource ?? "-",
-        grantDescription(f) || "-",
-        f.updatedAt.slice(0, 19).replace("T", " "),
-      ].map((cell) => printable(cell)),
-    ),
+  const now = report.generatedAt;
+  const shown = rankedFindings(report).filter((f) => f.suppressed === undefined);
+  const compared = report.changes !== undefined;
+  const unused = shown.some((f) => f.exposure === "unused");
+  const header = [
+    "ACCESS",
+    ...(compared ? ["CHANGE"] : []),
+    "ACCOUNT",
+    "REGION",
+    "FINDING",
+    "RESOURCE TYPE",
+    "RESOURCE",
+    "GRANTED TO",
+    "ACTIONS",
+    ...(unused ? ["LAST USED"] : []),
+    "UPDATED",
+  ];
+  const rows = shown.map((f) =>
+    [
+      f.exposure,
+      ...(compared ? [f.change ?? "-"] : []),
+      accountOf(f),
+      f.region,
+      f.findingType,
+      f.resourceType,
+      f.resource ?? "-",
+      grantDescription(f) || "-",
+      actionsSummary(f.action) || "-",
+      ...(unused ? [f.exposure === "unused" ? lastUsedDescription(f, now) || "-" : "-"] : []),
+      ageInWords(f.updatedAt, now),
+    ].map((cell) => printable(cell)),
   );
-  const lines = rows.length > 0 ? alignColumns([[...COLUMNS], ...rows]) : ["No findings."];
+  const lines = rows.length > 0 ? alignColumns([header, ...rows]) : ["No findings."];
+
+  const resolved = report.changes?.resolved ?? [];
+  if (resolved.length > 0) {
+    lines.push(
+      "",
+      `Resolved since ${report.changes!.baseline.file} (${report.changes!.baseline.generatedAt}):`,
+      ...alignColumns(
+        resolved.map((f) =>
+          [f.exposure, accountOf(f), f.region, f.resourceType, f.resource ?? "-", f.id].map(
+            printable,
+          ),
+        ),
+      ).map((l) => `  ${l}`),
+    );
+  }
+
+  const rules = report.suppressions?.rules ?? [];
+  const expired = rules.filter((r) => r.expired);
+  if (expired.length > 0) {
+    lines.push(
+      "",
+      `Expired suppressions in ${report.suppressions!.file} (their findings are shown again):`,
+      ...expired.map((r) =>
+        printable(
+          `  #${r.rule} ${r.match}: ${r.reason} (expired ${r.expires}; ${r.matched} finding(s))`,
+        ),
+      ),
+    );
+  }
+
   const problems = report.accounts.flatMap((a) => [
     ...(a.outcome !== "succeeded" && a.regionErrors.length === 0
       ? [[accountLabel(a), "-", a.outcome, printable(firstLine(a.error, 200))]]
@@ -59,10 +114,19 @@ export function formatFindingsTable(report: FindingsReport): string {
     lines.push("", "Not read:", ...alignColumns(problems).map((l) => `  ${l}`));
   }
   const t = report.totals;
+  const changes = report.changes
+    ? `; ${t.new ?? 0} new, ${t.resolved ?? 0} resolved since ${report.changes.baseline.generatedAt}` +
+      (report.changes.notCompared > 0 ? ` (${report.changes.notCompared} not compared)` : "")
+    : "";
+  const suppressed =
+    t.suppressed !== undefined
+      ? `; ${t.suppressed} suppressed` +
+        (expired.length > 0 ? `, ${expired.length} suppression(s) expired` : "")
+      : "";
   lines.push(
     "",
     `${t.findings} finding(s) (${describeFilter(report.filter)}): ${t.public} public, ${t.crossAccount} cross-account, ` +
-      `${t.unused} unused access; ${t.accounts} account(s) read, ${t.failedAccounts} with errors, ` +
+      `${t.unused} unused access${changes}${suppressed}; ${t.accounts} account(s) read, ${t.failedAccounts} with errors, ` +
       `${t.unreadableRegions} region(s) unreadable`,
   );
   return lines.join("\n");

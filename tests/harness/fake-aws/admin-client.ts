@@ -48,7 +48,15 @@ export class FakeAwsAdminClient {
     return this.call("GET", "/state");
   }
 
-  /** Changes behaviour switches, e.g. `{ analyzerActivationMs: 2000 }` (applies to new analyzers). */
+  /** The behaviour switches now. */
+  settings(): Promise<FakeAwsSettings> {
+    return this.call("GET", "/settings");
+  }
+
+  /**
+   * Changes behaviour switches, e.g. `{ analyzerActivationMs: 2000 }` (applies to new analyzers) or
+   * `{ organizationsRate: { requestsPerSecond: 20, burst: 10 } }`.
+   */
   configure(settings: Partial<FakeAwsSettings>): Promise<FakeAwsSettings> {
     return this.call("POST", "/settings", settings);
   }

@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as YAML from "yaml";
 import { z } from "zod";
 import { policyDocumentSchema } from "./iam";
-import { ORG_ACCOUNT_STATUSES } from "./orgState";
+import { ORG_ACCOUNT_STATES } from "./orgState";
+import { PARTITIONS } from "./regions";
 
 const accountId = z.string().regex(/^\d{12}$/, "an account id is 12 digits");
 
@@ -39,6 +40,12 @@ export const analyzerSeedSchema = z.object({
 export const accountConfigSchema = z.object({
   id: accountId,
   name: z.string().optional(),
+  /**
+   * The partition the account lives in: `aws` (default), `aws-us-gov` (GovCloud) or `aws-cn`
+   * (China). Its credentials work in that partition's regions only, and its ARNs start
+   * `arn:<partition>:`.
+   */
+  partition: z.enum(PARTITIONS).default("aws"),
   /** Opt-in regions this account has enabled (the 17 default regions are always enabled). */
   optedInRegions: z.array(z.string()).default([]),
   /**
@@ -56,8 +63,11 @@ export const accountConfigSchema = z.object({
   ou: z.string().optional(),
   /** The account's email in Organizations (default `aws+<id>@example.com`). */
   email: z.string().optional(),
-  /** Organizations AccountStatus; only ACTIVE accounts can be called or assumed into. */
-  status: z.enum(ORG_ACCOUNT_STATUSES).default("ACTIVE"),
+  /**
+   * The account's Organizations `State` (PENDING_ACTIVATION, ACTIVE, SUSPENDED, PENDING_CLOSURE,
+   * CLOSED); only ACTIVE accounts can be called or assumed into.
+   */
+  status: z.enum(ORG_ACCOUNT_STATES).default("ACTIVE"),
   accessKeys: z.array(accessKeyConfigSchema).default([]),
   roles: z.array(roleConfigSchema).default([]),
   /** Analyzers that already exist (e.g. made in the console), created at start-up. */
@@ -81,6 +91,16 @@ export const organizationConfigSchema = z.object({
 export const fakeAwsSettingsSchema = z.object({
   /** How long a new analyzer stays CREATING before it is ACTIVE (default 0: at once). */
   analyzerActivationMs: z.number().int().min(0).optional(),
+  /**
+   * Organizations' request rate per organization (token bucket): `requestsPerSecond` refilled,
+   * up to `burst` at once; 0 requests per second turns the throttle off. See README, "Throttling".
+   */
+  organizationsRate: z
+    .object({
+      requestsPerSecond: z.number().min(0),
+      burst: z.number().int().min(1),
+    })
+    .optional(),
 });
 
 export const fakeAwsConfigSchema = z.object({

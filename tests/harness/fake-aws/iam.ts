@@ -128,8 +128,8 @@ export function iamActionOf(service: ServiceName, operation: string): string {
 
 /** The service principal whose service-linked role the first analyzer of an account creates. */
 export const ACCESS_ANALYZER_SLR_SERVICE = "access-analyzer.amazonaws.com";
-export function accessAnalyzerSlrArn(accountId: string): string {
-  return `arn:aws:iam::${accountId}:role/aws-service-role/${ACCESS_ANALYZER_SLR_SERVICE}/AWSServiceRoleForAccessAnalyzer`;
+export function accessAnalyzerSlrArn(accountId: string, partition = "aws"): string {
+  return `arn:${partition}:iam::${accountId}:role/aws-service-role/${ACCESS_ANALYZER_SLR_SERVICE}/AWSServiceRoleForAccessAnalyzer`;
 }
 
 const ANALYZER_LABEL_OPS = new Set([
@@ -158,12 +158,12 @@ export interface AuthorizationRequest {
 export function requestOf(
   service: ServiceName,
   operation: string,
-  where: { accountId: string; region: string },
+  where: { accountId: string; region: string; partition?: string },
   input: { labels: string[]; json: Record<string, unknown>; query: URLSearchParams },
 ): AuthorizationRequest {
   const action = iamActionOf(service, operation);
   const analyzerArn = (name: string): string =>
-    `arn:aws:access-analyzer:${where.region}:${where.accountId}:analyzer/${name}`;
+    `arn:${where.partition ?? "aws"}:access-analyzer:${where.region}:${where.accountId}:analyzer/${name}`;
   const str = (v: unknown): string | undefined =>
     typeof v === "string" && v.length > 0 ? v : undefined;
   let resource = "*";

@@ -1,6 +1,7 @@
 /**
- * fake-aws: a local stand-in for STS, EC2 (DescribeRegions) and IAM Access Analyzer that the real
- * AWS SDK for JavaScript v3 talks to over its real wire protocols. See README.md.
+ * fake-aws: a local stand-in for STS, EC2 (DescribeRegions), IAM Access Analyzer and AWS
+ * Organizations, in the commercial, GovCloud and China partitions, that the real AWS SDK for
+ * JavaScript v3 talks to over its real wire protocols. See README.md.
  */
 export { startFakeAws, type FakeAws, type FakeAwsOptions } from "./server";
 export { FakeAwsAdminClient } from "./admin-client";
@@ -28,9 +29,23 @@ export type {
   RoleConfig,
   AccessKeyConfig,
 } from "./config";
-export { ACCESS_ANALYZER_PRINCIPAL, FakeOrganization } from "./orgState";
+export {
+  ACCESS_ANALYZER_PRINCIPAL,
+  DEFAULT_ORGANIZATIONS_RATE,
+  FakeOrganization,
+  ORG_ACCOUNT_STATES,
+  TokenBucket,
+} from "./orgState";
 export type { OrgAccountStatus, OrganizationSnapshot, OrgMemberView } from "./orgState";
-export { ALL_REGIONS, DEFAULT_REGIONS, OPT_IN_REGIONS } from "./regions";
+export {
+  ALL_REGIONS,
+  CHINA_REGIONS,
+  DEFAULT_REGIONS,
+  GOVCLOUD_REGIONS,
+  OPT_IN_REGIONS,
+  PARTITION_INFO,
+} from "./regions";
+export type { Partition } from "./regions";
 
 /** SDK v3 client settings that point at the fake: `new AccessAnalyzerClient(sdkConfig(fake.url, ...))`. */
 export function sdkConfig(

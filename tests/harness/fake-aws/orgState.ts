@@ -1,5 +1,6 @@
 import * as crypto from "crypto";
 import { AwsError } from "./errors";
+import type { Partition } from "./regions";
 
 /**
  * AWS Organizations as fake-aws models it: one organization (the one the fleet runs in), its root,
@@ -8,9 +9,76 @@ import { AwsError } from "./errors";
  * (organizations-2016-11-28.service-2.json). Accounts outside the organization are standalone.
  */
 
-/** `AccountStatus` of the model (the `State` field mirrors it). */
-export const ORG_ACCOUNT_STATUSES = ["ACTIVE", "SUSPENDED", "PENDING_CLOSURE"] as const;
-export type OrgAccountStatus = (typeof ORG_ACCOUNT_STATUSES)[number];
+/**
+ * `AccountState` of the model: an account's place in its life cycle (Organizations User Guide,
+ * "Monitor the state of your AWS accounts"). Only ACTIVE accounts can be used.
+ */
+export const ORG_ACCOUNT_STATES = [
+  "PENDING_ACTIVATION",
+  "ACTIVE",
+  "SUSPENDED",
+  "PENDING_CLOSURE",
+  "CLOSED",
+] as const;
+export type OrgAccountStatus = (typeof ORG_ACCOUNT_STATES)[number];
+
+/**
+ * The older `Status` (model shape `AccountStatus`: ACTIVE, SUSPENDED, PENDING_CLOSURE), retired on
+ * 2026-09-09, that AWS still sends beside `State`. The model says nothing of how the two newer
+ * states map; the fake's choice: a CLOSED account (in its post-closure period) reads SUSPENDED,
+ * as closed accounts did before `State` existed, and a PENDING_ACTIVATION account carries no
+ * `Status` at all, so a reader that relies on `Status` sees an unknown state, never ACTIVE.
+ */
+export function legacyStatusOf(state: OrgAccountStatus): string | undefined {
+  switch (state) {
+    case "CLOSED":
+      return "SUSPENDED";
+    case "PENDING_ACTIVATION":
+      return undefined;
+    default:
+      return state;
+  }
+}
+
+/**
+ * Organizations' request rate, which AWS does not publish (the quotas page gives none; the
+ * documentation issue awsdocs/aws-organizations-docs#39 asking for it was closed without a figure).
+ * The fake's assumption: one token bucket per organization, shared by every caller and operation,
+ * `requestsPerSecond` refilled up to `burst`; a call that finds it empty is answered
+ * `TooManyRequestsException` (HTTP 400, as Organizations answers). 200 per second with a burst of
+ * 100 lies between what one caller sends one call at a time at 30 ms round trips (about 33 per
+ * second, never throttled) and what 16 callers at once send (about 530 per second), so a reader
+ * that runs calls concurrently must back off. Tests and the bench set other rates.
+ */
+export const DEFAULT_ORGANIZATIONS_RATE = { requestsPerSecond: 200, burst: 100 };
+
+/** A token bucket: `take()` is false when it is empty. */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    readonly requestsPerSecond: number,
+    readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = burst;
+    this.last = now();
+  }
+
+  take(): boolean {
+    if (this.requestsPerSecond <= 0) return true;
+    const t = this.now();
+    this.tokens = Math.min(
+      this.burst,
+      this.tokens + ((t - this.last) / 1000) * this.requestsPerSecond,
+    );
+    this.last = t;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
 
 export const ACCESS_ANALYZER_PRINCIPAL = "access-analyzer.amazonaws.com";
 
@@ -92,6 +160,13 @@ export function orgAccessDenied(): AwsError {
 export class FakeOrganization {
   readonly id: string;
   readonly rootId: string;
+  /** The partition of its accounts (the management account's): every member is in it. */
+  readonly partition: Partition;
+  /** Organizations' request rate for this organization (see `DEFAULT_ORGANIZATIONS_RATE`). */
+  rate: TokenBucket = new TokenBucket(
+    DEFAULT_ORGANIZATIONS_RATE.requestsPerSecond,
+    DEFAULT_ORGANIZATIONS_RATE.burst,
+  );
   managementAccountId: string;
   readonly ous = new Map<string, OrgUnit>();
   readonly members = new Map<string, OrgMember>();
@@ -100,29 +175,30 @@ export class FakeOrganization {
   /** Service principal → account id → date registered. */
   readonly delegatedAdmins = new Map<string, Map<string, Date>>();
 
-  constructor(managementAccountId: string, id?: string) {
+  constructor(managementAccountId: string, id?: string, partition: Partition = "aws") {
     if (id !== undefined && !/^o-[a-z0-9]{10,32}$/.test(id)) {
       throw new Error(`organization id '${id}' must match o-[a-z0-9]{10,32}`);
     }
+    this.partition = partition;
     this.managementAccountId = managementAccountId;
     this.id = id ?? `o-${stableLower(`org/${managementAccountId}`, 10)}`;
     this.rootId = `r-${stableLower(`${this.id}/root`, 4)}`;
   }
 
   get arn(): string {
-    return `arn:aws:organizations::${this.managementAccountId}:organization/${this.id}`;
+    return `arn:${this.partition}:organizations::${this.managementAccountId}:organization/${this.id}`;
   }
 
   get rootArn(): string {
-    return `arn:aws:organizations::${this.managementAccountId}:root/${this.id}/${this.rootId}`;
+    return `arn:${this.partition}:organizations::${this.managementAccountId}:root/${this.id}/${this.rootId}`;
   }
 
   accountArn(accountId: string): string {
-    return `arn:aws:organizations::${this.managementAccountId}:account/${this.id}/${accountId}`;
+    return `arn:${this.partition}:organizations::${this.managementAccountId}:account/${this.id}/${accountId}`;
   }
 
   ouArn(ouId: string): string {
-    return `arn:aws:organizations::${this.managementAccountId}:ou/${this.id}/${ouId}`;
+    return `arn:${this.partition}:organizations::${this.managementAccountId}:ou/${this.id}/${ouId}`;
   }
 
   // ---- who may do what ---------------------------------------------------------------------
@@ -256,8 +332,8 @@ export class FakeOrganization {
   }
 
   setStatus(accountId: string, status: OrgAccountStatus): OrgMember {
-    if (!ORG_ACCOUNT_STATUSES.includes(status)) {
-      throw new Error(`status must be one of ${ORG_ACCOUNT_STATUSES.join(", ")}`);
+    if (!ORG_ACCOUNT_STATES.includes(status)) {
+      throw new Error(`status must be one of ${ORG_ACCOUNT_STATES.join(", ")}`);
     }
     const m = this.requireMember(accountId);
     m.status = status;

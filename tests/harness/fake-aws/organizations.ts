@@ -1,5 +1,6 @@
 import { AwsError } from "./errors";
-import { type FakeOrganization, type OrgMember, type OrgUnit } from "./orgState";
+import { type FakeOrganization, type OrgMember, type OrgUnit, legacyStatusOf } from "./orgState";
+import { PARTITION_INFO, type Partition } from "./regions";
 import type { CallContext } from "./services";
 import type { WireResponse } from "./wire";
 
@@ -26,10 +27,14 @@ export const ORGANIZATIONS_OPERATIONS = [
 ] as const;
 
 /**
- * Organizations is a global service whose endpoint (organizations.us-east-1.amazonaws.com) takes
- * SigV4 scoped to us-east-1 only; a client built for another region must say `region: "us-east-1"`.
+ * Organizations is a global service with one endpoint per partition, which takes SigV4 scoped to
+ * that partition's Organizations region only (`organizations.us-east-1.amazonaws.com`,
+ * `organizations.us-gov-west-1.amazonaws.com`, `organizations.cn-northwest-1.amazonaws.com.cn`):
+ * regions.ts `PARTITION_INFO`. A client built for another region must say that region.
  */
-export const ORGANIZATIONS_SIGNING_REGION = "us-east-1";
+export function organizationsSigningRegion(partition: Partition): string {
+  return PARTITION_INFO[partition].organizationsRegion;
+}
 
 // Model limits: MaxResults 1..20 (shape MaxResults), ids per their shapes' patterns.
 const MAX_RESULTS = 20;
@@ -133,7 +138,8 @@ function accountShape(org: FakeOrganization, m: OrgMember): Record<string, unkno
     Arn: org.accountArn(m.accountId),
     Email: m.email,
     Name: m.name,
-    Status: m.status,
+    // `Status` (retired 2026-09-09) beside `State`, as AWS sends both until then.
+    ...(legacyStatusOf(m.status) !== undefined ? { Status: legacyStatusOf(m.status) } : {}),
     State: m.status,
     JoinedMethod: m.joinedMethod,
     JoinedTimestamp: epoch(m.joinedTimestamp),
@@ -165,6 +171,14 @@ export function handleOrganizations(ctx: CallContext): WireResponse {
       "AWSOrganizationsNotInUseException",
       400,
       "Your account is not a member of an organization.",
+    );
+  }
+  // The organization's request rate (orgState.ts DEFAULT_ORGANIZATIONS_RATE): every call uses it.
+  if (!org.rate.take()) {
+    throw new AwsError(
+      "TooManyRequestsException",
+      400,
+      "You have sent too many requests in too short a period of time. Try again later.",
     );
   }
   const page = <T>(items: T[], listing: string) => orgPage(items, json, listing);

@@ -1,6 +1,11 @@
 /**
- * The commercial (aws partition) region catalogue the fake serves. Regions launched before 2019-03-20
- * are "opt-in-not-required" (always enabled); later ones are opt-in and disabled until enabled.
+ * The region catalogue the fake serves, per partition. In the commercial partition (`aws`), regions
+ * launched before 2019-03-20 are "opt-in-not-required" (always enabled) and later ones are opt-in,
+ * disabled until enabled. AWS GovCloud (US) (`aws-us-gov`: us-gov-west-1, us-gov-east-1) and the
+ * China regions (`aws-cn`: cn-north-1 Beijing, cn-northwest-1 Ningxia) have no opt-in regions.
+ * An account lives in one partition; its credentials mean nothing in another (AWS General
+ * Reference, "AWS GovCloud (US)" and "Amazon Web Services in China": separate accounts, separate
+ * credentials).
  */
 export type OptInStatus = "opt-in-not-required" | "opted-in" | "not-opted-in";
 
@@ -44,10 +49,50 @@ export const OPT_IN_REGIONS: readonly string[] = [
   "mx-central-1",
 ];
 
+/** The commercial partition's regions. */
 export const ALL_REGIONS: readonly string[] = [...DEFAULT_REGIONS, ...OPT_IN_REGIONS];
 
+export const GOVCLOUD_REGIONS: readonly string[] = ["us-gov-west-1", "us-gov-east-1"];
+
+export const CHINA_REGIONS: readonly string[] = ["cn-north-1", "cn-northwest-1"];
+
+export const PARTITIONS = ["aws", "aws-us-gov", "aws-cn"] as const;
+export type Partition = (typeof PARTITIONS)[number];
+
+export interface PartitionInfo {
+  /** Endpoint host suffix: `ec2.<region>.<dnsSuffix>` (AWS General Reference, service endpoints). */
+  readonly dnsSuffix: string;
+  /** Every region of the partition, enabled by default first. */
+  readonly regions: readonly string[];
+  /**
+   * The one region that serves AWS Organizations; SigV4 for Organizations must be scoped to it
+   * (Organizations API Reference, "Endpoint to call"; the SDK's endpoint rules).
+   */
+  readonly organizationsRegion: string;
+}
+
+export const PARTITION_INFO: Readonly<Record<Partition, PartitionInfo>> = {
+  aws: { dnsSuffix: "amazonaws.com", regions: ALL_REGIONS, organizationsRegion: "us-east-1" },
+  "aws-us-gov": {
+    dnsSuffix: "amazonaws.com",
+    regions: GOVCLOUD_REGIONS,
+    organizationsRegion: "us-gov-west-1",
+  },
+  "aws-cn": {
+    dnsSuffix: "amazonaws.com.cn",
+    regions: CHINA_REGIONS,
+    organizationsRegion: "cn-northwest-1",
+  },
+};
+
+/** The partition a known region belongs to; undefined for a region the fake does not serve. */
+export function partitionOfRegion(region: string): Partition | undefined {
+  return PARTITIONS.find((p) => PARTITION_INFO[p].regions.includes(region));
+}
+
+/** A region of any partition the fake serves. */
 export function isKnownRegion(region: string): boolean {
-  return ALL_REGIONS.includes(region);
+  return partitionOfRegion(region) !== undefined;
 }
 
 export function isOptInRegion(region: string): boolean {

@@ -12,9 +12,9 @@ import {
 import { handleAdmin } from "./admin";
 import {
   ORGANIZATIONS_OPERATIONS,
-  ORGANIZATIONS_SIGNING_REGION,
   ORGANIZATIONS_TARGET_PREFIX,
   handleOrganizations,
+  organizationsSigningRegion,
 } from "./organizations";
 import {
   EC2_OPERATIONS,
@@ -219,7 +219,8 @@ async function handleAws(
   if (cred.expiration && cred.expiration.getTime() <= Date.now()) {
     return fail(operation, expiredToken(service), who);
   }
-  // A region the account has not enabled: its endpoint does not recognise the account's credentials.
+  // A region the account has not enabled, or one of another partition: its endpoint does not
+  // recognise the account's credentials.
   if (!state.isRegionEnabled(cred.principal.accountId, region)) {
     return fail(operation, invalidCredentials(service), who);
   }
@@ -227,13 +228,14 @@ async function handleAws(
   if (!state.isAccountActive(cred.principal.accountId)) {
     return fail(operation, invalidCredentials(service), who);
   }
-  // The global Organizations endpoint takes SigV4 scoped to us-east-1 only.
-  if (service === "organizations" && region !== ORGANIZATIONS_SIGNING_REGION) {
+  // The partition's one Organizations endpoint takes SigV4 scoped to its region only.
+  const orgRegion = organizationsSigningRegion(state.partitionOf(cred.principal.accountId));
+  if (service === "organizations" && region !== orgRegion) {
     return fail(
       operation,
       badSignature(
         service,
-        `Credential should be scoped to a valid region. Organizations is signed for ${ORGANIZATIONS_SIGNING_REGION}, not '${region}'.`,
+        `Credential should be scoped to a valid region. Organizations is signed for ${orgRegion}, not '${region}'.`,
       ),
       who,
     );
@@ -260,7 +262,11 @@ async function handleAws(
     }
   }
   // Authorisation: the caller's identity policies (roles with `policies`; see iam.ts).
-  const where = { accountId: cred.principal.accountId, region };
+  const where = {
+    accountId: cred.principal.accountId,
+    region,
+    partition: state.partitionOf(cred.principal.accountId),
+  };
   const request = requestOf(service, operation, where, {
     labels,
     json,
@@ -271,7 +277,7 @@ async function handleAws(
   if (operation === "CreateAnalyzer" && !state.serviceLinkedRoles.has(where.accountId)) {
     checks.push({
       action: "iam:CreateServiceLinkedRole",
-      resource: accessAnalyzerSlrArn(where.accountId),
+      resource: accessAnalyzerSlrArn(where.accountId, where.partition),
       context: { "iam:AWSServiceName": ACCESS_ANALYZER_SLR_SERVICE },
     });
   }

@@ -1,6 +1,6 @@
 import { AwsError, aaNotFound, aaValidation } from "./errors";
 import { aaCallInput, validateAaInput } from "./model";
-import { ALL_REGIONS, isKnownRegion } from "./regions";
+import { PARTITION_INFO } from "./regions";
 import {
   findingMatches,
   isExternalAccess,
@@ -34,7 +34,7 @@ export interface CallContext {
 
 export const STS_OPERATIONS = ["GetCallerIdentity", "AssumeRole"] as const;
 
-const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}):role\/(?:(.*)\/)?([\w+=,.@-]+)$/;
+const ROLE_ARN_RE = /^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):role\/(?:(.*)\/)?([\w+=,.@-]+)$/;
 const SESSION_NAME_RE = /^[\w+=,.@-]{2,64}$/;
 
 function stsValidation(message: string): AwsError {
@@ -81,9 +81,11 @@ export function handleSts(ctx: CallContext): WireResponse {
   );
   const m = ROLE_ARN_RE.exec(roleArn);
   if (!m) throw denied;
-  const target = state.accounts.get(m[1]);
-  const role = target?.roles.get(m[3]);
+  const target = state.accounts.get(m[2]);
+  const role = target?.roles.get(m[4]);
+  // A role of another partition does not exist here: STS of one partition knows its own accounts.
   if (!target || !role || role.arn !== roleArn) throw denied;
+  if (target.partition !== state.partitionOf(caller.principal.accountId)) throw denied;
   // A suspended or closing organization member cannot be reached; AWS does not say why (fake's choice:
   // the same AccessDenied as for a role that does not exist).
   if (!state.isAccountActive(target.id)) throw denied;
@@ -107,7 +109,7 @@ export function handleSts(ctx: CallContext): WireResponse {
     {
       accountId: role.accountId,
       kind: "assumed-role",
-      arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/${sessionName}`,
+      arn: `arn:${target.partition}:sts::${role.accountId}:assumed-role/${role.name}/${sessionName}`,
       userId: `${role.roleId}:${sessionName}`,
     },
     duration,
@@ -161,10 +163,14 @@ export function handleEc2(ctx: CallContext): WireResponse {
     );
   }
   const allRegions = form.get("AllRegions") === "true";
-  let regions = allRegions ? [...ALL_REGIONS] : state.enabledRegions(accountId);
+  // The partition's own regions: EC2 in GovCloud or China knows nothing of the commercial ones.
+  let regions = allRegions
+    ? [...state.partitionRegions(accountId)]
+    : state.enabledRegions(accountId);
+  const dnsSuffix = PARTITION_INFO[state.partitionOf(accountId)].dnsSuffix;
   const names = indexedList(form, "RegionName");
   if (names.length > 0) {
-    const unknown = names.find((n) => !isKnownRegion(n));
+    const unknown = names.find((n) => !state.partitionRegions(accountId).includes(n));
     if (unknown) throw new AwsError("InvalidParameterValue", 400, `Invalid region: ${unknown}`);
     regions = regions.filter((r) => names.includes(r));
   }
@@ -183,7 +189,7 @@ export function handleEc2(ctx: CallContext): WireResponse {
         case "region-name":
           return r;
         case "endpoint":
-          return `ec2.${r}.amazonaws.com`;
+          return `ec2.${r}.${dnsSuffix}`;
         default:
           throw new AwsError("InvalidParameterValue", 400, `The filter '${name}' is invalid`);
       }
@@ -195,7 +201,7 @@ export function handleEc2(ctx: CallContext): WireResponse {
       (r) =>
         `<item>${xmlElements({
           regionName: r,
-          regionEndpoint: `ec2.${r}.amazonaws.com`,
+          regionEndpoint: `ec2.${r}.${dnsSuffix}`,
           optInStatus: state.regionOptInStatus(accountId, r),
         })}</item>`,
     )
@@ -450,7 +456,8 @@ function findingSummaryV2(f: Finding): Record<string, unknown> {
   };
 }
 
-const ANALYZER_ARN_RE = /^arn:aws:access-analyzer:([a-z0-9-]+):(\d{12}):analyzer\/(.+)$/;
+const ANALYZER_ARN_RE =
+  /^arn:aws(?:-us-gov|-cn)?:access-analyzer:([a-z0-9-]+):(\d{12}):analyzer\/(.+)$/;
 
 /** The analyzer a tag call names; only analyzers in the caller's account and region are found. */
 function taggedAnalyzer(ctx: CallContext, arn: string): Analyzer {

@@ -14,10 +14,18 @@ import {
   type Decision,
   type PolicyDocument,
 } from "./iam";
-import { ALL_REGIONS, isKnownRegion, isOptInRegion, type OptInStatus } from "./regions";
+import {
+  PARTITION_INFO,
+  isOptInRegion,
+  partitionOfRegion,
+  type OptInStatus,
+  type Partition,
+} from "./regions";
 import {
   ACCESS_ANALYZER_PRINCIPAL,
+  DEFAULT_ORGANIZATIONS_RATE,
   FakeOrganization,
+  TokenBucket,
   type JoinOptions,
   type OrganizationSnapshot,
 } from "./orgState";
@@ -182,6 +190,8 @@ export interface RoleState {
 export interface AccountState {
   id: string;
   name?: string;
+  /** The partition the account lives in; its credentials work in that partition's regions only. */
+  partition: Partition;
   optedInRegions: Set<string>;
   roles: Map<string, RoleState>;
 }
@@ -237,6 +247,11 @@ export interface FakeAwsSettings {
    * Default 0: ACTIVE at once, so programs that do not wait (the stand-in plugin) see it ACTIVE.
    */
   analyzerActivationMs: number;
+  /**
+   * Organizations' request rate per organization (orgState.ts `DEFAULT_ORGANIZATIONS_RATE`:
+   * 200 per second, burst 100); `requestsPerSecond: 0` turns the throttle off.
+   */
+  organizationsRate: { requestsPerSecond: number; burst: number };
 }
 
 export interface CallMatch {
@@ -471,7 +486,10 @@ export class FakeAwsState {
   organization?: FakeOrganization;
 
   /** Behaviour switches (config file `settings`, admin `POST /_fake/settings`). */
-  readonly settings: FakeAwsSettings = { analyzerActivationMs: 0 };
+  readonly settings: FakeAwsSettings = {
+    analyzerActivationMs: 0,
+    organizationsRate: { ...DEFAULT_ORGANIZATIONS_RATE },
+  };
 
   constructor(config?: ParsedFakeAwsConfig) {
     if (config) this.seed(config);
@@ -511,7 +529,17 @@ export class FakeAwsState {
       }
       this.settings.analyzerActivationMs = ms;
     }
-    return { ...this.settings };
+    const rate = settings.organizationsRate;
+    if (rate !== undefined) {
+      if (!(rate.requestsPerSecond >= 0) || !Number.isInteger(rate.burst) || rate.burst < 1) {
+        throw new Error(
+          `organizationsRate needs requestsPerSecond >= 0 and a whole burst >= 1, got ${JSON.stringify(rate)}`,
+        );
+      }
+      this.settings.organizationsRate = { ...rate };
+      if (this.organization) this.organization.rate = this.organizationsBucket();
+    }
+    return { ...this.settings, organizationsRate: { ...this.settings.organizationsRate } };
   }
 
   // ---- accounts, regions, credentials --------------------------------------------------------
@@ -520,9 +548,16 @@ export class FakeAwsState {
   addAccount(input: AccountConfig, organizationId?: string): AccountState {
     const cfg = accountConfigSchema.parse(input);
     for (const r of cfg.optedInRegions) {
-      if (!isOptInRegion(r)) throw new Error(`${r} is not an opt-in region`);
+      if (!isOptInRegion(r) || partitionOfRegion(r) !== cfg.partition) {
+        throw new Error(`${r} is not an opt-in region of partition ${cfg.partition}`);
+      }
+    }
+    const known = this.accounts.get(cfg.id);
+    if (known && known.partition !== cfg.partition) {
+      throw new Error(`account ${cfg.id} is in partition ${known.partition}, not ${cfg.partition}`);
     }
     this.placeInOrganization(cfg.id, cfg.orgRole, {
+      partition: cfg.partition,
       organizationId,
       name: cfg.name,
       email: cfg.email,
@@ -533,10 +568,12 @@ export class FakeAwsState {
     const account: AccountState = {
       id: cfg.id,
       name: cfg.name,
+      partition: cfg.partition,
       optedInRegions: new Set(cfg.optedInRegions),
       roles: new Map(),
     };
     this.accounts.set(cfg.id, account);
+    const arn = `arn:${cfg.partition}`;
     for (const key of cfg.accessKeys) {
       const kind = key.userName ? "user" : "root";
       this.credentials.set(key.accessKeyId, {
@@ -546,8 +583,8 @@ export class FakeAwsState {
           accountId: cfg.id,
           kind,
           arn: key.userName
-            ? `arn:aws:iam::${cfg.id}:user/${key.userName}`
-            : `arn:aws:iam::${cfg.id}:root`,
+            ? `${arn}:iam::${cfg.id}:user/${key.userName}`
+            : `${arn}:iam::${cfg.id}:root`,
           userId: key.userName ? `AIDA${stableId(`${cfg.id}/${key.userName}`)}` : cfg.id,
         },
       });
@@ -558,7 +595,7 @@ export class FakeAwsState {
         accountId: cfg.id,
         name: role.name,
         path,
-        arn: `arn:aws:iam::${cfg.id}:role${path}${role.name}`,
+        arn: `${arn}:iam::${cfg.id}:role${path}${role.name}`,
         roleId: `AROA${stableId(`${cfg.id}/role/${role.name}`)}`,
         trustedAccountIds: role.trustedAccountIds,
         externalId: role.externalId,
@@ -579,23 +616,39 @@ export class FakeAwsState {
     return account;
   }
 
+  /** The partition an account lives in (`aws` for an account the fake does not know). */
+  partitionOf(accountId: string): Partition {
+    return this.accounts.get(accountId)?.partition ?? "aws";
+  }
+
+  /** Every region of the account's partition, enabled or not, in catalogue order. */
+  partitionRegions(accountId: string): readonly string[] {
+    return PARTITION_INFO[this.partitionOf(accountId)].regions;
+  }
+
   regionOptInStatus(accountId: string, region: string): OptInStatus {
     if (!isOptInRegion(region)) return "opt-in-not-required";
     return this.requireAccount(accountId).optedInRegions.has(region) ? "opted-in" : "not-opted-in";
   }
 
+  /** A region of the account's own partition that is not an opt-in region it left disabled. */
   isRegionEnabled(accountId: string, region: string): boolean {
-    return isKnownRegion(region) && this.regionOptInStatus(accountId, region) !== "not-opted-in";
+    return (
+      partitionOfRegion(region) === this.partitionOf(accountId) &&
+      this.regionOptInStatus(accountId, region) !== "not-opted-in"
+    );
   }
 
   /** Enabled regions of an account, in catalogue order. */
   enabledRegions(accountId: string): string[] {
-    return ALL_REGIONS.filter((r) => this.isRegionEnabled(accountId, r));
+    return this.partitionRegions(accountId).filter((r) => this.isRegionEnabled(accountId, r));
   }
 
   /** Opts an account in to an opt-in region (AWS Account Management EnableRegion, done at once). */
   enableRegion(accountId: string, region: string): void {
-    if (!isOptInRegion(region)) throw new Error(`${region} is not an opt-in region`);
+    if (!isOptInRegion(region) || partitionOfRegion(region) !== this.partitionOf(accountId)) {
+      throw new Error(`${region} is not an opt-in region of the account's partition`);
+    }
     this.requireAccount(accountId).optedInRegions.add(region);
   }
 
@@ -629,8 +682,13 @@ export class FakeAwsState {
   private placeInOrganization(
     accountId: string,
     orgRole: OrgRole,
-    options: JoinOptions & { organizationId?: string; trustedAccess?: boolean },
+    options: JoinOptions & {
+      organizationId?: string;
+      trustedAccess?: boolean;
+      partition?: Partition;
+    },
   ): void {
+    const partition = options.partition ?? this.partitionOf(accountId);
     if (orgRole === "none") {
       if (this.organization?.members.has(accountId)) this.leaveOrganization(accountId);
       return;
@@ -645,6 +703,7 @@ export class FakeAwsState {
         this.createOrganization(accountId, {
           id: options.organizationId,
           trustedAccess: [ACCESS_ANALYZER_PRINCIPAL],
+          partition,
         });
       }
     }
@@ -652,6 +711,12 @@ export class FakeAwsState {
     if (!org) {
       throw new Error(
         `account ${accountId} has orgRole ${orgRole} but there is no organization: add the management account first`,
+      );
+    }
+    // An organization lives in one partition (a GovCloud account joins a GovCloud organization).
+    if (partition !== org.partition) {
+      throw new Error(
+        `account ${accountId} is in partition ${partition}, organization ${org.id} in ${org.partition}`,
       );
     }
     org.join(accountId, options);
@@ -674,14 +739,25 @@ export class FakeAwsState {
   /** Creates the organization with `managementAccountId` as its management account. */
   createOrganization(
     managementAccountId: string,
-    options: { id?: string; trustedAccess?: string[] } = {},
+    options: { id?: string; trustedAccess?: string[]; partition?: Partition } = {},
   ): FakeOrganization {
     if (this.organization) throw new Error(`organization ${this.organization.id} already exists`);
-    const org = new FakeOrganization(managementAccountId, options.id);
+    const org = new FakeOrganization(
+      managementAccountId,
+      options.id,
+      options.partition ?? this.partitionOf(managementAccountId),
+    );
+    org.rate = this.organizationsBucket();
     org.join(managementAccountId, { name: this.accounts.get(managementAccountId)?.name });
     for (const sp of options.trustedAccess ?? []) org.enableServiceAccess(sp);
     this.organization = org;
     return org;
+  }
+
+  /** A fresh token bucket at the configured Organizations rate. */
+  private organizationsBucket(): TokenBucket {
+    const { requestsPerSecond, burst } = this.settings.organizationsRate;
+    return new TokenBucket(requestsPerSecond, burst);
   }
 
   /** The organization the account is a member of. */
@@ -901,7 +977,7 @@ export class FakeAwsState {
     const analyzer: Analyzer = {
       accountId,
       region,
-      arn: `arn:aws:access-analyzer:${region}:${accountId}:analyzer/${name}`,
+      arn: `arn:${this.partitionOf(accountId)}:access-analyzer:${region}:${accountId}:analyzer/${name}`,
       name,
       type,
       ...(this.settings.analyzerActivationMs > 0
@@ -1159,6 +1235,7 @@ export class FakeAwsState {
       accounts: [...this.accounts.values()].map((a) => ({
         id: a.id,
         name: a.name,
+        partition: a.partition,
         orgRole: this.orgRoleOf(a.id),
         orgTrustedAccess:
           this.organizationOf(a.id)?.trustedAccess.has(ACCESS_ANALYZER_PRINCIPAL) ?? false,
@@ -1199,6 +1276,7 @@ export interface FakeAwsSnapshot {
   accounts: {
     id: string;
     name?: string;
+    partition: Partition;
     orgRole: OrgRole;
     orgTrustedAccess: boolean;
     enabledRegions: string[];

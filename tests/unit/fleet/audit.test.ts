@@ -29,7 +29,7 @@ import {
 } from "../../../fleet/domain/verdicts";
 import { auditAccount, organizationViewSource } from "../../../fleet/flows/audit";
 import { scanRegions } from "../../../fleet/flows/scan";
-import { formatAuditTable } from "../../../fleet/report/auditTable";
+import { formatAuditTable, iam28Notes } from "../../../fleet/report/auditTable";
 import type { Target } from "../../../fleet/settings/schema";
 import { DEFAULT_REGIONS, startFakeAws, type FakeAws } from "../../harness/fake-aws";
 import { target } from "./helpers";
@@ -67,10 +67,59 @@ describe("audit verdicts (pure)", () => {
     assert.strictEqual(r.detail, "no ACCOUNT analyzer");
   });
 
-  it("says missing when only an ORGANIZATION analyzer is there, and names it in the detail", () => {
+  it("says missing when only an ORGANIZATION analyzer is there, and that IAM.28 passes on it", () => {
     const r = regionAudit("eu-west-1", reading([analyzer("org-wide", "ORGANIZATION")]));
     assert.strictEqual(r.verdict, "missing");
-    assert.match(r.detail ?? "", /ORGANIZATION analyzer "org-wide" does not count for IAM\.28/);
+    assert.strictEqual(
+      r.detail,
+      'no ACCOUNT analyzer; Security Hub IAM.28 passes here on ORGANIZATION analyzer "org-wide", ' +
+        "but this tool's coverage rule wants an ACCOUNT analyzer in every account and region",
+    );
+    assert.deepStrictEqual(r.iam28, {
+      verdict: "passed",
+      offered: true,
+      analyzer: { name: "org-wide", type: "ORGANIZATION" },
+      detail: 'ORGANIZATION analyzer "org-wide" is ACTIVE',
+    });
+  });
+
+  it("judges IAM.28 as AWS Config's rule does: any ACTIVE external-access analyzer, ACCOUNT first", () => {
+    const verdict = (region: string, ...as: AnalyzerInfo[]) =>
+      regionAudit(region, reading(as)).iam28;
+    // Unused-access and internal-access analyzers are not external-access ones.
+    assert.strictEqual(
+      verdict(
+        "eu-west-1",
+        analyzer("u", "ACCOUNT_UNUSED_ACCESS"),
+        analyzer("i", "ACCOUNT_INTERNAL_ACCESS"),
+      )?.verdict,
+      "failed",
+    );
+    // CREATING, DISABLED, FAILED: not ACTIVE, so NON_COMPLIANT.
+    const creating = verdict("eu-west-1", analyzer("a", "ACCOUNT", "CREATING"));
+    assert.strictEqual(creating?.verdict, "failed");
+    assert.strictEqual(creating?.detail, 'no external-access analyzer is ACTIVE ("a" CREATING)');
+    assert.strictEqual(
+      verdict("eu-west-1", analyzer("o", "ORGANIZATION"), analyzer("a", "ACCOUNT"))?.analyzer?.name,
+      "a",
+    );
+    assert.strictEqual(
+      verdict("eu-west-1", analyzer("o", "ORGANIZATION", "DISABLED"), analyzer("a", "ACCOUNT"))
+        ?.verdict,
+      "passed",
+    );
+    // Where the rule is not offered the verdict stands, and says only audit checks it.
+    const gov = verdict("us-gov-west-1", analyzer("a", "ACCOUNT"));
+    assert.strictEqual(gov?.verdict, "passed");
+    assert.strictEqual(gov?.offered, false);
+    assert.match(
+      gov?.detail ?? "",
+      /does not offer IAM\.28 in this region, so only this audit checks it$/,
+    );
+    assert.strictEqual(
+      regionAudit("eu-west-1", { findings: {}, error: "boom" }).iam28?.verdict,
+      "unknown",
+    );
   });
 
   it("says not-active for an ACCOUNT analyzer that is FAILED, with its status reason", () => {
@@ -347,7 +396,7 @@ describe("audit's organization view", () => {
       ),
     ]);
     assert.strictEqual(listed, 2, "r-1 and r-2 once each; r-3 is not enabled in the admin account");
-    assert.strictEqual(covered.outcome, "succeeded", "organization view gaps do not fail IAM.28");
+    assert.strictEqual(covered.outcome, "succeeded", "organization view gaps do not fail coverage");
     assert.deepStrictEqual(
       covered.audit?.regions.map((r) => r.organizationView?.verdict),
       ["covered", "missing"],
@@ -355,7 +404,7 @@ describe("audit's organization view", () => {
     assert.strictEqual(
       onlyOrg.outcome,
       "noncompliant",
-      "an ORGANIZATION analyzer does not count for IAM.28",
+      "an ORGANIZATION analyzer does not meet the coverage rule",
     );
     assert.deepStrictEqual(onlyOrg.audit?.organizationView, {
       covered: 1,
@@ -378,14 +427,18 @@ describe("audit's organization view", () => {
     });
     const table = formatAuditTable([covered, onlyOrg, outside]);
     assert.match(table, /ORG-VIEW/);
-    assert.match(table, /111111111111\s+succeeded\s+2\s+2\s+1\/2/);
-    assert.match(table, /333333333333\s+succeeded\s+1\s+1\s+outside/);
+    assert.match(table, /111111111111\s+succeeded\s+2\s+2\s+2\/2\s+1\/2/);
+    assert.match(table, /222222222222\s+noncompliant\s+2\s+0\s+0\/2\s+1\/2/);
+    assert.match(table, /333333333333\s+succeeded\s+1\s+1\s+1\/1\s+outside/);
     assert.match(
       table,
       /222222222222\s+r-3\s+missing\s+the delegated administrator 999999999999 has not enabled/,
     );
     assert.match(table, /organization view: 2 covered, 0 pending, 2 missing/);
-    assert.match(table, /\nRegions the organization view does not cover \(informational; IAM\.28/);
+    assert.match(
+      table,
+      /\nRegions the organization view does not cover \(informational; the coverage rule decides/,
+    );
   });
 
   it("leaves the organization view out when there is no delegated administrator", async () => {
@@ -396,7 +449,7 @@ describe("audit's organization view", () => {
     assert.strictEqual(r.audit?.organizationView, undefined);
     assert.strictEqual(r.audit?.regions[0].organizationView, undefined);
     assert.strictEqual(auditTotals([r]).organizationView, undefined);
-    assert.match(formatAuditTable([r]), /111111111111\s+succeeded\s+1\s+1\s+-/);
+    assert.match(formatAuditTable([r]), /111111111111\s+succeeded\s+1\s+1\s+1\/1\s+-/);
   });
 });
 
@@ -462,6 +515,33 @@ describe("auditAccount (through an AccountReader)", () => {
     assert.doesNotMatch(JSON.stringify(result), /AKIAABCDEFGHIJKLMNOP/);
   });
 
+  it("names once the regions read where Security Hub does not offer IAM.28, and counts them", async () => {
+    const a = analyzer("a", "ACCOUNT");
+    const read = (regions: string[]) =>
+      auditAccount(
+        t,
+        new ScriptedReader({
+          regions,
+          analyzers: Object.fromEntries(regions.map((r) => [r, [a]])),
+        }),
+      );
+    const results = [
+      await read(["il-central-1", "eu-west-1", "ca-west-1"]),
+      await read(["il-central-1"]),
+    ];
+    assert.deepStrictEqual(results[0].audit?.iam28, {
+      passed: 3,
+      failed: 0,
+      unknown: 0,
+      notOffered: 2,
+    });
+    assert.deepStrictEqual(iam28Notes(results), [
+      "note: Security Hub does not offer IAM.28 (the AWS Config rule iam-external-access-analyzer-enabled) " +
+        "in ca-west-1, il-central-1: there this audit is the only check.",
+    ]);
+    assert.deepStrictEqual(iam28Notes([await read(["eu-west-1"])]), []);
+  });
+
   it("shows the non-covered regions under the table", async () => {
     const a = analyzer("a", "ACCOUNT");
     const org = analyzer("org", "ORGANIZATION");
@@ -472,12 +552,13 @@ describe("auditAccount (through an AccountReader)", () => {
     const text = formatAuditTable([result]);
     assert.match(
       text,
-      /^ACCOUNT\s+RESULT\s+ENABLED\s+COVERED\s+ORG-VIEW\s+PENDING\s+MISSING\s+NOT-ACTIVE\s+EXCLUDED/,
+      /^ACCOUNT\s+RESULT\s+ENABLED\s+COVERED\s+IAM\.28\s+ORG-VIEW\s+PENDING\s+MISSING\s+NOT-ACTIVE\s+EXCLUDED/,
     );
-    assert.match(text, /prod 111122223333\s+noncompliant\s+2\s+1\s+-\s+0\s+1\s+0\s+0/);
+    assert.match(text, /prod 111122223333\s+noncompliant\s+2\s+1\s+2\/2\s+-\s+0\s+1\s+0\s+0/);
+    assert.match(text, /; Security Hub IAM\.28: 2 passed, 0 failed, 0 unknown;/);
     assert.match(
       text,
-      /prod 111122223333\s+r-2\s+missing\s+no ACCOUNT analyzer; ORGANIZATION analyzer "org"/,
+      /prod 111122223333\s+r-2\s+missing\s+no ACCOUNT analyzer; Security Hub IAM\.28 passes here on ORGANIZATION analyzer "org"/,
     );
     assert.match(
       text,
@@ -654,7 +735,16 @@ describe("SdkAccountReader against fake-aws", function () {
     assert.strictEqual(result.audit?.counts.covered, 0);
     const east = result.audit?.regions.find((r) => r.region === "us-east-1");
     assert.strictEqual(east?.verdict, "missing");
-    assert.match(east?.detail ?? "", /ORGANIZATION analyzer "org-wide" does not count/);
+    assert.match(
+      east?.detail ?? "",
+      /Security Hub IAM\.28 passes here on ORGANIZATION analyzer "org-wide"/,
+    );
+    assert.strictEqual(east?.iam28?.verdict, "passed");
+    assert.deepStrictEqual(
+      result.audit?.iam28,
+      { passed: 1, failed: 16, unknown: 0, notOffered: 0 },
+      "IAM.28 passes where the ORGANIZATION analyzer is, and only there",
+    );
   });
 
   it("reports a role the bot may not assume as that account's error, without any secret", async () => {
@@ -892,6 +982,8 @@ accounts:
         notActive: 0,
         excluded: 1 + 15,
         error: 0,
+        // covered: 2 of its 17 regions read; org-only: us-east-1 (its ORGANIZATION analyzer).
+        iam28: { passed: 2 + 1 + 2, failed: 15 + 16, unknown: 0, notOffered: 0 },
         activeFindings: { externalAccess: 108, unusedAccess: 1 },
       });
       assert.strictEqual(report.totals.noncompliant, 2);
@@ -909,7 +1001,7 @@ accounts:
       assert.strictEqual(code, 2, h.err());
       assert.match(
         h.out(),
-        /covered 111111111111\s+noncompliant\s+18\s+2\s+-\s+0\s+15\s+0\s+1\s+-\s+108\s+1/,
+        /covered 111111111111\s+noncompliant\s+18\s+2\s+2\/17\s+-\s+0\s+15\s+0\s+1\s+-\s+108\s+1/,
       );
       assert.match(h.out(), /covered 111111111111\s+af-south-1\s+missing\s+no ACCOUNT analyzer/);
       assert.match(
@@ -1079,7 +1171,12 @@ describe("audit verdicts: details, copies and counts", () => {
     assert.strictEqual(
       regionAudit("r-1", reading([analyzer("o1", "ORGANIZATION"), analyzer("o2", "ORGANIZATION")]))
         .detail,
-      'no ACCOUNT analyzer; ORGANIZATION analyzer "o1", "o2" does not count for IAM.28',
+      'no ACCOUNT analyzer; Security Hub IAM.28 passes here on ORGANIZATION analyzer "o1", ' +
+        "but this tool's coverage rule wants an ACCOUNT analyzer in every account and region",
+    );
+    assert.strictEqual(
+      regionAudit("r-1", reading([analyzer("o1", "ORGANIZATION", "DISABLED")])).detail,
+      'no ACCOUNT analyzer (ORGANIZATION analyzer "o1" is not ACTIVE)',
     );
   });
 
@@ -1370,12 +1467,12 @@ describe("formatAuditTable", () => {
       "failure tolerance reached",
     );
     const text = formatAuditTable([failed, skipped]);
-    assert.match(text, /^prod 111122223333 +failed +(- +){10}2s +AccessDenied: no$/m);
-    assert.match(text, /^dev 444455556666 +skipped +(- +){11}failure tolerance reached$/m);
+    assert.match(text, /^prod 111122223333 +failed +(- +){11}2s +AccessDenied: no$/m);
+    assert.match(text, /^dev 444455556666 +skipped +(- +){12}failure tolerance reached$/m);
     assert.doesNotMatch(text, /Regions not covered|Disabled regions|organization view/);
     assert.match(
       text,
-      /\n\n2 account\(s\): 1 failed, 1 skipped; regions: 0 enabled, 0 covered, 0 pending, 0 missing, 0 not-active, 0 excluded, 0 unreadable; active findings: 0 external-access, 0 unused-access$/,
+      /\n\n2 account\(s\): 1 failed, 1 skipped; regions: 0 enabled, 0 covered, 0 pending, 0 missing, 0 not-active, 0 excluded, 0 unreadable; Security Hub IAM\.28: 0 passed, 0 failed, 0 unknown; active findings: 0 external-access, 0 unused-access$/,
     );
   });
 

@@ -323,6 +323,53 @@ describe("SdkAccountReader with scripted clients", () => {
     );
   });
 
+  it("reads when unused access was last used, joining the services of every page", async () => {
+    const reader = new ScriptedSdkReader([
+      {
+        findingDetails: [
+          {
+            unusedPermissionDetails: {
+              serviceNamespace: "s3",
+              lastAccessed: new Date("2025-01-02T00:00:00Z"),
+              actions: [{ action: "s3:PutObject" }],
+            },
+          },
+        ],
+        nextToken: "p2",
+      },
+      {
+        findingDetails: [
+          {
+            unusedPermissionDetails: {
+              serviceNamespace: "ec2",
+              lastAccessed: new Date("2025-03-04T00:00:00Z"),
+            },
+          },
+        ],
+      },
+    ]);
+    assert.deepStrictEqual(await reader.findingDetail("eu-west-1", ARN, "u1"), {
+      unused: {
+        lastAccessed: "2025-03-04T00:00:00.000Z",
+        services: [
+          {
+            serviceNamespace: "s3",
+            lastAccessed: "2025-01-02T00:00:00.000Z",
+            actions: [{ action: "s3:PutObject" }],
+          },
+          { serviceNamespace: "ec2", lastAccessed: "2025-03-04T00:00:00.000Z" },
+        ],
+      },
+    });
+    const key = new ScriptedSdkReader([
+      { findingDetails: [{ unusedIamUserAccessKeyDetails: { accessKeyId: "AKIAEXAMPLE" } }] },
+    ]);
+    // Never used: no lastAccessed.
+    assert.deepStrictEqual(await key.findingDetail("eu-west-1", ARN, "u2"), {
+      unused: { accessKeyId: "AKIAEXAMPLE" },
+    });
+  });
+
   it("names the call that failed, but passes an abort or a failed AssumeRole through as it is", async () => {
     const denied = () => named("AccessDeniedException", "no");
     await assert.rejects(

@@ -159,7 +159,10 @@ describe("audit: disabled regions still in the stack's state", () => {
       assert.strictEqual(result.outcome, "stale-state");
       const text = formatAuditTable([result]);
       assert.match(text, /EXCLUDED\s+STALE-STATE\s+EXT-FINDINGS/);
-      assert.match(text, /prod 111122223333\s+stale-state\s+1\s+1\s+-\s+0\s+0\s+0\s+0\s+1\s+0/);
+      assert.match(
+        text,
+        /prod 111122223333\s+stale-state\s+1\s+1\s+1\/1\s+-\s+0\s+0\s+0\s+0\s+1\s+0/,
+      );
       assert.match(text, /Disabled regions still in the stack's state \(run up\):/);
       assert.match(
         text,
@@ -172,7 +175,10 @@ describe("audit: disabled regions still in the stack's state", () => {
     it("shows - under STALE-STATE and leaves the totals without it when no state was read", async () => {
       const result = await auditAccount(t, coveredReader(["eu-west-1"]));
       const text = formatAuditTable([result]);
-      assert.match(text, /prod 111122223333\s+succeeded\s+1\s+1\s+-\s+0\s+0\s+0\s+0\s+-\s+0/);
+      assert.match(
+        text,
+        /prod 111122223333\s+succeeded\s+1\s+1\s+1\/1\s+-\s+0\s+0\s+0\s+0\s+-\s+0/,
+      );
       assert.doesNotMatch(text, /disabled but still in the state/);
       assert.strictEqual(auditTotals([result]).staleState, undefined);
     });

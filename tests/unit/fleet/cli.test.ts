@@ -9,6 +9,7 @@ import {
   processDeps,
   type CliDeps,
 } from "../../../fleet/cli";
+import { OrganizationThrottledError } from "../../../fleet/domain/organization";
 import type { FleetReport } from "../../../fleet/domain/results";
 import type { StackRunner, StackRunnerOptions } from "../../../fleet/domain/runner";
 import type { Target } from "../../../fleet/settings/schema";
@@ -458,7 +459,7 @@ accounts:
             ...orgAccount("444444444444", "Root/Prod"),
             status: "SUSPENDED",
             reason: "not-active" as const,
-            detail: "status SUSPENDED",
+            detail: "state SUSPENDED",
           },
         ],
         warnings: [],
@@ -468,7 +469,26 @@ accounts:
       const h = harness({}, ORG_FLEET);
       assert.strictEqual(await main(["validate"], { ...h.deps, discoverAccounts }), 0);
       assert.match(h.out(), /acct-333333333333 .* from Root\/Prod/);
-      assert.match(h.out(), /444444444444 +suspended +Root\/Prod +\(status SUSPENDED/);
+      assert.match(h.out(), /444444444444 +not active +Root\/Prod +\(state SUSPENDED/);
+      assert.strictEqual(h.runnerOptions.length, 0);
+    });
+
+    it("stops before any stack when Organizations throttles through every retry: exit 1, not a usage error", async () => {
+      const h = harness({}, ORG_FLEET);
+      const throttled = () =>
+        Promise.reject(
+          new OrganizationThrottledError(
+            "ListAccountsForParent",
+            10,
+            31_000,
+            "the bot's own credentials",
+          ),
+        );
+      assert.strictEqual(await main(["up"], { ...h.deps, discoverAccounts: throttled }), 1);
+      assert.match(
+        h.err(),
+        /ListAccountsForParent as the bot's own credentials: AWS Organizations answered TooManyRequestsException 10 times over 31 s.*\nnothing was run\n$/,
+      );
       assert.strictEqual(h.runnerOptions.length, 0);
     });
 
@@ -531,7 +551,7 @@ accounts:
       const report = JSON.parse(h.out()) as FleetReport;
       const orphan = report.results.find((r) => r.accountId === "444444444444");
       assert.strictEqual(orphan?.outcome, "orphaned");
-      assert.match(orphan?.orphanedReason ?? "", /suspended/);
+      assert.match(orphan?.orphanedReason ?? "", /not active: state SUSPENDED/);
       assert.strictEqual(report.totals.orphaned, 1);
     });
 
@@ -1135,6 +1155,7 @@ describe("fleet CLI help and wiring", () => {
     "destroy",
     "audit",
     "findings",
+    "report",
     "validate",
   ];
 
@@ -1169,9 +1190,11 @@ describe("fleet CLI help and wiring", () => {
   });
 
   it("describes every option of every command in its --help", async () => {
-    for (const command of COMMANDS) {
+    for (const name of COMMANDS) {
+      // `report` is a group: its options are on `report merge`.
+      const command = name === "report" ? "report merge" : name;
       const h = harness();
-      assert.strictEqual(await main([command, "--help"], h.deps), 0);
+      assert.strictEqual(await main([...command.split(" "), "--help"], h.deps), 0);
       const options = entries(h.out(), "Options");
       assert.ok(options.length > 3, command);
       for (const [term, description] of options) {

@@ -14,7 +14,11 @@ import {
 } from "../../../fleet/commands/options";
 import { handleAuditSignals } from "../../../fleet/commands/signals";
 import { UsageError } from "../../../fleet/domain/errors";
-import { OrganizationReadError, OrganizationScopeError } from "../../../fleet/domain/organization";
+import {
+  OrganizationReadError,
+  OrganizationScopeError,
+  OrganizationThrottledError,
+} from "../../../fleet/domain/organization";
 import { leftOutLines, organizationLine, originLabel } from "../../../fleet/report/fleetLines";
 import { parseFleetFile } from "../../../fleet/settings/fleetFile";
 import type { Fleet, LeftOutTarget, Target } from "../../../fleet/settings/schema";
@@ -92,7 +96,7 @@ describe("command line options", () => {
     );
   });
 
-  it("reads the organization with the abort signal it is given", async () => {
+  it("reads the organization with the abort signal it is given, in the fleet's partition", async () => {
     const options: unknown[] = [];
     const discoverAccounts = (_: unknown, o: unknown) => {
       options.push(o);
@@ -101,7 +105,20 @@ describe("command line options", () => {
     const signal = new AbortController().signal;
     const run = await loadRunFleet(orgFleet(), { discoverAccounts }, signal);
     await loadRunFleet(orgFleet(), { discoverAccounts });
-    assert.deepStrictEqual(options, [{ signal }, {}]);
+    const gov = parseFleetFile(
+      ORG_FLEET.replace(
+        "defaults: { roleName: Deployer }",
+        "defaults: { roleName: Deployer, lookupRegion: us-gov-west-1, partition: aws-us-gov }",
+      ),
+      "gov.yaml",
+    );
+    assert.ok(gov.ok, gov.ok ? "" : gov.messages.join("\n"));
+    await loadRunFleet(gov.fleet, { discoverAccounts });
+    assert.deepStrictEqual(options, [
+      { partition: "aws", signal },
+      { partition: "aws" },
+      { partition: "aws-us-gov" },
+    ]);
     assert.strictEqual(run.organizationId, "o-abc1234567");
     assert.strictEqual(run.managementAccountId, "111111111111");
     assert.deepStrictEqual(run.warnings, ["one warning"]);
@@ -120,11 +137,16 @@ describe("command line options", () => {
             `org.yaml: ${error.message}\norg.yaml: could not read the organization's accounts; nothing was run`,
       );
     }
-    const bug = new Error("bug");
-    await assert.rejects(
-      loadRunFleet(orgFleet(), { discoverAccounts: () => Promise.reject(bug) }),
-      (e: unknown) => e === bug,
-    );
+    // A bug, and Organizations throttling through every retry, are not the fleet file's fault.
+    for (const error of [
+      new Error("bug"),
+      new OrganizationThrottledError("ListRoots", 10, 30_000, "me"),
+    ]) {
+      await assert.rejects(
+        loadRunFleet(orgFleet(), { discoverAccounts: () => Promise.reject(error) }),
+        (e: unknown) => e === error,
+      );
+    }
   });
 
   it("refuses an organization whose accounts do not fit the fleet file, each problem on its line", async () => {

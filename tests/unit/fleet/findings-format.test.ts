@@ -1,11 +1,19 @@
 import * as assert from "assert";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { accountAudit } from "../../../fleet/domain/verdicts";
 import { parseFindingsFormat, renderFindings } from "../../../fleet/report/findings/index";
-import { escapeHtml, renderFindingsHtml } from "../../../fleet/report/findings/html";
+import {
+  CSP,
+  PAGE_ROWS,
+  SCRIPT,
+  escapeHtml,
+  findingRow,
+  renderFindingsHtml,
+} from "../../../fleet/report/findings/html";
 import {
   findingsTotals,
   type AccountFindings,
@@ -111,17 +119,29 @@ function sampleReport(): FindingsReport {
 }
 
 describe("findings table", () => {
-  it("shows one aligned row per finding with account, region, analyzer, access, resource and grant", () => {
+  it("shows one aligned row per finding, most urgent first, with access, account, region, resource, grant and age", () => {
     const lines = formatFindingsTable(sampleReport()).split("\n");
-    assert.match(lines[0], /^ACCOUNT\s+REGION\s+ANALYZER\s+FINDING\s+ACCESS\s+RESOURCE TYPE/);
-    const row = lines.find((l) => l.includes("f-public") || l.includes("open-data")) ?? "";
+    assert.match(
+      lines[0],
+      /^ACCESS\s+ACCOUNT\s+REGION\s+FINDING\s+RESOURCE TYPE\s+RESOURCE\s+GRANTED TO\s+ACTIONS\s+LAST USED\s+UPDATED$/,
+    );
+    assert.deepStrictEqual(
+      lines.slice(1, 4).map((l) => l.split(/\s+/)[0]),
+      ["public", "cross-account", "unused"],
+    );
+    const row = lines[1];
     assert.match(
       row,
-      /^prod 111122223333\s+us-east-1\s+external-access\s+ExternalAccess\s+public\s+AWS::S3::Bucket\s+arn:aws:s3:::open-data\s+AWS: \*\s+2025-06-10 08:00:00$/,
+      /^public\s+prod 111122223333\s+us-east-1\s+ExternalAccess\s+AWS::S3::Bucket\s+arn:aws:s3:::open-data\s+AWS: \*\s+-\s+-\s+5 days ago$/,
     );
     const cross = lines.find((l) => l.includes("cross-account")) ?? "";
     assert.match(cross, /AWS: arn:aws:iam::444455556666:root \(if aws:SourceIp: 10\.0\.0\.0\/8\)/);
     assert.strictEqual(lines[0].indexOf("REGION"), row.indexOf("us-east-1"));
+    // An unused finding without details read shows - for its last use.
+    assert.match(
+      lines[3],
+      /UnusedIAMRole\s+AWS::IAM::Role\s+arn:aws:iam::111122223333:role\/Forgotten\s+-\s+-\s+-\s+5 days ago$/,
+    );
   });
 
   it("lists the unreadable region and the unreachable account, then the totals", () => {
@@ -179,7 +199,7 @@ describe("findings table, line by line", () => {
     const lines = formatFindingsTable(
       only([ok([finding({ id: "u", resource: undefined, principal: undefined })])]),
     ).split("\n");
-    assert.match(lines[1], /\s+AWS::S3::Bucket\s+-\s+-\s+2025-06-10 08:00:00$/);
+    assert.match(lines[1], /\s+AWS::S3::Bucket\s+-\s+-\s+-\s+5 days ago$/);
   });
 
   it("leaves out the Not read section when every account was read, even one carrying a message", () => {
@@ -217,7 +237,9 @@ describe("findings --format", () => {
 describe("findings JSON", () => {
   it("is the report itself with schemaVersion 1, and parses back to it", () => {
     const report = sampleReport();
-    const parsed = JSON.parse(renderFindings(report, "json", "0.1.0")) as FindingsReport;
+    const parsed = JSON.parse(
+      renderFindings(report, "json", { toolVersion: "0.1.0" }),
+    ) as FindingsReport;
     assert.strictEqual(parsed.schemaVersion, 1);
     assert.strictEqual(parsed.kind, "access-analyzer-fleet/findings");
     assert.deepStrictEqual(parsed, JSON.parse(JSON.stringify(report)));
@@ -257,7 +279,7 @@ describe("findings SARIF", () => {
     }[];
   };
   const sarifOf = (report: FindingsReport) =>
-    JSON.parse(renderFindings(report, "sarif", "0.1.0")) as Sarif;
+    JSON.parse(renderFindings(report, "sarif", { toolVersion: "0.1.0" })) as Sarif;
 
   it("validates against the official SARIF 2.1.0 schema", () => {
     const log = sarifOf(sampleReport());
@@ -292,14 +314,14 @@ describe("findings SARIF", () => {
     );
     assert.match(
       run.results[0].message.text,
-      /^Public access to AWS::S3::Bucket arn:aws:s3:::open-data in account 111122223333, region us-east-1, granted to AWS: \*/,
+      /^Public access to AWS::S3::Bucket arn:aws:s3:::open-data in account prod 111122223333, region us-east-1, granted to AWS: \*/,
     );
   });
 
-  it("locates each result at the fleet file and, logically, at account/region/resource", () => {
+  it("locates each result at the fleet file under %SRCROOT% and, logically, at account/region/resource", () => {
     const loc = sarifOf(sampleReport()).runs[0].results[0].locations[0];
     assert.deepStrictEqual(loc.physicalLocation, {
-      artifactLocation: { uri: "fleet.yaml" },
+      artifactLocation: { uri: "fleet.yaml", uriBaseId: "%SRCROOT%" },
       region: { startLine: 1 },
     });
     assert.deepStrictEqual(loc.logicalLocations, [
@@ -367,10 +389,9 @@ describe("findings SARIF, field by field", () => {
     });
 
   it("sorts the rules by id whatever the findings' order, and points each result at its rule", () => {
-    const log = toSarif(
-      withFindings([unusedRole("u1"), finding({ id: "p1" }), unusedRole("u2")]),
-      "0.1.0",
-    ) as unknown as Log;
+    const log = toSarif(withFindings([unusedRole("u1"), finding({ id: "p1" }), unusedRole("u2")]), {
+      toolVersion: "0.1.0",
+    }) as unknown as Log;
     const run = log.runs[0];
     assert.deepStrictEqual(
       run.tool.driver.rules.map((r) => r.id),
@@ -379,8 +400,8 @@ describe("findings SARIF, field by field", () => {
     assert.deepStrictEqual(
       run.results.map((r) => [r.ruleId, r.ruleIndex]),
       [
-        ["UnusedIAMRole", 1],
         ["ExternalAccess", 0],
+        ["UnusedIAMRole", 1],
         ["UnusedIAMRole", 1],
       ],
     );
@@ -393,7 +414,7 @@ describe("findings SARIF, field by field", () => {
         finding({ id: "n1", findingType: "UnusedFutureThing", exposure: "unused" }),
         finding({ id: "x1", findingType: "ExternalFuture", exposure: "cross-account" }),
       ]),
-      "0.1.0",
+      { toolVersion: "0.1.0" },
     ) as unknown as Log;
     assert.deepStrictEqual(log.runs[0].tool.driver.rules[2], {
       id: "UnusedFutureThing",
@@ -419,37 +440,49 @@ describe("findings SARIF, field by field", () => {
   });
 
   it("words a result without a resource or a grant plainly", () => {
-    const log = toSarif(withFindings([unusedRole("u1")]), "0.1.0") as unknown as Log;
+    const log = toSarif(withFindings([unusedRole("u1")]), {
+      toolVersion: "0.1.0",
+    }) as unknown as Log;
     assert.strictEqual(
       log.runs[0].results[0].message.text,
-      "Unused access: AWS::IAM::Role (no resource) in account 111122223333, region us-east-1 " +
+      "Unused access: AWS::IAM::Role (no resource) in account prod 111122223333, region us-east-1 " +
         "(UnusedIAMRole; analyzer external-access; finding u1).",
     );
   });
 
   it("carries the finding's facts as result properties, with GitHub's security-severity", () => {
-    const log = toSarif(withFindings([finding({ id: "p1" })]), "0.1.0") as unknown as Log;
+    const log = toSarif(withFindings([finding({ id: "p1" })]), {
+      toolVersion: "0.1.0",
+    }) as unknown as Log;
     assert.deepStrictEqual(log.runs[0].results[0].properties, {
       accountId: PROD,
+      accountName: "prod",
       region: "us-east-1",
       analyzer: "external-access",
       analyzerType: "ACCOUNT",
       resourceType: "AWS::S3::Bucket",
       resourceOwnerAccount: PROD,
       exposure: "public",
+      tier: "public",
       status: "ACTIVE",
       updatedAt: "2025-06-10T08:00:00.000Z",
+      consoleUrl:
+        "https://us-east-1.console.aws.amazon.com/access-analyzer/home?region=us-east-1#/findings/details/p1",
+      archiveCommand:
+        "aws accessanalyzer update-findings --region us-east-1 --analyzer-arn arn:aws:access-analyzer:us-east-1:111122223333:analyzer/external-access --ids p1 --status ARCHIVED",
       "security-severity": "9.0",
     });
   });
 
   it("names the tool's version and a stable automation id", () => {
-    const plain = toSarif(withFindings([]), "0.1.0") as unknown as Log;
+    const plain = toSarif(withFindings([]), { toolVersion: "0.1.0" }) as unknown as Log;
     assert.strictEqual(plain.runs[0].tool.driver.version, "0.1.0");
     assert.deepStrictEqual(plain.runs[0].automationDetails, {
       id: "access-analyzer-fleet/findings/",
     });
-    const versioned = JSON.parse(renderFindings(withFindings([]), "sarif", "1.2.3")) as Log;
+    const versioned = JSON.parse(
+      renderFindings(withFindings([]), "sarif", { toolVersion: "1.2.3" }),
+    ) as Log;
     assert.strictEqual(versioned.runs[0].tool.driver.version, "1.2.3");
   });
 
@@ -457,6 +490,9 @@ describe("findings SARIF, field by field", () => {
     assert.strictEqual(artifactUri("././fleet.yaml"), "fleet.yaml");
     assert.strictEqual(artifactUri("config/./fleet.yaml"), "config/./fleet.yaml");
     assert.strictEqual(artifactUri("../fleet.yaml"), "../fleet.yaml");
+    // An absolute path would name the runner's disk: only the file name is kept.
+    assert.strictEqual(artifactUri("/home/runner/work/repo/fleet.yaml"), "fleet.yaml");
+    assert.strictEqual(artifactUri("C:\\a\\fleet.yaml"), "fleet.yaml");
   });
 });
 
@@ -467,42 +503,62 @@ describe("findings HTML", () => {
     html = renderFindingsHtml(sampleReport());
   });
 
-  it("renders a resource named <script>alert(1)</script> as inert text", () => {
-    assert.ok(!/<script/i.test(html), "no script element");
+  it("renders a resource named <script>alert(1)</script> as inert text, in the rows and the data block", () => {
+    assert.ok(!html.includes(XSS), "never unescaped");
+    // Two script elements: the JSON data block and the page's own script.
+    assert.deepStrictEqual(
+      [...html.matchAll(/<script[^>]*>/g)].map((m) => m[0]),
+      ['<script type="application/json" id="aa-data">', "<script>"],
+    );
     assert.ok(html.includes(`role/${escapeHtml(XSS)}`));
     assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert.strictEqual(escapeHtml(`"'<>&`), "&quot;&#39;&lt;&gt;&amp;");
   });
 
-  it("is self-contained: a CSP that allows nothing but inline style, and no URL to fetch", () => {
-    assert.match(
-      html,
-      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">/,
+  it("is self-contained: a CSP that allows inline style and only its own script, by hash, and nothing to fetch", () => {
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? "";
+    const hash = createHash("sha256").update(script).digest("base64");
+    assert.strictEqual(
+      csp,
+      `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'`,
     );
-    assert.ok(!/\b(src|href)\s*=/i.test(html), "no src or href attribute");
+    assert.strictEqual(script, SCRIPT);
+    assert.ok(!/\bsrc\s*=/i.test(html), "no src attribute");
+    const links = [...html.matchAll(/\bhref="([^"]*)"/g)].map((m) => m[1]);
+    assert.ok(links.length > 0);
+    for (const link of links) {
+      assert.match(link, /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/access-analyzer\//);
+    }
     assert.ok(!/@import|url\(/i.test(html), "no CSS fetch");
   });
 
   it("shows the accounts × regions matrix with audit's verdicts", () => {
-    const row = /<tr><th>prod 111122223333<\/th>(.*?)<\/tr>/.exec(html)?.[1] ?? "";
+    const matrix = html.slice(html.indexOf('<table class="matrix">'));
+    const row = /<tr><th>prod 111122223333<\/th>(.*?)<\/tr>/.exec(matrix)?.[1] ?? "";
     const cells = [...row.matchAll(/<td class="v ([a-z-]+)"/g)].map((m) => m[1]);
     // Columns: ap-south-1, eu-west-1, sa-east-1, us-east-1 (the union, sorted).
     assert.deepStrictEqual(cells, ["missing", "covered", "excluded", "covered"]);
-    const dev = /<tr><th>444455556666<\/th>(.*?)<\/tr>/.exec(html)?.[1] ?? "";
+    const dev = /<tr><th>444455556666<\/th>(.*?)<\/tr>/.exec(matrix)?.[1] ?? "";
     assert.strictEqual([...dev.matchAll(/title="account not read"/g)].length, 4);
   });
 
-  it("groups the findings by account, with counts and the read errors", () => {
-    const prod = html.slice(
-      html.indexOf("<h2>prod 111122223333</h2>"),
-      html.indexOf("<h2>444455556666</h2>"),
+  it("lists every finding in one table, most urgent first, and the accounts with their counts and errors", () => {
+    const body = /<table id="findings">.*?<tbody>(.*?)<\/tbody>/s.exec(html)?.[1] ?? "";
+    assert.deepStrictEqual(
+      [...body.matchAll(/<span class="k ([a-z-]+)">/g)].map((m) => m[1]),
+      ["public", "cross-account", "unused"],
     );
-    assert.match(prod, /3 finding\(s\).*1 public.*1 cross-account.*1 unused access/s);
-    assert.strictEqual((prod.match(/<tr><td>/g) ?? []).length, 3);
-    assert.match(prod, /eu-west-1 could not be read: AccessDeniedException: no/);
-    const dev = html.slice(html.indexOf("<h2>444455556666</h2>"));
-    assert.match(dev, /0 finding\(s\)/);
-    assert.match(dev, /failed: AssumeRole arn:aws:iam::444455556666:role\/Auditor: AccessDenied/);
+    const accounts = /<section id="accounts">.*?<\/section>/s.exec(html)?.[0] ?? "";
+    assert.match(
+      accounts,
+      /<tr><th>444455556666<\/th><td><\/td><td class="n">0<\/td><td class="n">0<\/td><td class="n">0<\/td><td>–<\/td><td class="err">failed: AssumeRole arn:aws:iam::444455556666:role\/Auditor: AccessDenied<\/td><\/tr>/,
+    );
+    assert.match(
+      accounts,
+      /<tr><th>prod 111122223333<\/th><td><\/td><td class="n">1<\/td><td class="n">1<\/td><td class="n">1<\/td><td>2 of 3<\/td><td class="err">eu-west-1 could not be read: AccessDeniedException: no<\/td><\/tr>/,
+    );
+    assert.match(html, /<div class="warn"><p>2 account\(s\) not fully read/);
   });
 });
 
@@ -535,18 +591,13 @@ describe("findings HTML page, piece by piece", () => {
     totals: findingsTotals(accounts),
     accounts,
   });
-  const section = (html: string, label: string) => {
-    const start = html.indexOf(`<section><h2>${label}</h2>`);
-    assert.ok(start >= 0, `a section for ${label}`);
-    return html.slice(start, html.indexOf("</section>", start) + "</section>".length);
-  };
 
   it("starts with the doctype, a UTF-8 head with the CSP and a title, and ends the document with a newline", () => {
     const lines = renderFindingsHtml(report([account()])).split("\n");
     assert.deepStrictEqual(lines.slice(0, 5), [
       "<!DOCTYPE html>",
       '<html lang="en"><head><meta charset="utf-8">',
-      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+      `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
       '<meta name="viewport" content="width=device-width, initial-scale=1">',
       "<title>IAM Access Analyzer findings</title>",
     ]);
@@ -566,7 +617,7 @@ describe("findings HTML page, piece by piece", () => {
     };
     assert.ok(
       renderFindingsHtml(r).includes(
-        '\n<p class="meta">Generated 2025-06-15T12:00:00.000Z from fleets/&lt;prod&gt;.yaml; ' +
+        '\n<p class="meta">Generated 2025-06-15 12:00 UTC from fleets/&lt;prod&gt;.yaml; ' +
           "status ARCHIVED; resource type AWS::S3::Bucket; public only.</p>\n",
       ),
     );
@@ -603,12 +654,12 @@ describe("findings HTML page, piece by piece", () => {
     const html = renderFindingsHtml(report([account()]));
     assert.ok(
       html.includes(
-        "\n<h2>Coverage: an ACTIVE ACCOUNT analyzer in every enabled region (Security Hub IAM.28)</h2>\n",
+        '<section id="coverage"><h2>Coverage: an ACTIVE ACCOUNT analyzer in every enabled region (the coverage rule behind CIS 1.19 / Security Hub IAM.28)</h2>\n',
       ),
     );
     assert.match(
       html,
-      /\n<p class="meta">covered: an ACTIVE ACCOUNT analyzer; missing: none \(an ORGANIZATION analyzer does not count\); pending: CREATING \(not counted by IAM\.28 yet\); not active: DISABLED or FAILED; excluded: left out by the fleet file; –: region not enabled\.<\/p>\n/,
+      /\n<p class="meta">covered: an ACTIVE ACCOUNT analyzer; missing: none \(an ORGANIZATION analyzer passes IAM\.28 in its own account, not this rule\); pending: CREATING \(not counted by IAM\.28 yet\); not active: DISABLED or FAILED; excluded: left out by the fleet file; –: region not enabled\.<\/p>\n/,
     );
   });
 
@@ -671,117 +722,118 @@ describe("findings HTML page, piece by piece", () => {
     ]);
   });
 
-  it("writes one table row per finding, every field escaped, with - for a missing resource or grant", () => {
+  it("writes one row per finding: rank, access, account, region, resource, grant, age and what to do, every field escaped", () => {
+    const row = findingRow(
+      finding({
+        id: "f<1>",
+        rank: 1,
+        ouPath: "Root/<Prod>",
+        action: ["s3:GetObject", "s3:ListBucket"],
+        condition: { "aws:SourceIp": "10.0.0.0/8" },
+      }),
+      "2025-06-15T12:00:00.000Z",
+    );
+    assert.strictEqual(
+      row,
+      '<tr><td class="n">1</td><td><span class="k public">public</span></td>' +
+        "<td>prod<br><small>111122223333 · Root/&lt;Prod&gt;</small></td><td>us-east-1</td>" +
+        "<td><small>AWS::S3::Bucket</small><br><code>arn:aws:s3:::open-data</code></td>" +
+        "<td>to <b>AWS: *</b><br>actions <code>s3:GetObject, s3:ListBucket</code><br>if <code>aws:SourceIp: 10.0.0.0/8</code></td>" +
+        '<td><time datetime="2025-06-10T08:00:00.000Z" title="2025-06-10 08:00 UTC">5 days ago</time></td>' +
+        '<td><a href="https://us-east-1.console.aws.amazon.com/access-analyzer/home?region=us-east-1#/findings/details/f%3C1%3E" target="_blank" rel="noopener noreferrer">console</a>' +
+        '<details class="cmd"><summary>archive</summary><code>aws accessanalyzer update-findings --region us-east-1 ' +
+        "--analyzer-arn arn:aws:access-analyzer:us-east-1:111122223333:analyzer/external-access --ids &#39;f&lt;1&gt;&#39; --status ARCHIVED</code></details>" +
+        "<small>id <code>f&lt;1&gt;</code></small></td></tr>",
+    );
+  });
+
+  it("shows when unused access was last used, and marks new, resolved and suppressed findings", () => {
+    const unused = findingRow(
+      finding({
+        id: "u1",
+        exposure: "unused",
+        findingType: "UnusedIAMUserAccessKey",
+        resourceType: "AWS::IAM::User",
+        principal: undefined,
+        change: "new",
+        unused: { lastAccessed: "2025-03-01T00:00:00.000Z", accessKeyId: "AKIAEXAMPLE" },
+      }),
+      "2025-06-15T12:00:00.000Z",
+    );
+    assert.match(
+      unused,
+      /<span class="k unused">unused<\/span><span class="c new">new<\/span>.*<td>UnusedIAMUserAccessKey<br>last used 3 months ago<br>key <code>AKIAEXAMPLE<\/code><\/td>/,
+    );
+    const resolved = findingRow(
+      finding({ id: "r1", change: "resolved" }),
+      "2025-06-15T12:00:00.000Z",
+    );
+    assert.match(resolved, /^<tr class="resolved">.*<span class="c resolved">resolved<\/span>/);
+    assert.ok(!resolved.includes("console") && !resolved.includes("update-findings"));
+    const muted = findingRow(
+      finding({
+        id: "s1",
+        suppressed: { rule: 2, reason: "partner <ok>", expires: "2025-12-31T00:00:00.000Z" },
+      }),
+      "2025-06-15T12:00:00.000Z",
+    );
+    assert.match(
+      muted,
+      /^<tr class="sup">.*<span class="c sup" title="partner &lt;ok&gt; \(until 2025-12-31 00:00 UTC\)">suppressed<\/span>/,
+    );
+  });
+
+  it("renders the first page of the most urgent findings, and every row in the data block for the script", () => {
+    const many = Array.from({ length: PAGE_ROWS + 20 }, (_, i) =>
+      finding({ id: `c${String(i).padStart(3, "0")}`, exposure: "cross-account" }),
+    );
+    const html = renderFindingsHtml(
+      report([account({ findings: [...many, finding({ id: "the-public-one" })] })]),
+    );
+    const body = /<table id="findings">.*?<tbody>(.*?)<\/tbody>/s.exec(html)?.[1] ?? "";
+    const rows = body.split("</tr>").filter((r) => r !== "");
+    assert.strictEqual(rows.length, PAGE_ROWS);
+    assert.match(rows[0], /the-public-one/);
+    const data = JSON.parse(
+      /<script type="application\/json" id="aa-data">(.*?)<\/script>/s.exec(html)?.[1] ?? "{}",
+    ) as { page: number; total: number; rows: { a: string; k: string }[] };
+    assert.strictEqual(data.page, PAGE_ROWS);
+    assert.strictEqual(data.total, PAGE_ROWS + 21);
+    assert.strictEqual(data.rows[0].k, "public");
+  });
+
+  it("offers a filter for each account, region, resource type and access kind in the report", () => {
     const html = renderFindingsHtml(
       report([
+        account({ findings: [finding({ id: "a" })], ouPath: "Root/Prod" }),
         account({
-          findings: [
-            finding({ id: "f<1>", condition: { "aws:SourceIp": "10.0.0.0/8" } }),
-            finding({
-              id: "f2",
-              exposure: "unused",
-              findingType: "UnusedIAMUserPassword",
-              resourceType: "AWS::IAM::User",
-              resource: undefined,
-              principal: undefined,
-            }),
-          ],
+          accountId: DEV,
+          name: "dev",
+          findings: [finding({ id: "b", accountId: DEV, region: "eu-west-1", exposure: "unused" })],
         }),
       ]),
     );
-    const body = /<tbody>(<tr><td>.*?)<\/tbody>/.exec(section(html, "prod 111122223333"))?.[1];
-    assert.strictEqual(
-      body,
-      "<tr><td>us-east-1</td><td>external-access</td><td>ExternalAccess</td>" +
-        '<td class="public">public</td><td>AWS::S3::Bucket</td><td><code>arn:aws:s3:::open-data</code></td>' +
-        "<td>AWS: * (if aws:SourceIp: 10.0.0.0/8)</td><td>2025-06-10T08:00:00.000Z</td><td><code>f&lt;1&gt;</code></td></tr>" +
-        "<tr><td>us-east-1</td><td>external-access</td><td>UnusedIAMUserPassword</td>" +
-        '<td class="unused">unused</td><td>AWS::IAM::User</td><td><code>-</code></td>' +
-        "<td>-</td><td>2025-06-10T08:00:00.000Z</td><td><code>f2</code></td></tr>",
-    );
-  });
-
-  it("heads an account's findings table with its nine columns, and leaves the table out when it has none", () => {
-    const html = renderFindingsHtml(
-      report([
-        account({ findings: [finding({ id: "f1" })] }),
-        account({ accountId: DEV, name: "dev" }),
+    const form = /<form id="filters".*?<\/form>/s.exec(html)?.[0] ?? "";
+    const select = (id: string) =>
+      [
+        ...(new RegExp(`<select id="${id}">(.*?)</select>`).exec(form)?.[1] ?? "").matchAll(
+          /<option value="([^"]*)">/g,
+        ),
+      ].map((m) => m[1]);
+    assert.deepStrictEqual(select("f-account"), ["", DEV, PROD]);
+    assert.deepStrictEqual(select("f-ou"), ["", "Root/Prod"]);
+    assert.deepStrictEqual(select("f-region"), ["", "eu-west-1", "us-east-1"]);
+    assert.deepStrictEqual(select("f-type"), ["", "AWS::S3::Bucket"]);
+    assert.deepStrictEqual(
+      [...form.matchAll(/name="kind" value="([a-z-]+)" checked> [a-z-]+ \((\d+)\)/g)].map((m) => [
+        m[1],
+        m[2],
       ]),
+      [
+        ["public", "1"],
+        ["cross-account", "0"],
+        ["unused", "1"],
+      ],
     );
-    assert.ok(
-      section(html, "prod 111122223333").includes(
-        "</p><table><thead><tr><th>region</th><th>analyzer</th><th>finding</th><th>access</th>" +
-          "<th>resource type</th><th>resource</th><th>granted to</th><th>updated</th><th>id</th>" +
-          "</tr></thead><tbody><tr><td>",
-      ),
-    );
-    assert.ok(section(html, "prod 111122223333").endsWith("</tr></tbody></table></section>"));
-    assert.strictEqual(
-      section(html, "dev 444455556666"),
-      '<section><h2>dev 444455556666</h2><p class="counts"><span>0 finding(s)</span>' +
-        '<span class="public">0 public</span><span class="cross-account">0 cross-account</span>' +
-        '<span class="unused">0 unused access</span></p></section>',
-    );
-  });
-
-  it("counts each account's findings by access in its own section", () => {
-    const html = renderFindingsHtml(
-      report([
-        account({
-          findings: [
-            finding({ id: "a", exposure: "cross-account" }),
-            finding({ id: "b", exposure: "cross-account" }),
-            finding({ id: "c", exposure: "unused" }),
-          ],
-        }),
-      ]),
-    );
-    assert.ok(
-      section(html, "prod 111122223333").startsWith(
-        '<section><h2>prod 111122223333</h2><p class="counts"><span>3 finding(s)</span>' +
-          '<span class="public">0 public</span><span class="cross-account">2 cross-account</span>' +
-          '<span class="unused">1 unused access</span></p><table>',
-      ),
-    );
-  });
-
-  it("lists an account's errors: the unreadable regions, or else why the account was not read", () => {
-    const regionsFailed = section(
-      renderFindingsHtml(
-        report([
-          account({
-            outcome: "failed",
-            error: "2 region(s) could not be read",
-            regionErrors: [
-              { region: "eu-west-1", error: "AccessDenied <x>" },
-              { region: "us-east-1", error: "Throttling" },
-            ],
-          }),
-        ]),
-      ),
-      "prod 111122223333",
-    );
-    assert.ok(
-      regionsFailed.includes(
-        '</p><ul class="err"><li>eu-west-1 could not be read: AccessDenied &lt;x&gt;</li>' +
-          "<li>us-east-1 could not be read: Throttling</li></ul></section>",
-      ),
-      regionsFailed,
-    );
-    const aborted = section(
-      renderFindingsHtml(report([account({ outcome: "aborted", error: "aborted <now>" })])),
-      "prod 111122223333",
-    );
-    assert.ok(aborted.includes('<ul class="err"><li>aborted: aborted &lt;now&gt;</li></ul>'));
-    const noMessage = section(
-      renderFindingsHtml(report([account({ outcome: "skipped" })])),
-      "prod 111122223333",
-    );
-    assert.ok(!noMessage.includes("<ul"), noMessage);
-    const succeeded = section(
-      renderFindingsHtml(report([account({ error: "a leftover message" })])),
-      "prod 111122223333",
-    );
-    assert.ok(!succeeded.includes("<ul"), succeeded);
   });
 });

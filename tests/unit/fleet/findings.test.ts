@@ -152,7 +152,11 @@ describe("findings filters and ordering (pure), edge by edge", () => {
       NOW,
     );
     assert.deepStrictEqual(f.resourceTypes, ["AWS::S3::Bucket", "AWS::IAM::Role"]);
-    assert.deepStrictEqual(parseFindingsFilter({ resourceType: " , " }, NOW), ACTIVE);
+    // Nothing at all is refused: it would otherwise filter nothing without a word.
+    assert.throws(
+      () => parseFindingsFilter({ resourceType: " , " }, NOW),
+      /--resource-type: empty; name at least one/,
+    );
   });
 
   it("passes the parsed --since and --public on", () => {

@@ -8,7 +8,9 @@ import { findingsExitCode, runFindingsCommand } from "../../../fleet/commands/fi
 import type { FindingsAccountReader } from "../../../fleet/domain/account";
 import { findingsTotals, type FindingsReport } from "../../../fleet/domain/findings";
 import type { Target } from "../../../fleet/settings/schema";
-import { orgAccount } from "./helpers";
+import { mergeRunReports } from "../../../fleet/domain/runReports";
+import type { FleetReport } from "../../../fleet/domain/results";
+import { orgAccount, result, target } from "./helpers";
 
 const FLEET = `
 secretsProvider: passphrase
@@ -191,7 +193,22 @@ describe("fleet CLI: findings", () => {
     ["an unknown format", ["--format", "xml"], /--format.*xml/],
     ["an unknown status", ["--status", "OPEN"], /--status: "OPEN" is not a finding status/],
     ["an unknown resource type", ["--resource-type", "AWS::S3::Thing"], /--resource-type/],
-    ["a bad --since", ["--since", "last week"], /--since: "last week"/],
+    [
+      "a bad --since",
+      ["--since", "last week"],
+      /--since: "last week" is neither a date nor a duration.*earlier findings report/,
+    ],
+    [
+      "a --since report that is not there",
+      ["--since", "old.json"],
+      /--since old\.json: cannot read .*old\.json: no such file/,
+    ],
+    [
+      "an unknown --access",
+      ["--access", "internal"],
+      /--access: "internal" is not an access kind; use one of public, cross-account, unused/,
+    ],
+    ["--ou in a fleet without organization", ["--ou", "Prod"], /--ou Prod: no account has an OU/],
     ["an --output that is a folder", ["--output", "."], /--output \.: .* is a folder/],
     ["an unknown account", ["--accounts", "nobody"], /nobody/],
   ];
@@ -218,10 +235,16 @@ describe("fleet CLI: findings, what the user sees", () => {
       "--format <format> table, json, sarif or html",
       "--output <file> write the report to FILE instead of stdout",
       "--resource-type <types> only these resource types, e.g. AWS::S3::Bucket (comma-separated or repeated)",
-      "--public only public findings",
-      "--since <when> only findings updated since an ISO date or a duration ago (7d)",
+      "--public only public findings (the same as --access public)",
+      "--since <when> an earlier report.json: mark each finding new or unchanged and list the resolved ones; or a date or duration (7d): only findings updated since",
+      "--report <file> also write the JSON report to FILE (for --since and report merge)",
+      "--access <kinds> only these access kinds: public, cross-account, unused (comma-separated or repeated)",
+      "--region <regions> only findings in these regions (comma-separated or repeated)",
+      "--ou <paths> only accounts in these OUs or below",
+      "--suppressions <file> mute the findings this YAML file names",
+      "--sarif-max-results <n> SARIF: at most N results, the most urgent",
       "--status <status> ACTIVE (default), ARCHIVED or RESOLVED",
-      "--no-details skip GetFindingV2 (no principal or condition; one call less per finding)",
+      "--no-details skip GetFindingV2 (no principal, condition, actions or last use; one call less per finding)",
     ]) {
       assert.ok(help.includes(text), `help has: ${text}`);
     }
@@ -280,7 +303,7 @@ describe("fleet CLI: findings, what the user sees", () => {
       h.deps,
     );
     assert.strictEqual(code, 0);
-    assert.match(h.out(), /^ACCOUNT\s+REGION/);
+    assert.match(h.out(), /^ACCESS\s+ACCOUNT\s+REGION/);
   });
 
   it("exits 130 when aborted, before 1 for what could not be read, and 0 when all was read", () => {
@@ -360,5 +383,122 @@ describe("fleet CLI: findings, what the user sees", () => {
     assert.strictEqual(exitsAfterFirst, 0, "the first signal does not exit");
     assert.match(h.err(), /SIGTERM again: writing the report with what is known and exiting/);
     assert.deepStrictEqual(exits, [130]);
+  });
+});
+
+describe("fleet CLI: report merge", () => {
+  it("joins the shards' findings reports into one JSON, table and HTML, as one run over every shard", async () => {
+    const h = harness();
+    for (const k of [1, 2]) {
+      const code = await main(
+        ["findings", "--shard", `${k}/2`, "--format", "table", "--report", `shard-${k}.json`],
+        h.deps,
+      );
+      assert.ok(code === 0 || code === 1, `shard ${k}: ${code}`);
+    }
+    const merged = harness();
+    const deps = { ...merged.deps, cwd: h.dir };
+    assert.strictEqual(
+      await main(["report", "merge", "shard-1.json", "shard-2.json", "--output", "all.json"], deps),
+      0,
+    );
+    const all = JSON.parse(fs.readFileSync(path.join(h.dir, "all.json"), "utf8")) as FindingsReport;
+    assert.deepStrictEqual(
+      all.accounts.map((a) => a.accountId),
+      ["111122223333", "444455556666"],
+    );
+    assert.strictEqual(all.totals.findings, 1);
+    assert.strictEqual(all.totals.failedAccounts, 1);
+    assert.deepStrictEqual(
+      all.sources?.map((s) => s.file),
+      ["shard-1.json", "shard-2.json"],
+    );
+    assert.match(
+      merged.err(),
+      /report merge: 2 findings report\(s\), 2 account\(s\), 1 finding\(s\)/,
+    );
+    await main(["report", "merge", "shard-1.json", "shard-2.json", "--format", "table"], deps);
+    assert.match(merged.out(), /^ACCESS\s+ACCOUNT/);
+    assert.match(merged.out(), /1 finding\(s\) \(status ACTIVE\): 1 public/);
+    await main(
+      [
+        "report",
+        "merge",
+        "shard-1.json",
+        "shard-2.json",
+        "--format",
+        "html",
+        "--output",
+        "all.html",
+      ],
+      deps,
+    );
+    assert.match(
+      fs.readFileSync(path.join(h.dir, "all.html"), "utf8"),
+      /<span class="k public">public/,
+    );
+  });
+
+  it("refuses the same shard twice, a file that is no report, and mixed kinds, writing nothing", async () => {
+    const h = harness();
+    await main(["findings", "--format", "json", "--output", "f.json"], h.deps);
+    fs.writeFileSync(path.join(h.dir, "other.json"), JSON.stringify({ hello: 1 }));
+    fs.writeFileSync(
+      path.join(h.dir, "run.json"),
+      JSON.stringify({ schemaVersion: 1, command: "up", results: [] }),
+    );
+    for (const [args, message] of [
+      [["f.json", "./f.json"], /report merge: \.\/f\.json is given twice/],
+      [["f.json", "other.json"], /other\.json is neither a findings report nor a run report/],
+      [["f.json", "run.json"], /the files mix findings reports and run reports/],
+      [["f.json", "missing.json"], /missing\.json: cannot read .*: no such file/],
+    ] as const) {
+      const run = harness();
+      const code = await main(["report", "merge", ...args, "--output", "m.json"], {
+        ...run.deps,
+        cwd: h.dir,
+      });
+      assert.strictEqual(code, 3);
+      assert.match(run.err(), message);
+      assert.ok(!fs.existsSync(path.join(h.dir, "m.json")));
+    }
+  });
+
+  it("joins run reports of disjoint shards, working the totals and the exit code out again", () => {
+    const base = (results: FleetReport["results"], exitCode: number): FleetReport => ({
+      schemaVersion: 1,
+      command: "up",
+      fleetFile: "fleet.yaml",
+      startedAt: "2025-06-15T12:00:00.000Z",
+      finishedAt: "2025-06-15T12:01:00.000Z",
+      durationMs: 60_000,
+      exitCode,
+      options: { concurrency: 4, refresh: false, shard: "1/2" },
+      aborted: false,
+      totals: {} as FleetReport["totals"],
+      results,
+    });
+    const ok = base([result(target("111122223333"), "up", "succeeded")], 0);
+    const bad = {
+      ...base([result(target("444455556666"), "up", "failed")], 1),
+      finishedAt: "2025-06-15T12:03:00.000Z",
+    };
+    const merged = mergeRunReports([
+      { file: "a.json", report: ok },
+      { file: "b.json", report: bad },
+    ]);
+    assert.strictEqual(merged.exitCode, 1);
+    assert.strictEqual(merged.totals.stacks, 2);
+    assert.strictEqual(merged.totals.failed, 1);
+    assert.strictEqual(merged.durationMs, 180_000);
+    assert.strictEqual(merged.options.shard, undefined);
+    assert.throws(
+      () =>
+        mergeRunReports([
+          { file: "a.json", report: ok },
+          { file: "c.json", report: ok },
+        ]),
+      /stack acct-111122223333 \(account 111122223333\) is in both a\.json and c\.json/,
+    );
   });
 });

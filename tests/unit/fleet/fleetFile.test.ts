@@ -369,6 +369,17 @@ accounts:
     });
   });
 
+  it("builds role ARNs in the lookup region's partition when defaults set no partition", () => {
+    const gov = fleetOf(`defaults:\n  roleName: R\n  lookupRegion: us-gov-west-1\n${ONE}`);
+    assert.strictEqual(gov.targets[0].access.roleArn, "arn:aws-us-gov:iam::111122223333:role/R");
+    const cn = fleetOf(`defaults:\n  roleName: R\n${ONE}    lookupRegion: cn-north-1\n`);
+    assert.strictEqual(cn.targets[0].access.roleArn, "arn:aws-cn:iam::111122223333:role/R");
+    assert.strictEqual(
+      fleetOf(`defaults:\n  roleName: R\n${ONE}`).targets[0].access.roleArn,
+      "arn:aws:iam::111122223333:role/R",
+    );
+  });
+
   it("uses the partition from defaults for role ARNs", () => {
     const fleet = fleetOf(
       `defaults:\n  partition: aws-us-gov\n  roleName: R\n  lookupRegion: us-gov-west-1\n${ONE}`,
@@ -602,11 +613,19 @@ accounts:
         paths(`defaults: { partition: aws-cn, roleName: R, lookupRegion: us-east-1 }\n${ONE}`),
         ["defaults.partition"],
       );
-      const [byName] = problemsOf(`defaults: { roleName: R, lookupRegion: cn-north-1 }\n${ONE}`);
-      assert.strictEqual(byName.path, "accounts[0].roleName");
+      const [byPartition] = problemsOf(
+        `defaults: { partition: aws, roleName: R, lookupRegion: cn-north-1 }\n${ONE}`,
+      );
+      assert.strictEqual(byPartition.path, "defaults.partition");
       assert.match(
-        byName.message,
+        byPartition.message,
         /^the role arn:aws:iam::111122223333:role\/R is in partition aws, .*\(applies to accounts\[0\], 111122223333\)$/,
+      );
+      // Without a partition, the role is built in the lookup region's: nothing to report.
+      assert.strictEqual(
+        fleetOf(`defaults: { roleName: R, lookupRegion: cn-north-1 }\n${ONE}`).targets[0].access
+          .roleArn,
+        "arn:aws-cn:iam::111122223333:role/R",
       );
     });
 
@@ -629,9 +648,9 @@ accounts:
 
     it("reports a defaults role problem of an organization file at defaults", () => {
       const [problem] = problemsOf(
-        `defaults: { roleName: R, lookupRegion: cn-north-1 }\norganization: {}\n`,
+        `defaults: { partition: aws, roleName: R, lookupRegion: cn-north-1 }\norganization: {}\n`,
       );
-      assert.strictEqual(problem.path, "defaults");
+      assert.strictEqual(problem.path, "defaults.partition");
       assert.match(problem.message, /\(applies to every discovered account\)$/);
     });
   });

@@ -4,6 +4,7 @@ import { organizationSchema } from "../../../fleet/settings/schema";
 import {
   OrganizationReadError,
   OrganizationScopeError,
+  OrganizationThrottledError,
   selectAccounts,
   type OrganizationTree,
 } from "../../../fleet/domain/organization";
@@ -98,7 +99,7 @@ describe("organization: account selection (pure)", () => {
         ...s.leftOut[0],
         accountId: "450000000000",
         reason: "not-active",
-        detail: "status SUSPENDED",
+        detail: "state SUSPENDED",
       },
     ]);
   });
@@ -244,7 +245,7 @@ describe("organization: reading AWS Organizations (fake-aws, real SDK)", functio
   it("reads nested OUs over pages of 1 and covers exactly the in-scope ACTIVE accounts", async () => {
     const s = await discoverAccounts(
       { roleArn: READER, exclude: { ous: ["Root/Sandbox"] } },
-      { endpoint: fake.url, credentials: MGMT_KEY, pageSize: 1, maxAttempts: 1 },
+      { endpoint: fake.url, credentials: MGMT_KEY, pageSize: 1 },
     );
     assert.deepStrictEqual(ids(s.accounts), [
       "111111111111",
@@ -277,28 +278,110 @@ describe("organization: reading AWS Organizations (fake-aws, real SDK)", functio
 
   it("covers an account created in the organization at the next read, with nothing else changed", async () => {
     const settings = { include: { ous: ["Root/Prod"] } };
-    const options = { endpoint: fake.url, credentials: MGMT_KEY, pageSize: 2, maxAttempts: 1 };
+    const options = { endpoint: fake.url, credentials: MGMT_KEY, pageSize: 2 };
     const before = await discoverAccounts(settings, options);
     await new FakeAwsAdminClient(fake.url).createAccount({ id: "888888888888", ou: "Prod/EU/New" });
     const after = await discoverAccounts(settings, options);
     assert.deepStrictEqual(ids(after.accounts), [...ids(before.accounts), "888888888888"].sort());
   });
 
-  it("gives up on a throttled call after maxAttempts tries, and rides out one throttle with two", async () => {
+  it("backs off a throttled call and tries again, and gives up with a typed error after the last try", async () => {
     const options = { endpoint: fake.url, credentials: MGMT_KEY };
-    fake.state.injectFault({ service: "organizations", operation: "ListRoots", count: 1 });
-    await assert.rejects(
-      discoverAccounts({}, { ...options, maxAttempts: 1 }),
-      /^OrganizationReadError: ListRoots as the bot's own credentials: TooManyRequestsException/,
-    );
-    fake.state.injectFault({ service: "organizations", operation: "ListRoots", count: 1 });
-    const s = await discoverAccounts({}, { ...options, maxAttempts: 2 });
+    const pacing = { throttleAttempts: 3, baseMs: 5, capMs: 20 };
+    fake.state.injectFault({ service: "organizations", operation: "ListRoots", count: 2 });
+    const s = await discoverAccounts({}, { ...options, pacing });
     assert.strictEqual(s.organizationId.startsWith("o-"), true);
+    assert.strictEqual(
+      fake.state.calls.filter((c) => c.operation === "ListRoots").length,
+      3,
+      "two throttled tries, then the one that passed",
+    );
+    fake.state.injectFault({ service: "organizations", operation: "ListRoots", count: 3 });
+    await assert.rejects(discoverAccounts({}, { ...options, pacing }), (e: unknown) => {
+      assert.ok(e instanceof OrganizationThrottledError, String(e));
+      assert.strictEqual(e.operation, "ListRoots");
+      assert.strictEqual(e.attempts, 3);
+      assert.match(
+        e.message,
+        /^ListRoots as the bot's own credentials: AWS Organizations answered TooManyRequestsException 3 times over \d+ s, backing off between tries; .*run again later$/,
+      );
+      return true;
+    });
+  });
+
+  it("reads a wide tree at once under the organization's rate, with no error and the same result as one call at a time", async () => {
+    const org = fake.state.organization!;
+    for (let i = 0; i < 40; i++) {
+      const ou = org.createOu(org.rootId, `Team${i}`);
+      for (let j = 0; j < 3; j++)
+        org.join(`9${String(i * 3 + j).padStart(11, "0")}`, { parent: ou.id });
+    }
+    const options = { endpoint: fake.url, credentials: MGMT_KEY, pageSize: 2 };
+    // One call at a time, never throttled: the reference.
+    await new FakeAwsAdminClient(fake.url).configure({
+      organizationsRate: { requestsPerSecond: 0, burst: 1 },
+    });
+    const serial = await discoverAccounts({}, { ...options, pacing: { concurrency: 1 } });
+    // 16 at once against 40 requests per second (burst 10): throttled, and backing off.
+    await new FakeAwsAdminClient(fake.url).configure({
+      organizationsRate: { requestsPerSecond: 40, burst: 10 },
+    });
+    fake.state.clearCalls();
+    const paced = await discoverAccounts(
+      {},
+      { ...options, pacing: { concurrency: 16, baseMs: 20, capMs: 500 } },
+    );
+    assert.deepStrictEqual(paced, serial);
+    assert.strictEqual(serial.accounts.length, 7 + 120 - 1, "every ACTIVE account");
+    const calls = fake.state.calls.filter((c) => c.service === "organizations");
+    const throttled = calls.filter((c) => c.errorCode === "TooManyRequestsException");
+    assert.ok(throttled.length > 0, "the rate was reached");
+    assert.ok(
+      calls.every((c) => c.errorCode === undefined || c.errorCode === "TooManyRequestsException"),
+    );
+  });
+
+  it("reads a GovCloud organization through the partition's Organizations and STS region", async () => {
+    const GOV_KEY = {
+      accessKeyId: "AKIATESTDISCOVGOV001",
+      secretAccessKey: "discovery-gov-secret-0000000000000000000",
+    };
+    const gov = await startFakeAws({
+      config: {
+        accounts: [
+          {
+            id: "311111111111",
+            partition: "aws-us-gov",
+            orgRole: "management",
+            accessKeys: [{ ...GOV_KEY, userName: "fleet-bot" }],
+            roles: [{ name: "OrganizationsReader", trustedAccountIds: ["311111111111"] }],
+          },
+          { id: "322222222222", partition: "aws-us-gov", orgRole: "member", ou: "Prod" },
+        ],
+      },
+    });
+    try {
+      const settings = { roleArn: "arn:aws-us-gov:iam::311111111111:role/OrganizationsReader" };
+      const options = { endpoint: gov.url, credentials: GOV_KEY, pacing: { transientAttempts: 1 } };
+      const s = await discoverAccounts(settings, { ...options, partition: "aws-us-gov" });
+      assert.deepStrictEqual(ids(s.accounts), ["311111111111", "322222222222"]);
+      assert.deepStrictEqual(
+        [...new Set(gov.state.calls.map((c) => `${c.service} ${c.region} ${c.httpStatus}`))].sort(),
+        ["organizations us-gov-west-1 200", "sts us-gov-west-1 200"],
+      );
+      // Without the partition the reader signs for us-east-1, where GovCloud keys mean nothing.
+      await assert.rejects(
+        discoverAccounts(settings, options),
+        /AssumeRole .*InvalidClientTokenId/,
+      );
+    } finally {
+      await gov.close();
+    }
   });
 
   it("says which permission and role were refused when a member account reads", async () => {
     await assert.rejects(
-      discoverAccounts({}, { endpoint: fake.url, credentials: MEMBER_KEY, maxAttempts: 1 }),
+      discoverAccounts({}, { endpoint: fake.url, credentials: MEMBER_KEY }),
       (e: unknown) => {
         assert.ok(e instanceof OrganizationReadError);
         assert.match(
@@ -314,13 +397,13 @@ describe("organization: reading AWS Organizations (fake-aws, real SDK)", functio
   it("says the account is not in an organization, and an included OU that does not exist", async () => {
     await new FakeAwsAdminClient(fake.url).removeAccount("222222222222");
     await assert.rejects(
-      discoverAccounts({}, { endpoint: fake.url, credentials: MEMBER_KEY, maxAttempts: 1 }),
+      discoverAccounts({}, { endpoint: fake.url, credentials: MEMBER_KEY }),
       /DescribeOrganization: the bot's own credentials is not in an AWS organization; set organization.roleArn/,
     );
     await assert.rejects(
       discoverAccounts(
         { include: { ous: ["Root/Nope"] } },
-        { endpoint: fake.url, credentials: MGMT_KEY, maxAttempts: 1 },
+        { endpoint: fake.url, credentials: MGMT_KEY },
       ),
       OrganizationScopeError,
     );
@@ -475,11 +558,11 @@ describe("organization: readOrganizationTree (scripted client)", () => {
       [{ NextToken: undefined }, { NextToken: "t1" }],
     );
     assert.ok(c.sent.every((s) => !("MaxResults" in s.input)));
-    assert.ok(c.sent.every((s) => JSON.stringify(s.options) === "{}"));
   });
 
   it("asks for the page size given, and passes the abort signal to every call", async () => {
-    const signal = new AbortController().signal;
+    const controller = new AbortController();
+    const signal = controller.signal;
     const c = client({
       DescribeOrganization: [described],
       ListRoots: [{ Roots: [{ Id: "r-root" }] }],
@@ -494,7 +577,11 @@ describe("organization: readOrganizationTree (scripted client)", () => {
         ["ListAccountsForParent", 5, "r-root"],
       ],
     );
-    assert.ok(c.sent.every((s) => (s.options as { abortSignal?: unknown }).abortSignal === signal));
+    // Every call gets a signal that aborts when the caller's does.
+    const signals = c.sent.map((s) => (s.options as { abortSignal: AbortSignal }).abortSignal);
+    assert.ok(signals.every((s) => s instanceof AbortSignal && !s.aborted));
+    controller.abort();
+    assert.ok(signals.every((s) => s.aborted));
   });
 
   it("refuses an organization without an id or management account, and one without a root", async () => {
@@ -518,18 +605,18 @@ describe("organization: readOrganizationTree (scripted client)", () => {
   });
 
   it("names the call and the role when a listing fails, and passes role and abort errors on as they are", async () => {
-    const slow = Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" });
+    const refused = Object.assign(new Error("no"), { name: "ConstraintViolationException" });
     for (const op of ["ListOrganizationalUnitsForParent", "ListAccountsForParent"]) {
       await assert.rejects(
         readOrganizationTree(
           client({
             DescribeOrganization: [described],
             ListRoots: [{ Roots: [{ Id: "r-root" }] }],
-            [op]: [slow],
+            [op]: [refused],
           }),
           { who },
         ),
-        { message: `${op} as ${who}: TooManyRequestsException: Rate exceeded` },
+        { message: `${op} as ${who}: ConstraintViolationException: no` },
       );
     }
     const assume = new AssumeRoleError("AssumeRole of the reader role failed");
@@ -540,5 +627,123 @@ describe("organization: readOrganizationTree (scripted client)", () => {
         (got: unknown) => got === e,
       );
     }
+  });
+
+  /** A client over a tree of `width` OUs under the root, each with one account, every answer late. */
+  function wideTree(width: number, delayMs: (name: string, parent?: string) => number) {
+    const ous = Array.from({ length: width }, (_, i) => `ou-root-${String(i).padStart(8, "0")}`);
+    let inFlight = 0;
+    const seen = { most: 0, sent: [] as string[] };
+    const answer = (name: string, input: Record<string, unknown>): Record<string, unknown> => {
+      const parent = input.ParentId as string | undefined;
+      if (name === "DescribeOrganization") return described;
+      if (name === "ListRoots") return { Roots: [{ Id: "r-root" }] };
+      if (name === "ListOrganizationalUnitsForParent") {
+        return parent === "r-root"
+          ? { OrganizationalUnits: ous.map((Id, i) => ({ Id, Name: `Team${i}` })) }
+          : {};
+      }
+      if (parent === "r-root") return { Accounts: [{ Id: "100000000000", State: "ACTIVE" }] };
+      const i = ous.indexOf(parent!);
+      return { Accounts: [{ Id: `2${String(i).padStart(11, "0")}`, State: "ACTIVE" }] };
+    };
+    const c = {
+      send: async (
+        command: { input: Record<string, unknown> },
+        options?: { abortSignal?: AbortSignal },
+      ) => {
+        const name = command.constructor.name.replace(/Command$/, "");
+        seen.sent.push(`${name} ${(command.input.ParentId as string | undefined) ?? ""}`);
+        inFlight++;
+        seen.most = Math.max(seen.most, inFlight);
+        try {
+          await new Promise((r) => setTimeout(r, delayMs(name, command.input.ParentId as string)));
+          if (options?.abortSignal?.aborted) {
+            throw Object.assign(new Error("aborted"), { name: "AbortError" });
+          }
+          const reply = answer(name, command.input);
+          if (reply instanceof Error) throw reply;
+          return reply;
+        } finally {
+          inFlight--;
+        }
+      },
+    } as unknown as Parameters<typeof readOrganizationTree>[0];
+    return { client: c, seen, ous };
+  }
+
+  it("lists many parents at once, within the bound, and lists the tree as a walk one parent at a time would", async () => {
+    // Later OUs answer sooner: the tree must not follow the order the answers came in.
+    const {
+      client: c,
+      seen,
+      ous,
+    } = wideTree(12, (_n, parent) =>
+      parent?.startsWith("ou-") ? 40 - Number(parent.slice(-2)) * 3 : 1,
+    );
+    const tree = await readOrganizationTree(c, { who, pacing: { concurrency: 5 } });
+    assert.strictEqual(seen.most, 5, "five calls in flight at once, never more");
+    assert.deepStrictEqual(
+      tree.ous.map((o) => o.id),
+      ous,
+    );
+    assert.deepStrictEqual(
+      tree.accounts.map((a) => a.accountId),
+      ["100000000000", ...ous.map((_, i) => `2${String(i).padStart(11, "0")}`)],
+    );
+    const one = wideTree(12, () => 1);
+    const serial = await readOrganizationTree(one.client, { who, pacing: { concurrency: 1 } });
+    assert.strictEqual(one.seen.most, 1);
+    assert.deepStrictEqual(serial, tree);
+  });
+
+  it("retries a throttled call after a growing, jittered pause, halving the calls in flight", async () => {
+    const throttle = Object.assign(new Error("Rate exceeded"), {
+      name: "TooManyRequestsException",
+    });
+    const c = client({
+      DescribeOrganization: [throttle, throttle, described],
+      ListRoots: [{ Roots: [{ Id: "r-root" }] }],
+    });
+    const pauses: number[] = [];
+    let stats: { throttled: number; lowestLimit: number } | undefined;
+    await readOrganizationTree(c, {
+      who,
+      pacing: { concurrency: 8, baseMs: 100, capMs: 1000 },
+      random: () => 0.5,
+      sleep: (ms) => {
+        pauses.push(ms);
+        return Promise.resolve();
+      },
+      onStats: (s) => (stats = s),
+    });
+    assert.deepStrictEqual(pauses, [50, 100], "half of 100 ms, then half of 200 ms");
+    assert.strictEqual(stats?.throttled, 2);
+    assert.strictEqual(
+      stats?.lowestLimit,
+      4,
+      "halved once: the second throttle was of the same round",
+    );
+  });
+
+  it("stops sending once a listing fails, and fails with that error, not the aborts it caused", async () => {
+    const { client: c, seen } = wideTree(30, (name, parent) =>
+      name === "ListAccountsForParent" && parent === "r-root" ? 1 : 20,
+    );
+    const refusing = {
+      send: (command: { input: Record<string, unknown> }, options?: unknown) =>
+        command.constructor.name === "ListAccountsForParentCommand" &&
+        command.input.ParentId === "ou-root-00000003"
+          ? Promise.reject(Object.assign(new Error("gone"), { name: "ParentNotFoundException" }))
+          : (c.send as (x: unknown, o: unknown) => Promise<unknown>)(command, options),
+    } as unknown as Parameters<typeof readOrganizationTree>[0];
+    await assert.rejects(readOrganizationTree(refusing, { who, pacing: { concurrency: 2 } }), {
+      name: "OrganizationReadError",
+      message: `ListAccountsForParent as ${who}: ParentNotFoundException: gone`,
+    });
+    assert.ok(
+      seen.sent.length < 2 + 2 * 31,
+      `calls not yet sent were not sent (${seen.sent.length} sent)`,
+    );
   });
 });

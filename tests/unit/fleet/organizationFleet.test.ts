@@ -45,7 +45,7 @@ const FOUND: AccountSelection = {
       ...account(GONE, "Root/Workloads"),
       status: "SUSPENDED",
       reason: "not-active",
-      detail: "status SUSPENDED",
+      detail: "state SUSPENDED",
     },
   ],
   warnings: [],
@@ -98,7 +98,7 @@ describe("organization fleet", () => {
       r.leftOut.map((a) => [a.accountId, a.reason]),
       [
         [SANDBOX, "excluded OU"],
-        [GONE, "suspended"],
+        [GONE, "not active"],
       ],
     );
   });
@@ -179,6 +179,61 @@ describe("organization fleet", () => {
       assert.strictEqual(member["access-analyzer:organization"], undefined);
     });
 
+    it("gives the registration the partition's lookup region, and refuses an organization role of another partition", () => {
+      const GOV = `defaults:
+  roleName: Deployer
+  partition: aws-us-gov
+  lookupRegion: us-gov-west-1
+organization:
+  roleArn: arn:aws-us-gov:iam::${MGMT}:role/OrgReader
+  delegatedAdministrator: { accountId: "${ADMIN}" }
+`;
+      const r = organizationTargets(fleet(GOV), FOUND);
+      assert.deepStrictEqual(r.problems, []);
+      const [registration, ...rest] = runPhases(r.targets).flatMap((p) => p.targets);
+      const config = stackConfigFor(registration);
+      assert.strictEqual(config["access-analyzer:lookupRegion"]?.value, "us-gov-west-1");
+      assert.deepStrictEqual(
+        Object.keys(config).sort(),
+        [
+          "access-analyzer:delegatedAdministrator",
+          "access-analyzer:lookupRegion",
+          "access-analyzer:providerArgs",
+        ],
+        "nothing else of the defaults",
+      );
+      for (const t of rest) {
+        assert.match(t.access.roleArn ?? "", /^arn:aws-us-gov:iam::\d{12}:role\/Deployer$/);
+        assert.strictEqual(
+          stackConfigFor(t)["access-analyzer:lookupRegion"]?.value,
+          "us-gov-west-1",
+        );
+      }
+      // Without a lookup region the registration keeps the component's default, as before.
+      const commercial = organizationTargets(fleet(WITH_ADMIN), FOUND).targets[0];
+      assert.strictEqual(stackConfigFor(commercial)["access-analyzer:lookupRegion"], undefined);
+
+      for (const [defaults, said] of [
+        ["lookupRegion: us-east-1", 'defaults.lookupRegion "us-east-1" is in aws'],
+        ["partition: aws", "defaults.partition is aws"],
+        ["roleName: Deployer", 'defaults.lookupRegion is not set, so it is "us-east-1"'],
+      ]) {
+        const parsed = parseFleetFile(
+          `defaults: { ${defaults} }\norganization:\n  roleArn: arn:aws-us-gov:iam::${MGMT}:role/OrgReader\n`,
+          "gov.yaml",
+        );
+        assert.ok(!parsed.ok);
+        assert.deepStrictEqual(
+          parsed.messages.filter((m) => m.includes("organization.roleArn")),
+          [
+            `gov.yaml: organization.roleArn: is in partition aws-us-gov, but ${said}` +
+              `${said.endsWith('"us-east-1"') ? " (partition aws)" : ""}; an organization and its accounts are in one partition: ` +
+              `set defaults.lookupRegion to a region of aws-us-gov (e.g. "us-gov-west-1"), or use a role of aws`,
+          ],
+        );
+      }
+    });
+
     it("refuses an administrator that is the management account, left out, or unknown", () => {
       for (const [id, message] of [
         [MGMT, /is the management account/],
@@ -257,7 +312,7 @@ describe("organization fleet", () => {
       assert.deepStrictEqual(
         orphans.map((o) => [o.stack, o.accountId, o.reason.split(":")[0]]),
         [
-          [`acct-${GONE}`, GONE, "suspended"],
+          [`acct-${GONE}`, GONE, "not active"],
           [
             `acct-${OUTSIDE}`,
             OUTSIDE,
