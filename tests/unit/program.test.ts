@@ -391,6 +391,7 @@ describe("the per-account program", () => {
         .sort(),
       [
         "analyzerArns",
+        "fingerprint",
         "internalAccessAnalyzerArns",
         "organizationAnalyzerArns",
         "regions",
