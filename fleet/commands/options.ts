@@ -44,6 +44,8 @@ export interface RunFlags {
   forceEngine?: boolean;
   /** `up --no-apply-archive-rules` makes it false (commander's default: true). */
   applyArchiveRules?: boolean;
+  /** `--verbose`: stream every engine line to stderr (default: only start and end lines). */
+  verbose?: boolean;
   /** `audit --no-state` makes it false: the stacks' state is not read (commander's default: true). */
   state?: boolean;
 }

@@ -17,6 +17,7 @@ import {
   runPhases,
 } from "../domain/plan";
 import { makeRedactor } from "../domain/redact";
+import { describeChanges } from "../domain/resourceChanges";
 import {
   buildReport,
   type FleetReport,
@@ -57,7 +58,8 @@ Exit codes:
   ${EXIT.failed}    at least one stack failed or was locked by another update
   ${EXIT.drift}    drift: at least one stack drifted or was never deployed (and none failed);
        audit: at least one enabled region has no ACTIVE ACCOUNT analyzer (and all were read)
-  ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path; nothing ran
+  ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path, or a set-up problem
+       (no Pulumi CLI, one too old, a backend it cannot read, no passphrase); nothing ran
   ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; in-flight stacks stopped cleanly, report written
 
 Memory: a stack costs plugins x --plugin-memory (default 430 MiB, the real plugin's worst case) + 400 MiB;
@@ -107,7 +109,11 @@ export function addRunOptions(cmd: Command): Command {
         LIMITS.parallel,
       ),
     )
-    .option("--refresh", "refresh each stack's state before the operation");
+    .option("--refresh", "refresh each stack's state before the operation")
+    .option(
+      "--verbose",
+      "stream every engine line to stderr, prefixed with the account (default: a start and an end line per stack; the engine's output is in the per-stack logs)",
+    );
   return addReportOptions(cmd)
     .option("--log-dir <dir>", "folder for per-stack engine logs", ".fleet-logs")
     .option(
@@ -131,9 +137,13 @@ function endLine(result: StackResult): string {
       ? `, ${result.archivedFindings} existing finding(s) archived by ${result.archiveRulesApplied?.length ?? 0} archive rule(s)`
       : "";
   const facts = `+${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.same}, ${result.regions.length} region(s)${archived}, ${formatDuration(result.durationMs)}`;
-  const notes = (result.notes ?? [])
-    .map((n) => `${n.region ?? "stack"} ${n.status}${n.analyzer ? ` (${n.analyzer})` : ""}`)
-    .join(", ");
+  const notes = [
+    ...(result.notes ?? []).map(
+      (n) => `${n.region ?? "stack"} ${n.status}${n.analyzer ? ` (${n.analyzer})` : ""}`,
+    ),
+    // What a preview or drift would change, by name and region (not just "+1").
+    ...(result.changedResources ? [describeChanges(result.changedResources)] : []),
+  ].join(", ");
   return isFailure(result.outcome)
     ? `[${accountLabel(result)}] FAILED ${result.outcome}: ${firstLine(result.error, 200)} (log: ${result.logFile ?? "-"})`
     : `[${accountLabel(result)}] done ${result.outcome}: ${facts}${notes ? `; ${notes}` : ""}`;
@@ -228,6 +238,25 @@ export async function runStackCommand(
       : {}),
   });
 
+  // The Pulumi CLI and the backend, before any stack starts: without them every stack would fail
+  // on its own ("CommandError: code: -2" for a missing CLI), exit 1 instead of 3.
+  const setup = await runner.checkSetup?.({
+    fleetFile: flags.fleet,
+    ...(fleet.backend !== undefined ? { backend: fleet.backend } : {}),
+    ...(deps.env.PULUMI_BACKEND_URL !== undefined ? { envUrl: deps.env.PULUMI_BACKEND_URL } : {}),
+  });
+  if (setup !== undefined) {
+    // With no backend in the fleet file or the environment, the CLI's login says which it is, and
+    // so whether the stacks need a passphrase (checked above for the other two).
+    const byLogin = fleet.backend === undefined && deps.env.PULUMI_BACKEND_URL === undefined;
+    throwProblems([
+      ...setup.problems.map(redact),
+      ...(byLogin && command !== "outputs" && setup.backendUrl !== undefined
+        ? preflightProblems(fleet, deps.env, setup.backendUrl)
+        : []),
+    ]);
+  }
+
   const say = (line: string) => deps.stderr(`${line}\n`);
   const stacks = ORPHAN_COMMANDS.has(command) ? await listStacks(runner, say) : undefined;
   const orphans = stacks ? findOrphans(stacks, fleetRun.targets, fleetRun.leftOut) : [];
@@ -287,11 +316,14 @@ export async function runStackCommand(
       aborted,
       results: [...results, ...orphaned.map((o) => orphanResult(o, command))],
     });
+    // The table and its totals line hold the orphans too, as the JSON report does.
     return emitReport(
       report,
       flags,
       deps,
-      () => (command === "outputs" ? `${formatOutputs(results)}\n\n` : "") + formatTable(results),
+      () =>
+        (command === "outputs" ? `${formatOutputs(results)}\n\n` : "") +
+        formatTable(report.results),
     );
   };
 
@@ -316,13 +348,17 @@ export async function runStackCommand(
     now: () => deps.now().getTime(),
   };
   const runTarget = async (target: Target): Promise<StackResult> => {
+    // Without --verbose the engine's lines go to the stack's log only: 24 stacks printed 2,351
+    // interleaved lines on stderr, which nobody reads; the start and end lines say what matters.
     const label = accountLabel(target);
-    const lines = new LineSplitter((line) => say(prefixLine(label, line)));
+    const lines = flags.verbose
+      ? new LineSplitter((line) => say(prefixLine(label, line)))
+      : undefined;
     const result = await runner.run(target, command, {
       signal: engines.signal,
-      onOutput: (text) => lines.push(text),
+      ...(lines ? { onOutput: (text: string) => lines.push(text) } : {}),
     });
-    lines.flush();
+    lines?.flush();
     // Stopped by a Ctrl-C that reached the engine directly: that is an abort, not a failure.
     const outcome = stop.signal.aborted && result.outcome === "failed" ? "aborted" : result.outcome;
     return { ...result, outcome, ...(target.phase ? { phase: target.phase } : {}) };

@@ -14,6 +14,18 @@ const LEFT_OUT_WORDS: Record<LeftOutReason, string> = {
   "outside-scope": "outside scope",
 };
 
+/**
+ * The name an account has in AWS Organizations, for a target the fleet file gives none: progress
+ * lines, tables and reports then say `Prod EU 111122223333`, not the bare id (`accountLabel`), and
+ * `--accounts` takes it too. The fleet file's own name wins; an empty name or one that is the id
+ * adds nothing.
+ */
+function orgName(target: Target, name: string | undefined): { name?: string } {
+  if (target.name !== undefined || name === undefined) return {};
+  const trimmed = name.trim();
+  return trimmed !== "" && trimmed !== target.accountId ? { name: trimmed } : {};
+}
+
 /** The whole fleet of an organization-backed file: targets in run order, and what was left out. */
 export interface OrganizationFleet {
   /** Registration (if any), then every account by account id. */
@@ -46,8 +58,10 @@ export function organizationTargets(fleet: Fleet, found: AccountSelection): Orga
   for (const t of found.accounts.map((a) => fromDefaults(a.accountId))) {
     const a = discovered.get(t.accountId)!;
     const entry = listed.get(t.accountId);
+    const base = entry ?? t;
     built.push({
-      ...(entry ?? t),
+      ...base,
+      ...orgName(base, a.name),
       origin: { ouPath: a.ouPath, accountName: a.name, fleetFile: entry !== undefined },
     });
   }
@@ -61,6 +75,7 @@ export function organizationTargets(fleet: Fleet, found: AccountSelection): Orga
     }
     built.push({
       ...t,
+      ...orgName(t, out?.name),
       origin: {
         fleetFile: true,
         ...(out !== undefined ? { ouPath: out.ouPath, accountName: out.name } : {}),

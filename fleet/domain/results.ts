@@ -16,6 +16,7 @@ import { type AccountAudit, type AuditTotals } from "./verdicts";
 
 /** What one stack did. Carries no credentials. */
 import type { ArchiveRuleApplied, StackNote } from "./notes";
+import type { ResourceChange } from "./resourceChanges";
 
 export interface StackResult {
   readonly accountId: string;
@@ -56,6 +57,11 @@ export interface StackResult {
   readonly archiveRulesApplied?: ArchiveRuleApplied[];
   /** `up` only: the findings those rules archived, summed. */
   readonly archivedFindings?: number;
+  /**
+   * `preview` and `drift`: each resource the preview would create, update, replace or delete, with
+   * its region (what drifted, and where). Absent when none would change.
+   */
+  readonly changedResources?: ResourceChange[];
 }
 
 /** Summary of a whole run: what `--report FILE` and `--json` write. */

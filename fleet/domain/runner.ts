@@ -7,6 +7,7 @@ import type { AccountView } from "./adoption";
 import type { ArchiveRulesOption } from "./archiveRules";
 import type { Operation } from "./outcomes";
 import type { StackResult } from "./results";
+import type { BackendSource, SetupCheck } from "./setup";
 
 export interface StackRunnerOptions {
   /** Folder with the program's Pulumi.yaml. */
@@ -59,6 +60,11 @@ export interface RunOptions {
 /** Runs one operation on one account's stack. Never throws: every problem becomes an outcome. */
 export interface StackRunner {
   run(target: Target, operation: Operation, options: RunOptions): Promise<StackResult>;
+  /**
+   * The Pulumi set-up, before any stack starts: a CLI of at least `MIN_PULUMI_CLI`, and a backend it
+   * can read (fleet/domain/setup.ts). Never throws: each problem comes back with its fix.
+   */
+  checkSetup?(source: BackendSource): Promise<SetupCheck>;
   /** The program's stacks in the backend (names as the backend gives them). */
   listStacks?(): Promise<string[]>;
   /**

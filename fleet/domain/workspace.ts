@@ -36,14 +36,16 @@ export function relativeBackendDir(
 
 /**
  * Problems to report before anything runs: settings the engine would only trip over once per
- * stack. Names variables, never their values.
+ * stack. Names variables, never their values. `loggedIn`: the backend the CLI's login names
+ * (`pulumi whoami`), for a run whose fleet file and environment name none.
  */
 export function preflightProblems(
   fleet: { backend?: string; secretsProvider?: string },
   env: Record<string, string | undefined>,
+  loggedIn?: string,
 ): string[] {
   const problems: string[] = [];
-  const backend = fleet.backend ?? env.PULUMI_BACKEND_URL ?? "";
+  const backend = fleet.backend ?? env.PULUMI_BACKEND_URL ?? loggedIn ?? "";
   const usesPassphrase =
     fleet.secretsProvider === "passphrase" ||
     (fleet.secretsProvider === undefined && /^(file|s3|azblob|gs):\/\//.test(backend));

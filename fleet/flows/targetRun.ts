@@ -4,7 +4,7 @@
  * when a run is abandoned mid-way.
  */
 import { type Command, isFailure } from "../domain/outcomes";
-import { progressLine } from "../domain/progress";
+import { estimateRemainingMs, progressLine } from "../domain/progress";
 import { failedResult, type StackResult, skippedResult } from "../domain/results";
 import { runAll } from "../domain/scheduler";
 import { type Target } from "../settings/schema";
@@ -22,8 +22,8 @@ export interface ScheduleTargetsOptions {
   /** The progress line as a target ends (none for a skipped one). */
   readonly endLine: (target: Target, result: StackResult) => string;
   /**
-   * The clock for the progress line said after each end line (`[12/340] 2 failed, ~14 min left`),
-   * when more than one target runs. Absent: no progress line.
+   * The clock for the progress said at the end of each end line (`… | [12/340] 2 failed, ~14 min
+   * left`), when more than one target runs. Absent: no progress.
    */
   readonly now?: () => number;
 }
@@ -54,6 +54,11 @@ export class TargetRun {
     const clock = now ? { now, startedAt: now() } : undefined;
     let finished = 0;
     let failed = 0;
+    // The pace for the estimate: when each running target started, how long each finished one took,
+    // and the most that ran at once.
+    const running = new Map<Target, number>();
+    const took: number[] = [];
+    let slots = 0;
     const outcome = await runAll(this.targets, run, {
       concurrency: options.concurrency,
       ...(options.budget ? { budget: options.budget } : {}),
@@ -72,6 +77,8 @@ export class TargetRun {
         ),
       onStart: (target) => {
         this.started.add(target);
+        if (clock) running.set(target, clock.now());
+        slots = Math.max(slots, running.size);
         say(options.startLine(target));
       },
       onFinish: (target, result) => {
@@ -79,17 +86,23 @@ export class TargetRun {
         finished++;
         if (result.outcome === "skipped") return;
         if (isFailure(result.outcome)) failed++;
-        say(options.endLine(target, result));
-        if (clock && this.targets.length > 1) {
-          say(
-            progressLine({
-              done: finished,
-              total: this.targets.length,
-              failed,
-              elapsedMs: clock.now() - clock.startedAt,
-            }),
-          );
+        const line = options.endLine(target, result);
+        if (!clock || this.targets.length <= 1) {
+          say(line);
+          return;
         }
+        const at = clock.now();
+        took.push(at - (running.get(target) ?? clock.startedAt));
+        running.delete(target);
+        const remainingMs = estimateRemainingMs({
+          finishedMs: took,
+          runningMs: [...running.values()].map((started) => at - started),
+          queued: this.targets.length - finished - running.size,
+          slots,
+        });
+        say(
+          `${line} | ${progressLine({ done: finished, total: this.targets.length, failed, remainingMs })}`,
+        );
       },
     });
     return outcome;

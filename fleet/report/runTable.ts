@@ -1,5 +1,6 @@
 /** The stack commands' summary table and the `outputs` listing. Pure. */
 import { OUTCOMES, hasChanges } from "../domain/outcomes";
+import { describeChanges } from "../domain/resourceChanges";
 import { type StackResult, totalsOf } from "../domain/results";
 import { accountLabel, firstLine, formatDuration } from "../domain/text";
 import { alignColumns } from "./columns";
@@ -40,7 +41,15 @@ export function row(r: StackResult): string[] {
     n(r.changes.same),
     r.regions.length > 0 ? String(r.regions.length) : "-",
     r.outcome === "skipped" ? "-" : formatDuration(r.durationMs),
-    firstLine(r.error ?? r.skippedReason ?? r.orphanedReason),
+    firstLine(
+      r.error ??
+        r.skippedReason ??
+        r.orphanedReason ??
+        // What drifted: the first change by name and region, and how many more.
+        (r.outcome === "drifted" && r.changedResources
+          ? describeChanges(r.changedResources, 1)
+          : undefined),
+    ),
   ];
 }
 

@@ -40,6 +40,7 @@ import {
   noChanges,
 } from "../domain/outcomes";
 import { type OperationPlan, configUpdate, planOperation, successOutcome } from "../domain/plan";
+import { type ResourceChange, resourceChange } from "../domain/resourceChanges";
 import { type StackResult } from "../domain/results";
 import type { StackRunnerOptions } from "../domain/runner";
 import type { UnchangedVerdict } from "../domain/unchanged";
@@ -50,8 +51,10 @@ import { heldRegions } from "../domain/state";
 import { accountLabel } from "../domain/text";
 import { archiveRulesAfterUp } from "../flows/archiveRules";
 import { type Target } from "../settings/schema";
+import { type BackendSource, type SetupCheck } from "../domain/setup";
 import { errorOutcome, retrySelectAfterCreate } from "./errors";
 import { leanUp } from "./leanUp";
+import { checkPulumiSetup } from "./setup";
 import { type PreRead, checkUnchanged, workDirIdentity } from "./unchanged";
 
 /** What `beforeEngine` hands the call. */
@@ -412,6 +415,16 @@ export class AutomationStackRunner implements StackRunner {
     );
   }
 
+  /** The CLI and the backend, before any stack starts (./setup.ts). */
+  checkSetup(source: BackendSource): Promise<SetupCheck> {
+    return checkPulumiSetup({
+      command: () => this.pulumiCommand(),
+      workspace: () => this.workspaceOptions({}),
+      ...(this.options.pulumiRoot !== undefined ? { pulumiRoot: this.options.pulumiRoot } : {}),
+      source,
+    });
+  }
+
   /** The program's stacks in the backend, through the Automation API workspace. */
   async listStacks(): Promise<string[]> {
     const workspace = await LocalWorkspace.create(await this.workspaceOptions({}));
@@ -490,6 +503,13 @@ export class AutomationStackRunner implements StackRunner {
     let afterUp: Omit<AfterUp, "notes" | "error"> = {};
     const archiveRules = operation === "up" ? this.options.archiveRules : undefined;
     const events: EngineEvent[] = [];
+    // A preview's (and drift's) changes, resource by resource: what drifted, and in which region.
+    const changed: ResourceChange[] = [];
+    const onEvent = (event: EngineEvent) => {
+      if (archiveRules && isArchiveRuleEvent(event)) events.push(event);
+      const change = plan.call === "preview" ? resourceChange(event) : undefined;
+      if (change) changed.push(change);
+    };
     try {
       const fast = await this.fastPath(target, operation, plan, options.signal, note);
       if (fast?.verdict.unchanged === true) {
@@ -530,7 +550,7 @@ export class AutomationStackRunner implements StackRunner {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(this.options.parallel ? { parallel: this.options.parallel } : {}),
         ...(before.exclude.length > 0 ? { exclude: before.exclude, excludeDependents: true } : {}),
-        ...(archiveRules ? { onEvent: (e) => isArchiveRuleEvent(e) && events.push(e) } : {}),
+        ...(archiveRules || plan.call === "preview" ? { onEvent } : {}),
       });
       changes = countChanges(result.opMap);
       outcome = successOutcome(operation, changes);
@@ -582,6 +602,7 @@ export class AutomationStackRunner implements StackRunner {
       durationMs,
       ...(error !== undefined ? { error } : {}),
       ...(notes.length > 0 ? { notes } : {}),
+      ...(changed.length > 0 ? { changedResources: changed } : {}),
       ...afterUp,
       logFile,
     };

@@ -112,7 +112,12 @@ describe("adopted analyzers are never deleted or replaced unless named", functio
       for (const [switched, adoptedSingle] of steps) {
         const step = `${SWITCHED} ${switched}, ${ADOPTED_SINGLE} ${adoptedSingle}`;
         await world.admin.clearCalls();
-        const run = await fleet(fleetFile(inMode(switched), inMode(adoptedSingle)), "up");
+        // --verbose: no engine line may speak of a replacement either.
+        const run = await fleet(
+          fleetFile(inMode(switched), inMode(adoptedSingle)),
+          "up",
+          "--verbose",
+        );
         assert.equal(run.code, 0, `${step}:\n${run.stderr.slice(-3000)}`);
         assert.doesNotMatch(run.stderr, /original|replac/i, step);
         for (const accountId of [SWITCHED, ADOPTED_SINGLE]) {
@@ -137,6 +142,7 @@ describe("adopted analyzers are never deleted or replaced unless named", functio
         "up",
         "--accounts",
         SWITCHED,
+        "--verbose",
       );
       assert.equal(run.code, 1, run.stderr.slice(-3000));
       const r = resultOf(run, SWITCHED);

@@ -105,7 +105,8 @@ describe("faults and adoption under the real engine", function () {
     const audit = await fleet("audit", "--accounts", BROWNFIELD);
     assert.equal(audit.code, 2, audit.stderr.slice(-3000));
 
-    const blocked = await fleet("up", "--accounts", BROWNFIELD);
+    // --verbose: the engine's lines too must show no create was tried.
+    const blocked = await fleet("up", "--accounts", BROWNFIELD, "--verbose");
     assert.equal(blocked.code, 1, blocked.stderr.slice(-3000));
     const b = resultOf(blocked, BROWNFIELD);
     assert.match(b.error ?? "", /"console-analyzer".*--adopt/s);
@@ -262,6 +263,8 @@ describe("faults and adoption under the real engine", function () {
       "--refresh",
       "--accounts",
       accountId,
+      // The engine's lines on stderr tell when it is creating.
+      "--verbose",
       "--fleet",
       fleetFile,
     ]);

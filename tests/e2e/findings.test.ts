@@ -67,7 +67,8 @@ accounts:
   it("brownfield: audit non-compliant, up --adopt keeps the console analyzer and its finding, audit clean", async () => {
     const before = await world.runFleet(["audit", "--fleet", fleetFile]);
     assert.equal(before.code, 2, before.stderr.slice(-3000));
-    const up = await world.runFleet(["up", "--adopt", "--fleet", fleetFile]);
+    // --verbose: the engine's lines too must show no create was tried.
+    const up = await world.runFleet(["up", "--adopt", "--verbose", "--fleet", fleetFile]);
     assert.equal(up.code, 0, up.stderr.slice(-3000));
     assert.doesNotMatch(up.stderr, /ServiceQuotaExceeded/);
     const [east] = await world.admin.listAnalyzers(ACCOUNT, "us-east-1");

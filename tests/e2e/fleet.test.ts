@@ -164,6 +164,16 @@ describe("the fleet bot under the real engine", function () {
     assert.equal(drift.code, 2, drift.stderr.slice(-3000));
     assert.equal(resultOf(drift, drifting).outcome, "drifted");
     assert.equal(resultOf(drift, drifting).changes.create, 1);
+    // Which resource drifted, and where: the analyzer deleted in eu-west-1.
+    assert.deepEqual(resultOf(drift, drifting).changedResources, [
+      {
+        op: "create",
+        type: "aws:accessanalyzer/analyzer:Analyzer",
+        name: "access-analyzer-eu-west-1",
+        region: "eu-west-1",
+      },
+    ]);
+    assert.match(drift.stdout, /drifted .*create Analyzer access-analyzer-eu-west-1 \(eu-west-1\)/);
     assert.equal(resultOf(drift, steady).outcome, "succeeded");
     assert.equal(drift.report!.totals.drifted, 1);
     assert.equal(
@@ -206,6 +216,8 @@ describe("the fleet bot under the real engine", function () {
         account,
         "--parallel",
         "4",
+        // The engine's lines on stderr tell when it is creating.
+        "--verbose",
         "--fleet",
         fleetFile,
       ]);

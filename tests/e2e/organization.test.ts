@@ -112,6 +112,16 @@ describe("the fleet over an AWS organization under the real engine", function ()
         [`acct-${DEV}`, "members", "succeeded"],
       ],
     );
+    // The fleet file names no account: each carries its name in Organizations, in the report and
+    // on the progress lines.
+    assert.deepEqual(
+      report.results.map((r) => r.name),
+      ["org-registration", "security", "management", "prod", "prod-leaving", "dev"],
+    );
+    assert.match(
+      run.stderr,
+      new RegExp(`^\\[prod ${PROD}\\] start up \\(stack acct-${PROD}\\)$`, "m"),
+    );
     // The run ordered the phases: the registration ended before the administrator started, and
     // the administrator before any member.
     const end = (r: StackResult) => Date.parse(r.startedAt!) + r.durationMs;

@@ -61,9 +61,13 @@ accounts:
 `,
     );
     const report = path.join(world.tmp, "report.json");
-    const run = await world.runFleet(["up", "--fleet", fleetFile, "--pulumi-root", pulumiRoot], {
-      reportFile: report,
-    });
+    // --verbose: the engine's lines on stderr must not hold it either.
+    const run = await world.runFleet(
+      ["up", "--verbose", "--fleet", fleetFile, "--pulumi-root", pulumiRoot],
+      {
+        reportFile: report,
+      },
+    );
 
     // The role requires the id: the update only succeeds if it reached the provider.
     assert.equal(run.code, 0, run.stderr.slice(-3000));

@@ -12,6 +12,7 @@ import {
 import { OrganizationThrottledError } from "../../../fleet/domain/organization";
 import type { FleetReport } from "../../../fleet/domain/results";
 import type { StackRunner, StackRunnerOptions } from "../../../fleet/domain/runner";
+import type { BackendSource, SetupCheck } from "../../../fleet/domain/setup";
 import type { Target } from "../../../fleet/settings/schema";
 import { FakeRunner, orgAccount, type Script } from "./helpers";
 
@@ -114,7 +115,25 @@ describe("fleet CLI", () => {
     assert.match(h.err(), /\[prod-eu 111122223333\] done succeeded: \+18/);
   });
 
-  it("prefixes each engine output line with the account on stderr", async () => {
+  it("keeps engine output off stderr by default: a start and an end line per stack", async () => {
+    const h = harness({
+      "444455556666": {
+        output: ["Updating (acct-4444)\n + aws:accessanalyzer/analyzer:Analyzer\n"],
+      },
+    });
+    await main(["up", "--accounts", "dev"], h.deps);
+    assert.doesNotMatch(h.err(), /Updating|aws:accessanalyzer/);
+    assert.deepStrictEqual(
+      h
+        .err()
+        .split("\n")
+        .filter((l) => l.startsWith("[dev 444455556666]"))
+        .map((l) => l.split(" ")[2]),
+      ["start", "done"],
+    );
+  });
+
+  it("with --verbose prefixes each engine output line with the account on stderr", async () => {
     const h = harness({
       "444455556666": {
         output: [
@@ -123,7 +142,7 @@ describe("fleet CLI", () => {
         ],
       },
     });
-    await main(["up", "--accounts", "dev"], h.deps);
+    await main(["up", "--accounts", "dev", "--verbose"], h.deps);
     assert.match(h.err(), /^\[dev 444455556666\] Updating \(acct-4444\)$/m);
     assert.match(
       h.err(),
@@ -360,6 +379,67 @@ describe("fleet CLI", () => {
     );
   });
 
+  describe("the Pulumi set-up, checked before any stack starts", () => {
+    const setup = (h: Harness, check: SetupCheck) => {
+      const sources: BackendSource[] = [];
+      Object.assign(h.runner, {
+        checkSetup: (source: BackendSource) => {
+          sources.push(source);
+          return Promise.resolve(check);
+        },
+      });
+      return sources;
+    };
+
+    for (const command of ["up", "preview", "drift", "outputs", "refresh"]) {
+      it(`${command}: a set-up problem (no CLI, unreadable backend) exits 3 with nothing run`, async () => {
+        const h = harness();
+        const sources = setup(h, {
+          problems: ["the Pulumi CLI was not found (pulumi on PATH): install it", "second"],
+        });
+        const code = await main([command], h.deps);
+        assert.strictEqual(code, 3);
+        assert.deepStrictEqual(h.runner.calls, []);
+        assert.match(
+          h.err(),
+          /^the Pulumi CLI was not found \(pulumi on PATH\): install it\nsecond$/m,
+        );
+        assert.doesNotMatch(h.err(), /start|stack\(s\)/);
+        assert.deepStrictEqual(sources, [{ fleetFile: "fleet.yaml", backend: "file://./state" }]);
+      });
+    }
+
+    it("asks for the passphrase when only the CLI's login names a diy backend", async () => {
+      const fleet = `accounts:\n  - id: "111122223333"\n`;
+      const byLogin = harness({}, fleet);
+      setup(byLogin, { problems: [], backendUrl: "file:///var/state" });
+      assert.strictEqual(await main(["up"], byLogin.deps), 3);
+      assert.deepStrictEqual(byLogin.runner.calls, []);
+      assert.match(byLogin.err(), /PULUMI_CONFIG_PASSPHRASE/);
+
+      const cloud = harness({}, fleet);
+      setup(cloud, { problems: [], backendUrl: "https://api.pulumi.com" });
+      assert.strictEqual(await main(["up"], cloud.deps), 0);
+
+      const withPassphrase = harness({}, fleet, false, { PULUMI_CONFIG_PASSPHRASE: "x" });
+      setup(withPassphrase, { problems: [], backendUrl: "file:///var/state" });
+      assert.strictEqual(await main(["up"], withPassphrase.deps), 0);
+      assert.strictEqual(withPassphrase.runner.calls.length, 1);
+    });
+
+    it("names PULUMI_BACKEND_URL as the backend's source when the fleet file has none", async () => {
+      const h = harness(
+        {},
+        `secretsProvider: awskms://alias/k?region=eu-west-1\naccounts:\n  - id: "111122223333"\n`,
+        false,
+        { PULUMI_BACKEND_URL: "s3://bucket" },
+      );
+      const sources = setup(h, { problems: [] });
+      assert.strictEqual(await main(["up"], h.deps), 0);
+      assert.deepStrictEqual(sources, [{ fleetFile: "fleet.yaml", envUrl: "s3://bucket" }]);
+    });
+  });
+
   it("does not create an absolute file:// backend folder", async () => {
     const absolute = path.join(os.tmpdir(), `fleet-no-such-state-${process.pid}`);
     const h = harness(
@@ -370,7 +450,7 @@ describe("fleet CLI", () => {
     assert.ok(!fs.existsSync(absolute));
   });
 
-  it("says done/total, failures so far and the time left on stderr as each stack ends", async () => {
+  it("ends each stack's end line with done/total, failures so far and the time left", async () => {
     const h = harness({ "444455556666": { outcome: "failed", error: "error: x" } });
     let clock = 0;
     const deps = { ...h.deps, now: () => new Date((clock += 60_000)) };
@@ -378,11 +458,11 @@ describe("fleet CLI", () => {
     const lines = h
       .err()
       .split("\n")
-      .filter((l) => /^\[\d+\/3\]/.test(l));
+      .filter((l) => / \| \[\d+\/3\]/.test(l));
     assert.strictEqual(lines.length, 3);
-    assert.match(lines[0], /^\[1\/3\] 0 failed, ~\d+ min left$/);
-    assert.match(lines[1], /^\[2\/3\] 1 failed, ~\d+ min left$/);
-    assert.strictEqual(lines[2], "[3/3] 1 failed, all done");
+    assert.match(lines[0], /\] done succeeded: .* \| \[1\/3\] 0 failed, ~\d+ min left$/);
+    assert.match(lines[1], /\] FAILED failed: .* \| \[2\/3\] 1 failed, ~\d+ min left$/);
+    assert.match(lines[2], /\] done succeeded: .* \| \[3\/3\] 1 failed, all done$/);
     assert.doesNotMatch(h.out(), /failed, /);
   });
 
@@ -785,7 +865,11 @@ describe("fleet CLI stack commands", () => {
       "444455556666": { extra: { archivedFindings: 0 } },
     });
     await main(["up"], h.deps);
-    const lines = h.err().split("\n");
+    // Each end line, without the run's progress at its end.
+    const lines = h
+      .err()
+      .split("\n")
+      .map((l) => l.replace(/ \| \[\d+\/\d+\] .*$/, ""));
     assert.ok(
       lines.includes(
         "[prod-eu 111122223333] done succeeded: +2 ~1 ±3 -4 =5, 2 region(s), 7 existing finding(s) archived by 2 archive rule(s), 1m01s; eu-west-1 adopted (console-analyzer), stack would-adopt",
@@ -800,6 +884,36 @@ describe("fleet CLI stack commands", () => {
     assert.ok(lines.includes("[777788889999] done succeeded: +0 ~0 ±0 -0 =0, 0 region(s), 1s"));
   });
 
+  it("drift names each drifted resource and its region, in the end line and the table", async () => {
+    const analyzer = "aws:accessanalyzer/analyzer:Analyzer";
+    const h = harness({
+      "111122223333": {
+        outcome: "drifted",
+        changes: { create: 1, update: 1 },
+        extra: {
+          changedResources: [
+            {
+              op: "create",
+              type: analyzer,
+              name: "access-analyzer-eu-west-1",
+              region: "eu-west-1",
+            },
+            { op: "update", type: analyzer, name: "access-analyzer-unused-access" },
+          ],
+        },
+      },
+    });
+    assert.strictEqual(await main(["drift"], h.deps), 2);
+    assert.match(
+      h.err(),
+      /^\[prod-eu 111122223333\] done drifted: \+1 ~1 .*; update Analyzer access-analyzer-unused-access, create Analyzer access-analyzer-eu-west-1 \(eu-west-1\)( \||$)/m,
+    );
+    assert.match(
+      h.out(),
+      /^prod-eu 111122223333\s+acct-111122223333\s+drifted\s.*update Analyzer access-analyzer-unused-access, and 1 more$/m,
+    );
+  });
+
   it("says a failed stack's first error line and its log file (or - without one)", async () => {
     const h = harness({
       "111122223333": {
@@ -810,7 +924,11 @@ describe("fleet CLI stack commands", () => {
       "444455556666": { outcome: "locked", error: "locked" },
     });
     await main(["up"], h.deps);
-    const lines = h.err().split("\n");
+    // Each end line, without the run's progress at its end.
+    const lines = h
+      .err()
+      .split("\n")
+      .map((l) => l.replace(/ \| \[\d+\/\d+\] .*$/, ""));
     assert.ok(
       lines.includes("[prod-eu 111122223333] FAILED failed: error: denied (log: /logs/prod.log)"),
     );
@@ -1025,6 +1143,17 @@ describe("fleet CLI stack commands", () => {
       assert.ok(!("error" in orphaned[0]) && !("skippedReason" in orphaned[0]));
       assert.match(orphaned[0].orphanedReason ?? "", /not in the fleet any more/);
       assert.strictEqual(h.runner.calls.length, 3);
+    });
+
+    it("up lists each orphan in the closing table and counts it in the totals line", async () => {
+      const h = harness();
+      listing(h);
+      assert.strictEqual(await main(["up"], h.deps), 0);
+      assert.match(
+        h.out(),
+        /^999999999999\s+acct-999999999999\s+orphaned\s+-\s.*not in the fleet any more/m,
+      );
+      assert.match(h.out(), /^5 stack\(s\): 3 succeeded, 2 orphaned; changes: /m);
     });
 
     it("--accounts reports only the orphans of the accounts it names", async () => {

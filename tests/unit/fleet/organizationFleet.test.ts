@@ -123,6 +123,36 @@ describe("organization fleet", () => {
     assert.strictEqual(r.targets.length, 5);
   });
 
+  it("names each account by its Organizations name unless the fleet file names it", () => {
+    const f = fleet(
+      `${ORG_ONLY}accounts:\n  - { id: "${PROD}", name: prod }\n  - { id: "${SANDBOX}" }\n  - { id: "${OUTSIDE}" }\n`,
+    );
+    const found: AccountSelection = {
+      ...FOUND,
+      accounts: [
+        ...FOUND.accounts.filter((a) => a.accountId !== DEV),
+        { ...account(DEV, "Root/Workloads/Dev"), name: "  Dev Workloads " },
+      ],
+    };
+    const names = Object.fromEntries(
+      organizationTargets(f, found).targets.map((t) => [t.accountId, t.name]),
+    );
+    assert.deepStrictEqual(names, {
+      [MGMT]: `n-${MGMT}`,
+      [ADMIN]: `n-${ADMIN}`,
+      [PROD]: "prod",
+      [DEV]: "Dev Workloads",
+      // Left out by the organization but listed: the name it has there.
+      [SANDBOX]: `n-${SANDBOX}`,
+      [OUTSIDE]: undefined,
+    });
+    const idAsName = organizationTargets(f, {
+      ...FOUND,
+      accounts: [{ ...account(DEV, "Root"), name: DEV }],
+    }).targets.find((t) => t.accountId === DEV);
+    assert.ok(idAsName && !("name" in idAsName), "a name that is the id adds nothing");
+  });
+
   it("deals shards over the discovered set by account id, whatever the file lists", () => {
     const a = organizationTargets(fleet(ORG_ONLY), FOUND).targets;
     const b = organizationTargets(

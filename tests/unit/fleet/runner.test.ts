@@ -444,7 +444,7 @@ describe("AutomationStackRunner (fake stacks)", () => {
       assert.deepStrictEqual(result.archiveRulesApplied, []);
     });
 
-    it("collects no events for any other operation, and applies nothing", async () => {
+    it("applies no archive rule after any other operation", async () => {
       const client: ArchiveRuleClient = {
         analyzers: () => Promise.reject(new Error("must not be called")),
         activeFindings: () => Promise.reject(new Error("must not be called")),
@@ -453,11 +453,8 @@ describe("AutomationStackRunner (fake stacks)", () => {
       const stack = new FakeStack("acct-1", { opMap: { create: 1 }, events });
       const result = await withRules(stack, client).run(target("111122223333"), "preview", {});
       assert.strictEqual(result.outcome, "succeeded");
-      assert.strictEqual(
-        stack.calls.find((c) => c.method === "preview")?.options?.onEvent,
-        undefined,
-      );
       assert.strictEqual(result.archiveRulesApplied, undefined);
+      assert.strictEqual(result.archivedFindings, undefined);
     });
   });
 
@@ -469,6 +466,54 @@ describe("AutomationStackRunner (fake stacks)", () => {
     assert.strictEqual(preview?.options?.refresh, true);
     assert.strictEqual(result.outcome, "drifted");
     assert.deepStrictEqual(opened, ["select acct-111122223333"]);
+  });
+
+  it("drift names each resource it would change, with its region, from the engine's events", async () => {
+    const pre = (op: string, type: string, name: string) =>
+      ({
+        sequence: 1,
+        timestamp: 0,
+        resourcePreEvent: {
+          metadata: {
+            op,
+            type,
+            urn: `urn:pulumi:acct::access-analyzer::${type}::${name}`,
+            provider: "",
+          },
+        },
+      }) as unknown as EngineEvent;
+    const events = [
+      pre("refresh", "aws:accessanalyzer/analyzer:Analyzer", "access-analyzer-us-east-1"),
+      pre("same", "aws:accessanalyzer/analyzer:Analyzer", "access-analyzer-us-east-1"),
+      pre("create", "aws:accessanalyzer/analyzer:Analyzer", "access-analyzer-eu-west-1"),
+      pre(
+        "update",
+        "aws:accessanalyzer/archiveRule:ArchiveRule",
+        "access-analyzer-ap-south-1-ours",
+      ),
+    ];
+    const stack = new FakeStack("acct-1", { opMap: { create: 1, update: 1 }, events });
+    const { runner: r } = runner(stack);
+    const result = await r.run(target("111122223333"), "drift", {});
+    assert.strictEqual(result.outcome, "drifted");
+    assert.deepStrictEqual(result.changedResources, [
+      {
+        op: "create",
+        type: "aws:accessanalyzer/analyzer:Analyzer",
+        name: "access-analyzer-eu-west-1",
+        region: "eu-west-1",
+      },
+      {
+        op: "update",
+        type: "aws:accessanalyzer/archiveRule:ArchiveRule",
+        name: "access-analyzer-ap-south-1-ours",
+        region: "ap-south-1",
+      },
+    ]);
+    // Not for the operations that change things: their counts are the record.
+    const upStack = new FakeStack("acct-1", { opMap: { create: 1 }, events });
+    const up = await runner(upStack).runner.run(target("111122223333"), "up", {});
+    assert.strictEqual(up.changedResources, undefined);
   });
 
   it("passes --parallel and the abort signal to the engine and logs the operation's start and outcome", async () => {

@@ -31,7 +31,7 @@ function schedule(
 }
 
 describe("TargetRun (fleet/targetRun)", () => {
-  it("says a progress line after each end line, from the injected clock, when more than one target runs", async () => {
+  it("ends each end line with the progress, from the injected clock, when more than one target runs", async () => {
     let clock = 1_700_000_000_000;
     const [a, b] = targets(2);
     const { lines, results } = schedule(
@@ -45,12 +45,40 @@ describe("TargetRun (fleet/targetRun)", () => {
     await results;
     assert.deepStrictEqual(lines, [
       `start ${a.accountId}`,
-      `end ${a.accountId} failed`,
-      "[1/2] 1 failed, ~1 min left",
+      `end ${a.accountId} failed | [1/2] 1 failed, ~1 min left`,
       `start ${b.accountId}`,
-      `end ${b.accountId} succeeded`,
-      "[2/2] 1 failed, all done",
+      `end ${b.accountId} succeeded | [2/2] 1 failed, all done`,
     ]);
+  });
+
+  it("estimates the time left from the stacks running at once, not one after another", async () => {
+    // a and b start together; a ends after 60 s with b as far along: c and d then take one more
+    // minute side by side (a plain rate, 60 s × 3 left, would say 3 minutes).
+    let clock = 0;
+    const release = new Map<string, () => void>();
+    const ts = targets(4);
+    const { lines, results } = schedule(
+      ts,
+      (t) =>
+        new Promise<StackResult>((resolve) =>
+          release.set(t.accountId, () => resolve(result(t, "up", "succeeded"))),
+        ),
+      { now: () => clock, concurrency: 2 },
+    );
+    const finish = async (t: Target) => {
+      release.get(t.accountId)!();
+      await new Promise((r) => setImmediate(r));
+    };
+    await new Promise((r) => setImmediate(r));
+    clock = 60_000;
+    await finish(ts[0]);
+    assert.strictEqual(
+      lines.at(-2),
+      `end ${ts[0].accountId} succeeded | [1/4] 0 failed, ~1 min left`,
+    );
+    for (const t of ts.slice(1)) await finish(t);
+    await results;
+    assert.match(lines.at(-1)!, /\| \[4\/4\] 0 failed, all done$/);
   });
 
   it("says no progress line for a single target, nor without a clock", async () => {
@@ -69,7 +97,7 @@ describe("TargetRun (fleet/targetRun)", () => {
       ["succeeded", "succeeded"],
     );
     assert.ok(
-      noClock.lines.every((l) => !l.startsWith("[")),
+      noClock.lines.every((l) => !l.includes("[")),
       noClock.lines.join("\n"),
     );
   });
@@ -98,12 +126,12 @@ describe("TargetRun (fleet/targetRun)", () => {
       rs[1].skippedReason,
       "not started: 1 failure(s) reached --failure-tolerance",
     );
-    // A skipped target says no end line and no progress line.
+    // A skipped target says no end line (nor the progress at its end).
     assert.deepStrictEqual(
       lines.filter((l) => l.startsWith("end")),
-      [`end ${ts[0].accountId} failed`],
+      [`end ${ts[0].accountId} failed | [1/3] 1 failed, <1 min left`],
     );
-    assert.strictEqual(lines.filter((l) => l.startsWith("[")).length, 1);
+    assert.strictEqual(lines.filter((l) => l.includes("[")).length, 1);
   });
 
   it("runs every target when no --failure-tolerance is given", async () => {
