@@ -34,6 +34,22 @@ export const NAME_MAX = 255;
 export const MAX_ARCHIVE_RULES = 100;
 /** AWS tagging rules: tags per resource, key and value lengths, the reserved prefix. */
 export const TAG_LIMITS = { maxTags: 50, keyMax: 128, valueMax: 256, reservedPrefix: "aws:" };
+/**
+ * AWS's tag character set: Unicode letters, separators (spaces), numbers and `_ . : / = + - @`.
+ * It is the `TagKey` pattern of the AWS Organizations and STS service models
+ * (`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`, botocore 1.44.8, in shared/schemas/aws) and the "allowed
+ * characters" of AWS's tagging guide; the Access Analyzer model gives its tags no pattern of their
+ * own. A newline, a tab or a NUL is none of these.
+ */
+export const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/** The first character of `text` outside AWS's tag character set, if any. */
+function firstBadTagCharacter(text: string): { char: string; position: number } | undefined {
+  const chars = [...text];
+  const i = chars.findIndex((c) => !TAG_CHARACTERS.test(c));
+  return i < 0 ? undefined : { char: chars[i], position: i + 1 };
+}
+/** Control characters (newline, tab, NUL, …): outside AWS's tag character set, never meant. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
 /** An AWS account id. */
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** An IAM role ARN in one of the partitions; group 2 is the role's account id. */
@@ -241,6 +257,21 @@ export const tagKey = z
     error: (iss) =>
       `tag key ${quoted(iss.input)} uses the reserved prefix "aws:" (AWS sets those tags ` +
       `itself, and the provider drops them); choose another key`,
+  })
+  .refine((key) => firstBadTagCharacter(key) === undefined, {
+    error: (iss) => {
+      const bad = firstBadTagCharacter(iss.input as string)!;
+      return (
+        `tag key ${quoted(iss.input)} has ${quoted(bad.char)} at position ${bad.position}, ` +
+        `outside AWS's tag character set; use letters, digits, spaces and _ . : / = + - @`
+      );
+    },
+  })
+  // AWS's set allows a key of spaces alone; such a key is invisible in the console and in
+  // reports, and is a YAML slip far more often than a choice: this rule is ours.
+  .refine((key) => !/^\p{Z}+$/u.test(key), {
+    error: (iss) =>
+      `tag key ${quoted(iss.input)} is only spaces; give it a letter, digit or one of _ . : / = + - @`,
   });
 
 /** A tag value by AWS's rules. */
@@ -249,6 +280,14 @@ export const tagValue = z
   .max(TAG_LIMITS.valueMax, {
     error: (iss) =>
       `tag value must be at most ${TAG_LIMITS.valueMax} characters long (got ${(iss.input as string).length})`,
+  })
+  // Values keep any printable character (the Access Analyzer model sets no pattern, and values
+  // such as "a, b" are common); a control character is outside AWS's set and never meant.
+  .refine((value) => !CONTROL_CHARACTER.test(value), {
+    error: (iss) =>
+      `tag value ${quoted(iss.input)} has a control character (${quoted(
+        (iss.input as string).match(CONTROL_CHARACTER)![0],
+      )}), outside AWS's tag character set; remove it`,
   });
 
 const tooManyTags = (count: number) =>

@@ -20,8 +20,13 @@ import { addReportCommand } from "./commands/reportCommand";
 import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackCommand";
 import { addValidateOptions, runValidateCommand } from "./commands/validateCommand";
 import { PACKAGE_NAME, findPackageVersion } from "../program/contract";
-import { UsageError } from "./domain/errors";
-import { OrganizationThrottledError } from "./domain/organization";
+import {
+  EmptySelectionError,
+  EnvironmentError,
+  UsageError,
+  describeError,
+  isDiskError,
+} from "./domain/errors";
 import { EXIT, type Operation } from "./domain/outcomes";
 import type { StackRunner, StackRunnerOptions } from "./domain/runner";
 
@@ -161,10 +166,19 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
       deps.stderr(`${error.message}\n`);
       return EXIT.usage;
     }
-    if (error instanceof OrganizationThrottledError) {
-      // Not the input's fault: the environment (Organizations' request rate) failed the run.
-      deps.stderr(`${error.message}\nnothing was run\n`);
-      return EXIT.failed;
+    if (error instanceof EmptySelectionError) {
+      deps.stderr(`${error.message}\n`);
+      return EXIT.empty;
+    }
+    if (error instanceof EnvironmentError) {
+      deps.stderr(`${error.message}\n`);
+      return EXIT.environment;
+    }
+    if (isDiskError(error)) {
+      deps.stderr(
+        `access-analyzer-fleet: the disk refused a write: ${describeError(error)}; free space or pick a writable folder, then run again\n`,
+      );
+      return EXIT.environment;
     }
     throw error;
   }

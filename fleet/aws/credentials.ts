@@ -21,10 +21,10 @@ export type AwsCredentialIdentityProvider = () => Promise<AwsCredentialIdentity>
 /** Renew assumed-role credentials this long before they expire. */
 const RENEW_BEFORE_MS = 5 * 60 * 1000;
 
-/** An AssumeRole that failed: its message already names the role; not wrapped again. */
+/** An AssumeRole that failed: its message already names the role; `cause` is the SDK's error. */
 export class AssumeRoleError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "AssumeRoleError";
   }
 }
@@ -68,7 +68,7 @@ export function assumedRoleProvider(
       };
     } catch (error) {
       if (error instanceof Error && error.name === "AbortError") throw error;
-      throw new AssumeRoleError(`AssumeRole ${roleArn}: ${describeError(error)}`);
+      throw new AssumeRoleError(`AssumeRole ${roleArn}: ${describeError(error)}`, { cause: error });
     }
   };
   return () => {

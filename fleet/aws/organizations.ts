@@ -11,7 +11,7 @@ import {
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
-import { describeError } from "../domain/errors";
+import { describeError, isEnvironmentError } from "../domain/errors";
 import {
   type AccountSelection,
   OrganizationReadError,
@@ -254,7 +254,16 @@ const READ_PERMISSIONS = [
 
 /** Turns an SDK error into what to fix. */
 function explain(operation: string, error: unknown, who: string): Error {
-  if (error instanceof AssumeRoleError) return error;
+  if (error instanceof AssumeRoleError) {
+    // The organization's role could not be assumed: the fleet file's (a role that does not exist,
+    // does not trust the bot, a wrong external id) unless STS itself failed (throttling, 5xx).
+    return new OrganizationReadError(
+      `organization.roleArn: ${error.message}; use a role that exists in the management account ` +
+        `(or the Organizations delegated administrator), trusts the bot's identity, and, with ` +
+        `organization.externalId, requires that id`,
+      { environment: isEnvironmentError(error.cause) },
+    );
+  }
   if (error instanceof Error && error.name === "AbortError") return error;
   if (error instanceof ThrottledError) {
     return new OrganizationThrottledError(operation, error.attempts, error.waitedMs, who);
@@ -270,7 +279,9 @@ function explain(operation: string, error: unknown, who: string): Error {
       `${operation} was denied to ${who}: only the management account or a delegated administrator may list the organization, and the role needs ${READ_PERMISSIONS} (organizations:${operation} is the one refused) (${describeError(error)})`,
     );
   }
-  return new OrganizationReadError(`${operation} as ${who}: ${describeError(error)}`);
+  return new OrganizationReadError(`${operation} as ${who}: ${describeError(error)}`, {
+    environment: isEnvironmentError(error),
+  });
 }
 
 /**

@@ -19,7 +19,7 @@ import { TargetRun } from "../flows/targetRun";
 import { formatAuditTable, iam28Notes, stateNotes } from "../report/auditTable";
 import { type Target } from "../settings/schema";
 import { type CliDeps } from "./deps";
-import { analyzerTargets, awsAccess, loadFleet, loadRunFleet } from "./loader";
+import { analyzerTargets, awsAccess, loadFleet, loadRunFleet, requireSelection } from "./loader";
 import {
   LIMITS,
   type RunFlags,
@@ -78,8 +78,12 @@ Exit codes:
        a coverage gap, but the stack is wrong about the account until the next up drops it: the
        same "run up" as a missing region)
   ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path; nothing ran
+  ${EXIT.empty}    no account selected (organization scope, --accounts, --shard); nothing read
+       (--allow-empty: exit 0 instead)
+  ${EXIT.environment}    the environment failed: the report could not be written (full or read-only
+       disk; the table is still printed), AWS Organizations throttled or unreachable
   ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; the report was still written
-When several apply, the first in this order wins: 3, 130, 1, 2, 0.`;
+When several apply, the first in this order wins: 3, 4, 130, 5, 1, 2, 0.`;
 
 export function addAuditOptions(cmd: Command): Command {
   addReadConcurrencyOptions(
@@ -180,6 +184,7 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
   // Organization fleets: the accounts read at this run (the registration stack has no analyzers).
   const runFleet = await loadRunFleet(fleet, deps);
   const targets = analyzerTargets(runFleet, flags);
+  requireSelection("audit", targets, runFleet, flags);
   // The delegated administrator (even when the selection leaves it out): the organization view.
   const administrator = runFleet.targets.find((t) => t.phase === "delegated-administrator");
   const { failureTolerance } = flags;
@@ -191,7 +196,11 @@ export async function runAuditCommand(flags: RunFlags, deps: CliDeps): Promise<n
       : undefined,
   ]);
   const createReader = awsAccess(deps).accountReader;
-  const redact = makeRedactor(deps.env);
+  // The fleet's external ids are masked too, should an error message ever echo one.
+  const redact = makeRedactor(
+    deps.env,
+    runFleet.targets.map((t) => t.access.externalId),
+  );
   const say = (line: string) => deps.stderr(`${line}\n`);
   say(
     `audit: ${targets.length} account(s), ${concurrency} at a time, ${regionConcurrency} region(s) at a time per account` +

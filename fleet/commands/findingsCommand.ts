@@ -6,7 +6,7 @@ import { type Command, Option } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_AUDIT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "../domain/account";
-import { UsageError } from "../domain/errors";
+import { describeError, UsageError } from "../domain/errors";
 import {
   type FindingsFilter,
   type FindingsReport,
@@ -29,7 +29,7 @@ import {
 import { type Target } from "../settings/schema";
 import { type CliDeps } from "./deps";
 import { readFindingsReport, readSuppressions, writeFindings } from "./findingsFiles";
-import { analyzerTargets, awsAccess, loadFleet, loadRunFleet } from "./loader";
+import { analyzerTargets, awsAccess, loadFleet, loadRunFleet, requireSelection } from "./loader";
 import {
   LIMITS,
   type RunFlags,
@@ -75,8 +75,12 @@ Exit codes:
   ${EXIT.ok}    every account and region in scope was read (with or without findings)
   ${EXIT.failed}    an account or a region could not be read (the others are still reported)
   ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path; nothing ran
+  ${EXIT.empty}    no account selected (organization scope, --accounts, --shard); nothing read
+       (--allow-empty: exit 0 instead)
+  ${EXIT.environment}    the environment failed: --output could not be written (full or read-only
+       disk; the summary line is still printed), AWS Organizations throttled or unreachable
   ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; what was read is still written
-When several apply, the first in this order wins: 3, 130, 1, 0.`;
+When several apply, the first in this order wins: 3, 4, 130, 5, 1, 0.`;
 
 const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -240,10 +244,15 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
       ? { ...t, name: t.origin.accountName }
       : t,
   );
+  requireSelection("findings", targets, runFleet, flags);
 
   const concurrency = flags.concurrency ?? DEFAULT_AUDIT_CONCURRENCY;
   const regionConcurrency = flags.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY;
-  const redact = makeRedactor(deps.env);
+  // The fleet's external ids are masked too, should an error message ever echo one.
+  const redact = makeRedactor(
+    deps.env,
+    runFleet.targets.map((t) => t.access.externalId),
+  );
   const say = (line: string) => deps.stderr(`${line}\n`);
   say(
     `findings: ${targets.length} account(s), ${concurrency} at a time, ${regionConcurrency} region(s) at a time per account`,
@@ -256,17 +265,26 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
       report = applySuppressions(report, suppressions, flags.suppressions!, deps.now());
     if (baseline) report = compareWithBaseline(report, baseline, sinceReport!);
     report = finishReport(report);
-    writeFindings(
-      report,
-      format,
-      {
-        ...(flags.output !== undefined ? { output: flags.output } : {}),
-        ...(flags.report !== undefined ? { report: flags.report } : {}),
-        ...(flags.sarifMaxResults !== undefined ? { sarifMaxResults: flags.sarifMaxResults } : {}),
-      },
-      deps,
-    );
-    const code = findingsExitCode(report, stop.signal.aborted);
+    // A file the disk refuses (full, read-only) does not lose the summary line: exit 5.
+    let unwritten: string | undefined;
+    try {
+      writeFindings(
+        report,
+        format,
+        {
+          ...(flags.output !== undefined ? { output: flags.output } : {}),
+          ...(flags.report !== undefined ? { report: flags.report } : {}),
+          ...(flags.sarifMaxResults !== undefined
+            ? { sarifMaxResults: flags.sarifMaxResults }
+            : {}),
+        },
+        deps,
+      );
+    } catch (error) {
+      unwritten = describeError(error);
+    }
+    const readCode = findingsExitCode(report, stop.signal.aborted);
+    const code = unwritten !== undefined && readCode !== EXIT.aborted ? EXIT.environment : readCode;
     for (const r of expiredSuppressions(report)) {
       say(
         `warning: suppression ${r.rule} of ${flags.suppressions} (${r.match}: ${r.reason}) expired ${r.expires}; its ${r.matched} finding(s) are shown again`,
@@ -275,9 +293,16 @@ export async function runFindingsCommand(flags: FindingsFlags, deps: CliDeps): P
     const t = report.totals;
     say(
       `findings: ${t.findings} finding(s) (${t.public} public, ${t.crossAccount} cross-account, ${t.unused} unused)${changeSummary(report)} in ${t.accounts} account(s), ${t.failedAccounts} not fully read; exit code ${code}` +
-        (flags.output !== undefined ? `; ${format} in ${flags.output}` : "") +
-        (flags.report !== undefined ? `; JSON in ${flags.report}` : ""),
+        (flags.output !== undefined && unwritten === undefined
+          ? `; ${format} in ${flags.output}`
+          : "") +
+        (flags.report !== undefined && unwritten === undefined ? `; JSON in ${flags.report}` : ""),
     );
+    if (unwritten !== undefined) {
+      say(
+        `findings: could not write ${[flags.output, flags.report].filter((f) => f !== undefined).join(" and ")}: ${unwritten}; free space or pick another --output/--report, then run again`,
+      );
+    }
     return code;
   };
   const unsubscribe = handleAuditSignals(deps, say, stop, () => EXIT.aborted);

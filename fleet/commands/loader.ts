@@ -5,8 +5,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { UsageError } from "../domain/errors";
-import { OrganizationReadError, OrganizationScopeError } from "../domain/organization";
+import { EmptySelectionError, EnvironmentError, UsageError } from "../domain/errors";
+import { EXIT } from "../domain/outcomes";
+import {
+  OrganizationReadError,
+  OrganizationScopeError,
+  OrganizationThrottledError,
+} from "../domain/organization";
 import { organizationTargets } from "../domain/organizationFleet";
 import { fleetPartition } from "../domain/partition";
 import { selectTargets } from "../domain/targets";
@@ -68,6 +73,15 @@ export async function loadRunFleet(
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
+    if (
+      error instanceof OrganizationThrottledError ||
+      (error instanceof OrganizationReadError && error.environment)
+    ) {
+      throw new EnvironmentError(
+        `${fleet.file}: ${error.message}\n${fleet.file}: AWS Organizations could not be read ` +
+          `(throttled or unavailable after the SDK's retries); nothing was run: run again later`,
+      );
+    }
     if (error instanceof OrganizationScopeError || error instanceof OrganizationReadError) {
       throw new UsageError(
         `${fleet.file}: ${error.message}\n${fleet.file}: could not read the organization's accounts; nothing was run`,
@@ -114,6 +128,41 @@ export function analyzerTargets(
   flags: Pick<RunFlags, "accounts" | "shard">,
 ): Target[] {
   return selectedTargets(run, flags).filter((t) => t.phase !== "registration");
+}
+
+/**
+ * Stops the run (exit 4) when it would cover no account, unless `--allow-empty`: a nightly gate
+ * must not pass while nothing is covered. The message says where the accounts went: what the fleet
+ * file and the organization hold, what the organization leaves out, and what the options chose.
+ */
+export function requireSelection(
+  command: string,
+  selected: readonly unknown[],
+  run: Pick<RunFleet, "targets" | "leftOut" | "organizationId">,
+  flags: Pick<RunFlags, "accounts" | "shard" | "allowEmpty">,
+): void {
+  if (selected.length > 0 || flags.allowEmpty) return;
+  const accounts = run.targets.filter((t) => t.phase !== "registration").length;
+  const facts = [
+    run.organizationId !== undefined
+      ? `organization ${run.organizationId}: ${accounts} account(s) in scope, ${run.leftOut.length} left out` +
+        (run.leftOut.length > 0 ? ` (${leftOutSummary(run.leftOut)})` : "")
+      : `the fleet file lists ${accounts} account(s)`,
+    ...(flags.accounts ? [`--accounts ${flags.accounts.join(",")}`] : []),
+    ...(flags.shard ? [`--shard ${flags.shard.index}/${flags.shard.count}`] : []),
+  ];
+  throw new EmptySelectionError(
+    `${command}: no account selected (${facts.join("; ")}); nothing ran. ` +
+      `Fix the scope (validate lists each account left out and why), or pass --allow-empty ` +
+      `if an empty selection is expected (exit code ${EXIT.empty} without it)`,
+  );
+}
+
+/** `3 excluded OU, 2 suspended`: the reasons accounts were left out, counted. */
+function leftOutSummary(leftOut: readonly LeftOutTarget[]): string {
+  const counts = new Map<string, number>();
+  for (const a of leftOut) counts.set(a.reason, (counts.get(a.reason) ?? 0) + 1);
+  return [...counts].map(([reason, n]) => `${n} ${reason}`).join(", ");
 }
 
 /** How a command reaches AWS: the ports the process wired (fleet/cli.ts `processDeps`; fakes in tests). */

@@ -48,6 +48,8 @@ export interface RunFlags {
   verbose?: boolean;
   /** `audit --no-state` makes it false: the stacks' state is not read (commander's default: true). */
   state?: boolean;
+  /** `--allow-empty`: a selection of no account exits 0 instead of 4. */
+  allowEmpty?: boolean;
 }
 
 /** Bounds of the numeric options: beyond them a value is a typo, not a plan. */
@@ -121,7 +123,11 @@ export function addSelectionOptions(cmd: Command, shardHelp: string): Command {
         "only these accounts: ids or names, comma-separated",
       ).argParser(accountsArg),
     )
-    .addOption(new Option("--shard <K/N>", shardHelp).argParser(shardArg));
+    .addOption(new Option("--shard <K/N>", shardHelp).argParser(shardArg))
+    .option(
+      "--allow-empty",
+      "a selection of no account is fine: exit 0 instead of 4 (e.g. a shard of a small fleet)",
+    );
 }
 
 /** `--report` and `--json`. */
@@ -214,8 +220,14 @@ export function reportFileProblem(given: string, file: string): string | undefin
 /** Problem with a file `option` names (`given`, resolved as `file`) that the run writes at the end. */
 export function outputFileProblem(option: string, given: string, file: string): string | undefined {
   const subject = `${option} ${given}`;
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
-    return `${subject}: ${file} is a folder; name a file, e.g. ${path.join(given, "report.json")}`;
+  if (fs.existsSync(file)) {
+    if (fs.statSync(file).isDirectory()) {
+      return `${subject}: ${file} is a folder; name a file, e.g. ${path.join(given, "report.json")}`;
+    }
+    // An existing file is overwritten: it must be writable, whatever its folder is.
+    return writable(file)
+      ? undefined
+      : `${subject}: ${file} is not writable; write the report somewhere else`;
   }
   return folderProblem(subject, path.dirname(file), "write the report somewhere else");
 }

@@ -35,7 +35,14 @@ import { leftOutLines, organizationLine, originLabel } from "../report/fleetLine
 import { formatOutputs, formatTable } from "../report/runTable";
 import { type Phase, type Target } from "../settings/schema";
 import { type CliDeps } from "./deps";
-import { type RunFleet, awsAccess, loadFleet, loadRunFleet, selectedTargets } from "./loader";
+import {
+  type RunFleet,
+  awsAccess,
+  loadFleet,
+  loadRunFleet,
+  requireSelection,
+  selectedTargets,
+} from "./loader";
 import {
   LIMITS,
   type RunFlags,
@@ -60,7 +67,12 @@ Exit codes:
        audit: at least one enabled region has no ACTIVE ACCOUNT analyzer (and all were read)
   ${EXIT.usage}    bad input: invalid fleet file, unknown account, bad option or path, or a set-up problem
        (no Pulumi CLI, one too old, a backend it cannot read, no passphrase); nothing ran
+  ${EXIT.empty}    no account selected (organization scope, --accounts, --shard); nothing ran
+       (--allow-empty: exit 0 instead)
+  ${EXIT.environment}    the environment failed: a full or read-only disk (the report could not be
+       written; the table is still printed), AWS Organizations throttled or unreachable
   ${EXIT.aborted}  aborted by Ctrl-C/SIGTERM; in-flight stacks stopped cleanly, report written
+When several apply, the first in this order wins: 3, 4, 130, 5, 1, 2, 0.
 
 Memory: a stack costs plugins x --plugin-memory (default 430 MiB, the real plugin's worst case) + 400 MiB;
 plugins = 1 with providerMode "single", else regions + 1 (17 + 1 for accounts that discover their
@@ -170,8 +182,9 @@ export async function runStackCommand(
   const fleetRun = await loadRunFleet(fleet, deps);
   // --accounts must name accounts of the fleet; only destroy may also name orphaned stacks,
   // which are known once the backend is listed.
-  if (command !== "destroy") selectedTargets(fleetRun, flags);
-  else
+  if (command !== "destroy") {
+    requireSelection(command, selectedTargets(fleetRun, flags), fleetRun, flags);
+  } else
     selectedTargets(fleetRun, { all: flags.all, accounts: flags.all ? flags.accounts : undefined });
   const { failureTolerance, parallel } = flags;
   const workDir = checkWorkDir(
@@ -261,6 +274,7 @@ export async function runStackCommand(
   const stacks = ORPHAN_COMMANDS.has(command) ? await listStacks(runner, say) : undefined;
   const orphans = stacks ? findOrphans(stacks, fleetRun.targets, fleetRun.leftOut) : [];
   const { targets, orphaned } = chooseTargets(command, fleetRun, orphans, flags);
+  if (command === "destroy") requireSelection(command, targets, fleetRun, flags);
   const MiB = 1024 * 1024;
   const memoryPlan = planMemory({
     memory: deps.memory(),

@@ -16,7 +16,9 @@
  *   not import a resource already in the state, and refuses to replace one while it is named).
  */
 import { parseImportId } from "../../components/contract";
-import { DEFAULTS, NAME_PATTERN } from "../../components/schema";
+import { formatPath } from "../../components/problems";
+import { selectRegions } from "../../components/regions";
+import { DEFAULTS, NAME_PATTERN, homeRegions } from "../../components/schema";
 import { type AnalyzerSettings } from "../settings/schema";
 import { type AnalyzerInfo, type ArchiveRuleInfo, exclusionReason } from "./account";
 import { type RegionNote } from "./notes";
@@ -61,8 +63,9 @@ function hasOurTags(analyzer: AnalyzerInfo, settings: AnalyzerSettings): boolean
 }
 
 /**
- * The decision for one stack. `adoptConsole` is `--adopt`; `operation` decides whether a
- * console-made analyzer blocks (`up`) or is only shown (`preview`).
+ * The decision for one stack. `adoptConsole` is `--adopt`; `dryRun` (a preview, which adopts
+ * nothing) says `would-adopt` where an `up` says `adopted`. The caller decides whether blockers
+ * stop the operation (`up`) or are only shown (`preview`).
  */
 export function decideRegions(input: {
   readonly settings: AnalyzerSettings;
@@ -70,8 +73,10 @@ export function decideRegions(input: {
   readonly held: Readonly<Record<string, HeldRegion>>;
   readonly adoptConsole: boolean;
   readonly stack: string;
+  readonly dryRun?: boolean;
 }): RegionDecision {
   const { settings, view, held, adoptConsole, stack } = input;
+  const adopted: RegionNote["status"] = input.dryRun ? "would-adopt" : "adopted";
   const enabled = new Set(view.enabled);
   const ourName = settings.analyzerName ?? DEFAULTS.analyzerName;
   const adopt: Record<string, string> = {};
@@ -113,17 +118,21 @@ export function decideRegions(input: {
       adopt[region] = found.name;
       notes.push({
         region,
-        status: "adopted",
+        status: adopted,
         analyzer: found.name,
-        detail: `took "${found.name}" (ours by name and tags, not in the state) back into the stack`,
+        detail: input.dryRun
+          ? `up takes "${found.name}" (ours by name and tags, not in the state) back into the stack`
+          : `took "${found.name}" (ours by name and tags, not in the state) back into the stack`,
       });
     } else if (adoptConsole) {
       adopt[region] = found.name;
       notes.push({
         region,
-        status: "adopted",
+        status: adopted,
         analyzer: found.name,
-        detail: `adopts "${found.name}" (made outside the stack) with its findings and archive state`,
+        detail: input.dryRun
+          ? `up --adopt adopts "${found.name}" (made outside the stack) with its findings and archive state`
+          : `adopts "${found.name}" (made outside the stack) with its findings and archive state`,
       });
     } else {
       const detail =
@@ -136,4 +145,31 @@ export function decideRegions(input: {
     }
   }
   return { adopt, dropFromState, notes, blockers };
+}
+
+/**
+ * What the settings ask of regions that the account cannot give, by the component's own rules
+ * (`selectRegions`, `homeRegions`): a region of `regions` the account has not enabled (a typo such
+ * as `us-east-9`, or a region not opted in), or a home region left uncovered. The bot reads the
+ * enabled regions before the engine anyway; checked there, such a stack fails at once, naming the
+ * setting and the fix, and nothing is changed in the account. Empty when the engine may run.
+ */
+export function regionProblems(
+  settings: Parameters<typeof homeRegions>[0] & {
+    readonly regions?: readonly string[];
+    readonly excludeRegions?: readonly string[];
+  },
+  enabled: readonly string[],
+): string[] {
+  const selection = selectRegions(enabled, settings.regions, settings.excludeRegions);
+  const problems = selection.problems.map((p) => `${p.path}: ${p.message}`);
+  if (problems.length > 0) return problems;
+  for (const { path, region } of homeRegions(settings)) {
+    if (!selection.regions.includes(region)) {
+      problems.push(
+        `${formatPath(path)}: "${region}" is not covered (covered: ${selection.regions.join(", ")}); pick a covered region`,
+      );
+    }
+  }
+  return problems;
 }

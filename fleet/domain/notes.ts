@@ -11,6 +11,8 @@
  * - `would-adopt`: an analyzer made outside the stack is there; `--adopt` takes it.
  * - `unmanageable`: an analyzer the provider cannot manage (a `_`-leading name) is there.
  * - `pending-cleared`: creates a killed run left pending were cleared (`refresh --clear-pending-creates`).
+ * - `checkpoint-repaired`: an empty attribute file a killed run left beside the stack's checkpoint
+ *   (file backend) was removed; it held nothing (fleet/domain/checkpoint.ts).
  * - `archive-rule-applied`: after `up`, a rule it created or changed was applied to the existing
  *   findings (`ApplyArchiveRule`).
  * - `archive-rule-not-applied`: the same, switched off (`--no-apply-archive-rules`,
@@ -27,6 +29,7 @@ export type NoteStatus =
   | "would-adopt"
   | "unmanageable"
   | "pending-cleared"
+  | "checkpoint-repaired"
   | "archive-rule-applied"
   | "archive-rule-not-applied"
   | "unchanged-verified"

@@ -204,11 +204,17 @@ export function selectAccounts(
   };
 }
 
-/** Reading Organizations failed; the message says what to fix. */
+/**
+ * Reading Organizations failed; the message says what to fix. `environment`: the failure is the
+ * environment's (throttling, a 5xx, the network, after the SDK's retries), not the fleet file's:
+ * retrying later may work (exit 5, not 3).
+ */
 export class OrganizationReadError extends Error {
-  constructor(message: string) {
+  readonly environment: boolean;
+  constructor(message: string, options: { environment?: boolean } = {}) {
     super(message);
     this.name = "OrganizationReadError";
+    this.environment = options.environment ?? false;
   }
 }
 

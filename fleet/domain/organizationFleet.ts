@@ -3,6 +3,7 @@
  * discovered accounts with the fleet file's `defaults` and entries applied, the registration stack
  * and the delegated administrator's organization analyzers, and what is left out. Pure.
  */
+import { ROLE_ARN_PATTERN, partitionOfArn } from "../../components/schema";
 import { DEFAULT_SESSION_NAME } from "../settings/defaults";
 import { type Fleet, type LeftOutTarget, type Target } from "../settings/schema";
 import { type AccountSelection, type LeftOutReason, REGISTRATION_STACK } from "./organization";
@@ -108,6 +109,15 @@ export function organizationTargets(fleet: Fleet, found: AccountSelection): Orga
       out !== undefined
         ? `organization.delegatedAdministrator.accountId: ${admin.accountId} is left out of the fleet (${out.detail}); include it, or list it under accounts:`
         : `organization.delegatedAdministrator.accountId: ${admin.accountId} is not an account of organization ${found.organizationId}; use a member account's id`,
+    );
+  }
+  // Only the management account registers a delegated administrator, and the registration stack
+  // runs through organization.roleArn: a role in any other account would validate, then fail.
+  const roleAccount =
+    org.roleArn !== undefined ? ROLE_ARN_PATTERN.exec(org.roleArn)?.[2] : undefined;
+  if (roleAccount !== undefined && roleAccount !== found.managementAccountId) {
+    problems.push(
+      `organization.roleArn: ${org.roleArn} is in account ${roleAccount}, but organization.delegatedAdministrator is registered by the management account ${found.managementAccountId} through this role (AWS refuses RegisterDelegatedAdministrator from any other account); use a role in ${found.managementAccountId}, e.g. "arn:${partitionOfArn(org.roleArn!) ?? "aws"}:iam::${found.managementAccountId}:role/AccessAnalyzerDeployer"`,
     );
   }
   if (stacks.has(REGISTRATION_STACK)) {

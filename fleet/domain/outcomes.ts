@@ -44,8 +44,9 @@ export interface ChangeCounts {
 }
 
 /**
- * Exit codes (also in `--help` and docs/FLEET.md). When several apply, the first in this order
- * wins: usage (before anything runs), aborted, failed, drift / non-compliant, ok.
+ * Exit codes (also in `--help`, the README and docs/FLEET.md). When several apply, the first in
+ * this order wins: usage and empty selection (before anything runs), aborted, environment, failed,
+ * drift / non-compliant, ok.
  */
 export const EXIT = {
   /** Every stack succeeded (and, for `drift`, none drifted). */
@@ -61,6 +62,17 @@ export const EXIT = {
   noncompliant: 2,
   /** Bad input: invalid fleet file, unknown account, bad option. Nothing ran. */
   usage: 3,
+  /**
+   * The selection is empty (no account of the fleet file, the organization's scope, `--accounts`
+   * and `--shard` together): nothing ran. `--allow-empty` makes it exit 0 instead.
+   */
+  empty: 4,
+  /**
+   * The bot's environment failed, not an account: the disk is full or read-only (`--report`,
+   * `--output`), or AWS Organizations stayed throttled or unreachable after the SDK's retries.
+   * The summary is still printed; retry once the environment is fixed.
+   */
+  environment: 5,
   /** Aborted by Ctrl-C / SIGTERM; in-flight stacks were stopped cleanly, the report was written. */
   aborted: 130,
 } as const;

@@ -3,6 +3,9 @@
  * values, external ids, and the arguments of a failed command line. Pure.
  */
 
+/** What stands in for a masked value. */
+export const REDACTED = "[redacted]";
+
 /** Environment variables whose values must never appear in logs or the report. */
 export const SECRET_ENV_NAMES = [
   "AWS_SECRET_ACCESS_KEY",
@@ -55,7 +58,7 @@ export function makeRedactor(
       ACCESS_KEY_ID,
       (m) => `${m.slice(0, 4)}****************`,
     );
-    for (const s of values) out = out.split(s).join("[redacted]");
+    for (const s of values) out = out.split(s).join(REDACTED);
     return out;
   };
 }

@@ -26,9 +26,9 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
-import { OUTPUTS } from "../../program/contract";
+import { OUTPUTS, PROJECT_NAME } from "../../program/contract";
 import type { ProgramIdentity } from "../../program/contract";
-import { decideRegions } from "../domain/adoption";
+import { decideRegions, regionProblems } from "../domain/adoption";
 import { type AfterUp, changedArchiveRules, isArchiveRuleEvent } from "../domain/archiveRules";
 import { summariseError } from "../domain/errors";
 import { type StackNote } from "../domain/notes";
@@ -52,6 +52,7 @@ import { accountLabel } from "../domain/text";
 import { archiveRulesAfterUp } from "../flows/archiveRules";
 import { type Target } from "../settings/schema";
 import { type BackendSource, type SetupCheck } from "../domain/setup";
+import { checkCheckpoint } from "./checkpoint";
 import { errorOutcome, retrySelectAfterCreate } from "./errors";
 import { leanUp } from "./leanUp";
 import { checkPulumiSetup } from "./setup";
@@ -345,9 +346,17 @@ export class AutomationStackRunner implements StackRunner {
       held: heldRegions(state),
       adoptConsole: !!this.options.adopt,
       stack: target.stack,
+      dryRun: operation === "preview",
     });
     const notes: StackNote[] = [...decision.notes];
     for (const n of notes) note(`# ${n.region}: ${n.status}${n.detail ? `: ${n.detail}` : ""}\n`);
+    // Regions the account cannot give fail the engine's program anyway, after minutes of startup:
+    // the enabled regions are read already, so an operation that runs the program stops here,
+    // naming the setting. (`refresh` and `destroy` run no program: a disabled region still
+    // leaves their state below.)
+    const runsProgram = operation === "up" || operation === "preview" || operation === "drift";
+    const regions = runsProgram ? regionProblems(target.settings, view.enabled) : [];
+    if (regions.length > 0) throw new BlockedError(regions, notes);
     if (operation === "up" && decision.blockers.length > 0) {
       throw new BlockedError(decision.blockers, notes);
     }
@@ -511,6 +520,19 @@ export class AutomationStackRunner implements StackRunner {
       if (change) changed.push(change);
     };
     try {
+      // A checkpoint a killed run left torn: repaired when nothing can be lost, else named.
+      const repaired = checkCheckpoint(
+        this.options.envVars.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL,
+        PROJECT_NAME,
+        target.stack,
+      );
+      for (const file of repaired) {
+        note(`# removed the empty ${file} a killed run left\n`);
+      }
+      const repairNotes: StackNote[] = repaired.map((file) => ({
+        status: "checkpoint-repaired",
+        detail: `removed the empty ${file} a killed run left (it held nothing; "failed to load checkpoint: EOF" otherwise)`,
+      }));
       const fast = await this.fastPath(target, operation, plan, options.signal, note);
       if (fast?.verdict.unchanged === true) {
         return await this.verifiedResult(target, started, logFile, log, note, fast.verdict);
@@ -530,7 +552,7 @@ export class AutomationStackRunner implements StackRunner {
         note,
         fast?.preRead,
       );
-      notes = before.notes;
+      notes = [...repairNotes, ...before.notes];
       if (fast !== undefined && !fast.verdict.unchanged && fast.verdict.drift) {
         notes = [
           ...notes,

@@ -14,12 +14,14 @@
  * user, the OOM killer) reaps nothing. A killed engine leaves its stack lock: the next run reports
  * it (fleet/domain/failures.ts lockAdvice).
  *
- * Imports node built-ins only: it starts in a process of its own.
+ * Imports node built-ins (and ./tempDir.ts, which imports only them): it starts in a process of
+ * its own.
  */
 import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { isRunTempDirName } from "./tempDir";
 
 /** The environment variable that marks every process of one bot run. */
 export const RUN_MARKER_ENV = "ACCESS_ANALYZER_FLEET_RUN";
@@ -100,21 +102,41 @@ export async function reap(
 }
 
 /**
- * Starts the watchdog for `marker` and returns the environment to add to every Pulumi command.
- * The watchdog never keeps the bot alive; it outlives it just long enough to reap.
+ * Removes the run's temporary folder (./tempDir.ts) once the bot is gone; a folder of any other
+ * name is left alone.
  */
-export function startReaper(marker: string = newRunMarker()): Record<string, string> {
+export function removeRunTempDir(dir: string | undefined): void {
+  if (dir === undefined || !isRunTempDirName(path.basename(dir))) return;
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Starts the watchdog for `marker` and returns the environment to add to every Pulumi command.
+ * The watchdog never keeps the bot alive; it outlives it just long enough to reap, and then
+ * removes the run's temporary folder `tempDir` (./tempDir.ts).
+ */
+export function startReaper(
+  marker: string = newRunMarker(),
+  tempDir?: string,
+): Record<string, string> {
   // In this repository the bot runs under ts-node; installed, it is compiled JavaScript.
   const loader = __filename.endsWith(".ts")
     ? ["-r", require.resolve("ts-node/register/transpile-only")]
     : [];
   const env = { ...process.env };
   delete env[RUN_MARKER_ENV];
-  const child = spawn(process.execPath, [...loader, __filename, marker], {
-    stdio: ["pipe", "ignore", "ignore"],
-    detached: true,
-    env,
-  });
+  // The watchdog's own temporary files (ts-node's compile cache) must not land in the folder it
+  // removes once the bot is gone.
+  if (tempDir !== undefined) env.TMPDIR = path.dirname(tempDir);
+  const child = spawn(
+    process.execPath,
+    [...loader, __filename, marker, ...(tempDir ? [tempDir] : [])],
+    {
+      stdio: ["pipe", "ignore", "ignore"],
+      detached: true,
+      env,
+    },
+  );
   child.on("error", () => undefined);
   child.unref();
   (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
@@ -130,7 +152,9 @@ if (require.main === module) {
     process.stdin.resume();
     process.stdin.on("error", () => undefined);
     process.stdin.on("close", () => {
-      void reap(marker).finally(() => process.exit(0));
+      void reap(marker)
+        .then(() => removeRunTempDir(process.argv[3]))
+        .finally(() => process.exit(0));
     });
   }
 }

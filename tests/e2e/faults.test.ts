@@ -115,7 +115,7 @@ describe("faults and adoption under the real engine", function () {
 
     const preview = await fleet("preview", "--adopt", "--accounts", BROWNFIELD);
     assert.equal(preview.code, 0, preview.stderr.slice(-3000));
-    assert.deepEqual(notesOf(resultOf(preview, BROWNFIELD)), ["eu-west-1 adopted"]);
+    assert.deepEqual(notesOf(resultOf(preview, BROWNFIELD)), ["eu-west-1 would-adopt"]);
 
     const up = await fleet("up", "--adopt", "--accounts", BROWNFIELD);
     assert.equal(up.code, 0, up.stderr.slice(-3000));

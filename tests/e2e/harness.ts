@@ -439,12 +439,12 @@ export class World {
         require.resolve("ts-node/register/transpile-only"),
         path.join(ROOT, "fleet", "cli.ts"),
         ...args,
-        // `audit` and `findings` read AWS only: they run no program and write no engine logs.
-        ...(args[0] === "audit" || args[0] === "findings"
+        // `audit`, `findings` and `validate` run no program and write no engine logs.
+        ...(args[0] === "audit" || args[0] === "findings" || args[0] === "validate"
           ? []
           : ["--work-dir", this.workDir, "--log-dir", path.join(this.tmp, "logs")]),
-        // `findings` writes its own report (`--format`, `--output`).
-        ...(args[0] === "findings" ? [] : ["--report", reportFile]),
+        // `findings` writes its own report (`--format`, `--output`); `validate` prints its own.
+        ...(args[0] === "findings" || args[0] === "validate" ? [] : ["--report", reportFile]),
       ],
       {
         cwd: this.tmp,

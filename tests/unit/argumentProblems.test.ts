@@ -403,6 +403,35 @@ describe("component schema rules", () => {
     ]);
   });
 
+  it("refuses tag keys outside AWS's tag character set (a newline, a NUL, a #) or of spaces only, naming the character", () => {
+    const allowed = "cost-center/eu:1 = +_.@ Ünïcode 名前 42";
+    assert.deepEqual(problemLines({ tags: { [allowed]: "a, b (c) #1" } }), []);
+    assert.deepEqual(problemLines({ tags: { "owner\nteam": "x" } }), [
+      `tags["owner\\nteam"]: tag key "owner\\nteam" has "\\n" at position 6, outside AWS's tag ` +
+        "character set; use letters, digits, spaces and _ . : / = + - @",
+    ]);
+    assert.match(problemLines({ tags: { "a\u0000": "x" } })[0], /has "\\u0000" at position 2/);
+    assert.match(problemLines({ tags: { "a#b": "x" } })[0], /has "#" at position 2/);
+    for (const spaces of [" ", "   ", "\u00a0"]) {
+      assert.deepEqual(problemLines({ tags: { [spaces]: "x" } }), [
+        `tags[${JSON.stringify(spaces)}]: tag key ${JSON.stringify(spaces)} is only spaces; give it a letter, digit or one of _ . : / = + - @`,
+      ]);
+    }
+    assert.deepEqual(
+      problemLines({ tags: { " owner ": "x" } }),
+      [],
+      "spaces around a key are AWS's",
+    );
+  });
+
+  it("refuses a tag value with a control character, and keeps any printable one", () => {
+    assert.deepEqual(problemLines({ tags: { owner: "line one\nline two" } }), [
+      `tags.owner: tag value "line one\\nline two" has a control character ("\\n"), outside AWS's tag character set; remove it`,
+    ]);
+    assert.deepEqual(problemLines({ tags: { owner: "a\u0000" } }).length, 1);
+    assert.deepEqual(problemLines({ tags: { owner: "Security, EU (24/7) #1 'x' & y" } }), []);
+  });
+
   it("accepts an unused-access exclusion of accounts only or of tags only", () => {
     const args = (exclusion: unknown) => ({
       unusedAccess: { region: "us-east-1", exclusions: [exclusion] },

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { AccountReader, AnalyzerInfo } from "../../../fleet/domain/account";
-import { decideRegions } from "../../../fleet/domain/adoption";
+import { decideRegions, regionProblems } from "../../../fleet/domain/adoption";
 import { heldRegions, type HeldRegion } from "../../../fleet/domain/state";
 import { readAccountView } from "../../../fleet/flows/accountView";
 import type { AnalyzerSettings } from "../../../fleet/settings/schema";
@@ -27,6 +27,7 @@ function decide(
     enabled?: string[];
     settings?: AnalyzerSettings;
     adoptConsole?: boolean;
+    dryRun?: boolean;
   } = {},
 ) {
   return decideRegions({
@@ -35,6 +36,7 @@ function decide(
     held: options.held ?? {},
     adoptConsole: options.adoptConsole ?? false,
     stack: "acct-111122223333",
+    ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
   });
 }
 
@@ -464,6 +466,75 @@ describe("adoption and disabled regions (fleet/adoption)", () => {
           "kept: fleet preview --adopt, then fleet up --adopt --accounts <this account> " +
           "(stack acct-111122223333)",
       ]);
+    });
+  });
+
+  describe("decideRegions in a preview (dryRun)", () => {
+    it("says would-adopt, not adopted, for a console analyzer under --adopt, and still passes it on", () => {
+      const d = decide(
+        { "eu-west-1": [analyzer("console-eu")] },
+        { adoptConsole: true, dryRun: true },
+      );
+      assert.deepStrictEqual(d.adopt, { "eu-west-1": "console-eu" });
+      assert.deepStrictEqual(d.notes, [
+        {
+          region: "eu-west-1",
+          status: "would-adopt",
+          analyzer: "console-eu",
+          detail:
+            'up --adopt adopts "console-eu" (made outside the stack) with its findings and archive state',
+        },
+      ]);
+    });
+
+    it("says would-adopt for our own analyzer found outside the state", () => {
+      const d = decide({ "eu-west-1": [analyzer("external-access")] }, { dryRun: true });
+      assert.deepStrictEqual(
+        d.notes.map((n) => [n.status, n.detail]),
+        [
+          [
+            "would-adopt",
+            'up takes "external-access" (ours by name and tags, not in the state) back into the stack',
+          ],
+        ],
+      );
+    });
+  });
+
+  describe("regionProblems", () => {
+    const enabled = ["eu-west-1", "us-east-1"];
+
+    it("is empty when every asked region is enabled and the home regions are covered", () => {
+      assert.deepStrictEqual(
+        regionProblems({ regions: ["eu-west-1"], unusedAccess: { region: "eu-west-1" } }, enabled),
+        [],
+      );
+      assert.deepStrictEqual(regionProblems({}, enabled), []);
+    });
+
+    it("names a region of regions the account has not enabled, and how to fix it", () => {
+      assert.deepStrictEqual(regionProblems({ regions: ["eu-west-1", "ap-east-1"] }, enabled), [
+        'regions[1]: "ap-east-1" is not enabled in this account, so no analyzer can be created ' +
+          "there; enable it (aws account enable-region --region-name ap-east-1) or remove it from the list",
+      ]);
+    });
+
+    it("names a home region that the selection leaves uncovered", () => {
+      assert.deepStrictEqual(
+        regionProblems(
+          { excludeRegions: ["us-east-1"], unusedAccess: { region: "us-east-1" } },
+          enabled,
+        ),
+        [
+          'unusedAccess.region: "us-east-1" is not covered (covered: eu-west-1); pick a covered region',
+        ],
+      );
+    });
+
+    it("names an exclusion that leaves nothing to cover", () => {
+      const problems = regionProblems({ excludeRegions: enabled }, enabled);
+      assert.strictEqual(problems.length, 1);
+      assert.match(problems[0], /^excludeRegions: leaves no region to cover/);
     });
   });
 

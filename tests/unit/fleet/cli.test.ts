@@ -9,7 +9,10 @@ import {
   processDeps,
   type CliDeps,
 } from "../../../fleet/cli";
-import { OrganizationThrottledError } from "../../../fleet/domain/organization";
+import {
+  OrganizationReadError,
+  OrganizationThrottledError,
+} from "../../../fleet/domain/organization";
 import type { FleetReport } from "../../../fleet/domain/results";
 import type { StackRunner, StackRunnerOptions } from "../../../fleet/domain/runner";
 import type { BackendSource, SetupCheck } from "../../../fleet/domain/setup";
@@ -553,7 +556,7 @@ accounts:
       assert.strictEqual(h.runnerOptions.length, 0);
     });
 
-    it("stops before any stack when Organizations throttles through every retry: exit 1, not a usage error", async () => {
+    it("stops before any stack when Organizations throttles through every retry: exit 5 (the environment), not a usage error", async () => {
       const h = harness({}, ORG_FLEET);
       const throttled = () =>
         Promise.reject(
@@ -564,10 +567,10 @@ accounts:
             "the bot's own credentials",
           ),
         );
-      assert.strictEqual(await main(["up"], { ...h.deps, discoverAccounts: throttled }), 1);
+      assert.strictEqual(await main(["up"], { ...h.deps, discoverAccounts: throttled }), 5);
       assert.match(
         h.err(),
-        /ListAccountsForParent as the bot's own credentials: AWS Organizations answered TooManyRequestsException 10 times over 31 s.*\nnothing was run\n$/,
+        /ListAccountsForParent as the bot's own credentials: AWS Organizations answered TooManyRequestsException 10 times over 31 s.*\n.*nothing was run: run again later\n$/,
       );
       assert.strictEqual(h.runnerOptions.length, 0);
     });
@@ -1428,5 +1431,218 @@ describe("fleet CLI help and wiring", () => {
       assert.deepStrictEqual(process.listeners("SIGINT"), before.SIGINT);
       assert.deepStrictEqual(process.listeners("SIGTERM"), before.SIGTERM);
     });
+  });
+});
+
+describe("fleet CLI: nothing covered, the environment's failures, masked external ids", () => {
+  const ORG = `backend: file://./state\nsecretsProvider: awskms://alias/k?region=eu-west-1\ndefaults: { roleName: Deployer }\norganization:\n  roleArn: arn:aws:iam::111111111111:role/Reader\n  include: { ous: ["Root/Empty"] }\n`;
+  /** An organization whose scope (Root/Empty) holds none of its accounts. */
+  const emptyScope = () =>
+    Promise.resolve({
+      organizationId: "o-abc1234567",
+      managementAccountId: "111111111111",
+      accounts: [],
+      leftOut: ["333333333333", "444444444444"].map((id) => ({
+        ...orgAccount(id, "Root/Prod"),
+        reason: "outside-scope" as const,
+        detail: "not under organization.include.ous",
+      })),
+      warnings: [],
+    });
+  const readerless = {
+    createAccountReader: () => {
+      throw new Error("no account may be read");
+    },
+    createFindingsReader: () => {
+      throw new Error("no account may be read");
+    },
+  };
+
+  for (const command of ["up", "preview", "drift", "refresh", "outputs", "audit", "findings"]) {
+    it(`${command}: a selection of no account exits 4 with what was left out and how to allow it; nothing runs`, async () => {
+      const h = harness({}, ORG);
+      const deps = { ...h.deps, discoverAccounts: emptyScope, ...readerless };
+      assert.strictEqual(await main([command], deps), 4, h.err());
+      assert.match(
+        h.err(),
+        new RegExp(
+          `^${command}: no account selected \\(organization o-abc1234567: 0 account\\(s\\) in scope, 2 left out \\(2 outside scope\\)\\); nothing ran\\. .*--allow-empty`,
+          "m",
+        ),
+      );
+      assert.strictEqual(h.runner.calls.length, 0);
+      assert.ok(!fs.existsSync(path.join(h.dir, "report.json")));
+    });
+  }
+
+  it("--allow-empty lets an empty selection run nothing and exit 0", async () => {
+    for (const command of ["up", "audit", "findings", "validate"]) {
+      const h = harness({}, ORG);
+      const deps = { ...h.deps, discoverAccounts: emptyScope, ...readerless };
+      assert.strictEqual(await main([command, "--allow-empty"], deps), 0, `${command}: ${h.err()}`);
+      assert.strictEqual(h.runner.calls.length, 0);
+    }
+  });
+
+  it("an empty shard and destroy --all of an empty scope exit 4 too; validate lists, then exits 4", async () => {
+    const h = harness();
+    assert.strictEqual(await main(["up", "--shard", "4/4"], h.deps), 4);
+    assert.match(
+      h.err(),
+      /^up: no account selected \(the fleet file lists 3 account\(s\); --shard 4\/4\)/m,
+    );
+    const d = harness({}, ORG);
+    const deps = { ...d.deps, discoverAccounts: emptyScope };
+    assert.strictEqual(await main(["destroy", "--yes", "--all"], deps), 4);
+    assert.strictEqual(d.runner.calls.length, 0);
+    const v = harness({}, ORG);
+    assert.strictEqual(await main(["validate"], { ...v.deps, discoverAccounts: emptyScope }), 4);
+    assert.match(v.out(), /0 selected/);
+    assert.match(v.out(), /333333333333.*outside scope/);
+  });
+
+  it("a selection with accounts still exits 0: the check counts the selection, not the fleet", async () => {
+    const h = harness();
+    assert.strictEqual(await main(["up", "--shard", "3/3"], h.deps), 0, h.err());
+    assert.strictEqual(h.runner.calls.length, 1);
+  });
+
+  it("AWS Organizations throttled past the SDK's retries exits 5, not 3; a role that does not exist exits 3", async () => {
+    const throttled = () =>
+      Promise.reject(
+        new OrganizationReadError("ListRoots as arn:…: TooManyRequestsException: Rate exceeded", {
+          environment: true,
+        }),
+      );
+    const h = harness({}, ORG);
+    assert.strictEqual(await main(["up"], { ...h.deps, discoverAccounts: throttled }), 5);
+    assert.match(h.err(), /TooManyRequestsException/);
+    assert.match(h.err(), /AWS Organizations could not be read .*nothing was run: run again later/);
+    assert.strictEqual(h.runner.calls.length, 0);
+
+    const missingRole = () =>
+      Promise.reject(
+        new OrganizationReadError(
+          "organization.roleArn: AssumeRole arn:aws:iam::111111111111:role/Reader: AccessDenied: …",
+        ),
+      );
+    const m = harness({}, ORG);
+    assert.strictEqual(await main(["validate"], { ...m.deps, discoverAccounts: missingRole }), 3);
+    assert.match(m.err(), /^fleet\.yaml: organization\.roleArn: AssumeRole .*AccessDenied/m);
+  });
+
+  it("up --report on a full disk still prints the table, says why the report is missing and exits 5", async () => {
+    if (!fs.existsSync("/dev/full")) return;
+    const h = harness({ "444455556666": { outcome: "failed", error: "x" } });
+    assert.strictEqual(await main(["up", "--report", "/dev/full"], h.deps), 5);
+    assert.match(h.out(), /^ACCOUNT +STACK +RESULT/m, "the summary table");
+    assert.match(h.out(), /3 stack\(s\): 2 succeeded, 1 failed/);
+    assert.match(
+      h.err(),
+      /^up: could not write the report to \/dev\/full: .*ENOSPC.*the report would have said exit code 1.*Exit code 5$/m,
+    );
+    const audit = harness();
+    const reader = () => ({
+      enabledRegions: () => Promise.resolve([]),
+      analyzers: () => Promise.resolve([]),
+      activeFindings: () => Promise.resolve(0),
+    });
+    const deps = { ...audit.deps, createAccountReader: reader };
+    assert.strictEqual(await main(["audit", "--no-state", "--report", "/dev/full"], deps), 5);
+    assert.match(audit.out(), /^ACCOUNT +RESULT/m);
+  });
+
+  it("a report file that exists but is not writable is bad input before anything runs", async () => {
+    const h = harness();
+    const file = path.join(h.dir, "locked.json");
+    fs.writeFileSync(file, "{}");
+    fs.chmodSync(file, 0o444);
+    fs.chmodSync(h.dir, 0o555);
+    try {
+      // root may write anyway: then there is no problem to report.
+      let writable = true;
+      try {
+        fs.accessSync(file, fs.constants.W_OK);
+      } catch {
+        writable = false;
+      }
+      const code = await main(["up", "--report", "locked.json"], h.deps);
+      assert.strictEqual(code, writable ? 0 : 3);
+    } finally {
+      fs.chmodSync(h.dir, 0o755);
+    }
+  });
+
+  it("validate --json shows external ids as [redacted], the registration's included", async () => {
+    const planted = "PLANTED-ext-id-1234";
+    const orgId = "PLANTED-org-ext-id-5678";
+    const fleet =
+      `secretsProvider: awskms://alias/k?region=eu-west-1\n` +
+      `defaults: { roleName: Deployer, externalId: ${planted} }\n` +
+      `organization:\n  roleArn: arn:aws:iam::111111111111:role/Reader\n  externalId: ${orgId}\n` +
+      `  delegatedAdministrator: { accountId: "222222222222" }\n`;
+    const discover = () =>
+      Promise.resolve({
+        organizationId: "o-abc1234567",
+        managementAccountId: "111111111111",
+        accounts: [orgAccount("222222222222", "Root/Security")],
+        leftOut: [],
+        warnings: [],
+      });
+    const h = harness({}, fleet);
+    assert.strictEqual(
+      await main(["validate", "--json"], { ...h.deps, discoverAccounts: discover }),
+      0,
+    );
+    assert.ok(!h.out().includes(planted) && !h.out().includes(orgId), h.out());
+    const json = JSON.parse(h.out()) as { targets: Target[] };
+    assert.deepStrictEqual(
+      json.targets.map((t) => [t.stack, t.access.externalId]),
+      [
+        ["org-delegated-admin", "[redacted]"],
+        ["acct-222222222222", "[redacted]"],
+      ],
+    );
+    const plain = harness({}, fleet);
+    await main(["validate"], { ...plain.deps, discoverAccounts: discover });
+    assert.ok(!plain.out().includes(planted) && !plain.out().includes(orgId));
+  });
+
+  it("a registration whose organization.roleArn is not in the management account does not validate (exit 3)", async () => {
+    const fleet =
+      `secretsProvider: awskms://alias/k?region=eu-west-1\ndefaults: { roleName: Deployer }\n` +
+      `organization:\n  roleArn: arn:aws:iam::222222222222:role/Reader\n` +
+      `  delegatedAdministrator: { accountId: "222222222222" }\n`;
+    const discover = () =>
+      Promise.resolve({
+        organizationId: "o-abc1234567",
+        managementAccountId: "111111111111",
+        accounts: [orgAccount("222222222222", "Root/Security")],
+        leftOut: [],
+        warnings: [],
+      });
+    const h = harness({}, fleet);
+    assert.strictEqual(await main(["validate"], { ...h.deps, discoverAccounts: discover }), 3);
+    assert.match(
+      h.err(),
+      /organization\.roleArn: arn:aws:iam::222222222222:role\/Reader is in account 222222222222, but organization\.delegatedAdministrator is registered by the management account 111111111111 .*use a role in 111111111111/,
+    );
+  });
+
+  it("documents exit codes 4 and 5 in every command's --help, with the order of precedence", async () => {
+    for (const argv of [
+      ["--help"],
+      ["up", "--help"],
+      ["audit", "--help"],
+      ["findings", "--help"],
+      ["validate", "--help"],
+    ]) {
+      const h = harness();
+      assert.strictEqual(await main(argv, h.deps), 0);
+      for (const code of ["4", "5"]) {
+        assert.match(h.out(), new RegExp(`^  ${code} +\\S`, "m"), `${argv.join(" ")}: ${code}`);
+      }
+      assert.match(h.out(), /--allow-empty/);
+    }
   });
 });

@@ -13,7 +13,7 @@ import {
   wholeNumber,
 } from "../../../fleet/commands/options";
 import { handleAuditSignals } from "../../../fleet/commands/signals";
-import { UsageError } from "../../../fleet/domain/errors";
+import { EnvironmentError, UsageError } from "../../../fleet/domain/errors";
 import {
   OrganizationReadError,
   OrganizationScopeError,
@@ -137,16 +137,21 @@ describe("command line options", () => {
             `org.yaml: ${error.message}\norg.yaml: could not read the organization's accounts; nothing was run`,
       );
     }
-    // A bug, and Organizations throttling through every retry, are not the fleet file's fault.
-    for (const error of [
-      new Error("bug"),
-      new OrganizationThrottledError("ListRoots", 10, 30_000, "me"),
-    ]) {
-      await assert.rejects(
-        loadRunFleet(orgFleet(), { discoverAccounts: () => Promise.reject(error) }),
-        (e: unknown) => e === error,
-      );
-    }
+    // Organizations throttling through every retry is the environment's fault (exit 5), not the
+    // fleet file's; a bug is neither and passes through.
+    const throttled = new OrganizationThrottledError("ListRoots", 10, 30_000, "me");
+    await assert.rejects(
+      loadRunFleet(orgFleet(), { discoverAccounts: () => Promise.reject(throttled) }),
+      (e: unknown) =>
+        e instanceof EnvironmentError &&
+        e.message.startsWith(`org.yaml: ${throttled.message}\n`) &&
+        e.message.endsWith("nothing was run: run again later"),
+    );
+    const bug = new Error("bug");
+    await assert.rejects(
+      loadRunFleet(orgFleet(), { discoverAccounts: () => Promise.reject(bug) }),
+      (e: unknown) => e === bug,
+    );
   });
 
   it("refuses an organization whose accounts do not fit the fleet file, each problem on its line", async () => {

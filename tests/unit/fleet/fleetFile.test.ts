@@ -93,6 +93,18 @@ const BAD_INPUTS: [string, string, string, string][] = [
     'reserved prefix "aws:"',
   ],
   [
+    "a tag key with a newline",
+    `${ONE}    tags: { "owner\\nteam": x }\n`,
+    'accounts[0].tags["owner\\nteam"]',
+    "outside AWS's tag character set",
+  ],
+  [
+    "a tag key of one space",
+    `${ONE}    tags: { " ": x }\n`,
+    'accounts[0].tags[" "]',
+    "is only spaces",
+  ],
+  [
     "protect as a string",
     `${ONE}    protect: "yes"\n`,
     "accounts[0].protect",

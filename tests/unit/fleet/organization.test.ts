@@ -329,7 +329,8 @@ describe("organization: reading AWS Organizations (fake-aws, real SDK)", functio
     fake.state.clearCalls();
     const paced = await discoverAccounts(
       {},
-      { ...options, pacing: { concurrency: 16, baseMs: 20, capMs: 500 } },
+      // Enough tries that a loaded machine (whose calls bunch up) still gets through.
+      { ...options, pacing: { concurrency: 16, baseMs: 20, capMs: 1000, throttleAttempts: 40 } },
     );
     assert.deepStrictEqual(paced, serial);
     assert.strictEqual(serial.accounts.length, 7 + 120 - 1, "every ACTIVE account");
@@ -377,6 +378,27 @@ describe("organization: reading AWS Organizations (fake-aws, real SDK)", functio
     } finally {
       await gov.close();
     }
+  });
+
+  it("names organization.roleArn, as bad input, when its role does not exist", async () => {
+    const roleArn = "arn:aws:iam::111111111111:role/NoSuchRole";
+    await assert.rejects(
+      discoverAccounts(
+        { roleArn },
+        { endpoint: fake.url, credentials: MGMT_KEY, pacing: { transientAttempts: 1 } },
+      ),
+      (e: unknown) => {
+        assert.ok(e instanceof OrganizationReadError, String(e));
+        assert.match(
+          e.message,
+          new RegExp(
+            `^organization.roleArn: AssumeRole ${roleArn}: AccessDenied: .*; use a role that exists in the management account`,
+          ),
+        );
+        assert.equal(e.environment, false);
+        return true;
+      },
+    );
   });
 
   it("says which permission and role were refused when a member account reads", async () => {
@@ -619,12 +641,41 @@ describe("organization: readOrganizationTree (scripted client)", () => {
         { message: `${op} as ${who}: ConstraintViolationException: no` },
       );
     }
-    const assume = new AssumeRoleError("AssumeRole of the reader role failed");
     const abort = Object.assign(new Error("aborted"), { name: "AbortError" });
-    for (const e of [assume, abort]) {
+    await assert.rejects(
+      readOrganizationTree(client({ DescribeOrganization: [abort] }), { who }),
+      (got: unknown) => got === abort,
+    );
+  });
+
+  it("turns a role that cannot be assumed into the organization's message, bad input unless STS itself failed", async () => {
+    const denied = new AssumeRoleError(
+      "AssumeRole arn:aws:iam::111122223333:role/Nope: AccessDenied: not authorized",
+      { cause: Object.assign(new Error("not authorized"), { name: "AccessDenied" }) },
+    );
+    const throttled = new AssumeRoleError(
+      "AssumeRole arn:aws:iam::111122223333:role/R: Throttling",
+      {
+        cause: Object.assign(new Error("Rate exceeded"), { name: "Throttling" }),
+      },
+    );
+    for (const [error, environment] of [
+      [denied, false],
+      [throttled, true],
+    ] as const) {
       await assert.rejects(
-        readOrganizationTree(client({ DescribeOrganization: [e] }), { who }),
-        (got: unknown) => got === e,
+        readOrganizationTree(client({ DescribeOrganization: [error] }), { who }),
+        (got: unknown) => {
+          assert.ok(got instanceof OrganizationReadError);
+          assert.ok(
+            got.message.startsWith(
+              `organization.roleArn: ${error.message}; use a role that exists in the management account`,
+            ),
+            got.message,
+          );
+          assert.equal(got.environment, environment);
+          return true;
+        },
       );
     }
   });

@@ -81,8 +81,11 @@ describe("fleet report", () => {
     });
 
     it("keeps usage errors (3) apart from every run outcome", () => {
-      assert.deepStrictEqual(new Set(Object.values(EXIT)).size, 5);
+      // 0, 1, 2 (drift and noncompliant share it), 3, 4 (empty), 5 (environment), 130.
+      assert.deepStrictEqual(new Set(Object.values(EXIT)).size, 7);
       assert.strictEqual(EXIT.usage, 3);
+      assert.strictEqual(EXIT.empty, 4);
+      assert.strictEqual(EXIT.environment, 5);
     });
   });
 
