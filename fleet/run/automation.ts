@@ -43,7 +43,7 @@ import { type OperationPlan, configUpdate, planOperation, successOutcome } from 
 import { type ResourceChange, resourceChange } from "../domain/resourceChanges";
 import { type StackResult } from "../domain/results";
 import type { StackRunnerOptions } from "../domain/runner";
-import type { UnchangedVerdict } from "../domain/unchanged";
+import { type UnchangedVerdict, verifyUnchanged } from "../domain/unchanged";
 import { type RunOptions, type StackRunner } from "../domain/runner";
 import { Mutex } from "../domain/scheduler";
 import { stackEnvFor } from "../domain/stackConfig";
@@ -418,6 +418,12 @@ export class AutomationStackRunner implements StackRunner {
         readAccount,
         identity: () => (this.identity ??= workDirIdentity(this.options.workDir)),
         adopt: !!this.options.adopt,
+        verify: verifyUnchanged,
+        failed: (reason): UnchangedVerdict => ({
+          unchanged: false,
+          reasons: [reason],
+          drift: false,
+        }),
       },
       signal,
       note,

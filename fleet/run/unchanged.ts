@@ -12,8 +12,6 @@ import * as path from "path";
 import { type IdentityIo, type ProgramIdentity, programIdentity } from "../../program/contract";
 import type { AccountView } from "../domain/adoption";
 import { describeError } from "../domain/errors";
-import type { StackRunnerOptions } from "../domain/runner";
-import { type UnchangedVerdict, verifyUnchanged } from "../domain/unchanged";
 import type { Target } from "../settings/schema";
 
 /**
@@ -47,16 +45,36 @@ export interface PreRead {
   readonly view: AccountView;
 }
 
-export interface FastPathResult {
-  readonly verdict: UnchangedVerdict;
+/** What the decision (fleet/domain/unchanged.ts `verifyUnchanged`, passed in) reads. */
+export interface VerifyInput {
+  readonly target: Target;
+  readonly deployment: unknown;
+  readonly view: AccountView;
+  readonly identity: ProgramIdentity;
+  readonly adoptConsole: boolean;
+}
+
+export interface FastPathResult<V> {
+  readonly verdict: V;
   /** Absent when a read failed: the engine's run reads again (and reports the failure). */
   readonly preRead?: PreRead;
 }
 
-export interface FastPathDeps {
+export interface FastPathDeps<V> {
   /** The stack's state without secrets; throws when there is no such stack. */
   readonly exportState: (target: Target) => Promise<unknown>;
-  readonly readAccount: NonNullable<StackRunnerOptions["readAccount"]>;
+  /** The account read before the engine (`StackRunnerOptions.readAccount`). */
+  readonly readAccount: (
+    target: Target,
+    signal?: AbortSignal,
+    options?: { readonly archiveRules?: readonly string[] },
+  ) => Promise<AccountView>;
+  /**
+   * The decision (`verifyUnchanged`), passed in so that this module stays a shallow leaf of the
+   * import graph; `failed` is its verdict when a read failed (the engine runs).
+   */
+  readonly verify: (input: VerifyInput) => V;
+  readonly failed: (reason: string) => V;
   /** The program the engine would run (`workDirIdentity`). */
   readonly identity: () => ProgramIdentity;
   /** `--adopt`. */
@@ -64,12 +82,12 @@ export interface FastPathDeps {
 }
 
 /** Reads the stack's state and the account at once, and decides. Never throws. */
-export async function checkUnchanged(
+export async function checkUnchanged<V>(
   target: Target,
-  deps: FastPathDeps,
+  deps: FastPathDeps<V>,
   signal: AbortSignal | undefined,
   note: (text: string) => void,
-): Promise<FastPathResult> {
+): Promise<FastPathResult<V>> {
   const started = Date.now();
   const rules = (target.settings.archiveRules ?? []).map((r) => r.name);
   const [exported, view] = await Promise.allSettled([
@@ -78,26 +96,18 @@ export async function checkUnchanged(
   ]);
   note(`# before the engine: state and account read in ${Date.now() - started} ms\n`);
   if (view.status === "rejected") {
-    return {
-      verdict: {
-        unchanged: false,
-        reasons: [`the account could not be read: ${describeError(view.reason)}`],
-        drift: false,
-      },
-    };
+    return { verdict: deps.failed(`the account could not be read: ${describeError(view.reason)}`) };
   }
   if (exported.status === "rejected") {
     // No such stack yet (or the backend could not be read): the engine's run creates or reports it.
     return {
-      verdict: {
-        unchanged: false,
-        reasons: [`the stack's state could not be read: ${describeError(exported.reason)}`],
-        drift: false,
-      },
+      verdict: deps.failed(
+        `the stack's state could not be read: ${describeError(exported.reason)}`,
+      ),
     };
   }
   const state = (exported.value ?? {}) as { deployment?: unknown };
-  const verdict = verifyUnchanged({
+  const verdict = deps.verify({
     target,
     deployment: state.deployment,
     view: view.value,
