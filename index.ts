@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { AccessAnalyzerDelegatedAdministrator, AllRegionsAccessAnalyzer } from "./components";
 import { ConfigError, readProgramConfig } from "./program/config";
-import { OUTPUTS } from "./program/contract";
+import { EXTERNAL_ID_ENV, OUTPUTS, programIdentity, settingsFingerprint } from "./program/contract";
+import { NODE_IO } from "./program/identity";
 
 function readConfig() {
   try {
@@ -58,6 +59,14 @@ interface ProgramOutputs {
   organizationInternalAccessAnalyzerArn?: pulumi.Output<string | undefined>;
   /** The registered delegated administrator, on the registration stack only. */
   delegatedAdministratorAccountId?: pulumi.Output<string>;
+  /**
+   * The settings fingerprint of this run (program/contract.ts): the config, the program's identity
+   * and whether an external id is set, hashed. It resolves only once every analyzer the stack
+   * declares has its ARN, so a run that failed to create or update one records none (the root
+   * stack's outputs are all dropped then). The fleet bot compares it with the config it would
+   * write to skip the engine where nothing can differ (docs/CONTRACTS.md).
+   */
+  fingerprint?: pulumi.Output<string>;
 }
 
 const outputs: ProgramOutputs = {};
@@ -81,6 +90,22 @@ if (analyzer && config.kind === "analyzers") {
     outputs[OUTPUTS.organizationInternalAccessAnalyzerArn] =
       analyzer.organizationInternalAccessAnalyzerArn;
   }
+  outputs[OUTPUTS.fingerprint] = pulumi
+    .all([
+      analyzer.analyzerArns,
+      analyzer.unusedAccessAnalyzerArn,
+      analyzer.organizationAnalyzerArns,
+      analyzer.organizationUnusedAccessAnalyzerArn,
+      analyzer.internalAccessAnalyzerArns,
+      analyzer.organizationInternalAccessAnalyzerArn,
+    ])
+    .apply(() =>
+      settingsFingerprint(
+        pulumi.runtime.allConfig(),
+        programIdentity(__dirname, NODE_IO),
+        (process.env[EXTERNAL_ID_ENV] ?? "") !== "",
+      ),
+    );
 }
 
 export = outputs;

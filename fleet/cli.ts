@@ -19,6 +19,7 @@ import type { RunFlags } from "./commands/options";
 import { addReportCommand } from "./commands/reportCommand";
 import { addRunOptions, EXIT_HELP, runStackCommand } from "./commands/stackCommand";
 import { addValidateOptions, runValidateCommand } from "./commands/validateCommand";
+import { PACKAGE_NAME, findPackageVersion } from "../program/contract";
 import {
   EmptySelectionError,
   EnvironmentError,
@@ -51,22 +52,12 @@ export function findProgramDir(
  */
 export function packageVersion(
   start: string = __dirname,
-  read: (file: string) => string | undefined = readIfExists,
+  read?: (file: string) => string | undefined,
 ): string {
-  let dir = path.resolve(start);
-  for (;;) {
-    const text = read(path.join(dir, "package.json"));
-    if (text !== undefined) {
-      const pkg = JSON.parse(text) as { name?: unknown; version?: unknown };
-      if (pkg.name === PACKAGE_NAME && typeof pkg.version === "string") return pkg.version;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json of ${PACKAGE_NAME} above ${start}`);
-    dir = parent;
-  }
+  const version = findPackageVersion(start, read ?? readIfExists);
+  if (version === undefined) throw new Error(`no package.json of ${PACKAGE_NAME} above ${start}`);
+  return version;
 }
-
-const PACKAGE_NAME = "pulumi-access-analyzer-all-regions";
 
 function readIfExists(file: string): string | undefined {
   try {
@@ -109,6 +100,10 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
       );
     }
     if (name === "up") {
+      cmd.option(
+        "--force-engine",
+        "run the engine for every account; without it, an account the read before the engine proves unchanged is reported unchanged (verified) and skipped",
+      );
       cmd.option(
         "--no-apply-archive-rules",
         "do not apply the archive rules this up creates or changes to the findings that already exist (AWS applies a new rule only to new findings)",

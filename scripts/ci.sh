@@ -50,4 +50,4 @@ PATH="$bin:$PATH" npm run test:e2e
 # The benchmark's smoke set: it must complete and write valid JSON; no timing is asserted.
 echo "== npm run bench -- --quick"
 PATH="$bin:$PATH" npm run bench -- --quick --out reports/bench-quick.json
-node -e 'const r = JSON.parse(require("fs").readFileSync("reports/bench-quick.json", "utf8")); if (!r.stacks.length || !r.fleet.length || !(r.overhead.bareCliUp > 0)) process.exit(1)'
+node -e 'const r = JSON.parse(require("fs").readFileSync("reports/bench-quick.json", "utf8")); if (!r.stacks.length || !r.fleet.length || !(r.overhead.bareCliUp > 0) || !r.rows.some((x) => x.section === "nightly") || !r.rows.some((x) => x.section === "help")) process.exit(1)'

@@ -13,6 +13,7 @@
  */
 import {
   AccessAnalyzerClient,
+  GetArchiveRuleCommand,
   GetFindingV2Command,
   ListAnalyzersCommand,
   ListFindingsV2Command,
@@ -25,6 +26,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { DEFAULTS, ENABLED_OPT_IN_STATUSES } from "../../components/schema";
 import type {
   AnalyzerInfo,
+  ArchiveRuleInfo,
   FindingCriteria,
   FindingDetail,
   FindingSummary,
@@ -155,6 +157,26 @@ export class SdkAccountReader implements FindingsAccountReader {
     return found;
   }
 
+  /** `GetArchiveRule`; undefined when the analyzer (or the rule) does not exist. */
+  async archiveRule(
+    region: string,
+    analyzerName: string,
+    ruleName: string,
+  ): Promise<ArchiveRuleInfo | undefined> {
+    try {
+      const out = await this.analyzerClient(region).send(
+        new GetArchiveRuleCommand({ analyzerName, ruleName }),
+        this.sendOptions,
+      );
+      const rule = out.archiveRule;
+      if (rule === undefined) return undefined;
+      return { ruleName: rule.ruleName ?? ruleName, filter: { ...rule.filter } };
+    } catch (error) {
+      if (error instanceof Error && error.name === "ResourceNotFoundException") return undefined;
+      throw wrap(`GetArchiveRule ${analyzerName}/${ruleName}`, error);
+    }
+  }
+
   async activeFindings(region: string, analyzerArn: string): Promise<number> {
     return (await this.findings(region, analyzerArn, { status: { eq: ["ACTIVE"] } })).length;
   }
@@ -244,6 +266,7 @@ function analyzerInfo(a: AnalyzerSummary): AnalyzerInfo {
     status: a.status ?? "UNKNOWN",
     ...(a.statusReason?.code ? { statusReason: a.statusReason.code } : {}),
     ...(a.tags !== undefined ? { tags: { ...a.tags } } : {}),
+    ...(a.configuration !== undefined ? { configuration: a.configuration } : {}),
   };
 }
 

@@ -40,6 +40,8 @@ export interface RunFlags {
   yes?: boolean;
   /** `preview`/`up --adopt`: adopt analyzers made outside the stack. */
   adopt?: boolean;
+  /** `up --force-engine`: run the engine for every account, even those verified unchanged. */
+  forceEngine?: boolean;
   /** `up --no-apply-archive-rules` makes it false (commander's default: true). */
   applyArchiveRules?: boolean;
   /** `--verbose`: stream every engine line to stderr (default: only start and end lines). */

@@ -239,8 +239,10 @@ export async function runStackCommand(
     ...(pulumiRoot !== undefined ? { pulumiRoot } : {}),
     redact,
     // Enabled regions and existing analyzers, read before the engine runs (fleet/domain/adoption.ts).
-    readAccount: (target, signal) =>
-      readAccountView(target, aws.accountReader(target, signal ? { signal } : {}), signal),
+    readAccount: (target, signal, options) =>
+      readAccountView(target, aws.accountReader(target, signal ? { signal } : {}), signal, options),
+    // `up`: accounts the read proves unchanged skip the engine (fleet/domain/unchanged.ts).
+    fastPath: command === "up" && flags.forceEngine !== true,
     adopt: !!flags.adopt,
     // After `up`: the archive rules it changed, applied to the existing findings (on by default).
     ...(command === "up"

@@ -18,6 +18,25 @@ export interface AnalyzerInfo {
   readonly statusReason?: string;
   /** Its tags, when the reader has them (adoption tells ours from others' by name and tags). */
   readonly tags?: Readonly<Record<string, string>>;
+  /** Its `configuration` (unused-access and internal-access analyzers), as AWS returns it. */
+  readonly configuration?: unknown;
+}
+
+/** One archive rule as `GetArchiveRule` describes it. */
+export interface ArchiveRuleInfo {
+  readonly ruleName: string;
+  /** Criterion → comparators, as AWS returns them. */
+  readonly filter: Readonly<
+    Record<
+      string,
+      {
+        readonly eq?: readonly string[];
+        readonly neq?: readonly string[];
+        readonly contains?: readonly string[];
+        readonly exists?: boolean;
+      }
+    >
+  >;
 }
 
 /** What `audit` needs to read from one account. Implementations never change anything. */
@@ -28,6 +47,15 @@ export interface AccountReader {
   analyzers(region: string): Promise<AnalyzerInfo[]>;
   /** How many ACTIVE findings the analyzer holds. */
   activeFindings(region: string, analyzerArn: string): Promise<number>;
+  /**
+   * `GetArchiveRule`: one rule of an analyzer, or undefined when the analyzer has no such rule.
+   * Read before `up` only, by the nightly fast path (fleet/domain/unchanged.ts).
+   */
+  archiveRule?(
+    region: string,
+    analyzerName: string,
+    ruleName: string,
+  ): Promise<ArchiveRuleInfo | undefined>;
   /** Releases connections; called once when the account is done. */
   close?(): void;
 }

@@ -20,7 +20,7 @@ import { formatPath } from "../../components/problems";
 import { selectRegions } from "../../components/regions";
 import { DEFAULTS, NAME_PATTERN, homeRegions } from "../../components/schema";
 import { type AnalyzerSettings } from "../settings/schema";
-import { type AnalyzerInfo, exclusionReason } from "./account";
+import { type AnalyzerInfo, type ArchiveRuleInfo, exclusionReason } from "./account";
 import { type RegionNote } from "./notes";
 import { type HeldRegion } from "./state";
 
@@ -30,6 +30,13 @@ export interface AccountView {
   readonly enabled: readonly string[];
   /** Region → every analyzer there (`ListAnalyzers`), for the enabled regions in scope. */
   readonly analyzers: Readonly<Record<string, readonly AnalyzerInfo[]>>;
+  /**
+   * Region → analyzer name → the archive rules read (`GetArchiveRule`), when asked for: the rules
+   * the settings name, of each ACCOUNT and ORGANIZATION analyzer (fleet/domain/unchanged.ts).
+   */
+  readonly archiveRules?: Readonly<
+    Record<string, Readonly<Record<string, readonly ArchiveRuleInfo[]>>>
+  >;
 }
 
 export interface RegionDecision {

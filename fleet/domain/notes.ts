@@ -17,6 +17,11 @@
  *   findings (`ApplyArchiveRule`).
  * - `archive-rule-not-applied`: the same, switched off (`--no-apply-archive-rules`,
  *   `applyArchiveRules: false`); the detail gives the AWS CLI command.
+ * - `unchanged-verified`: `up` did not start the engine: the read before it proved the account is
+ *   as the last `up` left it (fleet/domain/unchanged.ts); the detail says what was checked.
+ * - `drift-found`: the read before `up` found the account differs from the stack's state (an
+ *   analyzer deleted or replaced, a tag or an archive rule changed out of band), so `up` refreshed
+ *   the state first and repaired it; the detail says what differed.
  */
 export type NoteStatus =
   | "region-disabled"
@@ -26,7 +31,9 @@ export type NoteStatus =
   | "pending-cleared"
   | "checkpoint-repaired"
   | "archive-rule-applied"
-  | "archive-rule-not-applied";
+  | "archive-rule-not-applied"
+  | "unchanged-verified"
+  | "drift-found";
 
 export interface StackNote {
   /** Absent for a note about the whole stack. */

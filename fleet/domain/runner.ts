@@ -30,7 +30,11 @@ export interface StackRunnerOptions {
    * Reads the account before the engine runs (enabled regions, analyzers per region), for
    * adoption and disabled regions (fleet/domain/adoption.ts). Absent: nothing is read, nothing adopted.
    */
-  readonly readAccount?: (target: Target, signal?: AbortSignal) => Promise<AccountView>;
+  readonly readAccount?: (
+    target: Target,
+    signal?: AbortSignal,
+    options?: { readonly archiveRules?: readonly string[] },
+  ) => Promise<AccountView>;
   /** `--adopt`: also adopt analyzers made outside the stack (ours are adopted without it). */
   readonly adopt?: boolean;
   /**
@@ -38,6 +42,12 @@ export interface StackRunnerOptions {
    * findings (fleet/flows/archiveRules.ts). Absent: the engine's events are not even collected.
    */
   readonly archiveRules?: ArchiveRulesOption;
+  /**
+   * `up` only: report an account `unchanged (verified)` without the engine when the read before
+   * it proves nothing can differ (fleet/domain/unchanged.ts); on by default, `--force-engine` turns
+   * it off. Needs `readAccount`.
+   */
+  readonly fastPath?: boolean;
 }
 
 export interface RunOptions {

@@ -19,6 +19,10 @@ const COLUMNS = [
   "ERROR",
 ] as const;
 
+/** An `up` the read before the engine proved unchanged (fleet/domain/unchanged.ts). */
+const verified = (r: StackResult): boolean =>
+  r.outcome === "succeeded" && (r.notes ?? []).some((n) => n.status === "unchanged-verified");
+
 export function row(r: StackResult): string[] {
   const ran =
     r.outcome === "succeeded" ||
@@ -29,7 +33,7 @@ export function row(r: StackResult): string[] {
   return [
     accountLabel(r),
     r.stack,
-    r.outcome,
+    verified(r) ? "unchanged (verified)" : r.outcome,
     n(r.changes.create),
     n(r.changes.update),
     n(r.changes.replace),
@@ -53,7 +57,12 @@ export function row(r: StackResult): string[] {
 export function formatTable(results: readonly StackResult[]): string {
   const lines = alignColumns([COLUMNS, ...results.map(row)]);
   const t = totalsOf(results);
-  const counts = OUTCOMES.filter((o) => t[o] > 0).map((o) => `${t[o]} ${o}`);
+  const unchanged = results.filter(verified).length;
+  const counts = OUTCOMES.filter((o) => t[o] > 0).map((o) =>
+    o === "succeeded" && unchanged > 0
+      ? `${t[o]} ${o} (${unchanged} unchanged (verified), no engine)`
+      : `${t[o]} ${o}`,
+  );
   lines.push(
     "",
     `${t.stacks} stack(s): ${counts.join(", ") || "none"}; changes: +${t.create} ~${t.update} ±${t.replace} -${t.delete} (=${t.same})` +

@@ -27,6 +27,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { OUTPUTS, PROJECT_NAME } from "../../program/contract";
+import type { ProgramIdentity } from "../../program/contract";
 import { decideRegions, regionProblems } from "../domain/adoption";
 import { type AfterUp, changedArchiveRules, isArchiveRuleEvent } from "../domain/archiveRules";
 import { summariseError } from "../domain/errors";
@@ -42,6 +43,7 @@ import { type OperationPlan, configUpdate, planOperation, successOutcome } from 
 import { type ResourceChange, resourceChange } from "../domain/resourceChanges";
 import { type StackResult } from "../domain/results";
 import type { StackRunnerOptions } from "../domain/runner";
+import { type UnchangedVerdict, verifyUnchanged } from "../domain/unchanged";
 import { type RunOptions, type StackRunner } from "../domain/runner";
 import { Mutex } from "../domain/scheduler";
 import { stackEnvFor } from "../domain/stackConfig";
@@ -54,6 +56,7 @@ import { checkCheckpoint } from "./checkpoint";
 import { errorOutcome, retrySelectAfterCreate } from "./errors";
 import { leanUp } from "./leanUp";
 import { checkPulumiSetup } from "./setup";
+import { type PreRead, checkUnchanged, workDirIdentity } from "./unchanged";
 
 /** What `beforeEngine` hands the call. */
 interface BeforeEngine {
@@ -157,6 +160,11 @@ export interface RunnerStack {
 export interface StackOpener<S extends RunnerStack = RunnerStack> {
   createOrSelect(stackName: string, env?: Record<string, string>): Promise<S>;
   select(stackName: string, env?: Record<string, string>): Promise<S>;
+  /**
+   * The stack's state without opening it (no workspace file written, no lock, secrets left
+   * encrypted); throws when there is no such stack. Absent: `pulumi stack export` in the work dir.
+   */
+  exportState?(stackName: string, env?: Record<string, string>): Promise<unknown>;
 }
 
 /**
@@ -257,6 +265,7 @@ export class AutomationStackRunner implements StackRunner {
   private readonly mutex = new Mutex();
   private command?: Promise<PulumiCommand>;
   private readonly opener: StackOpener;
+  private identity?: ProgramIdentity;
 
   /** `opener`: how stacks are opened (default: `LocalWorkspace` on `workDir`); tests pass a fake. */
   constructor(
@@ -306,6 +315,7 @@ export class AutomationStackRunner implements StackRunner {
     refreshes: boolean,
     signal: AbortSignal | undefined,
     note: (text: string) => void,
+    preRead?: PreRead,
   ): Promise<BeforeEngine> {
     const none: BeforeEngine = { adopt: {}, exclude: [], notes: [] };
     // An orphan (a stack the fleet no longer covers) is only ever destroyed, with its own config.
@@ -322,11 +332,12 @@ export class AutomationStackRunner implements StackRunner {
     // The state and the account are independent reads: at once, so the stack waits for the
     // slower one only (the time goes to the log, for `npm run bench`).
     const started = Date.now();
-    const [exported, view] = await Promise.all([
-      stack.exportStack(),
-      this.options.readAccount(target, signal),
-    ]);
-    note(`# before the engine: state and account read in ${Date.now() - started} ms\n`);
+    const [exported, view] = preRead
+      ? [preRead.exported, preRead.view]
+      : await Promise.all([stack.exportStack(), this.options.readAccount(target, signal)]);
+    if (!preRead) {
+      note(`# before the engine: state and account read in ${Date.now() - started} ms\n`);
+    }
     const state = exported.deployment as
       { pending_operations?: { type?: string; resource?: { urn?: string } }[] } | undefined;
     const decision = decideRegions({
@@ -377,6 +388,48 @@ export class AutomationStackRunner implements StackRunner {
     };
   }
 
+  /**
+   * `up`'s fast path (fleet/run/unchanged.ts): undefined when it does not apply (not `up`, turned
+   * off, `--refresh`, no account reader, an orphan or the registration stack).
+   */
+  private async fastPath(
+    target: Target,
+    operation: Operation,
+    plan: OperationPlan,
+    signal: AbortSignal | undefined,
+    note: (text: string) => void,
+  ) {
+    const readAccount = this.options.readAccount;
+    if (
+      operation !== "up" ||
+      this.options.fastPath !== true ||
+      plan.refresh === true ||
+      readAccount === undefined ||
+      target.orphaned !== undefined ||
+      target.phase === "registration"
+    ) {
+      return undefined;
+    }
+    return checkUnchanged(
+      target,
+      {
+        exportState: (t) =>
+          this.opener.exportState?.(t.stack, stackEnvFor(t)) ?? this.exportState(t),
+        readAccount,
+        identity: () => (this.identity ??= workDirIdentity(this.options.workDir)),
+        adopt: !!this.options.adopt,
+        verify: verifyUnchanged,
+        failed: (reason): UnchangedVerdict => ({
+          unchanged: false,
+          reasons: [reason],
+          drift: false,
+        }),
+      },
+      signal,
+      note,
+    );
+  }
+
   /** The CLI and the backend, before any stack starts (./setup.ts). */
   checkSetup(source: BackendSource): Promise<SetupCheck> {
     return checkPulumiSetup({
@@ -406,6 +459,38 @@ export class AutomationStackRunner implements StackRunner {
     );
   }
 
+  /** The result of an `up` the fast path proved unchanged: the engine never started. */
+  private async verifiedResult(
+    target: Target,
+    started: Date,
+    logFile: string,
+    log: fs.WriteStream,
+    note: (text: string) => void,
+    verdict: Extract<UnchangedVerdict, { unchanged: true }>,
+  ): Promise<StackResult> {
+    const durationMs = Date.now() - started.getTime();
+    note(`# unchanged (verified): ${verdict.detail}\n# succeeded after ${durationMs} ms\n`);
+    await new Promise<void>((resolve) => log.end(resolve));
+    const outputs = readOutputs(
+      Object.fromEntries(
+        Object.entries(verdict.outputs).map(([k, value]) => [k, { value, secret: false }]),
+      ),
+    );
+    return {
+      accountId: target.accountId,
+      ...(target.name !== undefined ? { name: target.name } : {}),
+      stack: target.stack,
+      operation: "up",
+      outcome: "succeeded",
+      changes: { ...noChanges(), same: verdict.resources },
+      ...outputs,
+      startedAt: started.toISOString(),
+      durationMs,
+      notes: [{ status: "unchanged-verified", detail: verdict.detail }],
+      logFile,
+    };
+  }
+
   async run(target: Target, operation: Operation, options: RunOptions): Promise<StackResult> {
     const started = new Date();
     const label = accountLabel(target);
@@ -421,7 +506,7 @@ export class AutomationStackRunner implements StackRunner {
     const note = (text: string) => log.write(this.options.redact(text));
     note(`# ${operation} ${target.stack} [${label}] started ${started.toISOString()}\n`);
 
-    const plan = planOperation(operation, this.options.refresh);
+    let plan = planOperation(operation, this.options.refresh);
     let outcome: Outcome;
     let changes: ChangeCounts = noChanges();
     let outputs: Pick<StackResult, "regions" | "analyzerArns" | "unusedAccessAnalyzerArn"> = {
@@ -454,6 +539,15 @@ export class AutomationStackRunner implements StackRunner {
         status: "checkpoint-repaired",
         detail: `removed the empty ${file} a killed run left (it held nothing; "failed to load checkpoint: EOF" otherwise)`,
       }));
+      const fast = await this.fastPath(target, operation, plan, options.signal, note);
+      if (fast?.verdict.unchanged === true) {
+        return await this.verifiedResult(target, started, logFile, log, note, fast.verdict);
+      }
+      if (fast !== undefined && !fast.verdict.unchanged) {
+        note(`# the engine runs: ${fast.verdict.reasons.join("; ")}\n`);
+        // The account differs from the state: only a refresh lets `up` see (and repair) it.
+        if (fast.verdict.drift) plan = { ...plan, refresh: true };
+      }
       const stack = await this.open(target, plan);
       const before = await this.beforeEngine(
         stack,
@@ -462,8 +556,18 @@ export class AutomationStackRunner implements StackRunner {
         plan.refresh === true,
         options.signal,
         note,
+        fast?.preRead,
       );
       notes = [...repairNotes, ...before.notes];
+      if (fast !== undefined && !fast.verdict.unchanged && fast.verdict.drift) {
+        notes = [
+          ...notes,
+          {
+            status: "drift-found",
+            detail: `refreshed before up: ${fast.verdict.reasons.join("; ")}`,
+          },
+        ];
+      }
       if (plan.writeConfig && target.orphaned === undefined) {
         await this.configure(stack, target, before.adopt);
       }

@@ -143,10 +143,64 @@ export interface WorldOptions {
   /** A label for the temp folder. */
   readonly label: string;
   /**
+   * Run fake-aws in a process of its own (`World.fakePid`), as AWS is elsewhere: its CPU is then
+   * not this process's (`npm run bench` reports it apart). `restartFake` and `fake.state` need
+   * the fake in this process.
+   */
+  readonly fakeAwsProcess?: boolean;
+  /**
    * The partition every account of the World lives in (fake-aws `partition`): the bot's own
    * region and the role ARNs follow it. Default `aws`.
    */
   readonly partition?: Partition;
+}
+
+/**
+ * fake-aws in a child process (tests/harness/fake-aws/main.ts), reached through its URLs only.
+ * `state` is not available: use the admin API (`World.admin`).
+ */
+async function startFakeAwsProcess(config: unknown): Promise<FakeAws & { pid: number }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "-r",
+      require.resolve("ts-node/register/transpile-only"),
+      path.join(ROOT, "tests", "harness", "fake-aws", "main.ts"),
+      "--config-json",
+      JSON.stringify(config),
+      "--port",
+      "0",
+    ],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
+    },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`fake-aws ended with exit code ${code}`)));
+    child.stdout.setEncoding("utf8").on("data", (t: string) => {
+      out += t;
+      if (out.includes("\n")) resolve(out.slice(0, out.indexOf("\n")));
+    });
+  });
+  child.removeAllListeners("exit");
+  const { url, adminUrl } = JSON.parse(line) as { url: string; adminUrl: string };
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  return {
+    url,
+    adminUrl,
+    port: Number(new URL(url).port),
+    pid: child.pid ?? -1,
+    get state(): never {
+      throw new Error("fake-aws runs in its own process: use the admin API");
+    },
+    close: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }
 
 /** The AWS partitions fake-aws serves. */
@@ -229,6 +283,11 @@ export class World {
     this.admin = new FakeAwsAdminClient(fake.url);
   }
 
+  /** fake-aws's process id, when it runs in a process of its own (`fakeAwsProcess`). */
+  get fakePid(): number | undefined {
+    return "pid" in this.fake && typeof this.fake.pid === "number" ? this.fake.pid : undefined;
+  }
+
   /** Starts the fake, copies the program and builds the environment. */
   static async start(options: WorldOptions): Promise<World> {
     const bin = await pulumiBinDir();
@@ -257,9 +316,13 @@ export class World {
       },
       ...options.accounts.map((a) => ({ ...e2eAccountConfig(a), ...inPartition })),
     ];
-    const fake = await startFakeAws({
-      config: { accounts, ...(options.organization ? { organization: options.organization } : {}) },
-    });
+    const config = {
+      accounts,
+      ...(options.organization ? { organization: options.organization } : {}),
+    };
+    const fake = options.fakeAwsProcess
+      ? await startFakeAwsProcess(config)
+      : await startFakeAws({ config });
     const attached = new Map(
       options.accounts
         .filter((a) => a.role !== "missing")
@@ -456,7 +519,10 @@ export class World {
         // already gone
       }
     }
-    const authorized = this.fake.state.authorizedActionsView();
+    const authorized =
+      this.fakePid !== undefined
+        ? await this.admin.authorizedActions()
+        : this.fake.state.authorizedActionsView();
     for (const [roleArn, policies] of this.attachedPolicies) {
       policyUsage.push({ roleArn, policies, actions: authorized[roleArn] ?? [] });
     }

@@ -49,6 +49,7 @@ describe("the per-account program under the real engine", function () {
     assert.doesNotMatch(printed, /Undefined value/);
     assert.deepEqual(Object.keys(result.outputs).sort(), [
       "analyzerArns",
+      "fingerprint",
       "internalAccessAnalyzerArns",
       "organizationAnalyzerArns",
       "regions",

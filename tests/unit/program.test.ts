@@ -394,6 +394,7 @@ describe("the per-account program", () => {
         .sort(),
       [
         "analyzerArns",
+        "fingerprint",
         "internalAccessAnalyzerArns",
         "organizationAnalyzerArns",
         "regions",

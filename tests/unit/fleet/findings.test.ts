@@ -19,7 +19,12 @@ import {
   type Finding,
   type FindingsFilter,
 } from "../../../fleet/domain/findings";
-import { readAccountFindings, runFindings } from "../../../fleet/flows/findings";
+import {
+  DETAIL_CONCURRENCY,
+  eachLimited,
+  readAccountFindings,
+  runFindings,
+} from "../../../fleet/flows/findings";
 import type { Target } from "../../../fleet/settings/schema";
 import { FakeAwsAdminClient, startFakeAws, type FakeAws } from "../../harness/fake-aws";
 
@@ -263,6 +268,57 @@ describe("readAccountFindings with details (through a FindingsAccountReader)", (
       },
     };
   }
+
+  it("reads the details of an analyzer's findings DETAIL_CONCURRENCY at a time, each finding with its own", async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `f${i}`);
+    let inFlight = 0;
+    let most = 0;
+    const reader: FindingsAccountReader = {
+      ...stubReader([]),
+      findings: () =>
+        Promise.resolve(
+          ids.map((id) => ({
+            id,
+            resourceType: "AWS::S3::Bucket",
+            resourceOwnerAccount: "111122223333",
+            status: "ACTIVE",
+            updatedAt: "2025-06-10T00:00:00.000Z",
+          })),
+        ),
+      findingDetail: async (_region, _arn, id) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        // Later findings answer sooner: results must still go to their own finding.
+        await new Promise((r) => setTimeout(r, 50 - Number(id.slice(1))));
+        inFlight--;
+        return { isPublic: false, principal: { AWS: id } };
+      },
+    };
+    const got = await readAccountFindings(
+      { accountId: "111122223333", stack: "s", access: {}, settings: {} },
+      reader,
+      ACTIVE,
+      { details: true },
+    );
+    assert.strictEqual(most, DETAIL_CONCURRENCY, "as many in flight as allowed, no more");
+    assert.strictEqual(got.findings.length, ids.length);
+    for (const f of got.findings) assert.deepStrictEqual(f.principal, { AWS: f.id });
+  });
+
+  it("eachLimited runs every item once, and rejects with the first failure", async () => {
+    const seen: number[] = [];
+    await eachLimited([1, 2, 3, 4, 5], 2, (n) => {
+      seen.push(n);
+      return Promise.resolve();
+    });
+    assert.deepStrictEqual(seen.sort(), [1, 2, 3, 4, 5]);
+    await assert.rejects(
+      eachLimited([1, 2, 3], 3, (n) =>
+        n === 2 ? Promise.reject(new Error("boom")) : Promise.resolve(),
+      ),
+      /boom/,
+    );
+  });
 
   it("reads each external-access finding with GetFindingV2 for its principal, condition and actions", async () => {
     const calls: string[] = [];

@@ -283,6 +283,26 @@ describe("fleet report", () => {
     );
   });
 
+  it("shows an up the read proved unchanged as unchanged (verified), and counts them in the totals", () => {
+    const verified = { status: "unchanged-verified" as const, detail: "verified" };
+    const table = formatTable([
+      result(prod, "up", "succeeded", {
+        changes: { ...noChanges(), same: 4 },
+        notes: [verified],
+      }),
+      result(dev, "up", "succeeded", { changes: { ...noChanges(), create: 1 } }),
+      result(target("777788889999"), "up", "failed", { notes: [verified] }),
+    ]);
+    const lines = table.split("\n");
+    assert.match(lines[1], /acct-111122223333\s+unchanged \(verified\)\s+0\s+0\s+0\s+0\s+4/);
+    assert.match(lines[2], /acct-444455556666\s+succeeded\s+1/);
+    assert.match(lines[3], /acct-777788889999\s+failed/);
+    assert.match(
+      table,
+      /3 stack\(s\): 2 succeeded \(1 unchanged \(verified\), no engine\), 1 failed;/,
+    );
+  });
+
   it("ends the table with a blank line and the totals, which say none for no stacks", () => {
     const lines = formatTable([]).split("\n");
     assert.deepStrictEqual(lines.slice(1), ["", "0 stack(s): none; changes: +0 ~0 ±0 -0 (=0)"]);

@@ -39,7 +39,9 @@ import {
   type StackOpener,
 } from "../../../fleet/run/automation";
 import { errorOutcome, retrySelectAfterCreate } from "../../../fleet/run/errors";
-import { PROJECT_NAME } from "../../../program/contract";
+import { workDirIdentity } from "../../../fleet/run/unchanged";
+import { stackConfigFor } from "../../../fleet/domain/stackConfig";
+import { PROJECT_NAME, settingsFingerprint } from "../../../program/contract";
 import { target } from "./helpers";
 
 const ARCHIVE_RULE = RESOURCE_TYPES.archiveRule;
@@ -1373,5 +1375,178 @@ describe("the Pulumi CLI seams (a stand-in `pulumi` script, no engine)", () => {
       );
       assert.deepStrictEqual(envs[0], { ACCESS_ANALYZER_EXTERNAL_ID: "E" });
     });
+  });
+});
+
+describe("AutomationStackRunner's nightly fast path (fake stack, fake account)", () => {
+  let logDir: string;
+  beforeEach(() => {
+    logDir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-runner-"));
+  });
+  afterEach(() => fs.rmSync(logDir, { recursive: true, force: true }));
+
+  const WORK_DIR = "/nowhere";
+  const ID = "111122223333";
+  const REGIONS = ["eu-west-1", "us-east-1"];
+  const arnOf = (region: string) =>
+    `arn:aws:access-analyzer:${region}:${ID}:analyzer/external-access`;
+  const fastTarget = { ...target(ID), settings: { providerMode: "single" as const } };
+  /** The state a completed up of `fastTarget` leaves in single provider mode. */
+  function completedState() {
+    const config = Object.fromEntries(
+      Object.entries(stackConfigFor(fastTarget)).map(([k, v]) => [k, v.value]),
+    );
+    return {
+      resources: [
+        {
+          urn: "urn:pulumi:acct::access-analyzer::pulumi:pulumi:Stack::s",
+          type: "pulumi:pulumi:Stack",
+          outputs: {
+            regions: REGIONS,
+            analyzerArns: Object.fromEntries(REGIONS.map((r) => [r, arnOf(r)])),
+            fingerprint: settingsFingerprint(config, workDirIdentity(WORK_DIR), false),
+          },
+        },
+        {
+          urn: "urn:pulumi:acct::access-analyzer::pulumi:providers:aws::access-analyzer-lookup",
+          type: "pulumi:providers:aws",
+          inputs: { region: "us-east-1" },
+        },
+        ...REGIONS.map((region) => ({
+          urn: `urn:pulumi:acct::access-analyzer::aws:accessanalyzer/analyzer:Analyzer::aa-${region}`,
+          type: "aws:accessanalyzer/analyzer:Analyzer",
+          inputs: { analyzerName: "external-access", region, type: "ACCOUNT" },
+          outputs: { arn: arnOf(region), tagsAll: {} },
+        })),
+      ],
+    };
+  }
+  const account = (regions: readonly string[] = REGIONS) => ({
+    enabled: [...REGIONS],
+    analyzers: Object.fromEntries(
+      REGIONS.map((r) => [
+        r,
+        regions.includes(r)
+          ? [
+              {
+                name: "external-access",
+                arn: arnOf(r),
+                type: "ACCOUNT",
+                status: "ACTIVE",
+                tags: {},
+              },
+            ]
+          : [],
+      ]),
+    ),
+    archiveRules: {},
+  });
+
+  function runner(
+    stack: FakeStack,
+    state: unknown,
+    readAccount: () => Promise<ReturnType<typeof account>>,
+    options: { fastPath?: boolean; refresh?: boolean } = {},
+  ) {
+    const open = opener(stack);
+    const exports: string[] = [];
+    const r = new AutomationStackRunner(
+      {
+        workDir: WORK_DIR,
+        envVars: {},
+        refresh: options.refresh ?? false,
+        logDir,
+        redact: (t) => t,
+        readAccount,
+        fastPath: options.fastPath ?? true,
+      },
+      {
+        ...open,
+        exportState: (name) => {
+          exports.push(name);
+          return Promise.resolve({ version: 3, deployment: state });
+        },
+      },
+    );
+    return { runner: r, opened: open.opened, exports };
+  }
+
+  it("reports an account the read proves unchanged as unchanged (verified), never opening its stack", async () => {
+    const stack = new FakeStack("acct-1");
+    let reads = 0;
+    const {
+      runner: r,
+      opened,
+      exports,
+    } = runner(stack, completedState(), () => {
+      reads++;
+      return Promise.resolve(account());
+    });
+    const result = await r.run(fastTarget, "up", {});
+    assert.strictEqual(result.outcome, "succeeded");
+    assert.deepStrictEqual(opened, [], "no stack opened");
+    assert.deepStrictEqual(stack.calls, [], "no engine, no config, no secrets export");
+    assert.deepStrictEqual(exports, [fastTarget.stack]);
+    assert.strictEqual(reads, 1);
+    assert.deepStrictEqual(result.changes, { ...noChanges(), same: 4 });
+    assert.deepStrictEqual(result.regions, REGIONS);
+    assert.strictEqual(result.analyzerArns["eu-west-1"], arnOf("eu-west-1"));
+    assert.deepStrictEqual(
+      result.notes?.map((n) => n.status),
+      ["unchanged-verified"],
+    );
+    assert.match(fs.readFileSync(result.logFile!, "utf8"), /# unchanged \(verified\): verified/);
+  });
+
+  it("runs up with refresh when the account drifted, reusing the reads (one account read, no second export)", async () => {
+    const stack = new FakeStack("acct-1", { opMap: { same: 3, create: 1 } });
+    let reads = 0;
+    const { runner: r, opened } = runner(stack, completedState(), () => {
+      reads++;
+      return Promise.resolve(account(["us-east-1"]));
+    });
+    const result = await r.run(fastTarget, "up", {});
+    assert.strictEqual(result.outcome, "succeeded");
+    assert.deepStrictEqual(opened, [`createOrSelect ${fastTarget.stack}`]);
+    const up = stack.calls.find((c) => c.method === "up");
+    assert.strictEqual(up?.options?.refresh, true, "up refreshes to see the drift");
+    assert.ok(!stack.calls.some((c) => c.method === "exportStack"), "the state was read once");
+    assert.strictEqual(reads, 1, "the account was read once");
+    const drift = result.notes?.find((n) => n.status === "drift-found");
+    assert.match(drift?.detail ?? "", /eu-west-1: external-access is gone from the account/);
+    assert.match(fs.readFileSync(result.logFile!, "utf8"), /# the engine runs: eu-west-1/);
+  });
+
+  it("runs up without refresh when only the settings changed", async () => {
+    const stack = new FakeStack("acct-1", { opMap: { same: 4 } });
+    const changed = { ...fastTarget, settings: { ...fastTarget.settings, tags: { a: "b" } } };
+    const { runner: r } = runner(stack, completedState(), () => Promise.resolve(account()));
+    const result = await r.run(changed, "up", {});
+    assert.strictEqual(result.outcome, "succeeded");
+    assert.strictEqual(stack.calls.find((c) => c.method === "up")?.options?.refresh, false);
+    assert.ok(!(result.notes ?? []).some((n) => n.status === "drift-found"));
+  });
+
+  it("never skips the engine with --force-engine, with --refresh, or for another operation", async () => {
+    for (const [operation, options] of [
+      ["up", { fastPath: false }],
+      ["up", { refresh: true }],
+      ["preview", {}],
+    ] as const) {
+      const stack = new FakeStack("acct-1", { opMap: { same: 4 }, state: completedState() });
+      const { runner: r, exports } = runner(
+        stack,
+        completedState(),
+        () => Promise.resolve(account()),
+        options,
+      );
+      const result = await r.run(fastTarget, operation, {});
+      assert.strictEqual(result.outcome, "succeeded");
+      assert.deepStrictEqual(exports, [], `${operation} ${JSON.stringify(options)}: no fast path`);
+      assert.ok(
+        stack.calls.some((c) => c.method === operation),
+        operation,
+      );
+    }
   });
 });
