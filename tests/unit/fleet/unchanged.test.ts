@@ -240,7 +240,7 @@ describe("the nightly fast path: verifyUnchanged", function () {
           unusedAccess: {
             region: "us-east-1",
             unusedAccessAge: 30,
-            exclusions: [{ accountIds: ["111122223333"] }],
+            exclusions: [{ resourceTags: [{ team: "break-glass" }] }],
           },
         },
       ],
@@ -261,7 +261,7 @@ describe("the nightly fast path: verifyUnchanged", function () {
           organization: {
             externalAccess: true,
             unusedAccess: { region: "us-east-1" },
-            internalAccess: { region: "us-east-1" },
+            internalAccess: { region: "us-east-1", analyzeAllResources: true },
           },
         },
       ],
