@@ -154,7 +154,7 @@ describe("the fleet bot under the real engine", function () {
     assert.match(run.stdout, /failed/);
   });
 
-  it("detects an analyzer deleted out of band as drift (exit 2) and restores it with up --refresh", async () => {
+  it("detects an analyzer deleted out of band as drift (exit 2); the engine alone misses it, a plain up (which reads the account first) restores it", async () => {
     const [drifting, steady] = [FLEET[1], FLEET[2]];
     const arn = (await world.analyzersInFake(drifting))["eu-west-1"];
     await world.admin.deleteAnalyzer(drifting, "eu-west-1", "external-access");
@@ -182,15 +182,22 @@ describe("the fleet bot under the real engine", function () {
       "drift is read-only",
     );
 
-    // Without --refresh, up trusts the state, which still holds the analyzer.
-    const blind = await fleet("up", "--accounts", drifting);
+    // The engine alone (--force-engine: no read of the account first, no --refresh) trusts the
+    // state, which still holds the analyzer.
+    const blind = await fleet("up", "--force-engine", "--accounts", drifting);
     assert.equal(blind.code, 0, blind.stderr.slice(-3000));
     assert.equal(resultOf(blind, drifting).changes.create, 0);
 
-    const up = await fleet("up", "--refresh", "--accounts", drifting);
+    // A plain up reads the account before the engine (the nightly fast path's check), finds the
+    // analyzer gone, and refreshes: it is created again, with a note that says so.
+    const up = await fleet("up", "--accounts", drifting);
 
     assert.equal(up.code, 0, up.stderr.slice(-3000));
     assert.equal(resultOf(up, drifting).changes.create, 1);
+    assert.ok(
+      (resultOf(up, drifting).notes ?? []).some((n) => n.status === "drift-found"),
+      JSON.stringify(resultOf(up, drifting).notes),
+    );
     assert.equal((await world.analyzersInFake(drifting))["eu-west-1"], arn);
     const again = await fleet("drift", "--accounts", drifting);
     assert.equal(again.code, 0, again.stderr.slice(-3000));
