@@ -149,6 +149,9 @@ describe("the findings HTML of 10,000 findings over 500 accounts × 17 regions, 
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      // Filtering 10,000 rows on a loaded 2-core machine can outlast Playwright's 30 s default per
+      // action; the load time itself is asserted below.
+      page.setDefaultTimeout(180_000);
       const requests: string[] = [];
       await page.route("**/*", async (route) => {
         const url = route.request().url();
