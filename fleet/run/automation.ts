@@ -467,6 +467,8 @@ export class AutomationStackRunner implements StackRunner {
     log: fs.WriteStream,
     note: (text: string) => void,
     verdict: Extract<UnchangedVerdict, { unchanged: true }>,
+    /** What the run did before the check (a torn checkpoint repaired), reported first. */
+    earlier: readonly StackNote[],
   ): Promise<StackResult> {
     const durationMs = Date.now() - started.getTime();
     note(`# unchanged (verified): ${verdict.detail}\n# succeeded after ${durationMs} ms\n`);
@@ -486,7 +488,7 @@ export class AutomationStackRunner implements StackRunner {
       ...outputs,
       startedAt: started.toISOString(),
       durationMs,
-      notes: [{ status: "unchanged-verified", detail: verdict.detail }],
+      notes: [...earlier, { status: "unchanged-verified", detail: verdict.detail }],
       logFile,
     };
   }
@@ -541,7 +543,15 @@ export class AutomationStackRunner implements StackRunner {
       }));
       const fast = await this.fastPath(target, operation, plan, options.signal, note);
       if (fast?.verdict.unchanged === true) {
-        return await this.verifiedResult(target, started, logFile, log, note, fast.verdict);
+        return await this.verifiedResult(
+          target,
+          started,
+          logFile,
+          log,
+          note,
+          fast.verdict,
+          repairNotes,
+        );
       }
       if (fast !== undefined && !fast.verdict.unchanged) {
         note(`# the engine runs: ${fast.verdict.reasons.join("; ")}\n`);
